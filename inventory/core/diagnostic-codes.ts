@@ -9,6 +9,7 @@ export const INVENTORY_CODES = {
   INV_GIT_UNKNOWN_REF: 'the --ref revision does not exist',
   INV_GIT_FAILED: 'git could not list or read the inventory files',
   INV_PATH_NOT_FOUND: 'the inventory --path does not exist at the revision',
+  INV_FILE_IGNORED: 'a file under the inventory root that pytin does not read (e.g. *.yml)',
   INV_EMPTY: 'no *.yaml file with any document was found under the inventory root',
   // Parsing
   INV_YAML_NOT_UTF8: 'a file is not valid UTF-8',

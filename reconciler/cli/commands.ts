@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { validateCommand } from './commands/validate.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [validateCommand];

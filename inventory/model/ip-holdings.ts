@@ -1,0 +1,51 @@
+import type { Address } from '../core/address.js';
+import type { ValuePath } from '../parse/yaml-locate.js';
+import type { Desired } from './desired-state.js';
+import type { IPPoolSpec, ServerSpec, VMSpec } from './specs.js';
+
+/** One place where an address is written, before any checking. */
+export interface WrittenAddress {
+  text: string;
+  /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/p/reservation`, `server/x/shaping`. */
+  holder: Address;
+  resource: Desired;
+  path: ValuePath;
+  /** The datacenter the address must be routed in, when known. */
+  datacenter: string | undefined;
+  /** A reservation must lie in this very pool. */
+  pool?: string;
+}
+
+interface Sources {
+  vms: ReadonlyArray<Desired<VMSpec>>;
+  servers: ReadonlyArray<Desired<ServerSpec>>;
+  pools: ReadonlyArray<Desired<IPPoolSpec>>;
+  vmDatacenter(vm: Desired<VMSpec>): string | undefined;
+  serverDatacenter(server: Desired<ServerSpec>): string | undefined;
+}
+
+/** Every address the inventory writes down, in document order. */
+export function writtenAddresses(sources: Sources): WrittenAddress[] {
+  const out: WrittenAddress[] = [];
+  for (const server of sources.servers) {
+    const datacenter = sources.serverDatacenter(server);
+    server.spec.interfaces?.forEach((iface, i) =>
+      iface.ips?.forEach((text, j) => out.push({ text, holder: `${server.address}/${iface.name}`, resource: server, path: ['interfaces', i, 'ips', j], datacenter })),
+    );
+    server.spec.shaping?.limits?.forEach((limit, i) =>
+      out.push({ text: limit.ip, holder: `${server.address}/shaping`, resource: server, path: ['shaping', 'limits', i, 'ip'], datacenter }),
+    );
+  }
+  for (const vm of sources.vms) {
+    const datacenter = sources.vmDatacenter(vm);
+    vm.spec.interfaces.forEach((iface, i) =>
+      iface.ips?.forEach((text, j) => out.push({ text, holder: `${vm.address}/${iface.name}`, resource: vm, path: ['interfaces', i, 'ips', j], datacenter })),
+    );
+  }
+  for (const pool of sources.pools) {
+    pool.spec.reservations?.forEach((reservation, i) =>
+      out.push({ text: reservation.ip, holder: `${pool.address}/reservation`, resource: pool, path: ['reservations', i, 'ip'], datacenter: pool.spec.datacenter, pool: pool.name }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { parseCidr, parseIp, parseIpRange, formatIp, type IpNetwork, type IpRange } from '../../schemas/formats/ip.js';
+import type { Desired } from './desired-state.js';
+import type { IPPoolSpec } from './specs.js';
+
+/** A pool in numbers: what is routable, what may be handed out, what never may. */
+export interface PoolLayout {
+  pool: Desired<IPPoolSpec>;
+  network: IpNetwork;
+  /** The part handed out (the `range`, or the whole network). */
+  allocatable: IpRange;
+  gateway: bigint | undefined;
+  reserved: IpRange[];
+  /** IPv4 networks up to /30 have a network and a broadcast address nobody may hold. */
+  hasNetworkAndBroadcast: boolean;
+}
+
+export function poolLayout(pool: Desired<IPPoolSpec>): PoolLayout | undefined {
+  const network = parseCidr(pool.spec.cidr);
+  if (!network) return undefined;
+  const range = pool.spec.range ? parseIpRange(pool.spec.range) : undefined;
+  const gateway = pool.spec.gateway ? parseIp(pool.spec.gateway) : undefined;
+  return {
+    pool,
+    network,
+    allocatable: range ?? { version: network.version, first: network.first, last: network.last },
+    gateway: gateway?.version === network.version ? gateway.value : undefined,
+    reserved: (pool.spec.reserved ?? []).map(parseIpRange).filter((r): r is IpRange => r !== undefined),
+    hasNetworkAndBroadcast: network.version === 4 && network.prefixLength <= 30,
+  };
+}
+
+export type AddressUse = 'usable' | 'network' | 'broadcast' | 'gateway' | 'reserved';
+
+/** Why an address inside the pool's network may or may not be held. */
+export function addressUse(layout: PoolLayout, value: bigint): AddressUse {
+  if (layout.hasNetworkAndBroadcast && value === layout.network.first) return 'network';
+  if (layout.hasNetworkAndBroadcast && value === layout.network.last) return 'broadcast';
+  if (layout.gateway === value) return 'gateway';
+  if (layout.reserved.some((r) => value >= r.first && value <= r.last)) return 'reserved';
+  return 'usable';
+}
+
+export function describeNetwork(layout: PoolLayout): string {
+  return `${formatIp({ version: layout.network.version, value: layout.network.first })}/${layout.network.prefixLength}`;
+}

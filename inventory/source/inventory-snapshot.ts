@@ -1,0 +1,34 @@
+import type { Diagnostic } from '../core/diagnostic.js';
+
+export interface InventoryFile {
+  /** Path relative to the inventory root, with forward slashes. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Which content was read: a commit of the repository, or the files on disk. */
+export interface InventoryRevision {
+  /** The commit read (with --worktree: the HEAD the work tree is based on, `null` without commits). */
+  commit: string | null;
+  /** The ref as given (`HEAD` by default); `null` with --worktree. */
+  ref: string | null;
+  /** True when the files were read from disk (--worktree) rather than from the commit. */
+  worktree: boolean;
+  /** The inventory root inside the repository ('' for the repository's top). */
+  path: string;
+}
+
+export interface InventorySnapshot {
+  revision: InventoryRevision;
+  files: InventoryFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Inventory files end in .yaml; .yml files are reported (and skipped) rather than silently ignored. */
+export function isInventoryFileName(path: string): boolean {
+  return path.endsWith('.yaml');
+}
+
+export function isMisnamedYaml(path: string): boolean {
+  return path.endsWith('.yml');
+}

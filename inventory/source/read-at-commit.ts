@@ -1,0 +1,107 @@
+import { simpleGit } from 'simple-git';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { TransportError } from '../core/errors.js';
+import type { GitLocation } from './git-repository.js';
+import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+
+interface TreeEntry {
+  blob: string;
+  size: number;
+  /** Path relative to the inventory root. */
+  path: string;
+}
+
+/** Blobs per `git show` call: keeps the command line far below the kernel's argument limit. */
+const BLOBS_PER_CALL = 1500;
+
+async function resolveCommit(location: GitLocation, ref: string): Promise<string | Diagnostic> {
+  try {
+    return (await location.git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+  } catch {
+    let hasCommits = true;
+    try {
+      await location.git.revparse(['--verify', '--quiet', 'HEAD^{commit}']);
+    } catch {
+      hasCommits = false;
+    }
+    return {
+      severity: 'error',
+      code: 'INV_GIT_UNKNOWN_REF',
+      summary: hasCommits ? `unknown revision "${ref}" in ${location.topLevel}` : `the repository ${location.topLevel} has no commit yet`,
+      detail: hasCommits ? 'Pass a branch, tag or commit id with --ref.' : 'Commit the inventory, or read the files on disk with --worktree.',
+    };
+  }
+}
+
+async function listTree(location: GitLocation, commit: string): Promise<TreeEntry[]> {
+  const args = ['ls-tree', '-r', '-z', '-l', '--full-tree', commit];
+  if (location.prefix !== '') args.push('--', `${location.prefix}/`);
+  const output = await location.git.raw(args);
+  const entries: TreeEntry[] = [];
+  const strip = location.prefix === '' ? 0 : location.prefix.length + 1;
+  for (const record of output.split('\0')) {
+    if (record === '') continue;
+    // "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
+    const tab = record.indexOf('\t');
+    const [, type, blob, size] = record.slice(0, tab).split(/ +/);
+    if (type !== 'blob') continue;
+    entries.push({ blob: blob!, size: Number(size), path: record.slice(tab + 1).slice(strip) });
+  }
+  return entries;
+}
+
+/** Reads many blobs with few processes: `git show` prints blobs back to back, and ls-tree gave each size. */
+async function readBlobs(location: GitLocation, entries: readonly TreeEntry[]): Promise<InventoryFile[]> {
+  const files: InventoryFile[] = [];
+  for (let i = 0; i < entries.length; i += BLOBS_PER_CALL) {
+    const batch = entries.slice(i, i + BLOBS_PER_CALL);
+    const chunks: Buffer[] = [];
+    // A git instance of its own: the output handler is how simple-git hands out the raw bytes.
+    const git = simpleGit({ baseDir: location.topLevel, trimmed: false }).outputHandler((_command, stdout) => {
+      stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    });
+    await git.raw(['show', ...batch.map((entry) => entry.blob)]);
+    const all = Buffer.concat(chunks);
+    let offset = 0;
+    for (const entry of batch) {
+      files.push({ path: entry.path, bytes: all.subarray(offset, offset + entry.size) });
+      offset += entry.size;
+    }
+    if (offset !== all.length) {
+      throw new TransportError(`git show returned ${all.length} bytes for blobs totalling ${offset}`, false);
+    }
+  }
+  return files;
+}
+
+/** The inventory as committed at `ref`: no checkout, the work tree is not touched. */
+export async function readInventoryAtCommit(location: GitLocation, ref: string): Promise<InventorySnapshot> {
+  const revision = { commit: null as string | null, ref, worktree: false, path: location.prefix };
+  const commit = await resolveCommit(location, ref);
+  if (typeof commit !== 'string') return { revision, files: [], diagnostics: [commit] };
+  revision.commit = commit;
+  const tree = await listTree(location, commit);
+  const diagnostics: Diagnostic[] = [];
+  if (location.prefix !== '' && tree.length === 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'INV_PATH_NOT_FOUND',
+      summary: `the inventory path "${location.prefix}" holds no file at ${ref} (${commit.slice(0, 12)})`,
+    });
+  }
+  for (const entry of tree) {
+    if (isMisnamedYaml(entry.path)) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'INV_FILE_IGNORED',
+        summary: `${entry.path} is ignored: inventory files end in .yaml`,
+        subject: { file: entry.path, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
+      });
+    }
+  }
+  const files = await readBlobs(
+    location,
+    tree.filter((entry) => isInventoryFileName(entry.path)),
+  );
+  return { revision, files, diagnostics };
+}

@@ -1,0 +1,54 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { GitLocation } from './git-repository.js';
+import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+
+/** Folders never part of an inventory. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.pytin']);
+
+async function walk(root: string, relativeDir: string, out: string[]): Promise<void> {
+  const entries = await readdir(join(root, relativeDir), { withFileTypes: true });
+  for (const entry of entries) {
+    const relativePath = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name)) await walk(root, relativePath, out);
+    } else if (entry.isFile()) out.push(relativePath);
+  }
+}
+
+/** The inventory as it is on disk (uncommitted edits included); the commit is the HEAD it sits on. */
+export async function readInventoryWorktree(location: GitLocation): Promise<InventorySnapshot> {
+  let commit: string | null = null;
+  try {
+    commit = (await location.git.revparse(['--verify', '--quiet', 'HEAD^{commit}'])).trim();
+  } catch {
+    commit = null;
+  }
+  const root = location.prefix === '' ? location.topLevel : join(location.topLevel, location.prefix);
+  const revision = { commit, ref: null, worktree: true, path: location.prefix };
+  const paths: string[] = [];
+  try {
+    await walk(root, '', paths);
+  } catch {
+    return {
+      revision,
+      files: [],
+      diagnostics: [{ severity: 'error', code: 'INV_PATH_NOT_FOUND', summary: `the inventory folder ${root} does not exist` }],
+    };
+  }
+  paths.sort();
+  const diagnostics: Diagnostic[] = [];
+  for (const path of paths.filter(isMisnamedYaml)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'INV_FILE_IGNORED',
+      summary: `${path} is ignored: inventory files end in .yaml`,
+      subject: { file: path, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
+    });
+  }
+  const files: InventoryFile[] = await Promise.all(
+    paths.filter(isInventoryFileName).map(async (path) => ({ path, bytes: await readFile(join(root, path)) })),
+  );
+  return { revision, files, diagnostics };
+}

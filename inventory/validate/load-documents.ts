@@ -1,0 +1,70 @@
+import { KINDS, KIND_NAMES, isKind, type Kind } from '../../schemas/kinds.js';
+import { schemaRegistry } from '../../schemas/schema-registry.js';
+import { makeAddress } from '../core/address.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { parseYamlFile } from '../parse/parse-yaml-file.js';
+import { SourceIndex } from '../parse/source-index.js';
+import { locateInDocument, type ValuePath } from '../parse/yaml-locate.js';
+import type { InventoryFile } from '../source/inventory-snapshot.js';
+import type { Desired } from '../model/desired-state.js';
+import type { ResourceSpec } from '../model/specs.js';
+import { schemaErrorsToDiagnostics } from './schema-diagnostics.js';
+
+export interface LoadedDocuments {
+  /** Documents that passed their kind's schema. */
+  valid: Desired[];
+  /** Every kind/name pair seen, valid or not: references to an invalid resource are not reported
+   * again as unknown (one mistake, one diagnostic). */
+  declared: Map<Kind, Set<string>>;
+  diagnostics: Diagnostic[];
+  sources: SourceIndex;
+}
+
+/** Parses every file and checks each document against its kind's schema. */
+export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments {
+  const { validators } = schemaRegistry();
+  const sources = new SourceIndex();
+  const valid: Desired[] = [];
+  const declared = new Map<Kind, Set<string>>(KIND_NAMES.map((k) => [k, new Set<string>()]));
+  const diagnostics: Diagnostic[] = [];
+  for (const inventoryFile of files) {
+    const parsed = parseYamlFile(inventoryFile.path, inventoryFile.bytes);
+    sources.addFile(parsed.file, parsed.text);
+    diagnostics.push(...parsed.diagnostics);
+    for (const { document, value, index, range } of parsed.documents) {
+      const locate = (path: ValuePath, target: 'value' | 'key' = 'value') => locateInDocument(document, parsed.lineCounter, parsed.file, path, target);
+      const record = value as Record<string, unknown>;
+      const kind = record.kind;
+      if (kind === undefined) {
+        diagnostics.push({ severity: 'error', code: 'INV_SCHEMA_MISSING_KIND', summary: `the document has no "kind" (one of ${KIND_NAMES.join(', ')})`, subject: range });
+        continue;
+      }
+      if (!isKind(kind)) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'INV_SCHEMA_UNKNOWN_KIND',
+          summary: `unknown kind ${JSON.stringify(kind)}; pytin knows ${KIND_NAMES.join(', ')}`,
+          subject: locate(['kind']),
+        });
+        continue;
+      }
+      const name = typeof record.name === 'string' ? record.name : undefined;
+      const address = name !== undefined ? makeAddress(KINDS[kind].addressPrefix, name) : undefined;
+      if (name !== undefined) declared.get(kind)!.add(name);
+      const validate = validators[kind];
+      if (!validate(record)) {
+        diagnostics.push(...schemaErrorsToDiagnostics(validate.errors ?? [], record, locate, address));
+        continue;
+      }
+      valid.push({
+        address: address!,
+        kind,
+        name: name!,
+        spec: record as unknown as ResourceSpec,
+        source: range,
+        origin: { file: parsed.file, documentIndex: index },
+      });
+    }
+  }
+  return { valid, declared, diagnostics, sources };
+}

@@ -1,0 +1,23 @@
+import { readInventory } from '../../inventory/source/read-inventory.js';
+import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
+import { booleanOption, stringOption, UsageError, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
+
+/** The options every command that reads the inventory takes. */
+export const INVENTORY_OPTIONS: Record<string, OptionSpec> = {
+  repo: { type: 'string', valueName: 'DIR', description: 'the inventory git repository (default: the current directory)' },
+  path: { type: 'string', valueName: 'PATH', description: 'the inventory root inside the repository (default: DIR itself)' },
+  ref: { type: 'string', valueName: 'REV', description: 'read the inventory at this revision (default: HEAD)' },
+  worktree: { type: 'boolean', description: 'read the files on disk, uncommitted edits included' },
+};
+
+export function readInventoryFromArgs(args: ParsedCommandArgs, io: CommandIO): Promise<InventorySnapshot> {
+  const ref = stringOption(args, 'ref');
+  const worktree = booleanOption(args, 'worktree');
+  if (ref !== undefined && worktree) throw new UsageError('--ref and --worktree exclude each other');
+  return readInventory({
+    repo: stringOption(args, 'repo') ?? io.cwd,
+    ...(stringOption(args, 'path') !== undefined ? { path: stringOption(args, 'path')! } : {}),
+    ...(ref !== undefined ? { ref } : {}),
+    worktree,
+  });
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { KINDS, KIND_NAMES, SCHEMA_FILES, type Kind } from './kinds.js';
+import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
+import { normaliseMac } from './formats/mac.js';
+import { parseBandwidth, parseSize } from './formats/units.js';
+import { isHostName, isResourceName } from './formats/names.js';
+
+/** The schema JSON files live beside the sources (schemas/), not in the build output. */
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export function readSchemaFile(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(SCHEMA_DIR + file, 'utf8')) as Record<string, unknown>;
+}
+
+export type SchemaError = ErrorObject;
+
+export interface SchemaRegistry {
+  validators: Record<Kind, ValidateFunction>;
+}
+
+/** Keyword marking a secret reference: a plain string there is a literal secret, reported with its
+ * own message rather than as a type mismatch. */
+const SECRET_KEYWORD = 'pytinSecret';
+
+function createAjv(): Ajv {
+  // One instance, strict, all errors at once; defaults (iterations 15, keepSequences 1, ...) are filled in.
+  // strictRequired is off: `oneOf: [{required: [source]}, {required: [perUserHome]}]` names properties
+  // defined by the parent schema, the idiomatic way to say "exactly one of".
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
+  ajv.addFormat('pytin-name', isResourceName);
+  ajv.addFormat('pytin-ipv4', (s: string) => parseIp(s)?.version === 4);
+  ajv.addFormat('pytin-ipv6', (s: string) => parseIp(s)?.version === 6);
+  ajv.addFormat('pytin-ip', (s: string) => parseIp(s) !== undefined);
+  ajv.addFormat('pytin-cidr', (s: string) => parseCidr(s) !== undefined);
+  ajv.addFormat('pytin-ip-range', (s: string) => parseIpRange(s) !== undefined);
+  ajv.addFormat('pytin-mac', (s: string) => normaliseMac(s) !== undefined);
+  ajv.addFormat('pytin-bandwidth', (s: string) => parseBandwidth(s) !== undefined);
+  ajv.addFormat('pytin-size', (s: string) => parseSize(s) !== undefined);
+  ajv.addFormat('pytin-host', isHostName);
+  ajv.addKeyword({
+    keyword: SECRET_KEYWORD,
+    schemaType: 'boolean',
+    errors: true,
+    validate: function isNotLiteral(this: unknown, _schema: boolean, data: unknown): boolean {
+      return typeof data !== 'string';
+    },
+  });
+  for (const file of SCHEMA_FILES) ajv.addSchema(readSchemaFile(file), file);
+  return ajv;
+}
+
+let registry: SchemaRegistry | undefined;
+
+/** Compiles every kind's schema once per process. */
+export function schemaRegistry(): SchemaRegistry {
+  if (!registry) {
+    const ajv = createAjv();
+    const validators = {} as Record<Kind, ValidateFunction>;
+    for (const kind of KIND_NAMES) {
+      const validate = ajv.getSchema(KINDS[kind].schemaFile);
+      if (!validate) throw new Error(`schema ${KINDS[kind].schemaFile} did not compile`);
+      validators[kind] = validate;
+    }
+    registry = { validators };
+  }
+  return registry;
+}
+
+export { SECRET_KEYWORD };
