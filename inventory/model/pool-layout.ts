@@ -12,6 +12,8 @@ export interface PoolLayout {
   reserved: IpRange[];
   /** IPv4 networks up to /30 have a network and a broadcast address nobody may hold. */
   hasNetworkAndBroadcast: boolean;
+  /** IPv6 networks up to /126: the all-zero host is the Subnet-Router anycast address (RFC 4291). */
+  hasSubnetRouterAnycast: boolean;
 }
 
 export function poolLayout(pool: Desired<IPPoolSpec>): PoolLayout | undefined {
@@ -26,6 +28,7 @@ export function poolLayout(pool: Desired<IPPoolSpec>): PoolLayout | undefined {
     gateway: gateway?.version === network.version ? gateway.value : undefined,
     reserved: (pool.spec.reserved ?? []).map(parseIpRange).filter((r): r is IpRange => r !== undefined),
     hasNetworkAndBroadcast: network.version === 4 && network.prefixLength <= 30,
+    hasSubnetRouterAnycast: network.version === 6 && network.prefixLength <= 126,
   };
 }
 
@@ -33,7 +36,7 @@ export type AddressUse = 'usable' | 'network' | 'broadcast' | 'gateway' | 'reser
 
 /** Why an address inside the pool's network may or may not be held. */
 export function addressUse(layout: PoolLayout, value: bigint): AddressUse {
-  if (layout.hasNetworkAndBroadcast && value === layout.network.first) return 'network';
+  if ((layout.hasNetworkAndBroadcast || layout.hasSubnetRouterAnycast) && value === layout.network.first) return 'network';
   if (layout.hasNetworkAndBroadcast && value === layout.network.last) return 'broadcast';
   if (layout.gateway === value) return 'gateway';
   if (layout.reserved.some((r) => value >= r.first && value <= r.last)) return 'reserved';

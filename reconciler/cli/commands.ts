@@ -1,5 +1,7 @@
 import type { Command } from './command.js';
 import { validateCommand } from './commands/validate.js';
+import { allocateCommand } from './commands/allocate.js';
+import { schemaCommand } from './commands/schema.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, allocateCommand, schemaCommand];

@@ -1,0 +1,52 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { planAllocation, checkAllocation } from '../../../inventory/allocate/allocate.js';
+import { InternalError } from '../../../inventory/core/errors.js';
+import { booleanOption, integerOption, stringOption, UsageError, type Command } from '../command.js';
+import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
+import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
+import { locateRepository } from '../../../inventory/source/git-repository.js';
+
+const { ref: _ref, worktree: _worktree, ...EDIT_OPTIONS } = INVENTORY_OPTIONS;
+
+export const allocateCommand: Command = {
+  name: 'allocate',
+  summary: 'pick free addresses from a pool and write them into the holder\'s YAML (a small reviewable diff)',
+  synopsis: '--pool POOL [--count N] --to vm/NAME[/INTERFACE] | server/NAME[/INTERFACE] [--repo DIR] [--path PATH] [--json]',
+  options: {
+    ...EDIT_OPTIONS,
+    pool: { type: 'string', valueName: 'POOL', description: 'the IPPool to allocate from' },
+    count: { type: 'string', valueName: 'N', description: 'how many addresses (default 1)' },
+    to: { type: 'string', valueName: 'ADDRESS', description: 'the holder: vm/NAME[/INTERFACE] or server/NAME[/INTERFACE]' },
+    json: { type: 'boolean', description: 'print the result as one JSON object' },
+  },
+  async run(args, io) {
+    const pool = stringOption(args, 'pool');
+    const to = stringOption(args, 'to');
+    if (!pool) throw new UsageError('--pool is required', allocateCommand);
+    if (!to) throw new UsageError('--to is required', allocateCommand);
+    const count = integerOption(args, 'count', 1) ?? 1;
+    // Allocation edits files, so it always works on the work tree.
+    const snapshot = await readInventoryFromArgs({ ...args, values: { ...args.values, worktree: true } }, io);
+    const json = booleanOption(args, 'json');
+    const result = planAllocation(snapshot, { pool, count, to });
+    if ('diagnostics' in result) {
+      io.stderr.write(json ? renderDiagnosticsJsonLines(result.diagnostics) : renderDiagnosticsHuman(result.diagnostics));
+      return EXIT_ERROR;
+    }
+    const problems = checkAllocation(snapshot, result);
+    if (problems.length > 0) {
+      throw new InternalError(`the edited ${result.file} would not validate: ${problems.map((p) => p.summary).join('; ')}`);
+    }
+    const location = await locateRepository(stringOption(args, 'repo') ?? io.cwd, stringOption(args, 'path'));
+    if ('severity' in location) throw new InternalError('the repository vanished during allocation');
+    const path = join(location.topLevel, location.prefix, result.file);
+    // Write beside the file and rename: a crash never leaves a half-written inventory file.
+    await writeFile(`${path}.pytin-tmp`, result.text, 'utf8');
+    await rename(`${path}.pytin-tmp`, path);
+    if (json) io.stdout.write(JSON.stringify({ addresses: result.addresses, pool: result.pool, holder: result.holder, file: result.file }) + '\n');
+    else io.stdout.write(`Allocated ${result.addresses.join(', ')} from pool "${result.pool}" to ${result.holder} (${result.at}).\n`);
+    return EXIT_OK;
+  },
+};
