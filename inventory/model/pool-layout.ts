@@ -26,7 +26,11 @@ export function poolLayout(pool: Desired<IPPoolSpec>): PoolLayout | undefined {
     network,
     allocatable: range ?? { version: network.version, first: network.first, last: network.last },
     gateway: gateway?.version === network.version ? gateway.value : undefined,
-    reserved: (pool.spec.reserved ?? []).map(parseIpRange).filter((r): r is IpRange => r !== undefined),
+    // A range reaching outside the network is reported by the pool rule and ignored here, so it
+    // does not make every address of the pool look reserved.
+    reserved: (pool.spec.reserved ?? [])
+      .map(parseIpRange)
+      .filter((r): r is IpRange => r !== undefined && r.version === network.version && r.first >= network.first && r.last <= network.last),
     hasNetworkAndBroadcast: network.version === 4 && network.prefixLength <= 30,
     hasSubnetRouterAnycast: network.version === 6 && network.prefixLength <= 126,
   };

@@ -75,10 +75,20 @@ type Locate = (path: ValuePath, target?: LocateTarget) => SourceRange;
 export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], document: unknown, locate: Locate, address?: string): Diagnostic[] {
   const secretPaths = new Set(errors.filter((e) => e.keyword === SECRET_KEYWORD).map((e) => e.instancePath));
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  // A misspelt required field is one mistake: "unknown field vcpu; did you mean vcpus" says it all,
+  // so the "missing vcpus" error beside it is dropped.
+  const misspelt = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties as Record<string, unknown>) ?? {});
+    const guess = /did you mean "([^"]+)"/.exec(suggestion(String((error.params as Record<string, unknown>).additionalProperty), known))?.[1];
+    if (guess) misspelt.add(`${error.instancePath}/${guess}`);
+  }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of errors) {
     if (error.keyword === 'if') continue;
+    if (error.keyword === 'required' && misspelt.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
     if (secretPaths.has(error.instancePath) && error.keyword !== SECRET_KEYWORD) continue;
     // Errors inside a oneOf's branches explain why no branch matched; the oneOf error says it better.
     if (oneOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;

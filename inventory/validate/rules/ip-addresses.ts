@@ -95,7 +95,15 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
     list.push(layout);
     byDatacenter.set(layout.pool.spec.datacenter, list);
   }
-  const placement = { rack: (name: string) => context.get('Rack', name), server: (name: string) => context.get('Server', name) };
+  // A rack whose datacenter does not exist was reported already; its devices' addresses are not
+  // reported again as outside every pool of that datacenter.
+  const placement = {
+    rack: (name: string) => {
+      const rack = context.get('Rack', name);
+      return rack && context.get('Datacenter', rack.spec.datacenter) ? rack : undefined;
+    },
+    server: (name: string) => context.get('Server', name),
+  };
   const written = writtenAddresses({
     vms: context.all('VM'),
     servers: context.all('Server'),
@@ -103,6 +111,9 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
     vmDatacenter: (vm) => vmDatacenter(placement, vm),
     serverDatacenter: (server) => serverDatacenter(placement, server),
   });
+  // The first holder in file order keeps the address; the later one is the error.
+  const order = (w: WrittenAddress) => w.resource.origin;
+  written.sort((a, b) => (order(a).file < order(b).file ? -1 : order(a).file > order(b).file ? 1 : order(a).documentIndex - order(b).documentIndex));
   const holdings = new Map<string, IpHolding>();
   for (const entry of written) {
     const canonical = formatIp(parseIp(entry.text)!);

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { formatDiagnostic } from '../../../inventory/core/diagnostic.js';
+import { labTexts, labWith, positionOfMarker, snapshotOf } from '../../support/lab-inventory.js';
+
+test('the lab example is valid, with no warning', () => {
+  const { diagnostics, state } = validateInventory(snapshotOf(labTexts()));
+  assert.deepEqual(diagnostics.map(formatDiagnostic), []);
+  assert.equal(state.resources.get('vm/acme-web-01')?.kind, 'VM');
+  assert.equal(state.ipHoldings.get('2001:db8:10::10')?.holder, 'vm/acme-web-01/eth0');
+  assert.equal(state.ipHoldings.get('203.0.113.200')?.holder, 'pool/lab1-public/reservation');
+});
+
+test('defaults are filled in and MACs normalised in the desired state', () => {
+  const { state } = validateInventory(snapshotOf(labTexts()));
+  const hv2 = state.resources.get('server/hv-02')!.spec as { interfaces: Array<{ mac: string }> };
+  assert.equal(hv2.interfaces[0]!.mac, '0c:c4:7a:10:00:02');
+  const vm = state.resources.get('vm/acme-web-01')!.spec as { disks: Array<{ bus: string }>; protected: boolean };
+  assert.equal(vm.disks[0]!.bus, 'virtio');
+  assert.equal(vm.protected, false);
+});
+
+interface RuleCase {
+  name: string;
+  file: string;
+  find: string | RegExp;
+  replace: string;
+  code: string;
+  /** The diagnostic starts at the first occurrence of this text in the edited file. */
+  at: string;
+  /** The file the diagnostic points into, when not the edited one. */
+  atFile?: string;
+  /** Which occurrence of `at` (default 0). */
+  nth?: number;
+  severity?: 'error' | 'warning';
+}
+
+const cases: RuleCase[] = [
+  { name: 'a duplicate name in the same kind', file: 'vms/globex.yaml', find: 'name: globex-cache-01', replace: 'name: globex-app-01', code: 'INV_RULE_DUPLICATE_NAME', at: 'globex-app-01', nth: 1 },
+  { name: 'a rack in an unknown datacenter', file: 'datacenter.yaml', find: 'datacenter: lab1\nunits: 42\nrow: A\n---', replace: 'datacenter: lab9\nunits: 42\nrow: A\n---', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'lab9' },
+  { name: 'a server in an unknown rack', file: 'servers/backup-01.yaml', find: 'rack: lab1-r02', replace: 'rack: lab1-r77', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'lab1-r77' },
+  { name: 'cabling to a port the switch does not have', file: 'servers/backup-01.yaml', find: 'port: port2', replace: 'port: port9', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'port9' },
+  { name: 'a VM on a server without the hypervisor role', file: 'vms/globex.yaml', find: 'hypervisor: hv-02', replace: 'hypervisor: backup-01', code: 'INV_RULE_WRONG_ROLE', at: 'backup-01' },
+  { name: 'a VM of an unknown tenant', file: 'vms/acme.yaml', find: 'tenant: acme', replace: 'tenant: acme-corp', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'acme-corp' },
+  { name: 'a backup policy on an unknown host', file: 'backups.yaml', find: 'host: backup-01', replace: 'host: backup-09', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'backup-09' },
+  { name: 'a switch with unknown SNMP credentials', file: 'network/switches.yaml', find: 'credentials: lab-v2c', replace: 'credentials: lab-v9', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'lab-v9' },
+  { name: 'a device reaching above the top of its rack', file: 'servers/backup-01.yaml', find: 'position: 20, height: 2', replace: 'position: 42, height: 2', code: 'INV_RULE_RACK_UNIT_OUTSIDE', at: '42, height' },
+  { name: 'two devices in the same rack unit', file: 'servers/hypervisors.yaml', find: 'rack: lab1-r02, position: 10', replace: 'rack: lab1-r01, position: 11', code: 'INV_RULE_RACK_UNIT_OVERLAP', at: '11, height' },
+  { name: 'an address outside every pool of the datacenter', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [192.0.2.11]', code: 'INV_RULE_IP_OUTSIDE_POOL', at: '192.0.2.11' },
+  { name: 'the network address of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.0]', code: 'INV_RULE_IP_NETWORK_ADDRESS', at: '203.0.113.0]' },
+  { name: 'the broadcast address of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.255]', code: 'INV_RULE_IP_BROADCAST_ADDRESS', at: '203.0.113.255' },
+  { name: 'the gateway of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.1]', code: 'INV_RULE_IP_GATEWAY', at: '203.0.113.1]' },
+  { name: 'an address in a reserved range', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.7]', code: 'INV_RULE_IP_RESERVED', at: '203.0.113.7' },
+  { name: 'an address held twice, across files', file: 'vms/globex.yaml', find: 'ips: [203.0.113.21]', replace: 'ips: [203.0.113.10]', code: 'INV_RULE_IP_DUPLICATE', at: '203.0.113.10' },
+  { name: 'an IPv6 address held twice in another notation', file: 'vms/globex.yaml', find: '"2001:db8:10::22"', replace: '"2001:0db8:0010:0000:0000:0000:0000:0010"', code: 'INV_RULE_IP_DUPLICATE', at: '"2001:0db8' },
+  { name: 'a reservation that a VM also holds', file: 'vms/globex.yaml', find: 'ips: [203.0.113.21]', replace: 'ips: [203.0.113.200]', code: 'INV_RULE_IP_DUPLICATE', at: '203.0.113.200' },
+  { name: 'overlapping pools', file: 'network/pools.yaml', find: 'vlan: 10\n', replace: 'vlan: 10\n---\nkind: IPPool\nname: lab1-extra\ndatacenter: lab1\ncidr: 203.0.113.128/25\n', code: 'INV_RULE_POOL_OVERLAP', at: '203.0.113.128/25' },
+  { name: 'a gateway outside its pool', file: 'network/pools.yaml', find: 'gateway: 198.51.100.1', replace: 'gateway: 198.51.100.100', code: 'INV_RULE_POOL_GATEWAY_OUTSIDE', at: '198.51.100.100' },
+  { name: 'a reserved range outside its pool', file: 'network/pools.yaml', find: '203.0.113.2-203.0.113.9', replace: '203.0.113.2-203.0.114.9', code: 'INV_RULE_POOL_RANGE_INVALID', at: '203.0.113.2-203.0.114.9' },
+  { name: 'a MAC used twice in another notation', file: 'vms/globex.yaml', find: 'mac: 52:54:00:b0:00:02', replace: 'mac: 5254.00A0.0001', code: 'INV_RULE_MAC_DUPLICATE', at: '5254.00A0.0001' },
+  { name: 'a switch port cabled to two interfaces', file: 'servers/hypervisors.yaml', find: 'port: port1', replace: 'port: port2', code: 'INV_RULE_PORT_CABLED_TWICE', at: '{switch: sw-r02, port: port2}' },
+  { name: 'a limit above the hypervisor link speed (warning)', file: 'vms/acme.yaml', find: 'bandwidth: {inbound: 1Gbit, outbound: 200Mbit}', replace: 'bandwidth: {inbound: 10Gbit, outbound: 200Mbit}', code: 'INV_RULE_BANDWIDTH_OVER_SPEED', at: '10Gbit', severity: 'warning' },
+  { name: 'an interface faster than its switch port (warning)', file: 'servers/backup-01.yaml', find: 'speed: 1Gbit', replace: 'speed: 10Gbit', code: 'INV_RULE_BANDWIDTH_OVER_SPEED', at: '10Gbit', severity: 'warning' },
+  { name: 'VMs over the hypervisor capacity (warning)', file: 'vms/acme.yaml', find: 'vcpus: 4\nmemory: 16GiB', replace: 'vcpus: 40\nmemory: 16GiB', code: 'INV_RULE_HYPERVISOR_OVERCOMMIT', atFile: 'servers/hypervisors.yaml', at: '16, memory', severity: 'warning' },
+  { name: 'iterations below 1', file: 'backups.yaml', find: 'iterations: 5', replace: 'iterations: 0', code: 'INV_SCHEMA_RANGE', at: '0\n' },
+  { name: 'keepSequences below 0', file: 'backups.yaml', find: 'keepSequences: 1', replace: 'keepSequences: -1', code: 'INV_SCHEMA_RANGE', at: '-1' },
+  { name: 'a literal community string', file: 'settings.yaml', find: 'community: {env: PYTIN_LAB_SNMP_COMMUNITY}', replace: 'community: public', code: 'INV_RULE_LITERAL_SECRET', at: 'public' },
+  { name: 'a literal SSH private key', file: 'settings.yaml', find: 'privateKey: {file: .pytin/lab/id_ed25519}', replace: 'privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----"', code: 'INV_RULE_LITERAL_SECRET', at: '"-----BEGIN' },
+  { name: 'a second Store', file: 'settings.yaml', find: 'lastSeenWarningDays: 31', replace: 'lastSeenWarningDays: 31\n---\nkind: Store\nname: other-store', code: 'INV_RULE_SINGLETON', at: 'Store\nname: other', nth: 0 },
+  { name: 'a malformed MAC', file: 'vms/acme.yaml', find: 'mac: 52:54:00:a0:00:02', replace: 'mac: 52:54:00:a0:00', code: 'INV_SCHEMA_FORMAT', at: '52:54:00:a0:00\n' },
+  { name: 'a malformed bandwidth', file: 'vms/acme.yaml', find: 'inbound: 100Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01', replace: 'inbound: 100 mbps, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01', code: 'INV_SCHEMA_FORMAT', at: '100 mbps' },
+  { name: 'an unknown field with a suggestion', file: 'vms/acme.yaml', find: 'vcpus: 4', replace: 'vcpu: 4', code: 'INV_SCHEMA_UNKNOWN_FIELD', at: 'vcpu: 4' },
+];
+
+for (const c of cases) {
+  test(`rule: ${c.name} -> ${c.code}`, () => {
+    const texts = labWith(c.file, c.find, c.replace);
+    const { diagnostics } = validateInventory(snapshotOf(texts));
+    const edited = texts.get(c.atFile ?? c.file)!;
+    let offset = edited.indexOf(c.at);
+    for (let i = 0; i < (c.nth ?? 0); i++) offset = edited.indexOf(c.at, offset + 1);
+    const position = positionOfMarker(edited.slice(offset), c.at);
+    position.line += edited.slice(0, offset).split('\n').length - 1;
+    if (position.line > 1 && edited.slice(0, offset).includes('\n')) position.col = offset - edited.lastIndexOf('\n', offset - 1);
+    const found = diagnostics.find((d) => d.code === c.code);
+    assert.ok(found, `expected ${c.code}; got:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+    assert.equal(found.severity, c.severity ?? 'error');
+    assert.equal(found.subject?.file, c.atFile ?? c.file);
+    assert.deepEqual({ line: found.subject?.start.line, col: found.subject?.start.col }, position, formatDiagnostic(found));
+    // The mistake is the only thing reported (one mistake, one diagnostic) — except the duplicate
+    // name, whose second VM also duplicates the first one's MAC and addresses.
+    if (c.code !== 'INV_RULE_DUPLICATE_NAME' && c.code !== 'INV_RULE_SINGLETON') {
+      assert.equal(diagnostics.length, 1, diagnostics.map(formatDiagnostic).join('\n'));
+    }
+  });
+}
+
+test('all errors are reported at once, sorted by file and position', () => {
+  const texts = labWith('vms/acme.yaml', 'tenant: acme\nhypervisor: hv-02', 'tenant: nobody\nhypervisor: hv-02');
+  const acme = texts.get('vms/acme.yaml')!.replace('ips: [203.0.113.12]', 'ips: [203.0.113.1]');
+  texts.set('vms/acme.yaml', acme);
+  texts.set('backups.yaml', texts.get('backups.yaml')!.replace('host: backup-01', 'host: nobody'));
+  const { diagnostics } = validateInventory(snapshotOf(texts));
+  const line = (file: string, marker: string) => `${file}:${positionOfMarker(texts.get(file)!, marker).line}`;
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.subject?.file}:${d.subject?.start.line} ${d.code}`),
+    [
+      `${line('backups.yaml', 'host: nobody')} INV_RULE_UNKNOWN_REFERENCE`,
+      `${line('vms/acme.yaml', 'tenant: nobody')} INV_RULE_UNKNOWN_REFERENCE`,
+      `${line('vms/acme.yaml', '203.0.113.1]')} INV_RULE_IP_GATEWAY`,
+    ],
+  );
+});
+
+test('the duplicate-address error names both places', () => {
+  const texts = labWith('vms/globex.yaml', 'ips: [203.0.113.21]', 'ips: [203.0.113.10]');
+  const { diagnostics } = validateInventory(snapshotOf(texts));
+  const acme = positionOfMarker(texts.get('vms/acme.yaml')!, '203.0.113.10');
+  assert.match(diagnostics[0]!.summary, new RegExp(`held by vm/acme-web-01/eth0 \\(vms/acme\\.yaml:${acme.line}:${acme.col}\\)`));
+});
