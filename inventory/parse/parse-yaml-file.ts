@@ -74,7 +74,8 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
   // parseAllDocuments returns an EmptyStream (a plain array) for a file without documents.
   const documents: ParsedYamlDocument[] = [];
   parsedDocuments.forEach((document, index) => {
-    const range = rangeAt(file, lineCounter, document.range[0], document.range[1]);
+    // Point at the document's first key rather than at its `---` marker.
+    const range = rangeAt(file, lineCounter, document.contents?.range?.[0] ?? document.range[0], document.range[1]);
     let failed = false;
     for (const error of document.errors) {
       failed = true;

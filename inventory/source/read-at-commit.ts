@@ -14,16 +14,21 @@ interface TreeEntry {
 /** Blobs per `git show` call: keeps the command line far below the kernel's argument limit. */
 const BLOBS_PER_CALL = 1500;
 
-async function resolveCommit(location: GitLocation, ref: string): Promise<string | Diagnostic> {
+/** The commit id a ref names, or undefined. (`rev-parse --quiet` may fail silently with empty output.) */
+export async function commitOf(location: GitLocation, ref: string): Promise<string | undefined> {
   try {
-    return (await location.git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+    const id = (await location.git.revparse(['--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+    return /^[0-9a-f]{40,64}$/.test(id) ? id : undefined;
   } catch {
-    let hasCommits = true;
-    try {
-      await location.git.revparse(['--verify', '--quiet', 'HEAD^{commit}']);
-    } catch {
-      hasCommits = false;
-    }
+    return undefined;
+  }
+}
+
+async function resolveCommit(location: GitLocation, ref: string): Promise<string | Diagnostic> {
+  const commit = await commitOf(location, ref);
+  if (commit) return commit;
+  {
+    const hasCommits = (await commitOf(location, 'HEAD')) !== undefined;
     return {
       severity: 'error',
       code: 'INV_GIT_UNKNOWN_REF',

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { GitLocation } from './git-repository.js';
+import { commitOf } from './read-at-commit.js';
 import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
 /** Folders never part of an inventory. */
@@ -19,12 +20,7 @@ async function walk(root: string, relativeDir: string, out: string[]): Promise<v
 
 /** The inventory as it is on disk (uncommitted edits included); the commit is the HEAD it sits on. */
 export async function readInventoryWorktree(location: GitLocation): Promise<InventorySnapshot> {
-  let commit: string | null = null;
-  try {
-    commit = (await location.git.revparse(['--verify', '--quiet', 'HEAD^{commit}'])).trim();
-  } catch {
-    commit = null;
-  }
+  const commit = (await commitOf(location, 'HEAD')) ?? null;
   const root = location.prefix === '' ? location.topLevel : join(location.topLevel, location.prefix);
   const revision = { commit, ref: null, worktree: true, path: location.prefix };
   const paths: string[] = [];
