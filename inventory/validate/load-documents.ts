@@ -18,6 +18,8 @@ export interface LoadedDocuments {
   declared: Map<Kind, Set<string>>;
   diagnostics: Diagnostic[];
   sources: SourceIndex;
+  /** Documents that parsed into a mapping, valid or not. */
+  documentCount: number;
 }
 
 /** Parses every file and checks each document against its kind's schema. */
@@ -27,10 +29,12 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
   const valid: Desired[] = [];
   const declared = new Map<Kind, Set<string>>(KIND_NAMES.map((k) => [k, new Set<string>()]));
   const diagnostics: Diagnostic[] = [];
+  let documentCount = 0;
   for (const inventoryFile of files) {
     const parsed = parseYamlFile(inventoryFile.path, inventoryFile.bytes);
     sources.addFile(parsed.file, parsed.text);
     diagnostics.push(...parsed.diagnostics);
+    documentCount += parsed.documents.length;
     for (const { document, value, index, range } of parsed.documents) {
       const locate = (path: ValuePath, target: 'value' | 'key' = 'value') => locateInDocument(document, parsed.lineCounter, parsed.file, path, target);
       const record = value as Record<string, unknown>;
@@ -66,5 +70,5 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
       });
     }
   }
-  return { valid, declared, diagnostics, sources };
+  return { valid, declared, diagnostics, sources, documentCount };
 }

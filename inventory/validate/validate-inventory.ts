@@ -41,8 +41,8 @@ export function validateInventory(snapshot: InventorySnapshot): ValidationResult
   for (const rule of RULES) rule(context);
   const ipHoldings = ipAddresses(context);
   const diagnostics = [...snapshot.diagnostics, ...loaded.diagnostics, ...context.diagnostics];
-  const hasDocuments = loaded.valid.length > 0 || loaded.diagnostics.some((d) => d.code.startsWith('INV_SCHEMA') || d.code === 'INV_RULE_LITERAL_SECRET');
-  if (!hasDocuments && !snapshot.diagnostics.some((d) => d.severity === 'error') && !loaded.diagnostics.some((d) => d.severity === 'error')) {
+  // An inventory without a single document is a mistake (wrong --path?) unless a reason was given already.
+  if (loaded.documentCount === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
       code: 'INV_EMPTY',
