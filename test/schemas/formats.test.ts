@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalIp, parseCidr, parseIpRange } from '../../schemas/formats/ip.js';
+import { normaliseMac } from '../../schemas/formats/mac.js';
+import { parseBandwidth, parseSize } from '../../schemas/formats/units.js';
+import { isResourceName } from '../../schemas/formats/names.js';
+
+test('IP addresses parse to one canonical form (RFC 5952 for IPv6)', () => {
+  const table: Array<[string, string | undefined]> = [
+    ['203.0.113.9', '203.0.113.9'],
+    ['203.0.113.09', undefined],
+    ['256.1.1.1', undefined],
+    ['2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['::', '::'],
+    ['::ffff:192.0.2.1', '::ffff:c000:201'],
+    ['fe80::1%eth0', undefined],
+    ['1.2.3', undefined],
+  ];
+  for (const [input, expected] of table) assert.equal(canonicalIp(input), expected, input);
+});
+
+test('CIDRs must have zero host bits; ranges must be ordered and of one version', () => {
+  assert.equal(parseCidr('203.0.113.0/24')?.last, (203n << 24n) + (113n << 8n) + 255n);
+  assert.equal(parseCidr('203.0.113.1/24'), undefined);
+  assert.equal(parseCidr('2001:db8::/129'), undefined);
+  assert.equal(parseIpRange('203.0.113.9-203.0.113.2'), undefined);
+  assert.equal(parseIpRange('203.0.113.2-2001:db8::1'), undefined);
+  assert.equal(parseIpRange('203.0.113.2 - 203.0.113.9')?.first, (203n << 24n) + (113n << 8n) + 2n);
+});
+
+test('MACs in every common notation normalise to lower case with colons', () => {
+  for (const input of ['52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF']) assert.equal(normaliseMac(input), '52:54:00:ab:cd:ef', input);
+  for (const bad of ['52:54:00:ab:cd', '52:54-00:ab:cd:ef', '5254.00ab.cdeg', '']) assert.equal(normaliseMac(bad), undefined, bad);
+});
+
+test('bandwidths and sizes parse with their units', () => {
+  assert.equal(parseBandwidth('100Mbit'), 100_000_000);
+  assert.equal(parseBandwidth('1.5Gbit'), 1_500_000_000);
+  assert.equal(parseBandwidth('100 mbps'), undefined);
+  assert.equal(parseBandwidth('0Mbit'), undefined);
+  assert.equal(parseSize('20GiB'), 20 * 1024 ** 3);
+  assert.equal(parseSize('1TB'), 1e12);
+  assert.equal(parseSize('20G'), undefined);
+});
+
+test('resource names are safe everywhere they are used', () => {
+  assert.ok(isResourceName('web-01.prod_a'));
+  for (const bad of ['Web', '-x', 'a/b', 'a b', 'x'.repeat(64), '']) assert.equal(isResourceName(bad), false, bad);
+});
