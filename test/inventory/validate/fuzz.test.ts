@@ -3,21 +3,9 @@ import assert from 'node:assert/strict';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { INVENTORY_CODES } from '../../../inventory/core/diagnostic-codes.js';
 import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same 1,000 mutations on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng, pick } from '../../../examples/generator/prng.js';
 
 type Mutation = (text: string, random: () => number) => string | Uint8Array;
-const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
 const lines = (text: string) => text.split('\n');
 
 const MUTATIONS: Record<string, Mutation> = {

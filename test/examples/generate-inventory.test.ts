@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateInventory, DEFAULT_PARAMETERS } from '../../examples/generator/generate-inventory.js';
+import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+import { makeTempDir } from '../lab/daemon.js';
+import { snapshotOf } from '../support/lab-inventory.js';
+
+const SMALL = { ...DEFAULT_PARAMETERS, racks: 6, servers: 200, vms: 1000, pools: 6, tenants: 20 };
+
+test('a generated inventory validates without a diagnostic, and the same parameters give the same bytes', async (t) => {
+  const one = await makeTempDir('gen1');
+  const two = await makeTempDir('gen2');
+  t.after(one.remove);
+  t.after(two.remove);
+  const first = await generateInventory(one.path, SMALL);
+  const second = await generateInventory(two.path, SMALL);
+  assert.deepEqual([...first], [...second]);
+  const { diagnostics, state } = validateInventory(snapshotOf(first));
+  assert.deepEqual(diagnostics, []);
+  assert.equal([...state.resources.values()].filter((r) => r.kind === 'VM').length, 1000);
+  assert.equal(state.ipHoldings.size, 1200);
+});
+
+test('a different seed gives a different inventory', async (t) => {
+  const dir = await makeTempDir('gen3');
+  t.after(dir.remove);
+  const a = await generateInventory(dir.path, SMALL);
+  const b = await generateInventory(dir.path, { ...SMALL, seed: 2 });
+  assert.notDeepEqual([...a], [...b]);
+});
+
+test('parameters that cannot fit are refused with a reason', async (t) => {
+  const dir = await makeTempDir('gen4');
+  t.after(dir.remove);
+  await assert.rejects(generateInventory(dir.path, { ...SMALL, vms: 5000, pools: 2 }), /guest pools of dc1 are full/);
+  await assert.rejects(generateInventory(dir.path, { ...SMALL, racks: 1, servers: 100 }), /do not fit in 40 units/);
+});
