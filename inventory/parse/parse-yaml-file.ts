@@ -122,7 +122,8 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
     }
     if (value === null || value === undefined) {
       if (parsedDocuments.length > 1) {
-        diagnostics.push({ severity: 'warning', code: 'INV_YAML_EMPTY_DOCUMENT', summary: 'empty document (a stray ---?)', subject: range });
+        const marker = rangeAt(file, lineCounter, document.range[0], document.range[0]);
+        diagnostics.push({ severity: 'warning', code: 'INV_YAML_EMPTY_DOCUMENT', summary: 'empty document (a stray ---?)', subject: marker });
       }
       return;
     }
