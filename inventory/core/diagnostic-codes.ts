@@ -53,6 +53,9 @@ export const INVENTORY_CODES = {
   INV_RULE_HYPERVISOR_OVERCOMMIT: 'a hypervisor\'s VMs exceed its capacity times its overcommit ratio',
   INV_RULE_LITERAL_SECRET: 'a password, token or community is written literally instead of as a reference',
   INV_RULE_SINGLETON: 'a kind that may exist once is defined more than once',
+  // Secrets (resolved when pytin needs them, never stored)
+  INV_SECRET_ENV_MISSING: 'a {env: NAME} secret reference names an unset variable',
+  INV_SECRET_FILE_UNREADABLE: 'a {file: PATH} secret reference names a file that cannot be read',
   // Allocation
   INV_ALLOC_POOL_EXHAUSTED: 'the pool has fewer free addresses than asked for',
   INV_ALLOC_UNKNOWN_HOLDER: 'the --to holder does not exist',
