@@ -1,0 +1,28 @@
+/** The result of one command on a host. */
+export interface CommandResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CommandOptions {
+  /** Written to the command's standard input, then closed. */
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+/** Runs shell commands on one host: over SSH in production (one reused connection), locally or in
+ * a network namespace in tests. Drivers only ever talk to hosts through this. A command that
+ * cannot be run at all (connection lost, timeout) throws TransportError; a command that ran and
+ * failed returns its exit code. */
+export interface CommandRunner {
+  /** Host name for messages. */
+  readonly host: string;
+  run(command: string, options?: CommandOptions): Promise<CommandResult>;
+}
+
+/** Quotes one argument for a POSIX shell. */
+export function shellQuote(argument: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { TransportError } from '../../inventory/core/errors.js';
+import type { CommandOptions, CommandResult, CommandRunner } from './command-runner.js';
+
+/** Runs commands with /bin/sh on this machine, optionally through a prefix (e.g. `ip netns exec NS`):
+ * how the tests reach a network namespace, and how pytin acts on the host it runs on. */
+export class LocalRunner implements CommandRunner {
+  constructor(
+    readonly host = 'localhost',
+    private readonly prefix: readonly string[] = [],
+  ) {}
+
+  run(command: string, options: CommandOptions = {}): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      const [program, args] = this.prefix.length > 0 ? [this.prefix[0]!, [...this.prefix.slice(1), '/bin/sh', '-c', command]] : ['/bin/sh', ['-c', command]];
+      const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      const timer = options.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, options.timeoutMs) : undefined;
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', (error) => reject(new TransportError(`${this.host}: cannot run ${program}: ${error.message}`, false)));
+      child.on('close', (exitCode, signal) => {
+        if (timer) clearTimeout(timer);
+        if (timedOut) reject(new TransportError(`${this.host}: command timed out after ${options.timeoutMs} ms`, true));
+        else resolve({ exitCode, signal, stdout, stderr });
+      });
+      child.stdin.end(options.stdin ?? '');
+    });
+  }
+}
