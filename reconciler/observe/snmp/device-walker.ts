@@ -81,7 +81,9 @@ export class DeviceWalker {
   reportFailure(failure: SnmpFailure, label: string, rowsBefore: number, requests: number): void {
     const target = this.session.target;
     const wait = `${target.timeoutMs} ms x ${target.retries + 1} tries`;
-    const reason = failure.kind === 'timeout' ? `no answer from ${describeTarget(target)} (${wait})` : `${describeTarget(target)}: ${failure.message}`;
+    // A v2c agent stays silent on a wrong community, so silence is all we can report.
+    const causes = target.version === '2c' ? 'host down, wrong port, or wrong community' : 'host down or wrong port';
+    const reason = failure.kind === 'timeout' ? `no answer from ${describeTarget(target)} after ${wait} (${causes})` : `${describeTarget(target)}: ${failure.message}`;
     if (requests > 1 || rowsBefore > 0) {
       this.sink.add('error', 'OBS_SNMP_WALK_INTERRUPTED', `${label}: the walk stopped after ${rowsBefore} rows: ${reason}; the table is incomplete`, failureCode(failure));
     } else {
