@@ -20,6 +20,7 @@ export interface WalkBudget {
   maxRows: number;
   /** Absolute `Date.now()` after which no request is sent. */
   deadline: number;
+  onProgress?: (column: string, rows: number) => void;
 }
 
 export function failureCode(failure: SnmpFailure): ObsSnmpCode {
@@ -51,7 +52,8 @@ export class DeviceWalker {
   /** `label` names the column in diagnostics, e.g. `ipNetToPhysicalPhysAddress`. */
   async column(baseOid: string, label: string): Promise<ColumnWalk> {
     if (this.stoppedBy || this.outOfTime) return { rows: [], complete: false, walked: false };
-    const walk = await bulkWalk(this.session, baseOid, this.budget);
+    const onProgress = this.budget.onProgress;
+    const walk = await bulkWalk(this.session, baseOid, { ...this.budget, ...(onProgress ? { onRows: (rows: number) => onProgress(label, rows) } : {}) });
     const end: WalkEnd = walk.end;
     switch (end) {
       case 'complete':

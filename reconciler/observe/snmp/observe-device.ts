@@ -22,6 +22,8 @@ export interface ObserveOptions {
   budgetMs?: number;
   /** The clock for `observedAt` (tests pass a fixed one). */
   now?: () => Date;
+  /** Called after each GetBulk answer with the column being walked and its rows so far. */
+  onProgress?: (column: string, rows: number) => void;
 }
 
 const DEFAULT_BUDGET_MS = 10 * 60 * 1000;
@@ -43,6 +45,7 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
     maxRepetitions: target.maxRepetitions ?? DEFAULT_MAX_REPETITIONS,
     maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
     deadline: Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   }, sink);
   const walks: Record<FactSection, ColumnWalk[]> = { system: [], interfaces: [], arp: [], fdb: [], lldp: [] };
   const column = async (section: FactSection, oid: string, label: string): Promise<ColumnWalk> => {

@@ -32,6 +32,8 @@ export interface WalkOptions {
   maxRows: number;
   /** Absolute `Date.now()` after which no further request is sent. */
   deadline?: number;
+  /** Called after each answer with the number of rows so far (progress display). */
+  onRows?: (rows: number) => void;
 }
 
 export const DEFAULT_MAX_REPETITIONS = 50;
@@ -70,6 +72,7 @@ export async function bulkWalk(session: SnmpSession, baseOid: string, options: W
       previousText = oid;
       if (varbinds.length >= options.maxRows) return result('row-limit');
     }
+    options.onRows?.(varbinds.length);
   }
   return result('row-limit');
 }
