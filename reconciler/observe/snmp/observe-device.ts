@@ -102,7 +102,7 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
       lldp: completeness(walks.lldp),
     };
     const skipped = FACT_SECTIONS.filter((s) => sections[s] === 'not-walked');
-    if (skipped.length > 0) sink.add('error', 'OBS_SNMP_NOT_WALKED', `not walked because the agent stopped answering: ${skipped.join(', ')}`);
+    if (skipped.length > 0) sink.add('error', 'OBS_SNMP_NOT_WALKED', `not walked after the failure above: ${skipped.join(', ')}`);
 
     return {
       device: describeTarget(target).replace(/ \(.*\)$/, ''),

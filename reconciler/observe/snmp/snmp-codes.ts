@@ -7,7 +7,7 @@ export const OBS_SNMP_CODES = {
   OBS_SNMP_INVALID_RESPONSE: 'the agent\'s answer could not be used',
   OBS_SNMP_SOCKET_ERROR: 'the local UDP socket failed (bad host name, no route)',
   OBS_SNMP_WALK_INTERRUPTED: 'a table walk stopped partway: the rows read before are kept but the table is incomplete',
-  OBS_SNMP_NOT_WALKED: 'a table was not walked because the agent had already stopped answering',
+  OBS_SNMP_NOT_WALKED: 'a table was not walked because the agent had already stopped answering or refused the credentials',
   OBS_SNMP_OID_NOT_INCREASING: 'the agent answered an OID that does not follow the previous one; the walk stopped there to avoid a loop',
   OBS_SNMP_ROW_LIMIT: 'a table has more rows than the walk limit; the rest was not read',
   OBS_SNMP_TIME_LIMIT: 'the observation ran out of its time budget; the rest was not read',
