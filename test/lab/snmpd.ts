@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { makeTempDir, startDaemon, waitFor, type Daemon } from './daemon.js';
 import type { Netns } from './netns.js';
 
@@ -80,4 +81,18 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
     throw error;
   }
   return { host, port: options.port, daemon, stop };
+}
+
+/** A `pass_persist` handler serving `rows` (in serving order, see snmp-crafted-table.ts) under
+ * `oid`; the rows file is written into `dir`. */
+export async function craftedTable(
+  dir: string,
+  oid: string,
+  rows: readonly { oid: string; type: string; value: string }[],
+  options: { wrap?: boolean } = {},
+): Promise<{ oid: string; command: string }> {
+  const file = join(dir, `rows-${oid.replace(/\W/g, '_')}.json`);
+  await writeFile(file, JSON.stringify(rows));
+  const script = fileURLToPath(new URL('./snmp-crafted-table.js', import.meta.url));
+  return { oid, command: [process.execPath, script, file, ...(options.wrap ? ['wrap'] : [])].join(' ') };
 }
