@@ -1,5 +1,5 @@
 import type { SnmpTarget } from '../../transports/snmp/snmp-target.js';
-import { describeTarget, targetAddress } from '../../transports/snmp/snmp-target.js';
+import { describeTarget, targetAddress, targetEndpoint } from '../../transports/snmp/snmp-target.js';
 import { openSession } from '../../transports/snmp/snmp-session.js';
 import { classifyError } from '../../transports/snmp/snmp-failure.js';
 import { DEFAULT_MAX_REPETITIONS, DEFAULT_MAX_ROWS } from '../../transports/snmp/bulk-walk.js';
@@ -105,7 +105,7 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
     if (skipped.length > 0) sink.add('error', 'OBS_SNMP_NOT_WALKED', `not walked after the failure above: ${skipped.join(', ')}`);
 
     return {
-      device: describeTarget(target).replace(/ \(.*\)$/, ''),
+      device: targetEndpoint(target),
       observedAt,
       system,
       interfaces,

@@ -13,8 +13,8 @@ export type SnmpFailureKind =
   /** The local socket failed (bad host name, no route). */
   | 'socket';
 
-/** A failed request, classified. `message` never contains credentials: net-snmp's messages
- * name OIDs, statuses and engine times only. */
+/** A failed request, classified. `message` never contains credentials: net-snmp's messages name
+ * OIDs, statuses and engine times, except the community mismatch one, which is replaced. */
 export class SnmpFailure extends Error {
   override readonly name = 'SnmpFailure';
   constructor(
@@ -32,6 +32,8 @@ export function classifyError(error: unknown): SnmpFailure {
   if (error instanceof snmp.ResponseInvalidError) {
     const auth = [snmp.ResponseInvalidCode.EAuthFailure, snmp.ResponseInvalidCode.ECouldNotDecrypt, snmp.ResponseInvalidCode.ENotInTimeWindow];
     if (auth.includes(error.code)) return new SnmpFailure('auth', error.message, { cause: error });
+    // net-snmp's own message for this one quotes both communities: never let it reach a log.
+    if (error.code === snmp.ResponseInvalidCode.ECommunityNoMatch) return new SnmpFailure('invalid-response', 'the answer carried a different community than the request');
     return new SnmpFailure('invalid-response', error.message, { cause: error });
   }
   if (error instanceof snmp.RequestFailedError) return new SnmpFailure('agent-error', error.message, { cause: error });

@@ -42,15 +42,19 @@ export function securityLevel(target: SnmpV3Target): SnmpSecurityLevel {
   return target.priv ? 'authPriv' : 'authNoPriv';
 }
 
+/** `127.0.0.1:1161`, `[::1]:161`. */
+export function targetEndpoint(target: SnmpTarget): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${host}:${target.port}`;
+}
+
 /** `127.0.0.1:1161 (v2c)` / `[::1]:161 (v3 user ops, authPriv)` — never a community or key. */
 export function describeTarget(target: SnmpTarget): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
   const security = target.version === '2c' ? 'v2c' : `v3 user ${target.user}, ${securityLevel(target)}`;
-  return `${host}:${target.port} (${security})`;
+  return `${targetEndpoint(target)} (${security})`;
 }
 
 /** `device/127.0.0.1:1161`: the address diagnostics about this agent carry. */
 export function targetAddress(target: SnmpTarget): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return `device/${host}:${target.port}`;
+  return `device/${targetEndpoint(target)}`;
 }
