@@ -7,35 +7,35 @@ import { addNeighbours, createNetns, manyIpv4Neighbours, type Netns } from '../.
 import { craftedTable, startSnmpd, type Snmpd } from '../../../lab/snmpd.js';
 
 const MEDIA = '1.3.6.1.2.1.4.22.1';
-const PHYSICAL = '1.3.6.1.2.1.4.35.1';
+
+/** A real snmpd whose ipNetToMediaTable is served by a crafted pass_persist handler. Without its
+ * `ip` module snmpd's own ipNetToMediaTable is gone, so every row of that table is crafted (the
+ * host's real ipNetToPhysicalTable rows may still appear: tests look at ipNetToMedia rows only). */
+async function craftedAgent(rows: { oid: string; type: string; value: string }[], wrap: boolean): Promise<{ target: SnmpTarget; stop(): Promise<void> }> {
+  const temp = await makeTempDir('snmp-faults');
+  try {
+    const handler = await craftedTable(temp.path, `.${MEDIA}`, rows, { wrap });
+    const snmpd = await startSnmpd({ port: await freeUdpPort(), community: 'crafted', passPersist: [handler], disableModules: ['ip'] });
+    return {
+      target: { version: '2c', host: snmpd.host, port: snmpd.port, community: 'crafted', timeoutMs: 1000, retries: 1 },
+      stop: async () => {
+        await snmpd.stop();
+        await temp.remove();
+      },
+    };
+  } catch (error) {
+    await temp.remove();
+    throw error;
+  }
+}
 
 describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
-  let snmpd: Snmpd;
-  let temp: { path: string; remove(): Promise<void> };
-  before(async () => {
-    temp = await makeTempDir('snmp-faults');
-    // ipNetToMedia loops: after the last row the agent answers the first one again, forever.
-    const looping = await craftedTable(temp.path, `.${MEDIA}`, [1, 2, 3].map((n) => ({ oid: `${MEDIA}.2.7.10.0.0.${n}`, type: 'octet', value: `52 54 00 00 00 0${n}` })), { wrap: true });
-    // ipNetToPhysical (IPv4 rows: ifIndex.1.4.a.b.c.d) with MACs of the wrong length among good ones.
-    const macs = [
-      { n: 1, value: '52 54 00 aa 00 01' },
-      { n: 2, value: '52 54 00 aa 00' },
-      { n: 3, value: '52 54 00 aa 00 03 ff' },
-      { n: 4, value: '52 54 00 aa 00 04' },
-    ];
-    const badMacs = await craftedTable(temp.path, `.${PHYSICAL}`, macs.map(({ n, value }) => ({ oid: `${PHYSICAL}.4.7.1.4.10.1.0.${n}`, type: 'octet', value })));
-    // Without the ip module snmpd's own neighbour tables do not mix real rows in.
-    snmpd = await startSnmpd({ port: await freeUdpPort(), community: 'crafted', passPersist: [looping, badMacs], disableModules: ['ip'] });
-  });
-  after(async () => {
-    await snmpd?.stop();
-    await temp?.remove();
-  });
-  const target = (): SnmpTarget => ({ version: '2c', host: snmpd.host, port: snmpd.port, community: 'crafted', timeoutMs: 1000, retries: 1 });
-
-  test('a table whose OIDs stop increasing ends the walk with a diagnostic instead of looping', async () => {
+  test('a table whose OIDs stop increasing ends the walk with a diagnostic instead of looping', async (t) => {
+    // After the last row the agent answers the first one again, forever.
+    const agent = await craftedAgent([1, 2, 3].map((n) => ({ oid: `${MEDIA}.2.7.10.0.0.${n}`, type: 'octet', value: `52 54 00 00 00 0${n}` })), true);
+    t.after(() => agent.stop());
     const started = Date.now();
-    const facts = await observeDevice(target(), { budgetMs: 60_000 });
+    const facts = await observeDevice(agent.target, { budgetMs: 60_000 });
     assert.ok(Date.now() - started < 20_000, 'bounded');
     const loop = facts.diagnostics.find((d) => d.code === 'OBS_SNMP_OID_NOT_INCREASING');
     assert.ok(loop, JSON.stringify(facts.diagnostics));
@@ -48,14 +48,23 @@ describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
     assert.equal(facts.completeness.lldp, 'complete');
   });
 
-  test('rows whose MAC is not 6 bytes get a diagnostic each, the other rows are kept', async () => {
-    const facts = await observeDevice(target());
-    const physical = facts.arp.filter((a) => a.table === 'ipNetToPhysical');
-    assert.deepEqual(physical.map((a) => `${a.ip} ${a.mac}`).sort(), ['10.1.0.1 52:54:00:aa:00:01', '10.1.0.4 52:54:00:aa:00:04']);
-    const bad = facts.diagnostics.filter((d) => d.code === 'OBS_SNMP_BAD_MAC' && d.summary.startsWith('ipNetToPhysicalTable'));
-    assert.equal(bad.length, 2);
-    assert.match(bad.map((d) => d.summary).join('\n'), /7\.1\.4\.10\.1\.0\.2: the MAC is 5 bytes/);
-    assert.match(bad.map((d) => d.summary).join('\n'), /7\.1\.4\.10\.1\.0\.3: the MAC is 7 bytes/);
+  test('rows whose MAC is not 6 bytes get a diagnostic each, the other rows are kept', async (t) => {
+    const macs = [
+      { n: 1, value: '52 54 00 aa 00 01' },
+      { n: 2, value: '52 54 00 aa 00' },
+      { n: 3, value: '52 54 00 aa 00 03 ff' },
+      { n: 4, value: '52 54 00 aa 00 04' },
+    ];
+    const agent = await craftedAgent(macs.map(({ n, value }) => ({ oid: `${MEDIA}.2.7.10.1.0.${n}`, type: 'octet', value })), false);
+    t.after(() => agent.stop());
+    const facts = await observeDevice(agent.target);
+    assert.equal(facts.completeness.arp, 'complete', 'the table itself was read to its end');
+    const media = facts.arp.filter((a) => a.table === 'ipNetToMedia');
+    assert.deepEqual(media.map((a) => `${a.ifIndex} ${a.ip} ${a.mac}`).sort(), ['7 10.1.0.1 52:54:00:aa:00:01', '7 10.1.0.4 52:54:00:aa:00:04']);
+    const bad = facts.diagnostics.filter((d) => d.code === 'OBS_SNMP_BAD_MAC' && d.summary.startsWith('ipNetToMediaTable'));
+    assert.equal(bad.length, 2, JSON.stringify(facts.diagnostics));
+    assert.match(bad.map((d) => d.summary).join('\n'), /row 7\.10\.1\.0\.2: the MAC is 5 bytes/);
+    assert.match(bad.map((d) => d.summary).join('\n'), /row 7\.10\.1\.0\.3: the MAC is 7 bytes/);
     assert.ok(bad.every((d) => d.severity === 'warning'));
   });
 });
