@@ -13,6 +13,7 @@ const IPV6_NEIGHBOURS = [
   { ip: 'fe80::5054:ff:fecc:51', mac: '52:54:00:cc:00:51', full: 'fe80:0000:0000:0000:5054:00ff:fecc:0051' },
 ];
 const V3_USER = { name: 'pytin-ops', authProtocol: 'SHA', authKey: 'auth-secret-8', privProtocol: 'AES', privKey: 'priv-secret-8' } as const;
+const V3_AUTH_ONLY = { name: 'pytin-auth', authProtocol: 'SHA-256', authKey: 'auth-only-secret' } as const;
 
 let netns: Netns;
 let snmpd: Snmpd;
@@ -20,7 +21,7 @@ let snmpd: Snmpd;
 before(async () => {
   netns = await createNetns();
   await addNeighbours(netns, [...manyIpv4Neighbours(BIG_TABLE), ...IPV6_NEIGHBOURS]);
-  snmpd = await startSnmpd({ netns, port: 1161, community: 'lab-community', v3Users: [V3_USER] });
+  snmpd = await startSnmpd({ netns, port: 1161, community: 'lab-community', v3Users: [V3_USER, V3_AUTH_ONLY] });
 });
 after(async () => {
   await snmpd?.stop();
@@ -53,6 +54,16 @@ describe('observing a real snmpd in a network namespace', () => {
     assert.equal(facts.completeness.interfaces, 'complete');
     assert.ok(facts.interfaces.some((i) => i.ifName === netns.innerIf));
     assert.ok(facts.arp.some((a) => a.ip === IPV6_NEIGHBOURS[0]?.full));
+  });
+
+  test('SNMPv3 authNoPriv (SHA-256) reads the same agent', async () => {
+    const facts = await observeDevice({
+      version: '3', host: snmpd.host, port: snmpd.port, timeoutMs: 1000, retries: 1,
+      user: V3_AUTH_ONLY.name, auth: { protocol: 'sha256', key: V3_AUTH_ONLY.authKey },
+    });
+    assert.deepEqual(facts.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(facts.completeness.arp, 'complete');
+    assert.ok(facts.arp.some((a) => a.ip === IPV6_NEIGHBOURS[1]?.full));
   });
 
   test('a wrong SNMPv3 privacy key is a timeout error after the timeout, not data', async () => {
