@@ -68,19 +68,18 @@ export class DeviceWalker {
         this.sink.add('error', 'OBS_SNMP_TIME_LIMIT', `${label}: the observation's time budget ran out after ${walk.varbinds.length} rows`);
         this.outOfTime = true;
         return { rows: walk.varbinds, complete: false, walked: true };
-      case 'failed': {
-        const failure = walk.failure as SnmpFailure;
-        this.reportFailure(failure, label, walk.varbinds.length, walk.requests);
-        if (failure.kind === 'timeout' || failure.kind === 'auth' || failure.kind === 'socket') this.stoppedBy = failure;
+      case 'failed':
+        this.requestFailed(walk.failure as SnmpFailure, label, walk.varbinds.length, walk.requests);
         return { rows: walk.varbinds, complete: false, walked: true };
-      }
       default:
         return assertNever(end, 'walk end');
     }
   }
 
-  /** A failure of a request that is not part of a walk (the system group Get). */
-  reportFailure(failure: SnmpFailure, label: string, rowsBefore: number, requests: number): void {
+  /** Reports a failed request (of a walk, or the system group Get) and, when the agent cannot be
+   * expected to answer the next one either, stops the walker. */
+  requestFailed(failure: SnmpFailure, label: string, rowsBefore: number, requests: number): void {
+    if (failure.kind === 'timeout' || failure.kind === 'auth' || failure.kind === 'socket') this.stoppedBy = failure;
     const target = this.session.target;
     const wait = `${target.timeoutMs} ms x ${target.retries + 1} tries`;
     // A v2c agent stays silent on a wrong community, so silence is all we can report.

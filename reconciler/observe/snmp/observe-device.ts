@@ -63,9 +63,7 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
       walks.system.push({ rows: [], complete: true, walked: true });
       if (!system) sink.add('warning', 'OBS_SNMP_NO_SYSTEM', `${describeTarget(target)} serves none of sysName, sysDescr, sysObjectID, sysUpTime`);
     } catch (error) {
-      const failure = classifyError(error);
-      walker.reportFailure(failure, 'system', 0, 1);
-      if (failure.kind === 'timeout' || failure.kind === 'auth' || failure.kind === 'socket') walker.stoppedBy = failure;
+      walker.requestFailed(classifyError(error), 'system', 0, 1);
       walks.system.push({ rows: [], complete: false, walked: true });
     }
     const quirks = quirksFor(system?.sysObjectID ?? null);
