@@ -43,36 +43,35 @@ function localIfIndex(portNum: number, context: LldpContext): number | null {
 
 /** One neighbour per lldpRemTable index (timeMark.localPortNum.remIndex) seen in any column. */
 export function extractLldp(columns: Partial<Record<LldpColumn, readonly SnmpVarbind[]>>, context: LldpContext): LldpNeighbour[] {
-  const byKey = new Map<string, LldpNeighbour>();
-  const raw = new Map<string, { chassis?: Buffer; port?: Buffer }>();
+  // The id bytes are kept until every column is in: the subtype decides how they read.
+  const byKey = new Map<string, { neighbour: LldpNeighbour; chassis?: Buffer; port?: Buffer }>();
   for (const column of LLDP_COLUMNS) {
     for (const { oid, value } of columns[column] ?? []) {
       const index = indexAfter(oid, OID[column]);
       if (!index || index.length !== 3) continue;
       const key = `${index[1]}.${index[2]}`;
-      let neighbour = byKey.get(key);
-      if (!neighbour) {
+      let entry = byKey.get(key);
+      if (!entry) {
         const localPortNum = index[1] as number;
-        neighbour = { localPortNum, localIfIndex: localIfIndex(localPortNum, context), chassisIdSubtype: null, chassisId: null, portIdSubtype: null, portId: null, systemName: null };
-        byKey.set(key, neighbour);
-        raw.set(key, {});
+        entry = { neighbour: { localPortNum, localIfIndex: localIfIndex(localPortNum, context), chassisIdSubtype: null, chassisId: null, portIdSubtype: null, portId: null, systemName: null } };
+        byKey.set(key, entry);
       }
       const bytes = value.kind === 'octets' ? value.bytes : undefined;
       switch (column) {
-        case 'lldpRemChassisIdSubtype': neighbour.chassisIdSubtype = numberValue(value); break;
-        case 'lldpRemPortIdSubtype': neighbour.portIdSubtype = numberValue(value); break;
-        case 'lldpRemChassisId': if (bytes) (raw.get(key) as { chassis?: Buffer }).chassis = bytes; break;
-        case 'lldpRemPortId': if (bytes) (raw.get(key) as { port?: Buffer }).port = bytes; break;
-        case 'lldpRemSysName': neighbour.systemName = bytes ? textFromBytes(bytes) : null; break;
+        case 'lldpRemChassisIdSubtype': entry.neighbour.chassisIdSubtype = numberValue(value); break;
+        case 'lldpRemPortIdSubtype': entry.neighbour.portIdSubtype = numberValue(value); break;
+        case 'lldpRemChassisId': entry.chassis = bytes; break;
+        case 'lldpRemPortId': entry.port = bytes; break;
+        case 'lldpRemSysName': entry.neighbour.systemName = bytes ? textFromBytes(bytes) : null; break;
         default: assertNever(column, 'LLDP column');
       }
     }
   }
-  // Ids are rendered once both columns are in: the subtype decides how the bytes read.
-  for (const [key, neighbour] of byKey) {
-    const ids = raw.get(key) ?? {};
-    if (ids.chassis) neighbour.chassisId = idText(ids.chassis, neighbour.chassisIdSubtype, CHASSIS_MAC, CHASSIS_NETWORK_ADDRESS);
-    if (ids.port) neighbour.portId = idText(ids.port, neighbour.portIdSubtype, PORT_MAC, PORT_NETWORK_ADDRESS);
+  const neighbours: LldpNeighbour[] = [];
+  for (const { neighbour, chassis, port } of byKey.values()) {
+    if (chassis) neighbour.chassisId = idText(chassis, neighbour.chassisIdSubtype, CHASSIS_MAC, CHASSIS_NETWORK_ADDRESS);
+    if (port) neighbour.portId = idText(port, neighbour.portIdSubtype, PORT_MAC, PORT_NETWORK_ADDRESS);
+    neighbours.push(neighbour);
   }
-  return [...byKey.values()].sort((a, b) => a.localPortNum - b.localPortNum);
+  return neighbours.sort((a, b) => a.localPortNum - b.localPortNum);
 }
