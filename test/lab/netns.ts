@@ -15,6 +15,9 @@ export interface Netns {
   /** Address of the host end, and of the namespace end (where its agents listen). */
   hostIp: string;
   innerIp: string;
+  /** The same for IPv6, on a random unique-local /64 (fd00::/8, also never routed beyond). */
+  hostIp6: string;
+  innerIp6: string;
   /** Kills nothing: stop the daemons inside first. Deletes the namespace and the veth pair. */
   remove(): Promise<void>;
 }
@@ -42,6 +45,9 @@ export async function createNetns(): Promise<Netns> {
   const [a, b, c, d] = prefix.split('.').map(Number) as [number, number, number, number];
   const hostIp = `${a}.${b}.${c}.${d + 1}`;
   const innerIp = `${a}.${b}.${c}.${d + 2}`;
+  const ula = `fd${randomBytes(5).toString('hex').replace(/^(..)(....)(....)$/, '$1:$2:$3')}`;
+  const hostIp6 = `${ula}::1`;
+  const innerIp6 = `${ula}::2`;
   await ip(['netns', 'add', name]);
   const remove = async () => {
     await ip(['netns', 'del', name]).catch(() => undefined);
@@ -56,11 +62,14 @@ export async function createNetns(): Promise<Netns> {
     await ip(['-n', name, 'link', 'set', 'lo', 'up']);
     await ip(['-n', name, 'addr', 'add', `${innerIp}/30`, 'dev', innerIf]);
     await ip(['-n', name, 'link', 'set', innerIf, 'up']);
+    // nodad: the addresses are usable at once instead of after duplicate address detection.
+    await ip(['-6', 'addr', 'add', `${hostIp6}/64`, 'dev', hostIf, 'nodad']);
+    await ip(['-n', name, '-6', 'addr', 'add', `${innerIp6}/64`, 'dev', innerIf, 'nodad']);
   } catch (error) {
     await remove();
     throw error;
   }
-  return { name, innerIf, hostIp, innerIp, remove };
+  return { name, innerIf, hostIp, innerIp, hostIp6, innerIp6, remove };
 }
 
 /** One permanent neighbour entry: no packet is sent to it. */

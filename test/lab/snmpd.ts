@@ -31,6 +31,8 @@ export interface SnmpdOptions {
 /** A real net-snmp snmpd, in the foreground so its PID is the one stopped. */
 export interface Snmpd {
   host: string;
+  /** The namespace's IPv6 address when run in one (snmpd listens there too). */
+  host6?: string;
   port: number;
   daemon: Daemon;
   /** Stops snmpd by its PID (SIGTERM, then SIGKILL) and removes its folder. Safe to call twice. */
@@ -42,8 +44,11 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const host = options.netns ? options.netns.innerIp : '127.0.0.1';
   const lines = [
     // The endpoint only here, not on the command line (snmpd then fails to open it twice).
-    `agentAddress udp:${host}:${options.port}`,
+    // In a namespace also on its IPv6 address, for udp6 targets.
+    `agentAddress udp:${host}:${options.port}${options.netns ? `,udp6:[${options.netns.innerIp6}]:${options.port}` : ''}`,
     `rocommunity ${options.community} default`,
+    // v2c over IPv6 needs its own line (rocommunity covers IPv4 sources only).
+    `rocommunity6 ${options.community} default`,
     '[snmp] mibs :',
   ];
   for (const user of options.v3Users ?? []) {
@@ -80,7 +85,7 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
     await stop();
     throw error;
   }
-  return { host, port: options.port, daemon, stop };
+  return { host, ...(options.netns ? { host6: options.netns.innerIp6 } : {}), port: options.port, daemon, stop };
 }
 
 /** A `pass_persist` handler serving `rows` (in serving order, see snmp-crafted-table.ts) under

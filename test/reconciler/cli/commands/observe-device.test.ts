@@ -53,6 +53,15 @@ describe('pytin observe device', () => {
     assertNoSecrets(io.out() + io.err());
   });
 
+  test('reaches an agent over IPv6 given as [ADDRESS]:PORT', async () => {
+    const io = captureIO();
+    const code = await runCli(COMMANDS, ['observe', 'device', '--host', `[${snmpd.host6}]:${snmpd.port}`, '--community', COMMUNITY, '--json'], io);
+    assert.equal(code, 0, io.err());
+    const printed = JSON.parse(io.out()) as { device: string; arp: { ip: string }[] };
+    assert.equal(printed.device, `[${snmpd.host6}]:${snmpd.port}`);
+    assert.ok(printed.arp.some((a) => a.ip === '10.99.0.50'));
+  });
+
   test('a wrong community fails with a coded message after the timeout, exit 1, no stack', async () => {
     const io = captureIO();
     const started = Date.now();
