@@ -1,7 +1,7 @@
 import type * as snmp from 'net-snmp';
 import type { SnmpSession } from './snmp-session.js';
 import { classifyError, type SnmpFailure } from './snmp-failure.js';
-import { compareOids, parseOid } from './oid.js';
+import { compareOids, isInSubtree } from './oid.js';
 import { isEndOfView, toSnmpValue, type SnmpVarbind } from './snmp-value.js';
 
 /** How a walk ended. Only `complete` means the rows are the whole subtree. */
@@ -46,8 +46,7 @@ export const DEFAULT_MAX_ROWS = 1_000_000;
 export async function bulkWalk(session: SnmpSession, baseOid: string, options: WalkOptions): Promise<WalkResult> {
   const prefix = baseOid.startsWith('.') ? baseOid.slice(1) : baseOid;
   const varbinds: SnmpVarbind[] = [];
-  let previous = parseOid(prefix);
-  let previousText = prefix;
+  let previous = prefix;
   let requests = 0;
   const result = (end: WalkEnd, extra: Partial<WalkResult> = {}): WalkResult => ({ baseOid: prefix, varbinds, end, requests, ...extra });
 
@@ -56,7 +55,7 @@ export async function bulkWalk(session: SnmpSession, baseOid: string, options: W
     let page: snmp.Varbind[];
     try {
       requests++;
-      page = await session.getBulk(previousText, options.maxRepetitions);
+      page = await session.getBulk(previous, options.maxRepetitions);
     } catch (error) {
       return result('failed', { failure: classifyError(error) });
     }
@@ -64,12 +63,10 @@ export async function bulkWalk(session: SnmpSession, baseOid: string, options: W
     for (const varbind of page) {
       if (isEndOfView(varbind)) return result('complete');
       const oid = varbind.oid;
-      if (!oid.startsWith(prefix) || oid.charCodeAt(prefix.length) !== 46 /* '.' */) return result('complete');
-      const arcs = parseOid(oid);
-      if (compareOids(arcs, previous) <= 0) return result('not-increasing', { outOfOrder: { previous: previousText, next: oid } });
+      if (!isInSubtree(oid, prefix)) return result('complete');
+      if (compareOids(oid, previous) <= 0) return result('not-increasing', { outOfOrder: { previous, next: oid } });
       varbinds.push({ oid, value: toSnmpValue(varbind) });
-      previous = arcs;
-      previousText = oid;
+      previous = oid;
       if (varbinds.length >= options.maxRows) return result('row-limit');
     }
     options.onRows?.(varbinds.length);
