@@ -43,7 +43,7 @@ export function textFromBytes(bytes: Uint8Array): string {
   const trimmed = bytes.subarray(0, end);
   try {
     const text = utf8.decode(trimmed);
-    // eslint-disable-next-line no-control-regex
+    // Control characters other than tab and line breaks mean binary data, not text.
     if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return text;
   } catch {
     // not UTF-8: fall through to hex
