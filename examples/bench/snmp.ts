@@ -1,0 +1,116 @@
+/** `npm run bench:snmp` (as root: it creates a network namespace).
+ *
+ * One real snmpd in a `pytin-snmp-` namespace serving a kernel neighbour table of 10,000 rows.
+ * Measured, several runs each, medians printed:
+ * - pytin: GetBulk walk of ipNetToPhysicalPhysAddress + parsing into ArpEntry rows, timed INSIDE
+ *   the Node process (performance.now around session open, walk, parse, close; the process start
+ *   of ~50 ms is left out, as in a daemon that observes many devices).
+ * - reference: `snmpbulkwalk -v2c -c C -On HOST:PORT 1.3.6.1.2.1.4.35.1.4` as a WHOLE PROCESS
+ *   (spawn to exit, output read and thrown away), with its default repetitions (10) and with
+ *   `-Cr` equal to pytin's repetitions, so both the brief's reference and a like-for-like figure
+ *   are shown.
+ * - store: not measured, there is no store on this branch yet. */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { bulkWalk, DEFAULT_MAX_REPETITIONS } from '../../reconciler/transports/snmp/bulk-walk.js';
+import { openSession } from '../../reconciler/transports/snmp/snmp-session.js';
+import { arpFromIpNetToPhysical } from '../../reconciler/observe/snmp/extract-arp.js';
+import { DiagnosticSink } from '../../reconciler/observe/snmp/diagnostic-sink.js';
+import { OID } from '../../reconciler/observe/snmp/mib-oids.js';
+import { observeDevice } from '../../reconciler/observe/snmp/observe-device.js';
+import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/netns.js';
+import { startSnmpd } from '../../test/lab/snmpd.js';
+
+const ROWS = 10_000;
+const RUNS = 9;
+const COMMUNITY = 'bench';
+const GOAL_RATIO = 1.25;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+async function pytinWalk(host: string, port: number): Promise<{ ms: number; rows: number }> {
+  const started = performance.now();
+  const session = openSession({ version: '2c', host, port, community: COMMUNITY, timeoutMs: 2000, retries: 1 });
+  try {
+    const walk = await bulkWalk(session, OID.ipNetToPhysicalPhysAddress, { maxRepetitions: DEFAULT_MAX_REPETITIONS, maxRows: 1_000_000 });
+    if (walk.end !== 'complete') throw new Error(`pytin walk ended ${walk.end}: ${walk.failure?.message ?? ''}`);
+    const rows = arpFromIpNetToPhysical(walk.varbinds, new DiagnosticSink('device/bench')).length;
+    return { ms: performance.now() - started, rows };
+  } finally {
+    session.close();
+  }
+}
+
+async function referenceWalk(host: string, port: number, repetitions?: number): Promise<{ ms: number; rows: number }> {
+  const args = [...(repetitions ? [`-Cr${repetitions}`] : []), '-v2c', '-c', COMMUNITY, '-On', `${host}:${port}`, OID.ipNetToPhysicalPhysAddress];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('snmpbulkwalk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let rows = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const byte of chunk) if (byte === 10) rows++;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve({ ms: performance.now() - started, rows }) : reject(new Error(`snmpbulkwalk exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const netns = await createNetns();
+  let snmpd: Awaited<ReturnType<typeof startSnmpd>> | undefined;
+  try {
+    await addNeighbours(netns, manyIpv4Neighbours(ROWS));
+    snmpd = await startSnmpd({ netns, port: 1161, community: COMMUNITY });
+    const { host, port } = snmpd;
+    // Warm-up: snmpd's neighbour cache, Node's JIT.
+    await pytinWalk(host, port);
+    await referenceWalk(host, port);
+    const pytin: number[] = [];
+    const reference: number[] = [];
+    const referenceSameReps: number[] = [];
+    let pytinRows = 0;
+    let referenceRows = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const p = await pytinWalk(host, port);
+      const r = await referenceWalk(host, port);
+      const s = await referenceWalk(host, port, DEFAULT_MAX_REPETITIONS);
+      pytin.push(p.ms);
+      reference.push(r.ms);
+      referenceSameReps.push(s.ms);
+      pytinRows = p.rows;
+      referenceRows = r.rows;
+    }
+    if (pytinRows !== referenceRows) throw new Error(`row counts differ: pytin ${pytinRows}, snmpbulkwalk ${referenceRows}`);
+    // For scale, once: the whole device (every section, incl. ipNetToMediaTable, which snmpd
+    // serves far more slowly than ipNetToPhysicalTable for the same neighbours).
+    const wholeStarted = performance.now();
+    const whole = await observeDevice({ version: '2c', host, port, community: COMMUNITY, timeoutMs: 2000, retries: 1 });
+    const wholeMs = performance.now() - wholeStarted;
+    const p = median(pytin);
+    const r = median(reference);
+    const s = median(referenceSameReps);
+    const line = (label: string, ms: number) => `  ${label.padEnd(64)} ${ms.toFixed(1).padStart(8)} ms`;
+    process.stdout.write(
+      [
+        `SNMP walk of a ${pytinRows}-row ipNetToPhysicalTable from snmpd in namespace ${netns.name}, median of ${RUNS} runs`,
+        line(`pytin bulkWalk + parse, in-process (maxRepetitions ${DEFAULT_MAX_REPETITIONS})`, p),
+        line('snmpbulkwalk -v2c -On, whole process (default repetitions 10)', r),
+        line(`snmpbulkwalk -Cr${DEFAULT_MAX_REPETITIONS} -v2c -On, whole process`, s),
+        '  store: not measured (no store on this branch yet)',
+        line(`(once) pytin observeDevice, all sections, ${whole.arp.length} ARP rows, in-process`, wholeMs),
+        `  ratio pytin / snmpbulkwalk (default):          ${(p / r).toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${p / r <= GOAL_RATIO ? 'met' : 'NOT met'})`,
+        `  ratio pytin / snmpbulkwalk (same repetitions): ${(p / s).toFixed(2)}x`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await snmpd?.stop();
+    await netns.remove();
+  }
+}
+
+await main();

@@ -1,0 +1,60 @@
+/** One SNMP agent to talk to, with credentials already resolved (the inventory layer turns
+ * `{env: NAME}` / `{file: PATH}` into the values here). Credentials must never be printed:
+ * use `describeTarget` for messages. */
+
+export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
+
+export const SNMP_AUTH_PROTOCOLS: readonly SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
+export const SNMP_PRIV_PROTOCOLS: readonly SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
+
+interface SnmpTargetBase {
+  host: string;
+  /** UDP port, 161 on real devices. */
+  port: number;
+  /** How long to wait for one answer before sending the request again. */
+  timeoutMs: number;
+  /** How many times a request is sent again after a timeout (0 = once in all). */
+  retries: number;
+  /** Repetitions per GetBulk; lower it for agents that drop large answers. Default 50. */
+  maxRepetitions?: number;
+}
+
+export interface SnmpV2cTarget extends SnmpTargetBase {
+  version: '2c';
+  community: string;
+}
+
+/** SNMPv3 USM. `auth` absent: noAuthNoPriv; `auth` only: authNoPriv; both: authPriv. */
+export interface SnmpV3Target extends SnmpTargetBase {
+  version: '3';
+  user: string;
+  auth?: { protocol: SnmpAuthProtocol; key: string };
+  priv?: { protocol: SnmpPrivProtocol; key: string };
+}
+
+export type SnmpTarget = SnmpV2cTarget | SnmpV3Target;
+
+export type SnmpSecurityLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+
+export function securityLevel(target: SnmpV3Target): SnmpSecurityLevel {
+  if (!target.auth) return 'noAuthNoPriv';
+  return target.priv ? 'authPriv' : 'authNoPriv';
+}
+
+/** `127.0.0.1:1161`, `[::1]:161`. */
+export function targetEndpoint(target: SnmpTarget): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${host}:${target.port}`;
+}
+
+/** `127.0.0.1:1161 (v2c)` / `[::1]:161 (v3 user ops, authPriv)` — never a community or key. */
+export function describeTarget(target: SnmpTarget): string {
+  const security = target.version === '2c' ? 'v2c' : `v3 user ${target.user}, ${securityLevel(target)}`;
+  return `${targetEndpoint(target)} (${security})`;
+}
+
+/** `device/127.0.0.1:1161`: the address diagnostics about this agent carry. */
+export function targetAddress(target: SnmpTarget): string {
+  return `device/${targetEndpoint(target)}`;
+}
