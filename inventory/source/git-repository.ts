@@ -39,3 +39,8 @@ export async function locateRepository(repoDir: string, path: string | undefined
   }
   return { git: simpleGit({ baseDir: topLevel, binary: 'git', maxConcurrentProcesses: 4, trimmed: false }), topLevel, prefix };
 }
+
+/** The inventory root in the work tree, absolute. */
+export function inventoryRoot(location: GitLocation): string {
+  return location.prefix === '' ? location.topLevel : resolve(location.topLevel, location.prefix);
+}

@@ -20,6 +20,9 @@ export interface InventoryRevision {
 
 export interface InventorySnapshot {
   revision: InventoryRevision;
+  /** The inventory root in the work tree, absolute: where `{file: PATH}` secrets and the default
+   * store (.pytin/) are found, whichever revision the YAML was read at. */
+  rootDir: string;
   files: InventoryFile[];
   diagnostics: Diagnostic[];
 }

@@ -1,7 +1,7 @@
 import { simpleGit } from 'simple-git';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { TransportError } from '../core/errors.js';
-import type { GitLocation } from './git-repository.js';
+import { inventoryRoot, type GitLocation } from './git-repository.js';
 import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
 interface TreeEntry {
@@ -83,7 +83,7 @@ async function readBlobs(location: GitLocation, entries: readonly TreeEntry[]): 
 export async function readInventoryAtCommit(location: GitLocation, ref: string): Promise<InventorySnapshot> {
   const revision = { commit: null as string | null, ref, worktree: false, path: location.prefix };
   const commit = await resolveCommit(location, ref);
-  if (typeof commit !== 'string') return { revision, files: [], diagnostics: [commit] };
+  if (typeof commit !== 'string') return { revision, rootDir: inventoryRoot(location), files: [], diagnostics: [commit] };
   revision.commit = commit;
   const tree = await listTree(location, commit);
   const diagnostics: Diagnostic[] = [];
@@ -108,5 +108,5 @@ export async function readInventoryAtCommit(location: GitLocation, ref: string):
     location,
     tree.filter((entry) => isInventoryFileName(entry.path)),
   );
-  return { revision, files, diagnostics };
+  return { revision, rootDir: inventoryRoot(location), files, diagnostics };
 }

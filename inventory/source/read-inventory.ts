@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { InventorySnapshot } from './inventory-snapshot.js';
 import { locateRepository } from './git-repository.js';
 import { readInventoryAtCommit } from './read-at-commit.js';
@@ -18,7 +19,12 @@ export interface InventorySourceOptions {
 export async function readInventory(options: InventorySourceOptions): Promise<InventorySnapshot> {
   const location = await locateRepository(options.repo, options.path);
   if ('severity' in location) {
-    return { revision: { commit: null, ref: options.ref ?? 'HEAD', worktree: options.worktree === true, path: options.path ?? '' }, files: [], diagnostics: [location] };
+    return {
+      revision: { commit: null, ref: options.ref ?? 'HEAD', worktree: options.worktree === true, path: options.path ?? '' },
+      rootDir: resolve(options.repo, options.path ?? '.'),
+      files: [],
+      diagnostics: [location],
+    };
   }
   return options.worktree ? readInventoryWorktree(location) : readInventoryAtCommit(location, options.ref ?? 'HEAD');
 }

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { GitLocation } from './git-repository.js';
+import { inventoryRoot, type GitLocation } from './git-repository.js';
 import { commitOf } from './read-at-commit.js';
 import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
@@ -29,6 +29,7 @@ export async function readInventoryWorktree(location: GitLocation): Promise<Inve
   } catch {
     return {
       revision,
+      rootDir: root,
       files: [],
       diagnostics: [{ severity: 'error', code: 'INV_PATH_NOT_FOUND', summary: `the inventory folder ${root} does not exist` }],
     };
@@ -46,5 +47,5 @@ export async function readInventoryWorktree(location: GitLocation): Promise<Inve
   const files: InventoryFile[] = await Promise.all(
     paths.filter(isInventoryFileName).map(async (path) => ({ path, bytes: await readFile(join(root, path)) })),
   );
-  return { revision, files, diagnostics };
+  return { revision, rootDir: inventoryRoot(location), files, diagnostics };
 }

@@ -26,7 +26,7 @@ export function snapshotOf(texts: ReadonlyMap<string, string | Uint8Array>): Inv
   const files: InventoryFile[] = [...texts]
     .filter(([path]) => path.endsWith('.yaml'))
     .map(([path, content]) => ({ path, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
-  return { revision: { commit: null, ref: null, worktree: true, path: '' }, files, diagnostics: [] };
+  return { revision: { commit: null, ref: null, worktree: true, path: '' }, rootDir: LAB_DIR, files, diagnostics: [] };
 }
 
 /** 1-based line:col of the first occurrence of `marker` in `text`. */

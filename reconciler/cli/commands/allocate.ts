@@ -6,7 +6,6 @@ import { booleanOption, integerOption, stringOption, UsageError, type Command } 
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
-import { locateRepository } from '../../../inventory/source/git-repository.js';
 
 const { ref: _ref, worktree: _worktree, ...EDIT_OPTIONS } = INVENTORY_OPTIONS;
 
@@ -39,9 +38,7 @@ export const allocateCommand: Command = {
     if (problems.length > 0) {
       throw new InternalError(`the edited ${result.file} would not validate: ${problems.map((p) => p.summary).join('; ')}`);
     }
-    const location = await locateRepository(stringOption(args, 'repo') ?? io.cwd, stringOption(args, 'path'));
-    if ('severity' in location) throw new InternalError('the repository vanished during allocation');
-    const path = join(location.topLevel, location.prefix, result.file);
+    const path = join(snapshot.rootDir, result.file);
     // Write beside the file and rename: a crash never leaves a half-written inventory file.
     await writeFile(`${path}.pytin-tmp`, result.text, 'utf8');
     await rename(`${path}.pytin-tmp`, path);

@@ -1,0 +1,53 @@
+import type { Diagnostic } from '../../inventory/core/diagnostic.js';
+import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
+import type { SnmpCredentialsSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import { resolveSecret, type SecretContext } from '../../inventory/secrets/resolve-secret.js';
+import { Secret } from '../../inventory/secrets/secret.js';
+import type { SnmpTarget } from '../transports/snmp/snmp-target.js';
+
+export interface DeviceToObserve {
+  /** The switch's name in the inventory. */
+  name: string;
+  target: SnmpTarget;
+}
+
+/** Turns every switch with an `snmp` section into an SNMP target, resolving its credentials.
+ * A switch whose credentials cannot be resolved is a diagnostic and is left out. */
+export function snmpTargets(state: DesiredState, secrets: SecretContext): { devices: DeviceToObserve[]; diagnostics: Diagnostic[] } {
+  const credentials = new Map(resourcesOfKind<SnmpCredentialsSpec>(state, 'SnmpCredentials').map((c) => [c.name, c]));
+  const devices: DeviceToObserve[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const sw of resourcesOfKind<SwitchSpec>(state, 'Switch')) {
+    const snmp = sw.spec.snmp;
+    if (!snmp) continue;
+    const creds = credentials.get(snmp.credentials);
+    if (!creds) continue; // validation reported the dangling reference
+    const reveal = (ref: SnmpCredentialsSpec['community'], what: string): string | undefined => {
+      if (!ref) return undefined;
+      const secret = resolveSecret(ref, secrets, `${what} of ${creds.address} (for ${sw.address})`, sw.address);
+      if (secret instanceof Secret) return secret.reveal();
+      diagnostics.push(secret);
+      return undefined;
+    };
+    const base = { host: snmp.host, port: snmp.port, timeoutMs: snmp.timeoutMs, retries: snmp.retries };
+    if (creds.spec.version === 'v2c') {
+      const community = reveal(creds.spec.community, 'the community');
+      if (community !== undefined) devices.push({ name: sw.name, target: { ...base, version: '2c', community } });
+      continue;
+    }
+    const authKey = reveal(creds.spec.authKey, 'the auth key');
+    const privKey = reveal(creds.spec.privKey, 'the privacy key');
+    if ((creds.spec.authKey && authKey === undefined) || (creds.spec.privKey && privKey === undefined)) continue;
+    devices.push({
+      name: sw.name,
+      target: {
+        ...base,
+        version: '3',
+        user: creds.spec.user ?? '',
+        ...(authKey !== undefined ? { auth: { protocol: creds.spec.authProtocol ?? 'sha', key: authKey } } : {}),
+        ...(privKey !== undefined ? { priv: { protocol: creds.spec.privProtocol ?? 'aes', key: privKey } } : {}),
+      },
+    });
+  }
+  return { devices, diagnostics };
+}
