@@ -51,9 +51,21 @@ async function sshBannerSeen(port: number): Promise<boolean> {
   });
 }
 
-async function childPids(pid: number): Promise<number[]> {
-  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  return text.split(/\s+/).filter(Boolean).map(Number);
+/** Every process below `pid` (sshd's per-connection children and the commands they run),
+ * collected before any is killed so none is lost to re-parenting. Bounded in depth and count. */
+async function descendantPids(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  let level = [pid];
+  for (let depth = 0; depth < 8 && level.length > 0 && found.length < 1000; depth++) {
+    const next: number[] = [];
+    for (const parent of level) {
+      const text = await readFile(`/proc/${parent}/task/${parent}/children`, 'utf8').catch(() => '');
+      next.push(...text.split(/\s+/).filter(Boolean).map(Number));
+    }
+    found.push(...next);
+    level = next;
+  }
+  return found;
 }
 
 /** A private OpenSSH server on 127.0.0.1 — one lab "host". Runs in the foreground (-D) so the
@@ -88,9 +100,10 @@ export async function startSshd(options: LabSshdOptions = {}): Promise<LabSshd> 
     await writeFile(configPath, `${config.join('\n')}\n`);
     const daemon = startDaemon('/usr/sbin/sshd', ['-D', '-f', configPath, '-E', logPath]);
     const stop = async () => {
-      // sshd serves each connection from a child that outlives the listener; end those too so
-      // a stopped "host" really drops its clients (they are processes we started).
-      for (const pid of await childPids(daemon.pid)) {
+      // sshd serves each connection from a child that outlives the listener; end those and the
+      // commands they run too, so a stopped "host" really drops its clients (all were started
+      // by this sshd, so by us).
+      for (const pid of await descendantPids(daemon.pid)) {
         try {
           process.kill(pid, 'SIGTERM');
         } catch {

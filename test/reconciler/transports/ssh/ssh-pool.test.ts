@@ -227,7 +227,13 @@ test('on a host without coreutils timeout, a stuck command is abandoned and the 
   const target = targetOf(bare, 'bare');
   const before = (await pool.exec(target, 'echo "$SSH_CONNECTION"')).stdout;
   const started = Date.now();
-  await assert.rejects(pool.exec(target, 'sleep 30', { timeoutMs: 500 }), SshCommandTimeoutError);
+  // Nothing on that host can end the command; the test ends it by the PID it wrote.
+  const pidFile = join(bin.path, 'stuck.pid');
+  t.after(async () => {
+    const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+    if (pid > 0 && existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+  });
+  await assert.rejects(pool.exec(target, `echo $$ > ${pidFile}; exec sleep 20`, { timeoutMs: 500 }), SshCommandTimeoutError);
   assert.ok(Date.now() - started < 6000, 'the caller is not held until the command ends');
   const after = (await pool.exec(target, 'echo "$SSH_CONNECTION"')).stdout;
   assert.match(after, /^127\.0\.0\.1 /);
