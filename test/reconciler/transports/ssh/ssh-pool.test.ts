@@ -228,7 +228,7 @@ test('on a host without coreutils timeout, a stuck command is abandoned and the 
   const before = (await pool.exec(target, 'echo "$SSH_CONNECTION"')).stdout;
   const started = Date.now();
   // Nothing on that host can end the command; the test ends it by the PID it wrote.
-  const pidFile = join(bin.path, 'stuck.pid');
+  const pidFile = join(dir.path, 'stuck.pid');
   t.after(async () => {
     const pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
     if (pid > 0 && existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
