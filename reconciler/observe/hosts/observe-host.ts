@@ -6,6 +6,16 @@ import { observeBasics } from './observe-basics.js';
 import { observeDomains } from './observe-domains.js';
 import { observeTc } from './observe-tc.js';
 
+/** Failures after which no other command on the host can succeed. */
+const HOST_WIDE_CODES: ReadonlySet<string> = new Set([
+  'OBS_HOST_UNREACHABLE',
+  'OBS_HOST_AUTH_FAILED',
+  'OBS_HOST_KEY_UNKNOWN',
+  'OBS_HOST_KEY_CHANGED',
+  'OBS_HOST_KEY_REVOKED',
+  'OBS_HOST_PRIVATE_KEY_UNREADABLE',
+]);
+
 export interface ObserveHostOptions {
   /** The pool that owns the SSH connections (and the host key policy). */
   pool: SshPool;
@@ -33,14 +43,6 @@ export async function observeHost(target: HostTarget, options: ObserveHostOption
   return { host: target.name, observedAt: now(), basics: basics.basics, domains: domains.domains, tc: tc.tc, diagnostics };
 }
 
-const HOST_WIDE_CODES: ReadonlySet<string> = new Set([
-  'OBS_HOST_UNREACHABLE',
-  'OBS_HOST_AUTH_FAILED',
-  'OBS_HOST_KEY_UNKNOWN',
-  'OBS_HOST_KEY_CHANGED',
-  'OBS_HOST_KEY_REVOKED',
-  'OBS_HOST_PRIVATE_KEY_UNREADABLE',
-]);
 
 /** Observes many hosts at once (bounded), each independently: one host down does not stop
  * the others. Results are in the order of `targets`. */
