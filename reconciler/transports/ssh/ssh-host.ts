@@ -252,16 +252,27 @@ export class SshHost {
             ),
           );
         }, timeoutMs);
-        channel.on('close', (code: number | null | undefined, signal: string | undefined) => {
+        // The server reports how the command ended (exit-status or exit-signal) before it
+        // closes the channel; a close without that report means the connection went away.
+        let exit: { code: number | null; signal: string | null } | undefined;
+        channel.on('exit', (code: number | null, signal?: string) => {
+          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+        });
+        channel.on('close', () => {
           clearTimeout(timer);
           clearTimeout(graceTimer);
           if (failure) {
             reject(failure);
             return;
           }
+          if (!exit) {
+            if (this.client === client) this.client = undefined;
+            reject(new SshError('disconnected', `${where}: the connection was lost while "${command}" ran`, true));
+            return;
+          }
           resolve({
-            exitCode: typeof code === 'number' ? code : null,
-            signal: signal ?? null,
+            exitCode: exit.code,
+            signal: exit.signal,
             stdout: Buffer.concat(stdout).toString('utf8'),
             stderr: Buffer.concat(stderr).toString('utf8'),
           });

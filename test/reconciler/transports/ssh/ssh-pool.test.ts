@@ -239,3 +239,28 @@ test('on a host without coreutils timeout, a stuck command is abandoned and the 
   assert.match(after, /^127\.0\.0\.1 /);
   assert.notEqual(after, before);
 });
+
+test('a host that goes down while a command runs is a retryable "connection lost", not an exit code', async (t) => {
+  const keys = await makeTempDir('ssh-lost');
+  t.after(() => keys.remove());
+  const { generateKey } = await import('../../../lab/sshd.js');
+  const clientKeyPath = join(keys.path, 'client');
+  await generateKey(clientKeyPath);
+  const doomed = await startSshd({ clientKeyPath });
+  t.after(() => doomed.stop());
+  const pool = withPool(t, { knownHostsPath: join(keys.path, 'known_hosts'), trustNewHosts: true });
+  const running = pool.exec(targetOf(doomed, 'doomed'), 'echo started; exec sleep 20', { timeoutMs: 30_000 });
+  const outcome = running.then(
+    () => assert.fail('the command should not have succeeded'),
+    (error: unknown) => error,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const started = Date.now();
+  await doomed.stop();
+  const error = await outcome;
+  assert.ok(error instanceof SshError, String(error));
+  assert.equal(error.failure, 'disconnected');
+  assert.equal(error.retryable, true);
+  assert.match(error.message, /connection was lost while "echo started; exec sleep 20" ran/);
+  assert.ok(Date.now() - started < 5000);
+});
