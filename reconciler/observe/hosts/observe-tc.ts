@@ -8,8 +8,11 @@ import type { TcFacts, TcInterfaceFacts, TcObject } from './host-facts.js';
 import type { HostTarget } from './host-target.js';
 import { parseTcListing, type TcListing } from './parse-tc.js';
 
-/** The listings read per interface. Egress filters hang off the root qdisc; ingress ones off
- * the ingress qdisc, which `filter show` only lists when asked for it. */
+/** The listings read per interface. `filter show dev X` lists only the filters attached to the
+ * root qdisc; ingress filters and filters attached to classes (hierarchical HTB) are listed
+ * only when their parent is named, so the script asks for each class's filters too. Note: u32
+ * filters of the same priority on one qdisc share hash tables, and the kernel lists them under
+ * every parent of that priority; the facts keep what each listing showed. */
 const LISTINGS: readonly { section: string; listing: TcListing; args: string }[] = [
   { section: 'qdisc', listing: 'qdisc', args: 'qdisc show dev' },
   { section: 'class', listing: 'class', args: 'class show dev' },
@@ -20,9 +23,18 @@ const LISTINGS: readonly { section: string; listing: TcListing; args: string }[]
 export function tcScript(interfaces: readonly string[], marker: string): string {
   const lines: string[] = [];
   for (const dev of interfaces) {
+    const quoted = shellQuote(dev);
     for (const { section, args } of LISTINGS) {
-      lines.push(`echo '${marker} ${section} '${shellQuote(dev)}`, `tc -j ${args} ${shellQuote(dev)} 2>&1; echo "${marker} rc $?"`);
+      lines.push(`echo '${marker} ${section} '${quoted}`, `tc -j ${args} ${quoted} 2>&1; echo "${marker} rc $?"`);
     }
+    // Shell builtins only (no awk): the class handle is the third word of `tc class show`.
+    lines.push(
+      `tc class show dev ${quoted} 2>/dev/null | while read -r word kind handle rest; do`,
+      `  [ "$word" = class ] || continue`,
+      `  echo '${marker} class-filter '${quoted}" $handle"`,
+      `  tc -j filter show dev ${quoted} parent "$handle" 2>&1; echo "${marker} rc $?"`,
+      'done',
+    );
   }
   return lines.join('\n');
 }
@@ -30,6 +42,8 @@ export function tcScript(interfaces: readonly string[], marker: string): string 
 interface Section {
   section: string;
   dev: string;
+  /** The class a class-filter section lists the filters of. */
+  parent: string | null;
   output: string[];
   exitCode: number | null;
 }
@@ -41,9 +55,9 @@ function splitSections(stdout: string, marker: string): Section[] {
       const last = sections[sections.length - 1];
       if (last) last.exitCode = Number(line.slice(marker.length + 4));
     } else if (line.startsWith(`${marker} `)) {
-      const rest = line.slice(marker.length + 1);
-      const space = rest.indexOf(' ');
-      sections.push({ section: rest.slice(0, space), dev: rest.slice(space + 1), output: [], exitCode: null });
+      // Interface names cannot contain whitespace, nor can class handles: splitting is safe.
+      const [section = '', dev = '', parent] = line.slice(marker.length + 1).split(' ');
+      sections.push({ section, dev, parent: parent ?? null, output: [], exitCode: null });
     } else {
       sections[sections.length - 1]?.output.push(line);
     }
@@ -70,11 +84,12 @@ export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: nu
       }
       continue;
     }
-    const listing = LISTINGS.find((l) => l.section === s.section)?.listing;
+    const listing = s.section === 'class-filter' ? 'filter' : LISTINGS.find((l) => l.section === s.section)?.listing;
     if (!listing) continue;
     let objects: TcObject[];
     try {
-      objects = parseTcListing(listing, text);
+      // Filters listed by parent do not repeat the parent in their JSON.
+      objects = parseTcListing(listing, text).map((o) => (s.parent && o.parent === null ? { ...o, parent: s.parent } : o));
     } catch (error) {
       diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `tc: ${s.section} of ${s.dev}: ${(error as Error).message}`));
       continue;

@@ -62,15 +62,37 @@ function classFromText(line: string): TcObject {
   return { kind, handle, parent: raw.root === true ? 'root' : stringOrNull(raw.parent), raw };
 }
 
+/** tc prints a u32 filter with several `match` keys in one object; JSON.parse would keep only
+ * the last. Numbering them (`"match#0"`, ...) before parsing and gathering them into
+ * `options.matches` afterwards keeps every match. The key is followed by an object, which no
+ * string value in tc's output is. */
+function numberDuplicateMatches(json: string): string {
+  let n = 0;
+  return json.replace(/"match":\{/g, () => `"match#${n++}":{`);
+}
+
+function gatherMatches(value: JsonObject): JsonObject {
+  const options = value.options;
+  if (!isObject(options ?? null)) return value;
+  const gathered: JsonObject = {};
+  const matches: JsonValue[] = [];
+  for (const [key, v] of Object.entries(options as JsonObject)) {
+    if (key.startsWith('match#')) matches.push(v);
+    else gathered[key] = v;
+  }
+  if (matches.length > 0) gathered.matches = matches;
+  return { ...value, options: gathered };
+}
+
 /** Reads `tc -j LISTING show dev X` output: JSON where tc prints it, the text form of classes
  * where it does not. Throws on anything else. */
 export function parseTcListing(listing: TcListing, output: string): TcObject[] {
   const text = output.trim();
   if (text === '') return [];
   if (text.startsWith('[')) {
-    const parsed = JSON.parse(text) as JsonValue;
+    const parsed = JSON.parse(numberDuplicateMatches(text)) as JsonValue;
     if (!Array.isArray(parsed)) throw new Error('tc -j did not print a list');
-    return parsed.filter(isObject).map((value) => fromJson(listing, value));
+    return parsed.filter(isObject).map((value) => fromJson(listing, gatherMatches(value)));
   }
   if (listing === 'class') {
     return text
@@ -79,4 +101,33 @@ export function parseTcListing(listing: TcListing, output: string): TcObject[] {
       .map(classFromText);
   }
   throw new Error(`tc ${listing} printed neither JSON nor a known text form: "${text.slice(0, 80)}"`);
+}
+
+export interface U32AddressMatch {
+  field: 'src' | 'dst';
+  /** e.g. `10.0.0.5/32` */
+  cidr: string;
+}
+
+/** The IPv4 source/destination matches of a u32 filter (offsets 12 and 16 of the IP header),
+ * the form the per-guest shaper writes: what the planner compares with the guest's addresses.
+ * Other matches (ports, protocols) are left out. */
+export function u32AddressMatches(filter: TcObject): U32AddressMatch[] {
+  const options = filter.raw.options;
+  if (filter.kind !== 'u32' || !isObject(options ?? null)) return [];
+  const matches = (options as JsonObject).matches;
+  if (!Array.isArray(matches)) return [];
+  const found: U32AddressMatch[] = [];
+  for (const m of matches) {
+    if (!isObject(m) || typeof m.value !== 'string' || typeof m.mask !== 'string' || (m.off !== 12 && m.off !== 16)) continue;
+    const value = parseInt(m.value, 16);
+    const mask = parseInt(m.mask, 16);
+    if (!Number.isFinite(value) || !Number.isFinite(mask)) continue;
+    const prefix = mask.toString(2).replace(/0+$/, '').length;
+    // A mask that is not contiguous ones is not a CIDR; skip rather than misreport it.
+    if (mask !== 0 && (mask >>> 0) !== ((0xffffffff << (32 - prefix)) >>> 0)) continue;
+    const octets = [24, 16, 8, 0].map((shift) => ((value >>> shift) & 255).toString());
+    found.push({ field: m.off === 12 ? 'src' : 'dst', cidr: `${octets.join('.')}/${prefix}` });
+  }
+  return found;
 }

@@ -10,6 +10,7 @@ import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import { observeHost, observeHosts } from '../../../../reconciler/observe/hosts/observe-host.js';
 import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
 import type { HostFacts } from '../../../../reconciler/observe/hosts/host-facts.js';
+import { u32AddressMatches } from '../../../../reconciler/observe/hosts/parse-tc.js';
 import { createShapedNamespace, type ShapedNamespace } from './fixtures/tc-namespace.js';
 import { DB_01, WEB_01 } from './fixtures/lab-domains.js';
 
@@ -93,12 +94,27 @@ test('a hypervisor reports its basics, its libvirt domains and its tc setup over
     ['htb', '1:', 'root'],
     ['ingress', 'ffff:', 'ffff:fff1'],
   ]);
-  assert.deepEqual(veth.classes.map((c) => [c.kind, c.handle, c.raw.rateBitsPerSecond, c.raw.ceilBitsPerSecond]), [['htb', '1:10', 10_000_000, 20_000_000]]);
-  const egress = veth.filters.find((f) => f.parent === '1:' && f.handle === '800::800');
-  assert.deepEqual((egress?.raw.options as Record<string, unknown>)?.flowid, '1:10');
-  assert.deepEqual((egress?.raw.options as Record<string, unknown>)?.match, { value: 'a000005', mask: 'ffffffff', offmask: '', off: 16 });
-  const ingress = veth.filters.find((f) => f.parent === 'ffff:' && f.handle === '800::800');
-  assert.equal(((ingress?.raw.options as Record<string, unknown>)?.match as Record<string, unknown>)?.off, 12);
+  assert.deepEqual(veth.classes.map((c) => [c.kind, c.handle, c.parent, c.raw.rateBitsPerSecond]), [
+    ['htb', '1:1', 'root', 100_000_000],
+    ['htb', '1:10', 'root', 10_000_000],
+    ['htb', '1:20', '1:1', 5_000_000],
+  ]);
+  const rules = veth.filters
+    .filter((f) => u32AddressMatches(f).length > 0)
+    .map((f) => [f.parent, (f.raw.options as Record<string, unknown>).flowid ?? null, u32AddressMatches(f)] as const)
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  assert.deepEqual(rules, [
+    ['1:', '1:10', [{ field: 'dst', cidr: '10.0.0.5/32' }]],
+    [
+      '1:1',
+      '1:20',
+      [
+        { field: 'dst', cidr: '10.0.1.0/24' },
+        { field: 'src', cidr: '10.0.0.8/32' },
+      ],
+    ],
+    ['ffff:', null, [{ field: 'src', cidr: '10.0.0.5/32' }]],
+  ]);
 });
 
 test('a host without virsh gets OBS_HOST_COMMAND_MISSING for its domains; its other facts are still observed', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTcListing, parseTcRate } from '../../../../reconciler/observe/hosts/parse-tc.js';
+import { parseTcListing, parseTcRate, u32AddressMatches } from '../../../../reconciler/observe/hosts/parse-tc.js';
 
 // Recorded from iproute2 6.1 (tc -j ... show dev veth0) on the lab kernel; the second class line
 // is written in the same form for a child class with a leaf qdisc.
@@ -29,6 +29,19 @@ test('filters from JSON keep u32 handles, flowid and match', () => {
   const filters = parseTcListing('filter', FILTERS);
   assert.deepEqual(filters.map((f) => f.handle), [null, '800:', '800::800']);
   assert.deepEqual((filters[2]!.raw.options as Record<string, unknown>).flowid, '1:10');
+  assert.deepEqual(u32AddressMatches(filters[2]!), [{ field: 'dst', cidr: '10.0.0.5/32' }]);
+});
+
+// Recorded: a u32 filter with two matches prints the "match" key twice in one object.
+const TWO_MATCHES =
+  '[{"parent":"1:","protocol":"ip","pref":2,"kind":"u32","chain":0,"options":{"fh":"801::800","order":2048,"key_ht":"801","bkt":"0","flowid":"1:10","not_in_hw":true,"match":{"value":"a000007","mask":"ffffffff","offmask":"","off":16},"match":{"value":"a000008","mask":"ffffffff","offmask":"","off":12}}}]';
+
+test('every match of a u32 filter is kept, though tc prints them under one repeated key', () => {
+  const [filter] = parseTcListing('filter', TWO_MATCHES);
+  assert.deepEqual(u32AddressMatches(filter!), [
+    { field: 'dst', cidr: '10.0.0.7/32' },
+    { field: 'src', cidr: '10.0.0.8/32' },
+  ]);
 });
 
 test('empty output is an empty listing; unknown text is refused', () => {
