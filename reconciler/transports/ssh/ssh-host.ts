@@ -41,13 +41,15 @@ const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
 
 /** One SSH connection to one host, opened on first use and reused for every command.
  * Invariant: at most one connection attempt at a time; a dropped connection is forgotten so
- * the next command reconnects; host key and authentication failures are not retried. */
+ * the next command reconnects; a failure that retrying cannot fix (host key, authentication,
+ * unreadable private key) is remembered for the life of the SshHost and returned at once. */
 export class SshHost {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private channelsInUse = 0;
   private readonly waiting: (() => void)[] = [];
   private closed = false;
+  private permanentFailure: SshError | undefined;
 
   constructor(
     readonly target: SshTarget,
@@ -96,9 +98,15 @@ export class SshHost {
 
   private connection(): Promise<Client> {
     if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= this.connect().finally(() => {
-      this.connecting = undefined;
-    });
+    if (this.permanentFailure) return Promise.reject(this.permanentFailure);
+    this.connecting ??= this.connect()
+      .catch((error: unknown) => {
+        if (error instanceof SshError && !error.retryable) this.permanentFailure = error;
+        throw error;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
     return this.connecting;
   }
 
