@@ -88,10 +88,11 @@ test('an unknown host key is refused with a hint to --trust-new-hosts, and the f
   assert.equal(await readFile(knownHostsPath, 'utf8'), before);
   // Remembered: the second command does not open another connection to be refused again.
   const connections = async () => ((await readFile(join(other.hostKeyPath, '..', 'sshd.log'), 'utf8')).match(/Connection from /g) ?? []).length;
-  assert.equal(await connections(), 1);
+  const seen = await connections();
+  assert.ok(seen >= 1);
   await assert.rejects(pool.exec(targetOf(other, 'hv2'), 'true'), /--trust-new-hosts/);
   await new Promise((r) => setTimeout(r, 200));
-  assert.equal(await connections(), 1);
+  assert.equal(await connections(), seen);
 });
 
 test('--trust-new-hosts records an unknown key in known_hosts, after which it is pinned', async (t) => {
