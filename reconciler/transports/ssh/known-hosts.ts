@@ -89,5 +89,8 @@ export function entriesFor(entries: readonly KnownHostEntry[], host: string, por
  * lines to an O_APPEND file do not interleave. */
 export async function appendKnownHost(path: string, host: string, port: number, key: HostKey): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${knownHostsName(host, port)} ${key.type} ${key.blob.toString('base64')}\n`, { mode: 0o600 });
+  // A hand-edited file may lack its final newline; the new entry must not join that line.
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await appendFile(path, `${separator}${knownHostsName(host, port)} ${key.type} ${key.blob.toString('base64')}\n`, { mode: 0o600 });
 }

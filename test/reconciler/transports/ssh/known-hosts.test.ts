@@ -58,3 +58,16 @@ test('fingerprints are SHA256 base64 without padding, as ssh-keygen -l prints', 
   // ssh-keygen -lf of KEY_A printed this.
   assert.equal(fingerprint(keyOf(KEY_A)), 'SHA256:LDyGi02sjazJAH/W067feMiZNOX7B2gjvuQ9zx/WYeg');
 });
+
+test('a trusted key is appended on a line of its own, also after a last line without newline', async (t) => {
+  const { makeTempDir } = await import('../../../lab/daemon.js');
+  const { appendKnownHost, readKnownHosts } = await import('../../../../reconciler/transports/ssh/known-hosts.js');
+  const { writeFile, readFile } = await import('node:fs/promises');
+  const dir = await makeTempDir('known-hosts');
+  t.after(() => dir.remove());
+  const file = `${dir.path}/known_hosts`;
+  await writeFile(file, `hv1 ssh-ed25519 ${KEY_A}`);
+  await appendKnownHost(file, '127.0.0.1', 2222, keyOf(KEY_B));
+  assert.equal(await readFile(file, 'utf8'), `hv1 ssh-ed25519 ${KEY_A}\n[127.0.0.1]:2222 ssh-ed25519 ${KEY_B}\n`);
+  assert.equal((await readKnownHosts(file)).length, 2);
+});
