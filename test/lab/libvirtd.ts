@@ -58,25 +58,32 @@ export async function startLabLibvirtd(): Promise<LabLibvirtd> {
     if (holder && holder.exitCode === null && holder.signalCode === null) {
       const exited = new Promise((resolve) => holder!.once('exit', resolve));
       holder.kill('SIGTERM');
+      const force = setTimeout(() => holder?.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(force);
     }
     await daemon.stop();
     await dir.remove();
   };
   try {
     await waitFor('libvirtd to answer on its socket', async () => {
-      if (daemon.process.exitCode !== null) throw new Error(`libvirtd exited: ${(daemon as unknown as { stderr: string }).stderr}`);
+      if (daemon.process.exitCode !== null) throw new Error('libvirtd exited before answering');
       await run('/usr/bin/virsh', ['-c', uri, 'uri']);
       return true;
     }, 20_000, 200);
-    holder = spawn('/usr/bin/virsh', ['-c', uri], { stdio: ['pipe', 'ignore', 'ignore'] });
-    // Wait until the holder's connection is counted: a domain defined now must survive a
-    // connection that comes and goes.
-    await waitFor('the holder connection', async () => {
-      const { stdout } = await run('/usr/bin/virsh', ['-c', uri, 'list', '--all', '--name']);
-      return stdout.includes('test') && holder?.exitCode === null;
-    }, 10_000, 100);
-    await new Promise((r) => setTimeout(r, 300));
+    // The holder proves it is connected by answering `uri` on its stdin; its stdin then stays
+    // open (and with it the connection) until stop().
+    const connected = spawn('/usr/bin/virsh', ['-c', uri], { stdio: ['pipe', 'pipe', 'ignore'] });
+    holder = connected;
+    let answer = '';
+    connected.stdout?.on('data', (chunk: Buffer) => {
+      if (answer.length < 4096) answer += chunk.toString();
+    });
+    connected.stdin?.write('uri\n');
+    await waitFor('the holder connection', () => {
+      if (connected.exitCode !== null) throw new Error('the holder virsh exited');
+      return answer.includes('test+unix://');
+    }, 10_000, 50);
   } catch (error) {
     await stop();
     throw error;
