@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { SshPool } from '../../transports/ssh/ssh-pool.js';
 import type { HostFacts } from './host-facts.js';
 import type { HostTarget } from './host-target.js';
+import { mapBounded } from '../../support/bounded-parallel.js';
 import { observeBasics } from './observe-basics.js';
 import { observeDomains } from './observe-domains.js';
 import { observeTc } from './observe-tc.js';
@@ -46,15 +47,6 @@ export async function observeHost(target: HostTarget, options: ObserveHostOption
 
 /** Observes many hosts at once (bounded), each independently: one host down does not stop
  * the others. Results are in the order of `targets`. */
-export async function observeHosts(targets: readonly HostTarget[], options: ObserveHostOptions & { concurrency?: number }): Promise<HostFacts[]> {
-  const results: HostFacts[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const index = next++;
-      results[index] = await observeHost(targets[index]!, options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, targets.length) }, worker));
-  return results;
+export function observeHosts(targets: readonly HostTarget[], options: ObserveHostOptions & { concurrency?: number }): Promise<HostFacts[]> {
+  return mapBounded(targets, options.concurrency ?? 8, (target) => observeHost(target, options));
 }

@@ -19,7 +19,7 @@ test('validate on the lab at HEAD exits 0 and summarises the inventory with its 
   t.after(repo.remove);
   const run = pytin(repo.path, 'validate', '--path', 'inventory');
   assert.equal(run.code, 0, run.err);
-  assert.match(run.out, new RegExp(`^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 23 resources \\(.*6 vm.*13 ip\\); 0 errors, 0 warnings\\.\\n$`));
+  assert.match(run.out, new RegExp(`^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 24 resources \\(.*6 vm.*13 ip\\); 0 errors, 0 warnings\\.\\n$`));
 });
 
 test('validate prints FILE:LINE:COL diagnostics, a summary, and exits 1 on errors', async (t) => {
