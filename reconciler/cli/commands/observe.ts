@@ -22,7 +22,7 @@ function printResult(io: CommandIO, json: boolean, result: ObservationResult): v
     return;
   }
   io.stdout.write(`${result.ok ? 'ok  ' : 'FAIL'} ${result.address.padEnd(24)} ${result.summary} (${(result.durationMs / 1000).toFixed(1)} s)\n`);
-  if (result.diagnostics.length) io.stdout.write(renderDiagnosticsHuman(result.diagnostics).replace(/^/gm, '       '));
+  if (result.diagnostics.length) io.stdout.write(renderDiagnosticsHuman(result.diagnostics).trimEnd().replace(/^/gm, '       ') + '\n');
 }
 
 export const observeCommand: Command = {
@@ -100,7 +100,8 @@ export const observeCommand: Command = {
       io.stdout.write(JSON.stringify({ type: 'summary', ok, observed: results.length, failed: failed.map((r) => r.address), store: storePath, revision: snapshot.revision }) + '\n');
     } else {
       io.stdout.write(
-        `${ok ? 'Observed' : 'Observed with failures'}: ${plural(results.length, 'device and host')} of ${describeRevision(snapshot.revision)}; ${plural(failed.length, 'failure')}${failed.length ? ` (${failed.map((r) => r.address).join(', ')})` : ''}. Facts stored in ${storePath}.\n`,
+        `${ok ? 'Observed' : 'Observed with failures'}: ${plural(results.filter((r) => r.source === 'snmp').length, 'switch')
+          .replace('switchs', 'switches')} and ${plural(results.filter((r) => r.source === 'host').length, 'host')} of ${describeRevision(snapshot.revision)}; ${plural(failed.length, 'failure')}${failed.length ? ` (${failed.map((r) => r.address).join(', ')})` : ''}. Facts stored in ${storePath}.\n`,
       );
     }
     return ok ? EXIT_OK : EXIT_ERROR;

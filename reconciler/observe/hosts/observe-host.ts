@@ -39,7 +39,12 @@ export async function observeHost(target: HostTarget, options: ObserveHostOption
     return { host: target.name, observedAt: now(), basics: null, domains: null, tc: null, diagnostics: basics.diagnostics };
   }
   // The two remaining kinds run side by side as two channels of the same connection.
-  const [domains, tc] = await Promise.all([observeDomains(options.pool, target, timeoutMs), observeTc(options.pool, target, timeoutMs)]);
+  // Domains only where a libvirt URI says the host is a hypervisor: virsh's own default on other
+  // hosts would only produce a failure about a hypervisor nobody asked for.
+  const [domains, tc] = await Promise.all([
+    target.virshUri !== undefined ? observeDomains(options.pool, target, timeoutMs) : Promise.resolve({ domains: null, diagnostics: [] }),
+    observeTc(options.pool, target, timeoutMs),
+  ]);
   const diagnostics: Diagnostic[] = [...basics.diagnostics, ...domains.diagnostics, ...tc.diagnostics];
   return { host: target.name, observedAt: now(), basics: basics.basics, domains: domains.domains, tc: tc.tc, diagnostics };
 }

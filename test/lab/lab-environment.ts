@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { makeTempDir } from './daemon.js';
+import { startLabLibvirtd, type LabLibvirtd } from './libvirtd.js';
+import { snmpFixturesDir } from './snmp-fixtures.js';
+import { startSnmpsim, type Snmpsim } from './snmpsim.js';
+import { generateKey, startSshd, type LabSshd } from './sshd.js';
+import { git, writeFiles } from '../support/git-repo.js';
+import { labTexts } from '../support/lab-inventory.js';
+
+const run = promisify(execFile);
+
+/** The recorded real switch standing in for each lab switch (its community is the file name). */
+export const LAB_SWITCH_RECORDINGS = { 'sw-r01': 'cisco-c3750', 'sw-r02': 'dlink-des3200' } as const;
+/** The lab's hosts and the SSH port each has in examples/lab. */
+const LAB_HOST_PORTS = { 'hv-01': 22201, 'hv-02': 22202, 'backup-01': 22203 } as const;
+const LAB_SNMP_PORTS = { 'sw-r01': 16101, 'sw-r02': 16102 } as const;
+
+export interface LabEnvironment {
+  /** A git repository holding examples/lab (committed), pointed at this lab's daemons. */
+  repoDir: string;
+  /** Environment the inventory's secret references read (the SNMP communities). */
+  env: NodeJS.ProcessEnv;
+  sshd: Record<keyof typeof LAB_HOST_PORTS, LabSshd>;
+  libvirtd: Record<'hv-01' | 'hv-02', LabLibvirtd>;
+  /** The namespace that plays backup-01's guest-facing network (it has `veth-guests`). */
+  sharedHostNamespace: string;
+  snmpsim: Snmpsim;
+  /** Stops every daemon by PID, removes namespaces and folders. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Brings up the hosts of examples/lab on loopback: snmpsim serving two recorded switches, an sshd
+ * per server, an unprivileged libvirtd (test driver, shared state) per hypervisor, and a network
+ * namespace for the shared host's tc. The inventory is copied into a fresh git repository with
+ * the daemons' ports and URIs written in, as an operator would for a real site. */
+export async function startLabEnvironment(): Promise<LabEnvironment> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const dir = await makeTempDir('lab');
+    stops.push(dir.remove);
+    const repoDir = join(dir.path, 'inventory');
+    await mkdir(join(repoDir, '.pytin', 'lab'), { recursive: true });
+    const clientKey = join(dir.path, 'id_ed25519');
+    await generateKey(clientKey);
+
+    const snmpsim = await startSnmpsim(snmpFixturesDir(), Object.values(LAB_SWITCH_RECORDINGS));
+    stops.push(snmpsim.stop);
+
+    const namespace = `pytin-lab-${randomBytes(3).toString('hex')}`;
+    await run('ip', ['netns', 'add', namespace]);
+    stops.push(async () => void (await run('ip', ['netns', 'delete', namespace])));
+    await run('ip', ['-n', namespace, 'link', 'add', 'veth-guests', 'type', 'veth', 'peer', 'name', 'veth-uplink']);
+    await run('ip', ['-n', namespace, 'link', 'set', 'veth-guests', 'up']);
+    await run('ip', ['-n', namespace, 'link', 'set', 'veth-uplink', 'up']);
+
+    const libvirtd = { 'hv-01': await startLabLibvirtd(), 'hv-02': await startLabLibvirtd() };
+    for (const l of Object.values(libvirtd)) stops.push(l.stop);
+    const sshd = {
+      'hv-01': await startSshd({ clientKeyPath: clientKey }),
+      'hv-02': await startSshd({ clientKeyPath: clientKey }),
+      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace}` }),
+    };
+    for (const s of Object.values(sshd)) stops.push(s.stop);
+
+    const texts = labTexts();
+    const patch = (file: string, edits: Array<[string, string]>) => {
+      let text = texts.get(file)!;
+      for (const [from, to] of edits) {
+        if (!text.includes(from)) throw new Error(`lab patch: "${from}" not found in ${file}`);
+        text = text.replace(from, to);
+      }
+      texts.set(file, text);
+    };
+    patch('network/switches.yaml', [
+      [`port: ${LAB_SNMP_PORTS['sw-r01']}`, `port: ${snmpsim.port}`],
+      [`port: ${LAB_SNMP_PORTS['sw-r02']}`, `port: ${snmpsim.port}`],
+    ]);
+    patch('servers/hypervisors.yaml', [
+      [`port: ${LAB_HOST_PORTS['hv-01']}`, `port: ${sshd['hv-01'].port}`],
+      [`port: ${LAB_HOST_PORTS['hv-02']}`, `port: ${sshd['hv-02'].port}`],
+      ['uri: "test:///default"', `uri: "${libvirtd['hv-01'].uri}"`],
+      ['uri: "test:///default"', `uri: "${libvirtd['hv-02'].uri}"`],
+    ]);
+    patch('servers/backup-01.yaml', [[`port: ${LAB_HOST_PORTS['backup-01']}`, `port: ${sshd['backup-01'].port}`]]);
+    writeFiles(repoDir, texts);
+    await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
+    git(repoDir, 'init', '-q', '-b', 'main');
+    writeFiles(repoDir, new Map([['.gitignore', '.pytin/\n']]));
+    git(repoDir, 'add', '-A');
+    git(repoDir, 'commit', '-qm', 'lab inventory');
+    return {
+      repoDir,
+      env: { PYTIN_LAB_COMMUNITY_R01: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_LAB_COMMUNITY_R02: LAB_SWITCH_RECORDINGS['sw-r02'] },
+      sshd,
+      libvirtd,
+      sharedHostNamespace: namespace,
+      snmpsim,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
