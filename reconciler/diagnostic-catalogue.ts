@@ -1,0 +1,21 @@
+import { INVENTORY_CODES } from '../inventory/core/diagnostic-codes.js';
+import { HOST_OBSERVATION_CODES } from './observe/hosts/host-codes.js';
+import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
+import { STORE_CODES } from './store/store-codes.js';
+
+/** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
+ * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every
+ * code the sources emit is here). */
+export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  inventory: INVENTORY_CODES,
+  'observe/snmp': OBS_SNMP_CODES,
+  'observe/hosts': HOST_OBSERVATION_CODES,
+  store: STORE_CODES,
+};
+
+/** code -> meaning, across every area. */
+export function allDiagnosticCodes(): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const catalogue of Object.values(CATALOGUES)) for (const [code, meaning] of Object.entries(catalogue)) all.set(code, meaning);
+  return all;
+}
