@@ -2,17 +2,14 @@ import { counterRate, type CounterSample, type RateResult } from './counter-rate
 import type { DeviceFacts } from './device-facts.js';
 import type { Store } from './open-store.js';
 import type { Row, SqlRunner } from './sqlite.js';
+import { insertRows } from './bulk-insert.js';
 
 /** Counters are written as decimal TEXT (SQLite INTEGER would reach JS as a lossy number). */
 export async function insertCounterSamples(tx: SqlRunner, device: string, facts: DeviceFacts, at: number): Promise<void> {
-  for (const i of facts.interfaces) {
-    if (i.inOctets === null && i.outOctets === null) continue;
-    await tx.run(
-      `INSERT OR REPLACE INTO counter_samples (device, if_index, sampled_at, sys_uptime_cs, counter_bits, in_octets, out_octets)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [device, i.ifIndex, at, facts.system.sysUpTime, i.counterBits, i.inOctets?.toString() ?? null, i.outOctets?.toString() ?? null],
-    );
-  }
+  const rows = facts.interfaces
+    .filter((i) => i.inOctets !== null || i.outOctets !== null)
+    .map((i) => [device, i.ifIndex, at, facts.system.sysUpTime, i.counterBits, i.inOctets?.toString() ?? null, i.outOctets?.toString() ?? null]);
+  await insertRows(tx, 'counter_samples', ['device', 'if_index', 'sampled_at', 'sys_uptime_cs', 'counter_bits', 'in_octets', 'out_octets'], rows, 'INSERT OR REPLACE');
 }
 
 interface SampleRow extends Row {

@@ -4,6 +4,7 @@ import { insertRun, lastRun, type ObservationRun } from './observation-runs.js';
 import { insertCounterSamples } from './counter-store.js';
 import type { Store } from './open-store.js';
 import type { Row } from './sqlite.js';
+import { insertRows } from './bulk-insert.js';
 
 export interface DeviceWalk {
   device: string;
@@ -26,21 +27,14 @@ export async function recordDeviceWalk(store: Store, walk: DeviceWalk): Promise<
       );
     }
     await tx.run('DELETE FROM device_interfaces WHERE device = ?', [device]);
-    for (const i of facts.interfaces) {
-      await tx.run(
-        `INSERT INTO device_interfaces (device, if_index, if_name, if_descr, if_alias, if_type, speed_mbps, oper_status, mac, run_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [device, i.ifIndex, i.ifName, i.ifDescr, i.ifAlias, i.ifType, i.speedMbps, i.operStatus, i.mac, runId],
-      );
-    }
-    await tx.run('DELETE FROM device_arp WHERE device = ?', [device]);
-    for (const a of facts.arp) {
-      await tx.run('INSERT INTO device_arp (device, if_index, ip, mac, run_id) VALUES (?, ?, ?, ?, ?)', [device, a.ifIndex, a.ip, a.mac.toLowerCase(), runId]);
-    }
+    await insertRows(
+      tx,
+      'device_interfaces',
+      ['device', 'if_index', 'if_name', 'if_descr', 'if_alias', 'if_type', 'speed_mbps', 'oper_status', 'mac', 'run_id'],
+      facts.interfaces.map((i) => [device, i.ifIndex, i.ifName, i.ifDescr, i.ifAlias, i.ifType, i.speedMbps, i.operStatus, i.mac, runId]),
+    );
     await tx.run('DELETE FROM device_fdb WHERE device = ?', [device]);
-    for (const f of facts.fdb) {
-      await tx.run('INSERT INTO device_fdb (device, mac, vlan, if_index, run_id) VALUES (?, ?, ?, ?, ?)', [device, f.mac.toLowerCase(), f.vlan, f.ifIndex, runId]);
-    }
+    await insertRows(tx, 'device_fdb', ['device', 'mac', 'vlan', 'if_index', 'run_id'], facts.fdb.map((f) => [device, f.mac.toLowerCase(), f.vlan, f.ifIndex, runId]));
     await recordIpSightings(tx, device, sightingsFromDeviceFacts(device, facts), finishedAt);
     await insertCounterSamples(tx, device, facts, finishedAt);
     return runId;
