@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -10,32 +11,44 @@ import { join } from 'node:path';
 export interface Daemon {
   pid: number;
   process: ChildProcess;
+  /** The last 64 KiB the daemon wrote to stderr (for messages when it fails). */
+  readonly stderr: string;
   stop(): Promise<void>;
 }
 
-/** Starts a daemon in the foreground (it must not fork away), so its PID is the one we kill. */
+/** Starts a daemon in the foreground (it must not fork away), so its PID is the one we kill.
+ * Invariant: its stderr goes to a file, never to a pipe. A pipe only drains while this process's
+ * event loop runs; a caller blocked in spawnSync (a benchmark timing a CLI) would let the pipe
+ * fill, and a chatty daemon (snmpsimd logs every request) then stops answering. */
 export function startDaemon(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Daemon {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (stderr.length < 64 * 1024) stderr += chunk.toString();
-  });
+  const logDir = mkdtempSync(join(tmpdir(), 'pytin-daemon-'));
+  const logPath = join(logDir, 'stderr.log');
+  const logFd = openSync(logPath, 'a');
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', logFd], env: options.env ?? process.env, cwd: options.cwd });
+  closeSync(logFd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   return {
     pid: child.pid,
     process: child,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(logDir, { recursive: true, force: true });
     },
     get stderr() {
-      return stderr;
+      try {
+        const text = readFileSync(logPath, 'utf8');
+        return text.slice(-64 * 1024);
+      } catch {
+        return '';
+      }
     },
-  } as Daemon;
+  };
 }
 
 /** Polls `check` until it resolves true or `timeoutMs` passes. */
