@@ -5,7 +5,7 @@ import { serverDatacenter, vmDatacenter } from '../model/holder-datacenter.js';
 import { poolLayout } from '../model/pool-layout.js';
 import type { IPPoolSpec, ServerSpec, VMSpec } from '../model/specs.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
-import { validateInventory } from '../validate/validate-inventory.js';
+import { validateInventory, type ValidationResult } from '../validate/validate-inventory.js';
 import { lowestFreeAddresses } from './free-addresses.js';
 import { insertAddresses } from './insert-addresses.js';
 
@@ -35,8 +35,7 @@ function fail(code: string, summary: string, detail?: string): { diagnostics: Di
 
 /** Chooses free addresses and computes the edited file. Writes nothing: the caller writes the
  * file only when this returns an allocation, so a refused allocation touches no file. */
-export function planAllocation(snapshot: InventorySnapshot, request: AllocationRequest): Allocation | { diagnostics: Diagnostic[] } {
-  const validation = validateInventory(snapshot);
+export function planAllocation(snapshot: InventorySnapshot, request: AllocationRequest, validation: ValidationResult = validateInventory(snapshot)): Allocation | { diagnostics: Diagnostic[] } {
   if (hasErrors(validation.diagnostics)) {
     return { diagnostics: [{ severity: 'error', code: 'INV_ALLOC_INVALID_INVENTORY', summary: 'the inventory has errors; fix them before allocating' }, ...validation.diagnostics] };
   }

@@ -88,3 +88,10 @@ export async function ipHistory(db: SqlRunner, ip: string): Promise<IpHistoryRow
   const rows = await db.all<HistoryDbRow>('SELECT * FROM ip_history WHERE ip = ? ORDER BY first_seen, id', [ip]);
   return rows.map((r) => ({ id: r.id, ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, firstSeen: r.first_seen, lastSeen: r.last_seen }));
 }
+
+/** Every address seen on the network since `since` (ms since the epoch), in canonical text form
+ * as the observer wrote it. */
+export async function addressesSeenSince(db: SqlRunner, since: number): Promise<Set<string>> {
+  const rows = await db.all<{ ip: string } & Row>('SELECT DISTINCT ip FROM ip_history WHERE last_seen >= ?', [since]);
+  return new Set(rows.map((r) => r.ip));
+}

@@ -2,12 +2,41 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planAllocation, checkAllocation } from '../../../inventory/allocate/allocate.js';
 import { InternalError } from '../../../inventory/core/errors.js';
-import { booleanOption, integerOption, stringOption, UsageError, type Command } from '../command.js';
+import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
+import { existsSync } from 'node:fs';
+import { canonicalIp } from '../../../schemas/formats/ip.js';
+import { resourcesOfKind, type DesiredState } from '../../../inventory/model/desired-state.js';
+import type { StoreSpec } from '../../../inventory/model/specs.js';
+import type { InventorySnapshot } from '../../../inventory/source/inventory-snapshot.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { openStore } from '../../store/open-store.js';
+import { addressesSeenSince } from '../../store/ip-history.js';
+import { STORE_OPTIONS, storePathFrom } from '../store-options.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 
 const { ref: _ref, worktree: _worktree, ...EDIT_OPTIONS } = INVENTORY_OPTIONS;
+
+/** Days an address seen on the network counts as in use for allocation (the old tool freed
+ * addresses after 31 days unseen). */
+const RECENTLY_SEEN_DAYS = 31;
+
+/** Addresses the observers saw recently, when a store exists (allocation never creates one):
+ * an address answering ARP that git does not know is never handed out. */
+async function recentlySeenAddresses(args: ParsedCommandArgs, io: CommandIO, snapshot: InventorySnapshot, state: DesiredState): Promise<Set<string>> {
+  const path = storePathFrom(args, io, state, snapshot.rootDir);
+  if (!existsSync(path)) return new Set();
+  const store = await openStore(path);
+  try {
+    const days = resourcesOfKind<StoreSpec>(state, 'Store')[0]?.spec.lastSeenWarningDays ?? RECENTLY_SEEN_DAYS;
+    const seen = await addressesSeenSince(store, Date.now() - days * 86_400_000);
+    // The observer writes IPv6 in full form; allocation compares canonical text.
+    return new Set([...seen].map((ip) => canonicalIp(ip) ?? ip));
+  } finally {
+    await store.close();
+  }
+}
 
 export const allocateCommand: Command = {
   name: 'allocate',
@@ -15,6 +44,7 @@ export const allocateCommand: Command = {
   synopsis: '--pool POOL [--count N] --to vm/NAME[/INTERFACE] | server/NAME[/INTERFACE] [--repo DIR] [--path PATH] [--json]',
   options: {
     ...EDIT_OPTIONS,
+    ...STORE_OPTIONS,
     pool: { type: 'string', valueName: 'POOL', description: 'the IPPool to allocate from' },
     count: { type: 'string', valueName: 'N', description: 'how many addresses (default 1)' },
     to: { type: 'string', valueName: 'ADDRESS', description: 'the holder: vm/NAME[/INTERFACE] or server/NAME[/INTERFACE]' },
@@ -29,7 +59,9 @@ export const allocateCommand: Command = {
     // Allocation edits files, so it always works on the work tree.
     const snapshot = await readInventoryFromArgs({ ...args, values: { ...args.values, worktree: true } }, io);
     const json = booleanOption(args, 'json');
-    const result = planAllocation(snapshot, { pool, count, to });
+    const validation = validateInventory(snapshot);
+    const seenInUse = await recentlySeenAddresses(args, io, snapshot, validation.state);
+    const result = planAllocation(snapshot, { pool, count, to, seenInUse }, validation);
     if ('diagnostics' in result) {
       io.stderr.write(json ? renderDiagnosticsJsonLines(result.diagnostics) : renderDiagnosticsHuman(result.diagnostics));
       return EXIT_ERROR;

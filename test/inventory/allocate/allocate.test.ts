@@ -93,3 +93,19 @@ test('two branches that allocate the same address are caught by validate after t
   assert.equal(await runCli(COMMANDS, ['validate'], io), 1);
   assert.match(io.out(), /error INV_RULE_IP_DUPLICATE: 203\.0\.113\.13 is already held by vm\/acme-web-02\/eth0/);
 });
+
+test('an address the network shows in use (observed facts in the store) is never handed out', async (t) => {
+  const repo = await labRepo();
+  t.after(repo.remove);
+  const { openStore } = await import('../../../reconciler/store/open-store.js');
+  const { recordIpSightings } = await import('../../../reconciler/store/ip-history.js');
+  const store = await openStore(join(repo.path, '.pytin', 'store.sqlite'));
+  const now = Date.now();
+  await store.transaction((tx) => recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.13', mac: '52:54:00:99:00:13', device: 'sw-r01', port: 'Gi1/0/3', vlan: 100 }], now));
+  // Seen 40 days ago: older than the 31-day window, so free again.
+  await store.transaction((tx) => recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.14', mac: '52:54:00:99:00:14', device: 'sw-r01', port: 'Gi1/0/4', vlan: 100 }], now - 40 * 86_400_000));
+  await store.close();
+  const io = captureIO(repo.path);
+  assert.equal(await runCli(COMMANDS, ['allocate', '--pool', 'lab1-public', '--count', '2', '--to', 'vm/acme-web-02'], io), 0, io.err());
+  assert.match(io.out(), /Allocated 203\.0\.113\.14, 203\.0\.113\.15 /);
+});
