@@ -45,6 +45,10 @@ test('an observation replaces each observed kind; a kind that failed keeps its l
   assert.equal(stored.lastRun?.status, 'succeeded');
   assert.match(stored.lastRun?.error ?? '', /OBS_HOST_COMMAND_MISSING/);
   assert.deepEqual(await findDomain(store, 'db-01'), [{ host: 'hv1', state: 'shut-off' }]);
+  // The normalised row keeps each column in its place (vCPU, memory and the run that saw it).
+  const row = await store.get<{ vcpu: number | null; memory_kib: number | null; run_id: number } & Record<string, null | number>>("SELECT vcpu, memory_kib, run_id FROM host_domains WHERE name = 'db-01'");
+  const db = stored.domains!.value.find((d) => d.name === 'db-01')!;
+  assert.deepEqual(row, { vcpu: db.vcpu, memory_kib: db.memoryKiB, run_id: stored.domains!.runId });
 });
 
 test('an unreachable host is a failed run and keeps every stored kind', async (t) => {
