@@ -2,6 +2,7 @@ import { INVENTORY_CODES } from '../inventory/core/diagnostic-codes.js';
 import { HOST_OBSERVATION_CODES } from './observe/hosts/host-codes.js';
 import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
 import { STORE_CODES } from './store/store-codes.js';
+import { PLAN_CODES } from './plan/plan-codes.js';
 
 /** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
  * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every
@@ -11,6 +12,7 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   'observe/snmp': OBS_SNMP_CODES,
   'observe/hosts': HOST_OBSERVATION_CODES,
   store: STORE_CODES,
+  plan: PLAN_CODES,
 };
 
 /** code -> meaning, across every area. */

@@ -4,6 +4,9 @@ import { allocateCommand } from './commands/allocate.js';
 import { schemaCommand } from './commands/schema.js';
 import { observeDeviceCommand } from './commands/observe-device.js';
 import { observeCommand } from './commands/observe.js';
+import { planCommand } from './commands/plan.js';
+import { applyCommand } from './commands/apply.js';
+import { lockStatusCommand, lockBreakCommand } from './commands/lock.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, allocateCommand, schemaCommand, observeCommand, observeDeviceCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, allocateCommand, schemaCommand, observeCommand, observeDeviceCommand, planCommand, applyCommand, lockStatusCommand, lockBreakCommand];

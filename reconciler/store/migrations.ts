@@ -116,6 +116,52 @@ DROP INDEX device_arp_device;
 DROP TABLE device_arp;
 `,
   },
+  {
+    version: 3,
+    name: 'apply lock, apply runs, change outcomes, applied desired states',
+    sql: `
+-- At most one row: who holds the apply lock (id is always 1).
+CREATE TABLE apply_lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  holder TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  commit_id TEXT,
+  since INTEGER NOT NULL
+);
+CREATE TABLE apply_runs (
+  id INTEGER PRIMARY KEY,
+  commit_id TEXT,
+  plan_hash TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed'))
+);
+CREATE TABLE change_outcomes (
+  run_id INTEGER NOT NULL REFERENCES apply_runs (id),
+  seq INTEGER NOT NULL,
+  address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  driver TEXT NOT NULL,
+  host TEXT,
+  status TEXT NOT NULL CHECK (status IN ('applied', 'failed', 'skipped')),
+  output TEXT NOT NULL,
+  error TEXT,
+  state_json TEXT,
+  finished_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
+CREATE INDEX change_outcomes_address ON change_outcomes (address);
+-- The desired state of every applied commit, as the API serves it.
+CREATE TABLE applied_states (
+  commit_id TEXT PRIMARY KEY,
+  desired_json TEXT NOT NULL,
+  applied_at INTEGER NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES apply_runs (id)
+);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

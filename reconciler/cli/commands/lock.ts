@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { breakApplyLock, readApplyLock, type ApplyLock } from '../../store/apply-lock.js';
+import { openStore } from '../../store/open-store.js';
+import { StoreRefusedError } from '../../store/store-error.js';
+import { booleanOption, stringOption, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
+import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { renderDiagnosticsHuman } from '../../render/diagnostics.js';
+import { readInventoryFromArgs, INVENTORY_OPTIONS } from '../inventory-options.js';
+import { STORE_OPTIONS, storePathFrom } from '../store-options.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import type { Store } from '../../store/open-store.js';
+
+export function describeLock(lock: ApplyLock): string {
+  const age = Math.round((Date.now() - lock.since) / 1000);
+  return `${lock.holder} (pid ${lock.pid} on ${lock.host}), commit ${lock.commit?.slice(0, 12) ?? 'none'}, since ${new Date(lock.since).toISOString()} (${age} s ago)`;
+}
+
+/** Whether the holder's process is gone; only knowable for a holder on this machine. */
+function holderGone(lock: ApplyLock): boolean | undefined {
+  if (lock.host !== hostname()) return undefined;
+  try {
+    process.kill(lock.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
+  const snapshot = stringOption(args, 'store') === undefined ? await readInventoryFromArgs(args, io) : undefined;
+  const state = snapshot ? validateInventory(snapshot).state : undefined;
+  let store: Store;
+  try {
+    store = await openStore(storePathFrom(args, io, state, snapshot?.rootDir ?? io.cwd));
+  } catch (error) {
+    if (error instanceof StoreRefusedError) {
+      io.stderr.write(renderDiagnosticsHuman([error.diagnostic]));
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export const lockStatusCommand: Command = {
+  name: 'lock status',
+  summary: 'show who holds the apply lock',
+  synopsis: '[--store FILE] [--repo DIR] [--path PATH]',
+  options: { ...INVENTORY_OPTIONS, ...STORE_OPTIONS },
+  run: (args, io) =>
+    withStore(args, io, async (store) => {
+      const lock = await readApplyLock(store);
+      if (!lock) io.stdout.write('No apply holds the lock.\n');
+      else {
+        const gone = holderGone(lock);
+        io.stdout.write(`Locked by ${describeLock(lock)}${gone === true ? '; its process is gone: pytin lock break removes the lock' : gone === false ? '; its process is running' : ''}.\n`);
+      }
+      return EXIT_OK;
+    }),
+};
+
+export const lockBreakCommand: Command = {
+  name: 'lock break',
+  summary: 'remove an apply lock whose holder is gone',
+  synopsis: '[--force] [--store FILE] [--repo DIR] [--path PATH]',
+  options: { ...INVENTORY_OPTIONS, ...STORE_OPTIONS, force: { type: 'boolean', description: 'break it even if the holder may still run (another machine, or alive)' } },
+  run: (args, io) =>
+    withStore(args, io, async (store) => {
+      const lock = await readApplyLock(store);
+      if (!lock) {
+        io.stdout.write('No apply holds the lock.\n');
+        return EXIT_OK;
+      }
+      const gone = holderGone(lock);
+      if (gone !== true && !booleanOption(args, 'force')) {
+        io.stderr.write(`pytin: not breaking the lock of ${describeLock(lock)}: ${gone === false ? 'its process is still running' : 'it was taken on another machine, so pytin cannot tell whether it still runs'}. Use --force if you are sure.\n`);
+        return EXIT_ERROR;
+      }
+      const removed = await breakApplyLock(store);
+      io.stdout.write(`Removed the lock of ${removed ? describeLock(removed) : 'nobody'}.\n`);
+      return EXIT_OK;
+    }),
+};

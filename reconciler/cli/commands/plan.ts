@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { hasErrors } from '../../../inventory/core/diagnostic.js';
+import { DRIVERS } from '../../drivers/registry.js';
+import { buildPlan } from '../../plan/build-plan.js';
+import { loadObservedFacts } from '../../plan/observed-facts.js';
+import type { Plan } from '../../plan/plan.js';
+import { summarize } from '../../plan/plan.js';
+import { writeSavedPlan } from '../../plan/saved-plan.js';
+import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
+import { renderPlanHuman, styleFor } from '../../render/plan-human.js';
+import { planMessages, renderPlanJsonLines } from '../../render/plan-json.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { INVENTORY_OPTIONS } from '../inventory-options.js';
+import { planPolicyFrom, SAFETY_OPTIONS } from '../plan-options.js';
+import { openReconcileSession, type ReconcileSession } from '../reconcile-session.js';
+import { STORE_OPTIONS } from '../store-options.js';
+import { DEFAULT_OBSERVE_PARALLELISM } from './observe.js';
+
+export type PlanFormat = 'human' | 'json' | 'markdown';
+
+export function planFormat(args: ParsedCommandArgs, command: Command): PlanFormat {
+  const format = stringOption(args, 'format') ?? (booleanOption(args, 'json') ? 'json' : 'human');
+  if (format !== 'human' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be human, json or markdown, got "${format}"`, command);
+  return format;
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, io: CommandIO): string {
+  const messages = planMessages(plan);
+  switch (format) {
+    case 'json':
+      return renderPlanJsonLines(messages);
+    case 'markdown':
+      return renderPlanMarkdown(messages);
+    case 'human':
+      return renderPlanHuman(messages, styleFor(io.isTTY, io.env));
+  }
+}
+
+/** Observes (with --refresh), loads the facts and plans: shared by plan and apply --auto-approve. */
+export async function planInSession(session: ReconcileSession, args: ParsedCommandArgs, io: CommandIO, refresh: boolean): Promise<Plan> {
+  if (refresh) {
+    const results = await session.observe();
+    for (const failed of results.filter((r) => !r.ok)) io.stderr.write(`pytin: refresh: ${failed.address}: ${failed.diagnostics.find((d) => d.severity === 'error')?.summary ?? 'failed'}\n`);
+  }
+  const now = Date.now();
+  const facts = await loadObservedFacts(session.store, session.state);
+  const plan = buildPlan({ state: session.state, snapshot: session.snapshot, facts, now }, DRIVERS, planPolicyFrom(args, session.state, now));
+  plan.diagnostics.unshift(...session.diagnostics);
+  return plan;
+}
+
+export const PLAN_RUN_OPTIONS = {
+  ...INVENTORY_OPTIONS,
+  ...STORE_OPTIONS,
+  ...SAFETY_OPTIONS,
+  refresh: { type: 'boolean', description: 'observe every switch and host first' },
+  'trust-new-hosts': { type: 'boolean', description: 'record the SSH host key of hosts seen for the first time' },
+  parallelism: { type: 'string', valueName: 'N', description: 'hosts worked on at once' },
+} as const satisfies Command['options'];
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'compare the inventory with what was observed and show the changes and the drift',
+  synopsis: '[--refresh] [--out FILE] [--json | --format human|json|markdown] [--detailed-exitcode] [--repo DIR] [--path PATH] [--ref REV | --worktree]',
+  options: {
+    ...PLAN_RUN_OPTIONS,
+    out: { type: 'string', valueName: 'FILE', description: 'save the plan, bound to the commit and the facts, for pytin apply FILE' },
+    json: { type: 'boolean', description: 'JSON lines (same as --format json)' },
+    format: { type: 'string', valueName: 'FORMAT', description: 'human (default), json (JSON lines), markdown (a pull-request comment)' },
+    'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (0 none, 1 error)' },
+  },
+  async run(args, io): Promise<ExitCode> {
+    const format = planFormat(args, planCommand);
+    const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
+    const opened = await openReconcileSession(args, io, parallelism);
+    if ('failed' in opened) {
+      io.stdout.write(format === 'json' ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
+      return EXIT_ERROR;
+    }
+    const { session } = opened;
+    try {
+      const plan = await planInSession(session, args, io, booleanOption(args, 'refresh'));
+      io.stdout.write(renderPlan(plan, format, io));
+      const out = stringOption(args, 'out');
+      if (out !== undefined) {
+        await writeSavedPlan(resolve(io.cwd, out), plan);
+        if (format === 'human') io.stdout.write(`Saved the plan to ${out}; apply it with: pytin apply ${out}\n`);
+      }
+      if (hasErrors(plan.diagnostics)) return EXIT_ERROR;
+      const { add, change, destroy } = summarize(plan);
+      return booleanOption(args, 'detailed-exitcode') && add + change + destroy > 0 ? EXIT_CHANGES : EXIT_OK;
+    } finally {
+      await session.close();
+    }
+  },
+};

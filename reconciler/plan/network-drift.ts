@@ -1,0 +1,120 @@
+import { canonicalIp, parseIp } from '../../schemas/formats/ip.js';
+import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
+import { addressUse, poolLayout, type PoolLayout } from '../../inventory/model/pool-layout.js';
+import type { IPPoolSpec, ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import type { Drift } from './drift.js';
+import type { ObservedFacts } from './observed-facts.js';
+
+export interface DriftPolicy {
+  /** An allocated address not seen for longer than this is drift (the old tool freed it). */
+  lastSeenWarningDays: number;
+  now: number;
+}
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function layoutFor(layouts: readonly PoolLayout[], ip: string): PoolLayout | undefined {
+  const parsed = parseIp(ip);
+  if (!parsed) return undefined;
+  return layouts.find((l) => l.network.version === parsed.version && parsed.value >= l.network.first && parsed.value <= l.network.last);
+}
+
+/** What the network shows that git does not say, from SNMP facts and the IP history. Pure: the
+ * same inventory, facts and time give the same drift. Never a change: people decide. */
+export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: DriftPolicy): Drift[] {
+  const drift: Drift[] = [];
+  const layouts = resourcesOfKind<IPPoolSpec>(state, 'IPPool').map(poolLayout).filter((l): l is PoolLayout => l !== undefined);
+
+  // Addresses answering ARP in a managed pool that nobody holds. "Answering" = in the latest
+  // successful walk of the device that saw it (older sightings are history, not presence).
+  for (const sighting of facts.sightings.values()) {
+    const device = facts.devices.get(sighting.device)?.facts;
+    if (!device || sighting.lastSeen < device.observedAt) continue;
+    const ip = canonicalIp(sighting.ip) ?? sighting.ip;
+    const layout = layoutFor(layouts, ip);
+    if (!layout || state.ipHoldings.has(ip)) continue;
+    if (addressUse(layout, parseIp(ip)!.value) !== 'usable') continue; // the gateway and reserved gear answer by design
+    drift.push({
+      address: `ip/${ip}`,
+      kind: 'unallocated-address-in-use',
+      evidence: { source: 'snmp', where: `${sighting.device}${sighting.port ? ` ${sighting.port}` : ''} (MAC ${sighting.mac})`, seenAt: iso(sighting.lastSeen) },
+      message: `answers on the network in pool "${layout.pool.name}" but is allocated to nobody`,
+    });
+  }
+
+  // Allocated addresses that stopped answering long ago.
+  const sightings = new Map([...facts.sightings.values()].map((s) => [canonicalIp(s.ip) ?? s.ip, s]));
+  for (const holding of state.ipHoldings.values()) {
+    if (holding.holder.endsWith('/reservation')) continue;
+    const seen = sightings.get(holding.ip);
+    if (!seen) continue; // never seen: nothing to say (the device may not route it)
+    const days = Math.floor((policy.now - seen.lastSeen) / DAY);
+    if (days <= policy.lastSeenWarningDays) continue;
+    drift.push({
+      address: `ip/${holding.ip}`,
+      kind: 'address-not-seen',
+      evidence: { source: 'snmp', where: `${seen.device}${seen.port ? ` ${seen.port}` : ''}`, seenAt: iso(seen.lastSeen) },
+      message: `held by ${holding.holder} but not seen for ${days} days (threshold ${policy.lastSeenWarningDays}); free it in git if the holder is gone`,
+    });
+  }
+
+  // MACs seen on another switch port than the cabling in git. Uplink ports carry every MAC of
+  // the far side, so only edge ports count.
+  const uplinkPorts = new Set<string>();
+  for (const sw of resourcesOfKind<SwitchSpec>(state, 'Switch')) {
+    for (const uplink of sw.spec.uplinks ?? []) {
+      uplinkPorts.add(`${sw.name}\u0000${uplink.port}`);
+      uplinkPorts.add(`${uplink.to.switch}\u0000${uplink.to.port}`);
+    }
+  }
+  const portsByMac = new Map<string, Array<{ device: string; port: string; seenAt: number }>>();
+  for (const [device, { facts: stored }] of facts.devices) {
+    if (!stored) continue;
+    const names = new Map(stored.facts.interfaces.map((i) => [i.ifIndex, i.ifName ?? i.ifDescr ?? `ifIndex ${i.ifIndex}`]));
+    for (const entry of stored.facts.fdb) {
+      if (entry.ifIndex === null) continue;
+      const port = names.get(entry.ifIndex) ?? `ifIndex ${entry.ifIndex}`;
+      if (uplinkPorts.has(`${device}\u0000${port}`)) continue;
+      const list = portsByMac.get(entry.mac) ?? [];
+      list.push({ device, port, seenAt: stored.observedAt });
+      portsByMac.set(entry.mac, list);
+    }
+  }
+  for (const server of resourcesOfKind<ServerSpec>(state, 'Server')) {
+    for (const iface of server.spec.interfaces ?? []) {
+      if (!iface.mac || !iface.cabledTo) continue;
+      for (const seen of portsByMac.get(iface.mac) ?? []) {
+        if (seen.device === iface.cabledTo.switch && seen.port === iface.cabledTo.port) continue;
+        drift.push({
+          address: `${server.address}/${iface.name}`,
+          kind: 'mac-on-unexpected-port',
+          evidence: { source: 'snmp', where: `${seen.device} ${seen.port}`, seenAt: iso(seen.seenAt) },
+          message: `MAC ${iface.mac} is seen on ${seen.device} ${seen.port}, but git cables it to ${iface.cabledTo.switch} ${iface.cabledTo.port}`,
+        });
+      }
+    }
+  }
+
+  // Declared devices and hosts whose last observation failed.
+  for (const [device, { lastRun }] of facts.devices) {
+    if (lastRun?.status !== 'failed') continue;
+    drift.push({
+      address: `switch/${device}`,
+      kind: 'device-not-answering',
+      evidence: { source: 'snmp', where: device, seenAt: iso(lastRun.finishedAt ?? lastRun.startedAt) },
+      message: `did not answer its last observation: ${(lastRun.error ?? 'no detail').split('\n')[0]}`,
+    });
+  }
+  for (const [host, stored] of facts.hosts) {
+    const run = stored.lastRun;
+    if (run?.status !== 'failed') continue;
+    drift.push({
+      address: `server/${host}`,
+      kind: 'device-not-answering',
+      evidence: { source: 'ssh', where: host, seenAt: iso(run.finishedAt ?? run.startedAt) },
+      message: `did not answer its last observation: ${(run.error ?? 'no detail').split('\n')[0]}`,
+    });
+  }
+  return drift;
+}

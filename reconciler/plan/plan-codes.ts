@@ -1,0 +1,13 @@
+/** Permanent codes of the planner and the apply engine (see inventory/core/diagnostic-codes.ts). */
+export const PLAN_CODES = {
+  PLAN_PROTECTED_DESTROY: 'the plan deletes or replaces a protected resource',
+  PLAN_MASS_DESTROY: 'the plan deletes more than the allowed share of a kind',
+  PLAN_FACTS_MISSING: 'a host or device has never been observed; its changes are planned against nothing',
+  PLAN_FILE_UNREADABLE: 'a saved plan file cannot be read or is not a pytin plan',
+  APPLY_STALE_PLAN: 'the saved plan was made for another commit or other facts',
+  APPLY_LOCKED: 'another apply holds the lock',
+  APPLY_REFUSED: 'apply refused the plan (protected or mass destroy)',
+  APPLY_CHANGE_FAILED: 'a change failed on its host',
+  APPLY_SKIPPED: 'a change was not attempted because an earlier change on its host failed',
+  APPLY_NO_DRIVER: 'a change names a driver this pytin does not have',
+} as const satisfies Record<string, string>;
