@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { networkDrift } from '../../../reconciler/plan/network-drift.js';
+import type { ObservedFacts } from '../../../reconciler/plan/observed-facts.js';
+import type { StoredDeviceFacts } from '../../../reconciler/store/device-store.js';
+import type { DeviceFacts } from '../../../reconciler/store/device-facts.js';
+import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
+
+const NOW = Date.parse('2026-11-27T08:00:00Z');
+const DAY = 86_400_000;
+const { state } = validateInventory(snapshotOf(labTexts()));
+
+function device(facts: Partial<DeviceFacts>, observedAt = NOW): StoredDeviceFacts {
+  return {
+    facts: { system: { sysName: 'sw', sysDescr: null, sysObjectID: null, sysUpTime: 1 }, interfaces: [], arp: [], fdb: [], lldp: [], ...facts },
+    observedAt,
+    runId: 1,
+    lastRun: undefined,
+  };
+}
+
+function factsWith(partial: Partial<ObservedFacts>): ObservedFacts {
+  return { hosts: new Map(), devices: new Map(), sightings: new Map(), fingerprint: 'x', ...partial };
+}
+
+const sighting = (ip: string, lastSeen: number, extra: Partial<{ mac: string; device: string; port: string }> = {}) =>
+  [ip, { ip, mac: extra.mac ?? '52:54:00:99:99:99', device: extra.device ?? 'sw-r01', port: extra.port ?? 'Gi1/0/5', vlan: 100, lastSeen }] as const;
+
+interface DriftCase {
+  name: string;
+  facts: ObservedFacts;
+  expected: Array<[string, string]>;
+}
+
+const cases: DriftCase[] = [
+  {
+    name: 'an unallocated address answering in a managed pool is drift',
+    facts: factsWith({ devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]), sightings: new Map([sighting('203.0.113.77', NOW)]) }),
+    expected: [['ip/203.0.113.77', 'unallocated-address-in-use']],
+  },
+  {
+    name: 'an IPv6 address in the observer\'s full form matches its holder (no drift)',
+    facts: factsWith({ devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]), sightings: new Map([sighting('2001:0db8:0010:0000:0000:0000:0000:0010', NOW)]) }),
+    expected: [],
+  },
+  {
+    name: 'the gateway, reserved gear and addresses outside every pool answer by design',
+    facts: factsWith({
+      devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]),
+      sightings: new Map([sighting('203.0.113.1', NOW), sighting('203.0.113.5', NOW), sighting('192.0.2.44', NOW)]),
+    }),
+    expected: [],
+  },
+  {
+    name: 'an old sighting is history, not presence',
+    facts: factsWith({ devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]), sightings: new Map([sighting('203.0.113.77', NOW - DAY)]) }),
+    expected: [],
+  },
+  {
+    name: 'an allocated address not seen for more than 31 days is drift; 30 days is not',
+    facts: factsWith({ sightings: new Map([sighting('203.0.113.10', NOW - 40 * DAY), sighting('203.0.113.11', NOW - 30 * DAY)]) }),
+    expected: [['ip/203.0.113.10', 'address-not-seen']],
+  },
+  {
+    name: 'a MAC on another edge port than its cabling is drift; on an uplink it is not',
+    facts: factsWith({
+      devices: new Map([
+        ['sw-r01', { facts: device({ interfaces: [iface(10103, 'Gi1/0/3'), iface(10112, 'Gi1/0/12')], fdb: [{ mac: '0c:c4:7a:10:00:01', vlan: 1, ifIndex: 10103 }, { mac: '0c:c4:7a:10:00:02', vlan: 1, ifIndex: 10112 }] }), lastRun: undefined }],
+      ]),
+    }),
+    expected: [['server/hv-01/eno1', 'mac-on-unexpected-port']],
+  },
+  {
+    name: 'a declared switch whose last walk failed is drift',
+    facts: factsWith({ devices: new Map([['sw-r02', { facts: undefined, lastRun: { id: 3, source: 'snmp', subject: 'sw-r02', startedAt: NOW, finishedAt: NOW, status: 'failed', error: 'OBS_SNMP_TIMEOUT: no answer' } }]]) }),
+    expected: [['switch/sw-r02', 'device-not-answering']],
+  },
+];
+
+function iface(ifIndex: number, ifName: string): DeviceFacts['interfaces'][number] {
+  return { ifIndex, ifName, ifDescr: null, ifAlias: null, ifType: 6, speedMbps: 1000, operStatus: 'up', mac: null, inOctets: null, outOctets: null, counterBits: 64 };
+}
+
+for (const c of cases) {
+  test(`drift: ${c.name}`, () => {
+    const drift = networkDrift(state, c.facts, { lastSeenWarningDays: 31, now: NOW });
+    assert.deepEqual(drift.map((d) => [d.address, d.kind]), c.expected);
+    for (const d of drift) {
+      assert.ok(d.evidence.where.length > 0 && !Number.isNaN(Date.parse(d.evidence.seenAt)), JSON.stringify(d));
+      assert.ok(d.message.length > 10);
+    }
+  });
+}
