@@ -24,8 +24,10 @@ export interface ReconcileSession {
   storePath: string;
   pool: SshPool;
   hosts: Map<string, HostTarget>;
+  /** Warnings of the (valid) inventory. */
+  inventoryWarnings: Diagnostic[];
   /** Setting-up problems (a secret that cannot be resolved): reported, not fatal by themselves. */
-  diagnostics: Diagnostic[];
+  setupDiagnostics: Diagnostic[];
   runnerFor(host: string): CommandRunner;
   /** Observes switches and hosts (all, or the named ones) and stores the facts. */
   observe(names?: ReadonlySet<string>, onResult?: (r: ObservationResult) => void): Promise<ObservationResult[]>;
@@ -60,7 +62,8 @@ export async function openReconcileSession(args: ParsedCommandArgs, io: CommandI
       storePath,
       pool,
       hosts,
-      diagnostics: [...validation.diagnostics, ...targets.diagnostics, ...devices.diagnostics],
+      inventoryWarnings: validation.diagnostics,
+      setupDiagnostics: [...targets.diagnostics, ...devices.diagnostics],
       runnerFor(host) {
         let runner = runners.get(host);
         if (!runner) {

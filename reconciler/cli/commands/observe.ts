@@ -1,17 +1,14 @@
-import { hasErrors, type Diagnostic } from '../../../inventory/core/diagnostic.js';
-import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
-import { hostTargets } from '../../observe/host-targets.js';
-import { observeInventory, type ObservationResult, type ObservationSubject } from '../../observe/observe-inventory.js';
-import { snmpTargets } from '../../observe/snmp-targets.js';
-import { openStore } from '../../store/open-store.js';
-import { StoreRefusedError } from '../../store/store-error.js';
-import { SshPool } from '../../transports/ssh/ssh-pool.js';
+import { hasErrors } from '../../../inventory/core/diagnostic.js';
+import { resourcesOfKind } from '../../../inventory/model/desired-state.js';
+import type { SwitchSpec } from '../../../inventory/model/specs.js';
+import type { ObservationResult } from '../../observe/observe-inventory.js';
+import { openReconcileSession } from '../reconcile-session.js';
 import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
-import { knownHostsPathFor, STORE_OPTIONS, storePathFrom } from '../store-options.js';
+import { INVENTORY_OPTIONS } from '../inventory-options.js';
+import { STORE_OPTIONS } from '../store-options.js';
 import { ProgressLine } from '../progress-line.js';
 
 export const DEFAULT_OBSERVE_PARALLELISM = 16;
@@ -43,56 +40,39 @@ export const observeCommand: Command = {
     if (only !== undefined && only !== 'snmp' && only !== 'hosts') throw new UsageError(`--only must be snmp or hosts, got "${only}"`, observeCommand);
     const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
     const json = booleanOption(args, 'json');
-    const snapshot = await readInventoryFromArgs(args, io);
-    const validation = validateInventory(snapshot);
-    if (hasErrors(validation.diagnostics)) {
-      io.stdout.write(json ? renderDiagnosticsJsonLines(validation.diagnostics) : renderDiagnosticsHuman(validation.diagnostics));
-      io.stderr.write('pytin: the inventory has errors; fix them before observing (see pytin validate).\n');
+    const opened = await openReconcileSession(args, io, parallelism);
+    if ('failed' in opened) {
+      io.stdout.write(json ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
+      io.stderr.write('pytin: cannot observe: see the diagnostics above (pytin validate checks the inventory).\n');
       return EXIT_ERROR;
     }
-    const { state } = validation;
-    const secrets = { env: io.env, baseDir: snapshot.rootDir };
-    const devices = only === 'hosts' ? { devices: [], diagnostics: [] } : snmpTargets(state, secrets);
-    const hosts = only === 'snmp' ? { hosts: [], diagnostics: [] } : hostTargets(state, snapshot.rootDir);
+    const { session } = opened;
+    const { snapshot, state, storePath } = session;
+    const switches = resourcesOfKind<SwitchSpec>(state, 'Switch').filter((s) => s.spec.snmp).map((s) => s.name);
+    const servers = [...session.hosts.keys()];
+    let names = new Set([...(only === 'hosts' ? [] : switches), ...(only === 'snmp' ? [] : servers)]);
     const wanted = args.values.device as string[] | undefined;
-    let subjects: ObservationSubject[] = [...devices.devices.map((device) => ({ source: 'snmp' as const, device })), ...hosts.hosts.map((host) => ({ source: 'host' as const, host }))];
     if (wanted) {
-      const name = (s: ObservationSubject) => (s.source === 'snmp' ? s.device.name : s.host.name);
-      const unknown = wanted.filter((w) => !subjects.some((s) => name(s) === w));
-      if (unknown.length) throw new UsageError(`--device ${unknown.join(', ')}: no such switch or server with snmp/ssh settings`, observeCommand);
-      subjects = subjects.filter((s) => wanted.includes(name(s)));
-    }
-    const setupDiagnostics: Diagnostic[] = [...devices.diagnostics, ...hosts.diagnostics];
-    const storePath = storePathFrom(args, io, state, snapshot.rootDir);
-    let store;
-    try {
-      store = await openStore(storePath);
-    } catch (error) {
-      if (error instanceof StoreRefusedError) {
-        io.stderr.write(renderDiagnosticsHuman([error.diagnostic]));
-        return EXIT_ERROR;
+      const unknown = wanted.filter((w) => !names.has(w));
+      if (unknown.length) {
+        await session.close();
+        throw new UsageError(`--device ${unknown.join(', ')}: no such switch or server with snmp/ssh settings`, observeCommand);
       }
-      throw error;
+      names = new Set(wanted);
     }
-    const pool = new SshPool({ knownHostsPath: knownHostsPathFor(storePath), trustNewHosts: booleanOption(args, 'trust-new-hosts') });
-    const progress = new ProgressLine(io, subjects.length, 'observing');
+    const setupDiagnostics = session.setupDiagnostics;
+    const progress = new ProgressLine(io, names.size, 'observing');
     let results: ObservationResult[];
     try {
       if (setupDiagnostics.length) io.stdout.write(json ? renderDiagnosticsJsonLines(setupDiagnostics) : renderDiagnosticsHuman(setupDiagnostics));
-      results = await observeInventory(subjects, {
-        store,
-        pool,
-        parallelism,
-        onResult: (result) => {
-          progress.clear();
-          printResult(io, json, result);
-          progress.advance(result.subject);
-        },
+      results = await session.observe(names, (result) => {
+        progress.clear();
+        printResult(io, json, result);
+        progress.advance(result.subject);
       });
     } finally {
       progress.clear();
-      await pool.close();
-      await store.close();
+      await session.close();
     }
     const failed = results.filter((r) => !r.ok);
     const ok = failed.length === 0 && !hasErrors(setupDiagnostics);

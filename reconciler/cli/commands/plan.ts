@@ -47,7 +47,7 @@ export async function planInSession(session: ReconcileSession, args: ParsedComma
   const now = Date.now();
   const facts = await loadObservedFacts(session.store, session.state);
   const plan = buildPlan({ state: session.state, snapshot: session.snapshot, facts, now }, DRIVERS, planPolicyFrom(args, session.state, now));
-  plan.diagnostics.unshift(...session.diagnostics);
+  plan.diagnostics.unshift(...session.inventoryWarnings, ...session.setupDiagnostics);
   return plan;
 }
 
