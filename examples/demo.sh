@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
-# pytin's main job on the bundled lab example (examples/lab), as committed at HEAD.
-# Today: validate and summarise the inventory. Plan, apply and the API join as they land.
+# pytin's main job on the bundled lab example (examples/lab at HEAD): brings up the lab, then
+# validate, observe, plan, apply and plan again against it. See examples/demo.ts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-pytin() { node dist/reconciler/cli/pytin.js "$@"; }
-[ -f dist/reconciler/cli/pytin.js ] || npm run --silent build
-
-echo "== pytin validate --path examples/lab (the inventory at HEAD)"
-pytin validate --path examples/lab
-echo
-echo "== the same, as JSON lines (what CI reads)"
-pytin validate --path examples/lab --json | tail -n 1
+bash test/lab/ensure-packages.sh
+[ -f dist/examples/demo.js ] || npm run --silent build
+exec node dist/examples/demo.js

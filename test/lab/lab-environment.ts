@@ -18,6 +18,15 @@ export const LAB_SWITCH_RECORDINGS = { 'sw-r01': 'cisco-c3750', 'sw-r02': 'dlink
 /** The lab's hosts and the SSH port each has in examples/lab. */
 const LAB_HOST_PORTS = { 'hv-01': 22201, 'hv-02': 22202, 'backup-01': 22203 } as const;
 const LAB_SNMP_PORTS = { 'sw-r01': 16101, 'sw-r02': 16102 } as const;
+/** The libvirtd socket folder each hypervisor's URI names in examples/lab. */
+const LAB_LIBVIRT_SOCKET_DIRS = { 'hv-01': '/run/pytin-lab/hv-01', 'hv-02': '/run/pytin-lab/hv-02' } as const;
+
+export interface LabEnvironmentOptions {
+  /** Serve examples/lab exactly as committed (its fixed ports and socket paths), with the
+   * inventory at `inventoryRoot` (the demo). Default: random ports and a patched copy in a fresh
+   * git repository (tests, which may run side by side). */
+  fixedAt?: { inventoryRoot: string };
+}
 
 export interface LabEnvironment {
   /** A git repository holding examples/lab (committed), pointed at this lab's daemons. */
@@ -37,7 +46,8 @@ export interface LabEnvironment {
  * per server, an unprivileged libvirtd (test driver, shared state) per hypervisor, and a network
  * namespace for the shared host's tc. The inventory is copied into a fresh git repository with
  * the daemons' ports and URIs written in, as an operator would for a real site. */
-export async function startLabEnvironment(): Promise<LabEnvironment> {
+export async function startLabEnvironment(options: LabEnvironmentOptions = {}): Promise<LabEnvironment> {
+  const fixed = options.fixedAt !== undefined;
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -46,13 +56,20 @@ export async function startLabEnvironment(): Promise<LabEnvironment> {
   try {
     const dir = await makeTempDir('lab');
     stops.push(dir.remove);
-    const repoDir = join(dir.path, 'inventory');
+    const repoDir = options.fixedAt?.inventoryRoot ?? join(dir.path, 'inventory');
     await mkdir(join(repoDir, '.pytin', 'lab'), { recursive: true });
     const clientKey = join(dir.path, 'id_ed25519');
     await generateKey(clientKey);
 
-    const snmpsim = await startSnmpsim(snmpFixturesDir(), Object.values(LAB_SWITCH_RECORDINGS));
-    stops.push(snmpsim.stop);
+    // Fixed: one snmpsimd per switch on the inventory's ports. Else one serving both communities.
+    const snmpsims = fixed
+      ? [
+          await startSnmpsim(snmpFixturesDir(), [LAB_SWITCH_RECORDINGS['sw-r01']], LAB_SNMP_PORTS['sw-r01']),
+          await startSnmpsim(snmpFixturesDir(), [LAB_SWITCH_RECORDINGS['sw-r02']], LAB_SNMP_PORTS['sw-r02']),
+        ]
+      : [await startSnmpsim(snmpFixturesDir(), Object.values(LAB_SWITCH_RECORDINGS))];
+    for (const s of snmpsims) stops.push(s.stop);
+    const snmpsim = snmpsims[0]!;
 
     const namespace = `pytin-lab-${randomBytes(3).toString('hex')}`;
     await run('ip', ['netns', 'add', namespace]);
@@ -61,14 +78,21 @@ export async function startLabEnvironment(): Promise<LabEnvironment> {
     await run('ip', ['-n', namespace, 'link', 'set', 'veth-guests', 'up']);
     await run('ip', ['-n', namespace, 'link', 'set', 'veth-uplink', 'up']);
 
-    const libvirtd = { 'hv-01': await startLabLibvirtd(), 'hv-02': await startLabLibvirtd() };
+    const socketDir = (host: keyof typeof LAB_LIBVIRT_SOCKET_DIRS) => (fixed ? { socketDir: LAB_LIBVIRT_SOCKET_DIRS[host] } : {});
+    const libvirtd = { 'hv-01': await startLabLibvirtd(socketDir('hv-01')), 'hv-02': await startLabLibvirtd(socketDir('hv-02')) };
     for (const l of Object.values(libvirtd)) stops.push(l.stop);
+    const port = (host: keyof typeof LAB_HOST_PORTS) => (fixed ? { port: LAB_HOST_PORTS[host] } : {});
     const sshd = {
-      'hv-01': await startSshd({ clientKeyPath: clientKey }),
-      'hv-02': await startSshd({ clientKeyPath: clientKey }),
-      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace}` }),
+      'hv-01': await startSshd({ clientKeyPath: clientKey, ...port('hv-01') }),
+      'hv-02': await startSshd({ clientKeyPath: clientKey, ...port('hv-02') }),
+      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace}`, ...port('backup-01') }),
     };
     for (const s of Object.values(sshd)) stops.push(s.stop);
+    const env = { PYTIN_LAB_COMMUNITY_R01: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_LAB_COMMUNITY_R02: LAB_SWITCH_RECORDINGS['sw-r02'] };
+    if (fixed) {
+      await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
+      return { repoDir, env, sshd, libvirtd, sharedHostNamespace: namespace, snmpsim, stop };
+    }
 
     const texts = labTexts();
     const patch = (file: string, edits: Array<[string, string]>) => {
@@ -86,8 +110,8 @@ export async function startLabEnvironment(): Promise<LabEnvironment> {
     patch('servers/hypervisors.yaml', [
       [`port: ${LAB_HOST_PORTS['hv-01']}`, `port: ${sshd['hv-01'].port}`],
       [`port: ${LAB_HOST_PORTS['hv-02']}`, `port: ${sshd['hv-02'].port}`],
-      ['uri: "test:///default"', `uri: "${libvirtd['hv-01'].uri}"`],
-      ['uri: "test:///default"', `uri: "${libvirtd['hv-02'].uri}"`],
+      [`test+unix:///default?socket=${LAB_LIBVIRT_SOCKET_DIRS['hv-01']}/libvirt-sock`, libvirtd['hv-01'].uri],
+      [`test+unix:///default?socket=${LAB_LIBVIRT_SOCKET_DIRS['hv-02']}/libvirt-sock`, libvirtd['hv-02'].uri],
     ]);
     patch('servers/backup-01.yaml', [[`port: ${LAB_HOST_PORTS['backup-01']}`, `port: ${sshd['backup-01'].port}`]]);
     writeFiles(repoDir, texts);
@@ -98,7 +122,7 @@ export async function startLabEnvironment(): Promise<LabEnvironment> {
     git(repoDir, 'commit', '-qm', 'lab inventory');
     return {
       repoDir,
-      env: { PYTIN_LAB_COMMUNITY_R01: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_LAB_COMMUNITY_R02: LAB_SWITCH_RECORDINGS['sw-r02'] },
+      env,
       sshd,
       libvirtd,
       sharedHostNamespace: namespace,

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { chown, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTempDir, startDaemon, waitFor } from './daemon.js';
 
@@ -24,16 +24,22 @@ export interface LabLibvirtd {
  * Invariant: the test driver drops its state when its last connection closes, so a `virsh`
  * "holder" connection (its stdin kept open by us) lives as long as the lab. Both processes are
  * ours and are stopped by PID. */
-export async function startLabLibvirtd(): Promise<LabLibvirtd> {
+export async function startLabLibvirtd(options: { socketDir?: string } = {}): Promise<LabLibvirtd> {
   const dir = await makeTempDir('libvirtd');
   const home = join(dir.path, 'home');
   const runtime = join(dir.path, 'run');
-  const sockets = join(dir.path, 'sock');
+  // A fixed socket folder (the demo's inventory names it) or one in the temp folder.
+  const sockets = options.socketDir ?? join(dir.path, 'sock');
+  if (options.socketDir) {
+    await rm(options.socketDir, { recursive: true, force: true });
+    // libvirtd runs as nobody: every folder above the socket must let it through.
+    await mkdir(dirname(options.socketDir), { mode: 0o755, recursive: true });
+    await chmod(dirname(options.socketDir), 0o755);
+  }
   for (const d of [home, runtime, sockets]) {
-    await mkdir(d, { mode: 0o700 });
+    await mkdir(d, { mode: 0o700, recursive: true });
     await chown(d, NOBODY.uid, NOBODY.gid);
   }
-  const { chmod } = await import('node:fs/promises');
   await chmod(dir.path, 0o755);
   await chmod(sockets, 0o755);
   const config = join(dir.path, 'libvirtd.conf');
@@ -64,6 +70,12 @@ export async function startLabLibvirtd(): Promise<LabLibvirtd> {
     }
     await daemon.stop();
     await dir.remove();
+    if (options.socketDir) {
+    await rm(options.socketDir, { recursive: true, force: true });
+    // libvirtd runs as nobody: every folder above the socket must let it through.
+    await mkdir(dirname(options.socketDir), { mode: 0o755, recursive: true });
+    await chmod(dirname(options.socketDir), 0o755);
+  }
   };
   try {
     await waitFor('libvirtd to answer on its socket', async () => {

@@ -24,7 +24,7 @@ async function nobodyIds(): Promise<{ uid: number; gid: number }> {
 
 /** Decompresses `NAME.snmprec.bz2` from `fixturesDir` for each name (Debian's snmpsim 0.4.5 does
  * not read .bz2) and serves them all from one snmpsimd. */
-export async function startSnmpsim(fixturesDir: string, names: readonly string[]): Promise<Snmpsim> {
+export async function startSnmpsim(fixturesDir: string, names: readonly string[], fixedPort?: number): Promise<Snmpsim> {
   const temp = await makeTempDir('snmpsim');
   const data = join(temp.path, 'data');
   const cache = join(temp.path, 'cache');
@@ -39,7 +39,7 @@ export async function startSnmpsim(fixturesDir: string, names: readonly string[]
   await chmod(temp.path, 0o755);
   await chmod(data, 0o755);
   await chown(cache, uid, gid);
-  const port = await freeUdpPort();
+  const port = fixedPort ?? (await freeUdpPort());
   const daemon = startDaemon('snmpsimd', [
     `--data-dir=${data}`,
     `--agent-udpv4-endpoint=127.0.0.1:${port}`,
