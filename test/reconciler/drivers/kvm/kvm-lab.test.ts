@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSshd, type LabSshd } from '../../../lab/sshd.js';
@@ -13,6 +14,7 @@ import type { HostTarget } from '../../../../reconciler/observe/hosts/host-targe
 import { SshCommandRunner } from '../../../../reconciler/drivers/kvm/ssh-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
+import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
 import type { DriverPlan } from '../../../../reconciler/drivers/driver.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
 import { labDomains } from './fixtures/lab-kvm.js';
@@ -173,7 +175,6 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
 
   await t.test('a domain pytin did not create is drift only, and a forged delete of it is refused on the host', async () => {
     const xml = join(dir.path, 'hand-01.xml');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(xml, '<domain type="test"><name>hand-01</name><memory>524288</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>');
     await virsh('define', xml);
     const planned = await plan(git);
@@ -200,4 +201,42 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.equal((outcome.state as { name: string; state: string }).state, 'running');
     assert.match(outcome.output, /virsh -c .* domiftune acme-web-01 52:54:00:ff:ff:ff --config/);
   });
+});
+
+test('on a host where pytin provisions volumes, create makes one per disk in its pool and delete removes them', async () => {
+  // The test driver's storage is in memory (and capped at 100 GiB per pool): small disks.
+  await virsh('pool-define-as', 'vols', 'dir', '--target', '/pytin-lab-vols');
+  await virsh('pool-start', 'vols');
+  const lab = labDomains(inventory());
+  const base = lab.hypervisors.get('hv-01')!.domains.find((d) => d.name === 'acme-web-01')!;
+  const spec = {
+    ...base,
+    name: 'vol-01',
+    address: 'vm/vol-01',
+    strategy: { install: 'define' as const, provisionVolumes: true },
+    interfaces: base.interfaces.map((i) => ({ ...i, mac: '52:54:00:ee:00:01' })),
+    disks: [
+      { name: 'root', pool: 'vols', volume: 'vol-01-root', sizeBytes: 2 * 1024 ** 3, bus: 'virtio' as const, target: 'vda' },
+      { name: 'data', pool: 'vols', volume: 'vol-01-data', sizeBytes: 1024 ** 3, bus: 'virtio' as const, target: 'vdb' },
+    ],
+  };
+  const runner = new SshCommandRunner(pool.host(target));
+  const create: Change = { address: spec.address, action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: domainSpecJson(spec) };
+  const created = await kvmDriver.apply(create, { runner, commit: COMMIT_1 });
+  assert.equal(created.ok, true, created.error);
+  const volumes = async () => (await virsh('vol-list', 'vols')).stdout;
+  assert.match(await volumes(), /vol-01-root/);
+  assert.match(await volumes(), /vol-01-data/);
+  const info = await virsh('vol-info', '--pool', 'vols', 'vol-01-root', '--bytes');
+  assert.match(info.stdout, /Capacity:\s+2147483648 bytes/);
+  // Idempotent: the volumes and the domain exist, a second create converges.
+  assert.equal((await kvmDriver.apply(create, { runner, commit: COMMIT_1 })).ok, true);
+
+  const remove: Change = { address: 'vm/vol-01', action: 'delete', driver: 'kvm', host: 'hv-01', before: { name: 'vol-01', uri: libvirtd.uri, hypervisor: 'hv-01', strategy: spec.strategy }, after: null };
+  const deleted = await kvmDriver.apply(remove, { runner, commit: COMMIT_2 });
+  assert.equal(deleted.ok, true, deleted.error);
+  assert.equal(deleted.state, null);
+  assert.doesNotMatch(await volumes(), /vol-01/);
+  // Deleting what is gone already succeeds.
+  assert.equal((await kvmDriver.apply(remove, { runner, commit: COMMIT_2 })).ok, true);
 });
