@@ -240,3 +240,23 @@ test('on a host where pytin provisions volumes, create makes one per disk in its
   // Deleting what is gone already succeeds.
   assert.equal((await kvmDriver.apply(remove, { runner, commit: COMMIT_2 })).ok, true);
 });
+
+test('a hypervisor that stops answering gives a failed outcome, not a thrown error', async () => {
+  const lost = await startSshd({ clientKeyPath: sshd.clientKeyPath });
+  const lostPool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts_lost'), trustNewHosts: true, connectTimeoutMs: 2000 });
+  try {
+    const lostTarget: HostTarget = { ...target, port: lost.port };
+    const runner = new SshCommandRunner(lostPool.host(lostTarget));
+    assert.equal((await runner.run('true')).exitCode, 0); // connected once
+    await lost.stop();
+    const spec = labDomains(inventory()).hypervisors.get('hv-01')!.domains[0]!;
+    const change: Change = { address: spec.address, action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: domainSpecJson(spec) };
+    const outcome = await kvmDriver.apply(change, { runner, commit: COMMIT_1 });
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.error ?? '', /^APPLY_KVM_TRANSPORT: /);
+    assert.equal(outcome.state, undefined); // unknown: the host could not be asked
+  } finally {
+    await lostPool.close();
+    await lost.stop();
+  }
+});
