@@ -14,6 +14,7 @@ import type { HostTarget } from '../../../../reconciler/observe/hosts/host-targe
 import { SshCommandRunner } from '../../../../reconciler/drivers/kvm/ssh-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
+import { observedHypervisors } from '../../../../reconciler/drivers/kvm/observed-hypervisors.js';
 import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
 import type { DriverPlan } from '../../../../reconciler/drivers/driver.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
@@ -69,7 +70,7 @@ function commitEdit(texts: ReadonlyMap<string, string>, file: string, find: stri
 async function plan(texts: Map<string, string>): Promise<DriverPlan> {
   const facts = await observeHost(target, { pool });
   assert.deepEqual(facts.diagnostics, []);
-  return kvmDriver.plan({ desired: labDomains(texts), observed: new Map([['hv-01', { observedAt: facts.observedAt, domains: facts.domains }]]) });
+  return kvmDriver.plan({ desired: labDomains(texts), observed: observedHypervisors([facts]) });
 }
 
 function changesOf(p: DriverPlan): string[] {
