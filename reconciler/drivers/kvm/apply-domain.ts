@@ -183,7 +183,8 @@ async function create(session: HostSession, spec: DomainSpec, commit: string | n
 
 /** Destroy and undefine, pytin's domains only: ownership is checked on the host right before,
  * not trusted from the plan. Volumes named in pytin's record are deleted on hosts where pytin
- * provisions them. A domain already gone is success (idempotent). */
+ * provisions them, and the kickstart on virt-install hosts. A domain already gone is success
+ * (idempotent). */
 async function remove(session: HostSession, name: string, address: string, host: string, strategy: HostStrategy): Promise<void> {
   const existing = await session.read(name);
   if (!existing) return;
@@ -191,6 +192,11 @@ async function remove(session: HostSession, name: string, address: string, host:
   const ownership = readOwnership(existing.facts.pytin);
   if (isRunning(existing.facts)) await session.must(['destroy', name]);
   await session.must(['undefine', name]);
+  if (strategy.install === 'virt-install') {
+    // The kickstart holds the tenant's keys: it goes with the guest.
+    const removed = await session.sh(`rm -f ${kickstartPathOnHost(name)}`);
+    if (removed.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot remove ${kickstartPathOnHost(name)}: ${removed.stderr.trim()}`);
+  }
   if (!strategy.provisionVolumes) return;
   for (const disk of ownership?.applied?.disks ?? []) {
     const deleted = await session.virsh(['vol-delete', '--pool', disk.pool, disk.volume]);

@@ -10,7 +10,7 @@ export function kickstartPathOnHost(name: string): string {
 /** virt-install's argument vector for a VM on a host with real KVM: the installer is booted from
  * the install tree (`--location`), the kickstart injected into its initrd (`--initrd-inject`,
  * which puts the file at the initrd's root under its base name) and named on the kernel command
- * line (`inst.ks=file:/NAME.cfg`). Disks are the pool volumes pytin provisioned (`vol=POOL/VOL`),
+ * line (`inst.ks=file:/NAME.cfg`). Disks are the pool volumes pytin provisioned,
  * NICs bridged virtio with the inventory MACs. Memory in MiB (virt-install's unit), rounded up.
  * No `--wait`: the install runs on in the background; apply does not wait for the guest. */
 export function virtInstallArgv(spec: DomainSpec, kickstartPath: string): string[] {
@@ -23,7 +23,9 @@ export function virtInstallArgv(spec: DomainSpec, kickstartPath: string): string
     '--vcpus', String(spec.vcpus),
     '--osinfo', 'detect=on,require=off',
   ];
-  for (const disk of spec.disks) argv.push('--disk', `vol=${disk.pool}/${disk.volume},bus=${disk.bus},format=qcow2`);
+  // source.pool/source.volume, not vol=POOL/VOL: virt-install resolves vol= to the volume's file
+  // path (`<disk type='file'>`), while pytin's own XML and its planner name pool volumes.
+  for (const disk of spec.disks) argv.push('--disk', `source.pool=${disk.pool},source.volume=${disk.volume},target.dev=${disk.target},bus=${disk.bus},driver.type=qcow2`);
   for (const nic of spec.interfaces) argv.push('--network', `bridge=${nic.bridge},mac=${nic.mac},model=virtio`);
   argv.push(
     '--location', spec.install.tree,

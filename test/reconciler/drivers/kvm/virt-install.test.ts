@@ -11,7 +11,7 @@ test('virt-install boots the installer from the tree with the kickstart injected
     command,
     [
       "virt-install --connect qemu+ssh://root@hv-01/system --name acme-web-01 --memory 4096 --vcpus 2 --osinfo detect=on,require=off",
-      '--disk vol=default/acme-web-01-root,bus=virtio,format=qcow2',
+      '--disk source.pool=default,source.volume=acme-web-01-root,target.dev=vda,bus=virtio,driver.type=qcow2',
       '--network bridge=br0,mac=52:54:00:a0:00:01,model=virtio',
       '--location http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os',
       '--initrd-inject /var/lib/pytin/kickstart/acme-web-01.cfg',
