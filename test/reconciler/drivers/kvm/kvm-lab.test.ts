@@ -163,6 +163,19 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.match(stdout, /<vcpu placement='static'>6<\/vcpu>/);
   });
 
+  await t.test('a disk bus change is a replace: destroyed, defined anew with the new bus, running', async () => {
+    git = commitEdit(git, 'vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: sata}\ninstall');
+    const planned = await plan(git);
+    assert.deepEqual(changesOf(planned), ['replace vm/acme-web-01 [disks]']);
+    const uuidBefore = (await virsh('domuuid', 'acme-web-01')).stdout.trim();
+    await applyAll(planned.changes, COMMIT_2);
+    assert.deepEqual(changesOf(await plan(git)), []);
+    const web = (await observeHost(target, { pool })).domains!.find((d) => d.name === 'acme-web-01')!;
+    assert.deepEqual(web.disks.map((d) => [d.source, d.target, d.bus]), [['default/acme-web-01-root', 'sda', 'sata']]);
+    assert.equal(web.state, 'running');
+    assert.notEqual(web.uuid, uuidBefore); // a new domain, not an edited one
+  });
+
   await t.test('a VM removed from git is deleted, because pytin owns its domain', async () => {
     git = commitEdit(git, 'vms/globex.yaml', /---\nkind: VM\nname: globex-app-02\n[\s\S]*?(?=---)/, '');
     const texts = git;
