@@ -6,6 +6,7 @@ import type { DriverPlan } from '../driver.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
 import { domainSpecJson, type DomainSpec, type RateLimit } from './domain-spec.js';
+import type { KvmCode } from './kvm-codes.js';
 import { observeDomain, observedDomainJson, type ObservedDomain } from './observed-domain.js';
 
 export const KVM_DRIVER_NAME = 'kvm';
@@ -131,7 +132,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
     if (!facts || facts.domains === null) {
       diagnostics.push({
         severity: 'warning',
-        code: 'PLAN_KVM_HOST_NOT_OBSERVED',
+        code: 'PLAN_KVM_HOST_NOT_OBSERVED' satisfies KvmCode,
         summary: `the domains of hypervisor "${hypervisor.name}" were not observed; its ${hypervisor.domains.length} VM(s) are not planned`,
         address: `server/${hypervisor.name}`,
       });
@@ -151,7 +152,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       if (!seen.ownership || seen.ownership.address !== spec.address) {
         diagnostics.push({
           severity: 'error',
-          code: 'PLAN_KVM_DOMAIN_NOT_OWNED',
+          code: 'PLAN_KVM_DOMAIN_NOT_OWNED' satisfies KvmCode,
           summary: `domain "${spec.name}" on ${hypervisor.name} was not created by pytin${seen.ownership ? ` (its metadata names ${seen.ownership.address})` : ''}; pytin will not change it`,
           address: spec.address,
         });
@@ -159,10 +160,12 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       }
       drift.push(...handChangedLimits(seen, spec.address, evidenceFor(hypervisor.name, facts.observedAt, domain.name)));
       const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
-      const structural = diskDifference(spec, seen) ?? interfaceDifference(spec, seen);
-      if (structural) {
-        const change: Change = { address: spec.address, action: 'replace', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, reason: `${structural}: libvirt cannot change this in place` };
-        changes.push({ ...change, fields: [diskDifference(spec, seen) ? 'disks' : 'interfaces'], notes: destroyNotes(change) });
+      const disks = diskDifference(spec, seen);
+      const nics = interfaceDifference(spec, seen);
+      if (disks || nics) {
+        const reason = [disks, nics].filter(Boolean).join('; ');
+        const change: Change = { address: spec.address, action: 'replace', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, reason: `${reason}: libvirt cannot change this in place` };
+        changes.push({ ...change, fields: [...(disks ? ['disks'] : []), ...(nics ? ['interfaces'] : [])], notes: destroyNotes(change) });
         continue;
       }
       const fields = inPlaceFields(spec, seen);

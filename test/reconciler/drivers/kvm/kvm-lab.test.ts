@@ -163,6 +163,17 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.match(stdout, /<vcpu placement='static'>6<\/vcpu>/);
   });
 
+  await t.test('a limit removed from git is cleared on the host', async () => {
+    git = commitEdit(git, 'vms/acme.yaml', 'bandwidth: {inbound: 1Gbit, outbound: 200Mbit}', 'bandwidth: {outbound: 200Mbit}');
+    const planned = await plan(git);
+    assert.deepEqual(changesOf(planned), ['update vm/acme-db-01 [interfaces]']);
+    await applyAll(planned.changes, COMMIT_2);
+    assert.deepEqual(changesOf(await plan(git)), []);
+    const db = (await observeHost(target, { pool })).domains!.find((d) => d.name === 'acme-db-01')!;
+    assert.equal(db.interfaces[0]?.bandwidth.inbound, null);
+    assert.equal(db.interfaces[0]?.bandwidth.outbound?.averageKiBps, 25000);
+  });
+
   await t.test('a disk bus change is a replace: destroyed, defined anew with the new bus, running', async () => {
     git = commitEdit(git, 'vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: sata}\ninstall');
     const planned = await plan(git);

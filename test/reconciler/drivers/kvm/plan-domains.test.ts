@@ -104,6 +104,22 @@ const CASES: Case[] = [
     expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
   },
   {
+    name: 'plans an update when a limit is removed from git',
+    desired: withEdit('vms/acme.yaml', WEB_01_LIMITS, 'bandwidth: {outbound: 100Mbit}'),
+    observed: () => inSync(),
+    expected: { changes: ['update vm/acme-web-01@hv-01 [interfaces]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'plans one replace naming both when disks and NICs change',
+    desired: () => {
+      const texts = labWith('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: scsi}\ninstall');
+      texts.set('vms/acme.yaml', texts.get('vms/acme.yaml')!.replace('mac: 52:54:00:a0:00:01', 'mac: 52:54:00:a0:00:99'));
+      return labDomains(texts);
+    },
+    observed: () => inSync(),
+    expected: { changes: ['replace vm/acme-web-01@hv-01 [disks,interfaces]'], drift: [], diagnostics: [] },
+  },
+  {
     name: 'plans a replace when a NIC moves to another bridge',
     desired: withEdit('vms/acme.yaml', '    mac: 52:54:00:a0:00:01\n', '    mac: 52:54:00:a0:00:01\n    bridge: br1\n'),
     observed: () => inSync(),
