@@ -164,9 +164,12 @@ async function create(session: HostSession, spec: DomainSpec, commit: string | n
         if (write.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot write ${path}: ${write.stderr.trim()}`);
         const install = await session.sh(shellCommand(virtInstallArgv(spec, path)), { timeoutMs: INSTALL_TIMEOUT_MS });
         if (install.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virt-install failed: ${install.stderr.trim()}`);
-        // virt-install cannot write pytin's metadata nor libvirt <bandwidth>: set them now.
+        // virt-install cannot write pytin's metadata nor libvirt <bandwidth>: set them now. Its
+        // memory is in MiB: a size that is not a whole MiB is set exactly in the config too.
         const installed = await session.read(spec.name);
         const running = installed ? isRunning(installed.facts) : false;
+        const config = await session.read(spec.name, true);
+        if (config) await setSizing(session, spec, config.facts, ['vcpus', 'memoryKiB']);
         await setMetadata(session, spec, commit, running);
         await setLimits(session, spec, running);
         return;
