@@ -1,0 +1,206 @@
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+import type { Change } from '../../plan/change.js';
+import type { Drift, DriftEvidence } from '../../plan/drift.js';
+import type { DomainFacts } from '../../observe/hosts/host-facts.js';
+import type { DriverPlan } from '../driver.js';
+import type { DesiredDomains } from './desired-domains.js';
+import { destroyNotes } from './destructive.js';
+import { domainSpecJson, type DomainSpec, type RateLimit } from './domain-spec.js';
+import type { KvmCode } from './kvm-codes.js';
+import { observeDomain, observedDomainJson, type ObservedDomain } from './observed-domain.js';
+
+export const KVM_DRIVER_NAME = 'kvm';
+
+/** One hypervisor's observed domains (from HostFacts). `domains` null: not observed. */
+export interface ObservedHypervisor {
+  observedAt: number;
+  domains: DomainFacts[] | null;
+}
+
+export interface KvmPlanInput {
+  desired: DesiredDomains;
+  /** By hypervisor name (the inventory's Server name). */
+  observed: ReadonlyMap<string, ObservedHypervisor>;
+}
+
+/** Fields compared in place; any other difference (disks, NIC set or bridge) is a replace. */
+export type InPlaceField = 'vcpus' | 'memoryKiB' | 'interfaces';
+
+const RESTART_NOTE = 'restart needed: vCPU and memory are changed in the domain configuration and take effect at its next boot';
+const LIVE_LIMITS_NOTE = 'limits change live (domiftune --live) and in the configuration';
+
+function sameRate(a: RateLimit | null, b: RateLimit | null): boolean {
+  return a === b || (a !== null && b !== null && a.average === b.average && a.peak === b.peak && a.burst === b.burst);
+}
+
+function describeRate(rate: RateLimit | null): string {
+  return rate ? `average ${rate.average} kB/s${rate.peak ? `, peak ${rate.peak}` : ''}${rate.burst ? `, burst ${rate.burst} KiB` : ''}` : 'none';
+}
+
+/** Why the disks differ so that only a replace converges, or null when they match. Disk changes
+ * are replaces: a bus change renames the guest's devices and needs a different controller; a
+ * shrink cannot be done safely and a growth needs the guest to grow its filesystem; adding or
+ * removing a disk shifts targets. A sure, reviewable destroy+create (refused for protected VMs)
+ * beats a half-done in-place change. A size pytin has no record of is not compared. */
+function diskDifference(spec: DomainSpec, observed: ObservedDomain): string | null {
+  if (spec.disks.length !== observed.disks.length) return `${observed.disks.length} disk(s) on the host, ${spec.disks.length} in git`;
+  for (const [i, disk] of spec.disks.entries()) {
+    const seen = observed.disks[i]!;
+    if (seen.pool !== disk.pool || seen.volume !== disk.volume) return `disk ${disk.name}: source ${seen.pool ?? ''}/${seen.volume ?? ''} on the host, ${disk.pool}/${disk.volume} in git`;
+    if (seen.bus !== disk.bus) return `disk ${disk.name}: bus ${seen.bus ?? 'none'} on the host, ${disk.bus} in git`;
+    if (seen.sizeBytes !== null && seen.sizeBytes !== disk.sizeBytes) return `disk ${disk.name}: size ${seen.sizeBytes} bytes on the host, ${disk.sizeBytes} in git`;
+  }
+  return null;
+}
+
+/** NICs are matched by position; a different MAC or bridge (or count) is a replace, as for disks:
+ * it changes what the guest sees as its network. */
+function interfaceDifference(spec: DomainSpec, observed: ObservedDomain): string | null {
+  if (spec.interfaces.length !== observed.interfaces.length) return `${observed.interfaces.length} interface(s) on the host, ${spec.interfaces.length} in git`;
+  for (const [i, nic] of spec.interfaces.entries()) {
+    const seen = observed.interfaces[i]!;
+    if (seen.mac !== nic.mac) return `interface ${nic.name}: MAC ${seen.mac ?? 'none'} on the host, ${nic.mac} in git`;
+    if (seen.bridge !== nic.bridge) return `interface ${nic.name}: bridge ${seen.bridge ?? 'none'} on the host, ${nic.bridge} in git`;
+  }
+  return null;
+}
+
+function inPlaceFields(spec: DomainSpec, observed: ObservedDomain): InPlaceField[] {
+  const fields: InPlaceField[] = [];
+  if (observed.vcpus !== spec.vcpus) fields.push('vcpus');
+  if (observed.memoryKiB !== spec.memoryKiB) fields.push('memoryKiB');
+  if (spec.interfaces.some((nic, i) => !sameRate(nic.inbound, observed.interfaces[i]!.inbound) || !sameRate(nic.outbound, observed.interfaces[i]!.outbound))) {
+    fields.push('interfaces');
+  }
+  return fields;
+}
+
+function handChangedLimits(observed: ObservedDomain, address: string, evidence: DriftEvidence): Drift[] {
+  const applied = observed.ownership?.applied;
+  if (!applied) return [];
+  const drift: Drift[] = [];
+  for (const recorded of applied.interfaces) {
+    const seen = observed.interfaces.find((i) => i.mac === recorded.mac);
+    if (!seen) continue;
+    for (const direction of ['inbound', 'outbound'] as const) {
+      if (sameRate(recorded[direction], seen[direction])) continue;
+      drift.push({
+        address,
+        kind: 'limit-changed-by-hand',
+        evidence,
+        message: `${recorded.name} ${direction} limit is ${describeRate(seen[direction])} on ${evidence.where}, but pytin applied ${describeRate(recorded[direction])} (commit ${observed.ownership?.commit ?? 'unknown'})`,
+      });
+    }
+  }
+  return drift;
+}
+
+function evidenceFor(host: string, observedAt: number, domain: string): DriftEvidence {
+  return { source: 'ssh', where: `${host} (virsh domain ${domain})`, seenAt: new Date(observedAt).toISOString() };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The KVM driver's plan. Pure: desired domains per hypervisor against observed domains per
+ * hypervisor.
+ * - A VM missing from its hypervisor is created, unless it runs on another one (drift
+ *   `vm-on-wrong-hypervisor`: creating a second copy with the same MAC and addresses is worse).
+ * - A VM present and owned by pytin is updated in place where libvirt can (vCPU, memory: config
+ *   with a restart note; limits: live and config) and replaced where it cannot (diskDifference,
+ *   interfaceDifference).
+ * - A domain with a VM's name that pytin does not own is never touched (error diagnostic).
+ * - A domain git does not know is deleted only if its metadata says pytin owns it; otherwise it is
+ *   drift `unknown-vm`. A domain named like a VM of another hypervisor is never deleted.
+ * - Limits that differ from those pytin recorded at its last apply are drift
+ *   `limit-changed-by-hand`; git stays the truth, so the update restoring them is planned too.
+ * - A hypervisor whose domains were not observed gets no change at all (warning): without knowing
+ *   what is there, neither a create nor a delete is safe. */
+export function planDomains(input: KvmPlanInput): DriverPlan {
+  const { desired, observed } = input;
+  const changes: Change[] = [];
+  const drift: Drift[] = [];
+  const diagnostics: Diagnostic[] = [...desired.diagnostics];
+  const seenOn = new Map<string, string[]>();
+  for (const [host, facts] of observed) {
+    for (const domain of facts.domains ?? []) seenOn.set(domain.name, [...(seenOn.get(domain.name) ?? []), host]);
+  }
+
+  for (const hypervisor of [...desired.hypervisors.values()].sort((a, b) => compare(a.name, b.name))) {
+    const facts = observed.get(hypervisor.name);
+    if (!facts || facts.domains === null) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_KVM_HOST_NOT_OBSERVED' satisfies KvmCode,
+        summary: `the domains of hypervisor "${hypervisor.name}" were not observed; its ${hypervisor.domains.length} VM(s) are not planned`,
+        address: `server/${hypervisor.name}`,
+      });
+      continue;
+    }
+    const byName = new Map(facts.domains.map((d) => [d.name, d]));
+    for (const spec of hypervisor.domains) {
+      const after = domainSpecJson(spec);
+      const domain = byName.get(spec.name);
+      if (!domain) {
+        // Elsewhere: the orphan pass below reports it as on the wrong hypervisor.
+        if ((seenOn.get(spec.name) ?? []).length > 0) continue;
+        changes.push({ address: spec.address, action: 'create', driver: KVM_DRIVER_NAME, host: hypervisor.name, before: null, after, reason: `not defined on ${hypervisor.name}` });
+        continue;
+      }
+      const seen = observeDomain(domain);
+      if (!seen.ownership || seen.ownership.address !== spec.address) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'PLAN_KVM_DOMAIN_NOT_OWNED' satisfies KvmCode,
+          summary: `domain "${spec.name}" on ${hypervisor.name} was not created by pytin${seen.ownership ? ` (its metadata names ${seen.ownership.address})` : ''}; pytin will not change it`,
+          address: spec.address,
+        });
+        continue;
+      }
+      drift.push(...handChangedLimits(seen, spec.address, evidenceFor(hypervisor.name, facts.observedAt, domain.name)));
+      const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
+      const disks = diskDifference(spec, seen);
+      const nics = interfaceDifference(spec, seen);
+      if (disks || nics) {
+        const reason = [disks, nics].filter(Boolean).join('; ');
+        const change: Change = { address: spec.address, action: 'replace', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, reason: `${reason}: libvirt cannot change this in place` };
+        changes.push({ ...change, fields: [...(disks ? ['disks'] : []), ...(nics ? ['interfaces'] : [])], notes: destroyNotes(change) });
+        continue;
+      }
+      const fields = inPlaceFields(spec, seen);
+      if (fields.length === 0) continue;
+      const notes: string[] = [];
+      if (fields.includes('vcpus') || fields.includes('memoryKiB')) notes.push(RESTART_NOTE);
+      if (fields.includes('interfaces')) notes.push(LIVE_LIMITS_NOTE);
+      changes.push({ address: spec.address, action: 'update', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, fields, notes, reason: `${fields.join(', ')} differ from git` });
+    }
+  }
+
+  // Domains git does not put where they are.
+  for (const [host, facts] of [...observed].sort((a, b) => compare(a[0], b[0]))) {
+    const hypervisor = desired.hypervisors.get(host);
+    const wanted = new Set(hypervisor?.domains.map((d) => d.name));
+    for (const domain of facts.domains ?? []) {
+      if (wanted.has(domain.name)) continue;
+      const gitHost = desired.vmHosts.get(domain.name);
+      if (gitHost === host) continue; // a VM of this host that could not be compiled: diagnosed above
+      const evidence = evidenceFor(host, facts.observedAt, domain.name);
+      const seen = observeDomain(domain);
+      if (gitHost !== undefined) {
+        drift.push({ address: `vm/${domain.name}`, kind: 'vm-on-wrong-hypervisor', evidence, message: `vm/${domain.name} runs on ${host}, git puts it on ${gitHost}` });
+      } else if (!hypervisor) {
+        drift.push({ address: `vm/${domain.name}`, kind: 'unknown-vm', evidence, message: `domain ${domain.name} runs on ${host}, a hypervisor git does not know` });
+      } else if (!seen.ownership) {
+        drift.push({ address: `vm/${domain.name}`, kind: 'unknown-vm', evidence, message: `domain ${domain.name} on ${host} is not in git and not owned by pytin; left alone` });
+      } else {
+        const before = observedDomainJson(seen, host, hypervisor.uri, hypervisor.strategy);
+        const change: Change = { address: seen.ownership.address, action: 'delete', driver: KVM_DRIVER_NAME, host, before, after: null, reason: `owned by pytin (commit ${seen.ownership.commit ?? 'unknown'}) and no longer in git` };
+        changes.push({ ...change, notes: destroyNotes(change) });
+      }
+    }
+  }
+  changes.sort((a, b) => compare(a.host ?? '', b.host ?? '') || compare(a.address, b.address));
+  drift.sort((a, b) => compare(a.address, b.address) || compare(a.kind, b.kind) || compare(a.evidence.where, b.evidence.where));
+  return { changes, drift, diagnostics };
+}

@@ -1,0 +1,43 @@
+import { basename } from 'node:path';
+import { shellQuote } from '../../transports/command-runner.js';
+import type { DomainSpec } from './domain-spec.js';
+
+/** Where the rendered kickstart is written on a virt-install host (root-only directory). */
+export function kickstartPathOnHost(name: string): string {
+  return `/var/lib/pytin/kickstart/${name}.cfg`;
+}
+
+/** virt-install's argument vector for a VM on a host with real KVM: the installer is booted from
+ * the install tree (`--location`), the kickstart injected into its initrd (`--initrd-inject`,
+ * which puts the file at the initrd's root under its base name) and named on the kernel command
+ * line (`inst.ks=file:/NAME.cfg`). Disks are the pool volumes pytin provisioned,
+ * NICs bridged virtio with the inventory MACs. Memory in MiB (virt-install's unit), rounded up.
+ * No `--wait`: the install runs on in the background; apply does not wait for the guest. */
+export function virtInstallArgv(spec: DomainSpec, kickstartPath: string): string[] {
+  if (!spec.install) throw new Error(`${spec.address}: no install source`);
+  const argv = [
+    'virt-install',
+    '--connect', spec.uri,
+    '--name', spec.name,
+    '--memory', String(Math.ceil(spec.memoryKiB / 1024)),
+    '--vcpus', String(spec.vcpus),
+    '--osinfo', 'detect=on,require=off',
+  ];
+  // source.pool/source.volume, not vol=POOL/VOL: virt-install resolves vol= to the volume's file
+  // path (`<disk type='file'>`), while pytin's own XML and its planner name pool volumes.
+  for (const disk of spec.disks) argv.push('--disk', `source.pool=${disk.pool},source.volume=${disk.volume},target.dev=${disk.target},bus=${disk.bus},driver.type=qcow2`);
+  for (const nic of spec.interfaces) argv.push('--network', `bridge=${nic.bridge},mac=${nic.mac},model=virtio`);
+  argv.push(
+    '--location', spec.install.tree,
+    '--initrd-inject', kickstartPath,
+    '--extra-args', `inst.ks=file:/${basename(kickstartPath)} console=ttyS0`,
+    '--graphics', 'none',
+    '--noautoconsole',
+  );
+  return argv;
+}
+
+/** The argument vector as one shell command line (what runs over SSH). */
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
