@@ -24,8 +24,14 @@ export interface InventorySnapshot {
    * store (.pytin/) are found, whichever revision the YAML was read at. */
   rootDir: string;
   files: InventoryFile[];
+  /** The other files under the root at the same revision, up to AUX_FILE_LIMIT bytes each
+   * (kickstart templates and other files the inventory refers to). */
+  auxFiles: InventoryFile[];
   diagnostics: Diagnostic[];
 }
+
+/** Files other than YAML that are read with the inventory are small text: templates. */
+export const AUX_FILE_LIMIT = 1024 * 1024;
 
 /** Inventory files end in .yaml; .yml files are reported (and skipped) rather than silently ignored. */
 export function isInventoryFileName(path: string): boolean {

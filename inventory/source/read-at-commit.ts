@@ -2,7 +2,7 @@ import { simpleGit } from 'simple-git';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { TransportError } from '../core/errors.js';
 import { inventoryRoot, type GitLocation } from './git-repository.js';
-import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+import { AUX_FILE_LIMIT, isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
 interface TreeEntry {
   blob: string;
@@ -83,7 +83,7 @@ async function readBlobs(location: GitLocation, entries: readonly TreeEntry[]): 
 export async function readInventoryAtCommit(location: GitLocation, ref: string): Promise<InventorySnapshot> {
   const revision = { commit: null as string | null, ref, worktree: false, path: location.prefix };
   const commit = await resolveCommit(location, ref);
-  if (typeof commit !== 'string') return { revision, rootDir: inventoryRoot(location), files: [], diagnostics: [commit] };
+  if (typeof commit !== 'string') return { revision, rootDir: inventoryRoot(location), files: [], auxFiles: [], diagnostics: [commit] };
   revision.commit = commit;
   const tree = await listTree(location, commit);
   const diagnostics: Diagnostic[] = [];
@@ -104,9 +104,9 @@ export async function readInventoryAtCommit(location: GitLocation, ref: string):
       });
     }
   }
-  const files = await readBlobs(
-    location,
-    tree.filter((entry) => isInventoryFileName(entry.path)),
-  );
-  return { revision, rootDir: inventoryRoot(location), files, diagnostics };
+  const wanted = tree.filter((entry) => isInventoryFileName(entry.path) || (!isMisnamedYaml(entry.path) && entry.size <= AUX_FILE_LIMIT));
+  const read = await readBlobs(location, wanted);
+  const files = read.filter((f) => isInventoryFileName(f.path));
+  const auxFiles = read.filter((f) => !isInventoryFileName(f.path));
+  return { revision, rootDir: inventoryRoot(location), files, auxFiles, diagnostics };
 }

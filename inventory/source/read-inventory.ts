@@ -23,6 +23,7 @@ export async function readInventory(options: InventorySourceOptions): Promise<In
       revision: { commit: null, ref: options.ref ?? 'HEAD', worktree: options.worktree === true, path: options.path ?? '' },
       rootDir: resolve(options.repo, options.path ?? '.'),
       files: [],
+      auxFiles: [],
       diagnostics: [location],
     };
   }

@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { inventoryRoot, type GitLocation } from './git-repository.js';
 import { commitOf } from './read-at-commit.js';
-import { isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+import { AUX_FILE_LIMIT, isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
 /** Folders never part of an inventory. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.pytin']);
@@ -31,6 +31,7 @@ export async function readInventoryWorktree(location: GitLocation): Promise<Inve
       revision,
       rootDir: root,
       files: [],
+      auxFiles: [],
       diagnostics: [{ severity: 'error', code: 'INV_PATH_NOT_FOUND', summary: `the inventory folder ${root} does not exist` }],
     };
   }
@@ -47,5 +48,9 @@ export async function readInventoryWorktree(location: GitLocation): Promise<Inve
   const files: InventoryFile[] = await Promise.all(
     paths.filter(isInventoryFileName).map(async (path) => ({ path, bytes: await readFile(join(root, path)) })),
   );
-  return { revision, rootDir: inventoryRoot(location), files, diagnostics };
+  const auxFiles: InventoryFile[] = [];
+  for (const path of paths.filter((p) => !isInventoryFileName(p) && !isMisnamedYaml(p))) {
+    if ((await stat(join(root, path))).size <= AUX_FILE_LIMIT) auxFiles.push({ path, bytes: await readFile(join(root, path)) });
+  }
+  return { revision, rootDir: inventoryRoot(location), files, auxFiles, diagnostics };
 }

@@ -23,10 +23,10 @@ export function labTexts(): Map<string, string> {
 }
 
 export function snapshotOf(texts: ReadonlyMap<string, string | Uint8Array>): InventorySnapshot {
-  const files: InventoryFile[] = [...texts]
-    .filter(([path]) => path.endsWith('.yaml'))
-    .map(([path, content]) => ({ path, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
-  return { revision: { commit: null, ref: null, worktree: true, path: '' }, rootDir: LAB_DIR, files, diagnostics: [] };
+  const all: InventoryFile[] = [...texts].map(([path, content]) => ({ path, bytes: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
+  const files = all.filter((f) => f.path.endsWith('.yaml'));
+  const auxFiles = all.filter((f) => !f.path.endsWith('.yaml'));
+  return { revision: { commit: null, ref: null, worktree: true, path: '' }, rootDir: LAB_DIR, files, auxFiles, diagnostics: [] };
 }
 
 /** 1-based line:col of the first occurrence of `marker` in `text`. */

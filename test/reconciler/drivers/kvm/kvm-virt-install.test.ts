@@ -11,7 +11,7 @@ import { labTexts } from '../../../support/lab-inventory.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
 import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
-import { SshCommandRunner } from '../../../../reconciler/drivers/kvm/ssh-runner.js';
+import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
 import { observedHypervisors } from '../../../../reconciler/drivers/kvm/observed-hypervisors.js';
