@@ -9,6 +9,8 @@ export const LAB_DIR = join(PROJECT_ROOT, 'examples', 'lab');
 
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
+    // .pytin/ is the demo's local state (store, keys), never part of the inventory.
+    if (name === '.pytin') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path, out);
     else out.push(path);
