@@ -3,6 +3,7 @@
 export const BACKUP_CODES = {
   // Options an operator gives
   BACKUP_BAD_NAME: 'the series name is not a plain file-name word (letters, digits, . _ -)',
+  BACKUP_BAD_POLICY: 'iterations below 1 or keepSequences below 0',
   BACKUP_SOURCE_MISSING: 'the source directory does not exist',
   BACKUP_SOURCE_NOT_DIRECTORY: 'the source is not a directory',
   BACKUP_SOURCE_UNREADABLE: 'the source directory cannot be read',
