@@ -97,6 +97,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     const kind = archiveKind(index, options.iterations);
     outcome.index = index;
     outcome.kind = kind;
+    let committed: SeriesState;
     const partialArchive = files.partialArchive(index, options.compression);
     const partialSnapshot = files.partialSnapshot(index);
     try {
@@ -133,12 +134,13 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
       const record = await commitArchive(files, options, state, { index, kind, partialArchive, partialSnapshot, tarExitStatus: verdict === 'files-changed' ? 1 : 0 });
       outcome.archive = record.archive;
       outcome.pruned = record.pruned;
+      committed = record.state;
     } catch (error) {
       await unlink(partialArchive).catch(() => undefined);
       await unlink(partialSnapshot).catch(() => undefined);
       throw error;
     }
-    diagnostics.push(...(await pruneFiles(files, outcome.pruned, address)));
+    diagnostics.push(...(await pruneFiles(files, committed, outcome.pruned, address)));
   } catch (error) {
     diagnostics.push(error instanceof RunStop ? error.diagnostic : fileSystemFailure(error, address, outcome.index));
   } finally {
@@ -274,7 +276,7 @@ interface CommitInput {
 }
 
 /** Makes archive `index` durable and commits it in the index file. */
-async function commitArchive(files: SeriesFiles, options: BackupRunOptions, state: SeriesState, input: CommitInput): Promise<{ archive: ArchiveRecord; pruned: number[] }> {
+async function commitArchive(files: SeriesFiles, options: BackupRunOptions, state: SeriesState, input: CommitInput): Promise<{ archive: ArchiveRecord; pruned: number[]; state: SeriesState }> {
   const [sha256, info] = await Promise.all([sha256OfFile(input.partialArchive), stat(input.partialArchive), fsyncFile(input.partialArchive), fsyncFile(input.partialSnapshot)]);
   const finalArchive = files.archive(input.index, options.compression);
   await rename(input.partialArchive, finalArchive);
@@ -293,30 +295,29 @@ async function commitArchive(files: SeriesFiles, options: BackupRunOptions, stat
   };
   const archives = [...state.archives.filter((a) => a.index !== input.index), archive];
   const pruned = prunedByRun(input.index, archives.map((a) => a.index), options);
-  await saveState(files, {
+  const committed: SeriesState = {
     version: 1,
     name: options.name,
     iterations: options.iterations,
     keepSequences: options.keepSequences,
     currentIndex: input.index,
     archives: archives.filter((a) => !pruned.includes(a.index)).sort((a, b) => a.index - b.index),
-  });
-  return { archive, pruned };
+  };
+  await saveState(files, committed);
+  return { archive, pruned, state: committed };
 }
 
 /** After the commit: removes the archives the rotation dropped, any archive the index does not
  * list (left by a run that crashed after its rename but before its commit, or by an interrupted
  * prune), and every snapshot but the current one. Failures here are warnings: the series is
  * consistent, and the next run retries. */
-async function pruneFiles(files: SeriesFiles, pruned: readonly number[], address: string): Promise<Diagnostic[]> {
-  const loaded = await loadState(files);
-  if (loaded.status !== 'ok') return [];
-  const listed = new Set(loaded.state.archives.map((a) => a.file));
+async function pruneFiles(files: SeriesFiles, state: SeriesState, pruned: readonly number[], address: string): Promise<Diagnostic[]> {
+  const listed = new Set(state.archives.map((a) => a.file));
   const problems: Diagnostic[] = [];
   for (const entry of await readdir(files.target)) {
     const role = classifyEntry(files.name, entry);
     const stale =
-      (role?.role === 'archive' && !listed.has(entry)) || (role?.role === 'snapshot' && role.index !== loaded.state.currentIndex);
+      (role?.role === 'archive' && !listed.has(entry)) || (role?.role === 'snapshot' && role.index !== state.currentIndex);
     if (!stale) continue;
     try {
       await unlink(`${files.target}/${entry}`);
