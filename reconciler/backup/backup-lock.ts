@@ -1,4 +1,4 @@
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from './backup-diagnostic.js';
@@ -10,7 +10,13 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   processStart: string | null;
+  /** The lock file could not be parsed (emptied by a crash before its data reached the disk);
+   * `startedAt` is then its modification time. */
+  torn?: boolean;
 }
+
+/** A torn lock younger than this may still be being written; older, nobody is writing it. */
+const TORN_LOCK_GRACE_MS = 60_000;
 
 export type LockLiveness = 'alive' | 'dead' | 'unknown';
 
@@ -31,8 +37,13 @@ export function processStartOf(pid: number): string | null {
 }
 
 /** Whether the holder still runs. Only a holder on this host can be checked. */
-export function lockLiveness(holder: LockInfo, thisHost = hostname()): LockLiveness {
+export function lockLiveness(holder: LockInfo, thisHost = hostname(), now = Date.now()): LockLiveness {
+  if (holder.torn) return now - Date.parse(holder.startedAt) > TORN_LOCK_GRACE_MS ? 'dead' : 'alive';
   if (holder.host !== thisHost) return 'unknown';
+  // A lock from before the last boot belongs to a process that cannot exist any more, whatever
+  // runs under its pid now.
+  const boot = bootTime();
+  if (boot !== null && Date.parse(holder.startedAt) < boot) return 'dead';
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -62,13 +73,25 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
   } catch {
     // fall through: unparsable
   }
-  // Cannot happen with locks written by acquireLock (they appear complete, by link); an
-  // unreadable lock is reported as held by an unknown process rather than silently removed.
-  return { pid: 0, host: 'unknown', startedAt: 'unknown', processStart: null };
+  // acquireLock links a complete file into place, but after a power cut the file may be there
+  // without its data. Such a lock must not block every later run.
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) return undefined;
+  return { pid: 0, host: 'unknown', startedAt: info.mtime.toISOString(), processStart: null, torn: true };
+}
+
+/** When this host booted (ms since the epoch), from /proc/stat; null where unknown. */
+function bootTime(): number | null {
+  try {
+    const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return line ? Number(line[1]) * 1000 : null;
+  } catch {
+    return null;
+  }
 }
 
 function sameHolder(a: LockInfo, b: LockInfo): boolean {
-  return a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+  return a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt && a.torn === b.torn;
 }
 
 /** Takes the lock at `path`. The lock file appears complete or not at all (written aside, then

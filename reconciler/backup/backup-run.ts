@@ -86,7 +86,11 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     release = lock.release;
     if (lock.tookOverFrom) {
       const old = lock.tookOverFrom;
-      diagnostics.push(backupDiagnostic('warning', 'BACKUP_LOCK_STALE', `took over a stale lock of pid ${old.pid} on ${old.host} (started ${old.startedAt}), which no longer runs`, address));
+      diagnostics.push(
+        backupDiagnostic('warning', 'BACKUP_LOCK_STALE', old.torn
+          ? `took over an empty or unreadable lock last written ${old.startedAt} (left by a crash)`
+          : `took over a stale lock of pid ${old.pid} on ${old.host} (started ${old.startedAt}), which no longer runs`, address),
+      );
     }
 
     const source = await checkSource(options, target, fail);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { isCompression, COMPRESSIONS, type Compression } from '../../backup/compression.js';
 import { SERIES_NAME_PATTERN } from '../../backup/series-files.js';
@@ -12,6 +13,16 @@ export function requiredString(args: ParsedCommandArgs, name: string, command: C
   const value = stringOption(args, name);
   if (value === undefined || value === '') throw new UsageError(`--${name} is required`, command);
   return value;
+}
+
+/** A path option, resolved against the invocation's working directory (tests run in-process). */
+export function pathOption(args: ParsedCommandArgs, name: string, io: CommandIO): string | undefined {
+  const value = stringOption(args, name);
+  return value === undefined ? undefined : resolve(io.cwd, value);
+}
+
+export function requiredPath(args: ParsedCommandArgs, name: string, command: Command, io: CommandIO): string {
+  return resolve(io.cwd, requiredString(args, name, command));
 }
 
 export function seriesName(args: ParsedCommandArgs, command: Command): string {

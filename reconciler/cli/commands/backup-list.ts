@@ -3,7 +3,7 @@ import { reportPerUserSeries, reportSeries, seriesReportToJson, type SeriesRepor
 import { describeIndexes } from '../../backup/index-ranges.js';
 import { booleanOption, stringOption, UsageError, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredString, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
+import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
 
 export const backupListCommand: Command = {
   name: 'backup list',
@@ -17,7 +17,7 @@ export const backupListCommand: Command = {
     json: JSON_OPTION,
   },
   async run(args, io) {
-    const target = requiredString(args, 'target', this);
+    const target = requiredPath(args, 'target', this, io);
     const name = seriesName(args, this);
     const user = stringOption(args, 'user');
     const perUser = booleanOption(args, 'per-user');

@@ -3,7 +3,7 @@ import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import { join } from 'node:path';
 import { booleanOption, integerOption, stringOption, UsageError, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredString, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
+import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
 
 export const backupRestoreCommand: Command = {
   name: 'backup restore',
@@ -22,12 +22,12 @@ export const backupRestoreCommand: Command = {
     const index = integerOption(args, 'index', 1);
     if (index === undefined) throw new UsageError('--index is required', this);
     const user = stringOption(args, 'user');
-    const target = requiredString(args, 'target', this);
+    const target = requiredPath(args, 'target', this, io);
     const result = await restoreBackup({
       target: user === undefined ? target : join(target, user),
       name: seriesName(args, this),
       index,
-      to: requiredString(args, 'to', this),
+      to: requiredPath(args, 'to', this, io),
       force: booleanOption(args, 'force'),
       ...(user !== undefined ? { user } : {}),
     });

@@ -3,9 +3,9 @@ import { DEFAULT_ITERATIONS, DEFAULT_KEEP_SEQUENCES } from '../../backup/backup-
 import { runPerUserBackup } from '../../backup/per-user-run.js';
 import { describeIndexes } from '../../backup/index-ranges.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
-import { integerOption, stringOption, booleanOption, UsageError, type Command } from '../command.js';
+import { integerOption, booleanOption, UsageError, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { compressionOption, formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredString, seriesName, TARGET_OPTION } from './backup-common.js';
+import { compressionOption, formatBytes, JSON_OPTION, NAME_OPTION, pathOption, printDiagnostics, requiredPath, seriesName, TARGET_OPTION } from './backup-common.js';
 
 export const backupRunCommand: Command = {
   name: 'backup run',
@@ -23,16 +23,16 @@ export const backupRunCommand: Command = {
     json: JSON_OPTION,
   },
   async run(args, io) {
-    const source = stringOption(args, 'source');
-    const home = stringOption(args, 'per-user');
+    const source = pathOption(args, 'source', io);
+    const home = pathOption(args, 'per-user', io);
     if ((source === undefined) === (home === undefined)) throw new UsageError('give exactly one of --source and --per-user', this);
     const common = {
-      target: requiredString(args, 'target', this),
+      target: requiredPath(args, 'target', this, io),
       name: seriesName(args, this),
       iterations: integerOption(args, 'iterations', 1) ?? DEFAULT_ITERATIONS,
       keepSequences: integerOption(args, 'keep-sequences', 0) ?? DEFAULT_KEEP_SEQUENCES,
       compression: compressionOption(args, this),
-      ...(stringOption(args, 'exclude-from') !== undefined ? { excludeFrom: stringOption(args, 'exclude-from') } : {}),
+      ...(pathOption(args, 'exclude-from', io) !== undefined ? { excludeFrom: pathOption(args, 'exclude-from', io) } : {}),
     };
     let results: BackupRunResult[];
     let failedBeforeUsers = false;

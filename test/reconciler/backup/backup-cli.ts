@@ -10,7 +10,12 @@ export interface CliOutcome {
 
 /** Runs `pytin ARGS...` in-process, the same code path as the installed binary. */
 export async function pytin(...args: string[]): Promise<CliOutcome> {
-  const io = captureIO();
+  return pytinIn(process.cwd(), ...args);
+}
+
+/** `pytin ARGS...` as if started in `cwd`. */
+export async function pytinIn(cwd: string, ...args: string[]): Promise<CliOutcome> {
+  const io = captureIO(cwd);
   const exitCode = await runCli(COMMANDS, args, io);
   return { exitCode, stdout: io.out(), stderr: io.err() };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFile, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeTempDir, waitFor } from '../../lab/daemon.js';
@@ -177,6 +177,27 @@ test('a stale lock of a process that no longer exists is taken over with a warni
   assert.match(run.stderr, new RegExp(`warning BACKUP_LOCK_STALE: took over a stale lock of pid ${gone} on ${hostname()}`));
   assert.match(run.stdout, /made data-1\.tar\.gz \(full/);
   assert.ok(!(await readdir(target)).includes('data.lock'), 'the lock is released after the run');
+});
+
+test('an empty lock file left by a power cut does not block later runs', async (t) => {
+  const dir = await makeTempDir('backup-torn-lock');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'source');
+  const target = join(dir.path, 'target');
+  await smallTree(source);
+  await mkdir(target);
+  await writeFile(join(target, 'data.lock'), '');
+  const anHourAgo = new Date(Date.now() - 3600_000);
+  await utimes(join(target, 'data.lock'), anHourAgo, anHourAgo);
+  const run = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data');
+  assert.equal(run.exitCode, 0, run.stderr);
+  assert.match(run.stderr, /warning BACKUP_LOCK_STALE: took over an empty or unreadable lock last written /);
+
+  // A fresh empty lock may be one being written this instant: it is respected.
+  await writeFile(join(target, 'data.lock'), '');
+  const refused = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data');
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.stderr, /BACKUP_LOCK_(HELD|FOREIGN_HOST)/);
 });
 
 test('a second run of a series is refused while the first one runs, and list shows the holder', async (t) => {

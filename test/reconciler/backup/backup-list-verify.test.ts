@@ -4,7 +4,7 @@ import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeTempDir } from '../../lab/daemon.js';
-import { listJson, pytin } from './backup-cli.js';
+import { listJson, pytin, pytinIn } from './backup-cli.js';
 
 async function series(root: string, runs: number, iterations = 3, extra: string[] = []): Promise<{ source: string; target: string }> {
   const source = join(root, 'source');
@@ -132,4 +132,18 @@ test('--exclude-from keeps matching files out of every archive', async (t) => {
   const to = join(dir.path, 'restored');
   assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 'x', '--index', '1', '--to', to)).exitCode, 0);
   assert.deepEqual(await readdir(to), ['keep.txt']);
+});
+
+test('relative paths are taken from the working directory of the invocation', async (t) => {
+  const dir = await makeTempDir('backup-relative');
+  t.after(() => dir.remove());
+  await mkdir(join(dir.path, 'src'));
+  await writeFile(join(dir.path, 'src', 'a'), 'a');
+  const io = { cwd: dir.path };
+  const made = await pytinIn(io.cwd, 'backup', 'run', '--source', 'src', '--target', 'backups', '--name', 'rel');
+  assert.equal(made.exitCode, 0, made.stderr);
+  assert.deepEqual((await readdir(join(dir.path, 'backups'))).filter((e) => e.endsWith('.tar.gz')), ['rel-1.tar.gz']);
+  const restored = await pytinIn(io.cwd, 'backup', 'restore', '--target', 'backups', '--name', 'rel', '--index', '1', '--to', 'out');
+  assert.equal(restored.exitCode, 0, restored.stderr);
+  assert.deepEqual(await readdir(join(dir.path, 'out')), ['a']);
 });
