@@ -13,7 +13,7 @@ import { fsyncDirectory, fsyncFile } from './durable-fs.js';
 import { archiveKind, fullIndexOf, prunedByRun, validateRotationPolicy, type ArchiveKind } from './rotation.js';
 import { appendRunLog, type RunResult } from './run-log.js';
 import { classifyEntry, SERIES_NAME_PATTERN, seriesFiles, type SeriesFiles } from './series-files.js';
-import { emptyState, loadState, saveState, type ArchiveRecord, type SeriesState } from './series-state.js';
+import { commitStateAside, emptyState, loadState, writeStateAside, type ArchiveRecord, type SeriesState } from './series-state.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 
 export interface BackupRunResult {
@@ -142,6 +142,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     } catch (error) {
       await unlink(partialArchive).catch(() => undefined);
       await unlink(partialSnapshot).catch(() => undefined);
+      await unlink(files.partialState).catch(() => undefined);
       throw error;
     }
     diagnostics.push(...(await pruneFiles(files, committed, outcome.pruned, address)));
@@ -281,34 +282,42 @@ interface CommitInput {
 
 /** Makes archive `index` durable and commits it in the index file. */
 async function commitArchive(files: SeriesFiles, options: BackupRunOptions, state: SeriesState, input: CommitInput): Promise<{ archive: ArchiveRecord; pruned: number[]; state: SeriesState }> {
-  const [sha256, info] = await Promise.all([sha256OfFile(input.partialArchive), stat(input.partialArchive), fsyncFile(input.partialArchive), fsyncFile(input.partialSnapshot)]);
   const finalArchive = files.archive(input.index, options.compression);
+  // The new index file is written aside (and flushed) while the archive and snapshot are being
+  // flushed: it only takes effect by its rename, which comes after theirs.
+  const describe = async (): Promise<{ archive: ArchiveRecord; pruned: number[]; state: SeriesState }> => {
+    const [sha256, info] = await Promise.all([sha256OfFile(input.partialArchive), stat(input.partialArchive)]);
+    const archive: ArchiveRecord = {
+      index: input.index,
+      kind: input.kind,
+      fullIndex: fullIndexOf(input.index, options.iterations),
+      file: finalArchive.slice(files.target.length + 1),
+      compression: options.compression,
+      sizeBytes: info.size,
+      sha256,
+      createdAt: new Date().toISOString(),
+      tarExitStatus: input.tarExitStatus,
+    };
+    const archives = [...state.archives.filter((a) => a.index !== input.index), archive];
+    const pruned = prunedByRun(input.index, archives.map((a) => a.index), options);
+    const committed: SeriesState = {
+      version: 1,
+      name: options.name,
+      iterations: options.iterations,
+      keepSequences: options.keepSequences,
+      currentIndex: input.index,
+      archives: archives.filter((a) => !pruned.includes(a.index)).sort((a, b) => a.index - b.index),
+    };
+    await writeStateAside(files, committed);
+    return { archive, pruned, state: committed };
+  };
+  const [described] = await Promise.all([describe(), fsyncFile(input.partialArchive), fsyncFile(input.partialSnapshot)]);
   await rename(input.partialArchive, finalArchive);
   await rename(input.partialSnapshot, files.snapshot(input.index));
   await fsyncDirectory(files.target);
-  const archive: ArchiveRecord = {
-    index: input.index,
-    kind: input.kind,
-    fullIndex: fullIndexOf(input.index, options.iterations),
-    file: finalArchive.slice(files.target.length + 1),
-    compression: options.compression,
-    sizeBytes: info.size,
-    sha256,
-    createdAt: new Date().toISOString(),
-    tarExitStatus: input.tarExitStatus,
-  };
-  const archives = [...state.archives.filter((a) => a.index !== input.index), archive];
-  const pruned = prunedByRun(input.index, archives.map((a) => a.index), options);
-  const committed: SeriesState = {
-    version: 1,
-    name: options.name,
-    iterations: options.iterations,
-    keepSequences: options.keepSequences,
-    currentIndex: input.index,
-    archives: archives.filter((a) => !pruned.includes(a.index)).sort((a, b) => a.index - b.index),
-  };
-  await saveState(files, committed);
-  return { archive, pruned, state: committed };
+  // The commit point: before this rename the series is at index - 1, after it at index.
+  await commitStateAside(files);
+  return described;
 }
 
 /** After the commit: removes the archives the rotation dropped, any archive the index does not

@@ -16,18 +16,22 @@ export async function fsyncDirectory(path: string): Promise<void> {
   await fsyncFile(path);
 }
 
-/** Replaces `path` by `content` atomically: a reader (or a crash) sees the old or the new file,
- * never a half-written one. */
-export async function writeFileAtomic(path: string, temporaryPath: string, content: string): Promise<void> {
-  const handle = await open(temporaryPath, 'w');
+/** Writes a whole file and flushes it; meant for a temporary name renamed into place later. */
+export async function writeFileDurably(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'w');
   try {
     await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await rename(temporaryPath, path);
-  await fsyncDirectory(dirname(path));
+}
+
+/** Renames a flushed file into place and flushes the directory: a reader (or a crash) sees the
+ * old file or the new one, never a half-written one. */
+export async function renameDurably(from: string, to: string): Promise<void> {
+  await rename(from, to);
+  await fsyncDirectory(dirname(to));
 }
 
 /** Appends one line and flushes it, so a log line of a run survives a crash right after it. */

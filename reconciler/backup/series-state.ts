@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isCompression, type Compression } from './compression.js';
 import type { ArchiveKind } from './rotation.js';
-import { writeFileAtomic } from './durable-fs.js';
+import { renameDurably, writeFileDurably } from './durable-fs.js';
 import type { SeriesFiles } from './series-files.js';
 import { errnoCode } from './backup-diagnostic.js';
 
@@ -57,8 +57,14 @@ export async function loadState(files: SeriesFiles): Promise<LoadedState> {
   }
 }
 
-export async function saveState(files: SeriesFiles, state: SeriesState): Promise<void> {
-  await writeFileAtomic(files.state, files.partialState, `${JSON.stringify(state, null, 2)}\n`);
+/** Writes the next index file aside and flushes it; `commitStateAside` makes it the index. */
+export async function writeStateAside(files: SeriesFiles, state: SeriesState): Promise<void> {
+  await writeFileDurably(files.partialState, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Replaces the index by the one written aside, atomically and durably. */
+export async function commitStateAside(files: SeriesFiles): Promise<void> {
+  await renameDurably(files.partialState, files.state);
 }
 
 /** Checks the shape of a parsed index file; returns the typed state or why it is not one. */
