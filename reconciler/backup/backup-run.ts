@@ -149,7 +149,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
   } catch (error) {
     diagnostics.push(error instanceof RunStop ? error.diagnostic : fileSystemFailure(error, address, outcome.index));
   } finally {
-    const result: RunResult = diagnostics.some((d) => d.severity === 'error') ? 'failed' : diagnostics.length > 0 ? 'warning' : 'success';
+    const result = resultOf(diagnostics);
     if (files) {
       await appendRunLog(files.log, {
         startedAt: startedAt.toISOString(),
@@ -169,7 +169,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     }
     await release?.();
   }
-  const result: RunResult = diagnostics.some((d) => d.severity === 'error') ? 'failed' : diagnostics.length > 0 ? 'warning' : 'success';
+  const result = resultOf(diagnostics);
   return {
     name: options.name,
     user: options.user ?? null,
@@ -184,6 +184,12 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     durationMs: Math.round(performance.now() - t0),
     diagnostics,
   };
+}
+
+/** Any error fails the run; warnings alone still make a valid archive. */
+function resultOf(diagnostics: readonly Diagnostic[]): RunResult {
+  if (diagnostics.some((d) => d.severity === 'error')) return 'failed';
+  return diagnostics.length > 0 ? 'warning' : 'success';
 }
 
 function createArgs(options: BackupRunOptions, source: string, archive: string, snapshot: string): string[] {
