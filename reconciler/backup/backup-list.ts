@@ -115,13 +115,15 @@ async function lockReport(path: string, now: Date): Promise<LockReport | null> {
   };
 }
 
-/** The series of a per-user target: every sub-directory holding an index file of `name`. */
+/** The series of a per-user target: every sub-directory holding an index file or a run log of
+ * `name`, so that a user whose every run failed shows up (with its last failure) too. */
 export async function reportPerUserSeries(target: string, name: string): Promise<SeriesReport[]> {
   const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
   const reports: SeriesReport[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const state = await stat(seriesFiles(join(target, entry.name), name).state).catch(() => undefined);
-    if (state) reports.push(await reportSeries(join(target, entry.name), name, entry.name));
+    const files = seriesFiles(join(target, entry.name), name);
+    const known = (await stat(files.state).catch(() => undefined)) ?? (await stat(files.log).catch(() => undefined));
+    if (known) reports.push(await reportSeries(join(target, entry.name), name, entry.name));
   }
   return reports;
 }

@@ -1,5 +1,6 @@
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from './backup-diagnostic.js';
 
@@ -99,7 +100,8 @@ function sameHolder(a: LockInfo, b: LockInfo): boolean {
  * over; a live one, or one of another host, is refused. */
 export async function acquireLock(path: string, now = new Date()): Promise<LockAttempt> {
   const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: now.toISOString(), processStart: processStartOf(process.pid) };
-  const aside = `${path}.${process.pid}.partial`;
+  // Unique per attempt: two runs inside one process (per-user, tests) must not share it.
+  const aside = `${path}.${process.pid}.${randomUUID()}.partial`;
   await writeFile(aside, `${JSON.stringify(me)}\n`);
   let tookOverFrom: LockInfo | null = null;
   try {

@@ -51,10 +51,12 @@ test('per-user: a broken user directory fails alone, the other users are backed 
   assert.equal(restore.exitCode, 0, restore.stderr);
   assert.deepEqual(manifestDifferences(await manifestOf(join(home, 'alice')), await manifestOf(restored)), []);
 
+  // Observation sees the failing user too, with its last failure, and list exits 1 for it.
   const listing = await pytin('backup', 'list', '--target', target, '--name', 'home', '--per-user', '--json');
-  assert.equal(listing.exitCode, 0, listing.stderr);
-  const series = (JSON.parse(listing.stdout) as { series: Array<{ user: string; currentIndex: number }> }).series;
-  assert.deepEqual(series.map((s) => [s.user, s.currentIndex]), [['alice', 2], ['carol', 2]]);
+  assert.equal(listing.exitCode, 1);
+  const series = (JSON.parse(listing.stdout) as { series: Array<{ user: string; currentIndex: number | null; lastRun: { result: string } }> }).series;
+  assert.deepEqual(series.map((s) => [s.user, s.currentIndex, s.lastRun.result]), [['alice', 2, 'success'], ['bob', null, 'failed'], ['carol', 2, 'success']]);
+  assert.match(listing.stderr, /error BACKUP_NO_SERIES: .* \(backup\/home\/bob\)/);
 });
 
 test('per-user: a missing home directory is a clear error', async (t) => {
