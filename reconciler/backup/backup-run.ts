@@ -74,7 +74,15 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     await prepareTarget(target, fail);
     files = seriesFiles(target, options.name);
 
-    const lock = await acquireLock(files.lock);
+    // Checking the source needs no lock: it runs while the lock is taken, and its verdict is
+    // only acted on once the lock is settled (a held lock is the more useful message).
+    const [lock, sourceCheck] = await Promise.all([
+      acquireLock(files.lock),
+      checkSource(options, target, fail).then(
+        (path) => ({ ok: true as const, path }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ]);
     if (lock.status === 'held') {
       const { holder, liveness } = lock;
       fail(
@@ -93,9 +101,9 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
       );
     }
 
-    const source = await checkSource(options, target, fail);
-    const state = await loadSeriesState(files, options, fail);
-    await removeLeftovers(files);
+    if (!sourceCheck.ok) throw sourceCheck.error;
+    const source = sourceCheck.path;
+    const [state] = await Promise.all([loadSeriesState(files, options, fail), removeLeftovers(files)]);
 
     const index = state.currentIndex + 1;
     const kind = archiveKind(index, options.iterations);
@@ -318,8 +326,7 @@ async function commitArchive(files: SeriesFiles, options: BackupRunOptions, stat
     return { archive, pruned, state: committed };
   };
   const [described] = await Promise.all([describe(), fsyncFile(input.partialArchive), fsyncFile(input.partialSnapshot)]);
-  await rename(input.partialArchive, finalArchive);
-  await rename(input.partialSnapshot, files.snapshot(input.index));
+  await Promise.all([rename(input.partialArchive, finalArchive), rename(input.partialSnapshot, files.snapshot(input.index))]);
   await fsyncDirectory(files.target);
   // The commit point: before this rename the series is at index - 1, after it at index.
   await commitStateAside(files);
