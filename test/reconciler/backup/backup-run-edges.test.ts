@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '../../lab/daemon.js';
 import { runBackup } from '../../../reconciler/backup/backup-run.js';
@@ -55,4 +55,26 @@ test('a corrupt index file is reported, not overwritten', async (t) => {
     assert.equal(outcome.exitCode, 1, command[0]);
     assert.match(outcome.stderr, /error BACKUP_STATE_CORRUPT: the series index .*s\.index\.json cannot be read/, command[0]);
   }
+});
+
+test('tar exit status 2 fails the run with tar\'s reason, exit 1, and advances nothing', async (t) => {
+  const dir = await makeTempDir('backup-tar-exit-2');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'src');
+  await mkdir(source);
+  await writeFile(join(source, 'a'), 'a');
+  const target = join(dir.path, 'target');
+  assert.equal((await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's')).exitCode, 0);
+  const before = (await readdir(target)).sort();
+  const indexBefore = await readFile(join(target, 's.index.json'), 'utf8');
+  // An exclude "file" that is a directory: tar refuses it and exits 2, a real fatal error.
+  const failed = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--exclude-from', dir.path);
+  assert.equal(failed.exitCode, 1);
+  assert.match(failed.stderr, /error BACKUP_TAR_FAILED: tar failed with exit status 2; archive 2 was not made and nothing was advanced/);
+  assert.match(failed.stderr, /Is a directory/);
+  assert.match(failed.stdout, /FAILED to make archive 2; nothing was advanced/);
+  assert.deepEqual((await readdir(target)).sort(), before);
+  assert.equal(await readFile(join(target, 's.index.json'), 'utf8'), indexBefore);
+  const next = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's');
+  assert.match(next.stdout, /made s-2\.tar\.gz \(incremental/);
 });
