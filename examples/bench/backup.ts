@@ -4,7 +4,7 @@
  * process, spawned from the same Node process. Node's own start-up (about 50 ms) is printed
  * separately for the CLI, since cron pays it once per run.
  *
- * Env: BENCH_FILES (default 20000), BENCH_REPS (default 5), BENCH_DIR (default the OS temp dir). */
+ * Env: BENCH_FILES (default 20000), BENCH_REPS (default 6), BENCH_DIR (default the OS temp dir). */
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,8 @@ import { restoreBackup } from '../../reconciler/backup/backup-restore.js';
 import { tarCompressionArgs, type Compression } from '../../reconciler/backup/compression.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 20000);
-const REPS = Number(process.env.BENCH_REPS ?? 5);
+// Even, so that each side goes first equally often.
+const REPS = Number(process.env.BENCH_REPS ?? 6);
 const FILES_PER_DIR = 100;
 
 /** A small deterministic generator, so every bench run backs up the same tree. */
@@ -127,10 +128,6 @@ async function benchCompression(work: string, source: string, compression: Compr
       full.plain.push(await timed(doPlain));
       full.pytin.push(await timed(doPytin));
     }
-    if (rep < reps - 1) {
-      await rm(pytinTarget, { recursive: true });
-      await rm(plainDir, { recursive: true });
-    }
   }
   rows.push(full);
   sizes.push(`${compression}: full archive ${((await stat(join(pytinTarget, `bench-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB (plain tar ${((await stat(join(plainDir, `plain-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB)`);
@@ -156,8 +153,10 @@ async function benchCompression(work: string, source: string, compression: Compr
   const lastIndex = reps + 1;
   const restore: Row = { what: `restore ${compression} (full + ${reps} incr.)`, pytin: [], plain: [] };
   for (let rep = 0; rep < reps; rep++) {
-    const pytinTo = join(work, `${compression}-restore-pytin`);
-    const plainTo = join(work, `${compression}-restore-plain`);
+    // Fresh directories, removed only at the end: on a file system mounted with online discard
+    // the first writes after a large delete stall, which would bias whichever side came first.
+    const pytinTo = join(work, `${compression}-restore-pytin-${rep}`);
+    const plainTo = join(work, `${compression}-restore-plain-${rep}`);
     const doPytin = async () => {
       const result = await restoreBackup({ target: pytinTarget, name: 'bench', index: lastIndex, to: pytinTo, force: false });
       if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
@@ -175,12 +174,8 @@ async function benchCompression(work: string, source: string, compression: Compr
       restore.plain.push(await timed(doPlain));
       restore.pytin.push(await timed(doPytin));
     }
-    await rm(pytinTo, { recursive: true });
-    await rm(plainTo, { recursive: true });
   }
   rows.push(restore);
-  await rm(pytinTarget, { recursive: true });
-  await rm(plainDir, { recursive: true });
 }
 
 async function nodeStartup(reps: number): Promise<number> {

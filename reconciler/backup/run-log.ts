@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ArchiveKind } from './rotation.js';
-import { appendLineDurably } from './durable-fs.js';
+import { appendLine } from './durable-fs.js';
 import { errnoCode } from './backup-diagnostic.js';
 
 export type RunResult = 'success' | 'warning' | 'failed';
@@ -25,7 +25,7 @@ export interface RunLogEntry {
 }
 
 export async function appendRunLog(path: string, entry: RunLogEntry): Promise<void> {
-  await appendLineDurably(path, JSON.stringify(entry));
+  await appendLine(path, JSON.stringify(entry));
 }
 
 /** All entries of a log; lines that do not parse (a torn last line) are skipped. */
