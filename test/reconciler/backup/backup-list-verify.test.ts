@@ -25,6 +25,17 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
   const listing = await listJson(target, 'www');
   assert.equal(listing.schemaVersion, 1);
   const s = listing.series[0]!;
+  // Host observation parses this document: its fields are a contract (added to, never renamed).
+  assert.deepEqual(Object.keys(listing).sort(), ['generatedAt', 'schemaVersion', 'series']);
+  assert.deepEqual(Object.keys(s).sort(), [
+    'address', 'archives', 'currentIndex', 'diagnostics', 'exists', 'iterations', 'keepSequences', 'lastRun', 'lastSuccess', 'lock', 'name', 'next', 'target', 'totalBytes', 'user',
+  ]);
+  assert.deepEqual(Object.keys((s.archives as object[])[0]!).sort(), [
+    'compression', 'createdAt', 'file', 'fullIndex', 'index', 'kind', 'mtime', 'present', 'prunedWhenIndex', 'sha256', 'sizeBytes', 'tarExitStatus',
+  ]);
+  assert.deepEqual(Object.keys(s.lastRun as object).sort(), [
+    'bytes', 'durationMs', 'errors', 'finishedAt', 'host', 'index', 'kind', 'pid', 'pruned', 'result', 'sha256', 'startedAt', 'warnings',
+  ]);
   assert.equal(s.address, 'backup/www');
   assert.equal(s.exists, true);
   assert.equal(s.currentIndex, 6);
