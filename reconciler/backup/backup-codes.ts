@@ -38,6 +38,7 @@ export const BACKUP_CODES = {
   BACKUP_CHAIN_BROKEN: 'an archive needed to restore the index is missing',
   BACKUP_RESTORE_NOT_EMPTY: 'the restore destination is not empty (use --force)',
   BACKUP_RESTORE_FAILED: 'GNU tar failed to extract an archive',
+  BACKUP_RESTORE_CORRUPT: 'an archive needed for the restore does not match its recorded sha256; nothing was extracted',
   // Verifying
   BACKUP_VERIFY_MISSING: 'an archive listed in the index is missing on disk',
   BACKUP_VERIFY_SIZE: 'an archive has another size than recorded',

@@ -8,6 +8,7 @@ import { seriesFiles } from './series-files.js';
 import { loadState, type ArchiveRecord } from './series-state.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 import { describeIndexes } from './index-ranges.js';
+import { sha256OfFile } from './archive-checksum.js';
 
 export interface RestoreOptions {
   target: string;
@@ -64,6 +65,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     } catch {
       return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs ${record.file}, which is missing from ${files.target}`, address));
     }
+  }
+  // Every archive of the chain is checked before anything is extracted: a damaged increment
+  // found half-way would leave a destination that matches no index at all.
+  const checksums = await Promise.all(chain.map((record) => sha256OfFile(join(files.target, record.file))));
+  const damaged = chain.filter((record, i) => checksums[i] !== record.sha256);
+  if (damaged.length > 0) {
+    return failed(backupDiagnostic('error', 'BACKUP_RESTORE_CORRUPT', `index ${options.index} needs ${damaged.map((r) => r.file).join(', ')}, whose sha256 differs from the one recorded; nothing was extracted`, address, 'run `pytin backup verify` for details'));
   }
   const to = resolve(options.to);
   try {

@@ -110,6 +110,15 @@ test('verify passes on intact archives and names a corrupted one', async (t) => 
   assert.deepEqual(result.archives.map((a) => [a.index, a.ok]), [[1, true], [2, false], [3, true]]);
   assert.ok(result.archives[1]!.problems.includes('BACKUP_VERIFY_CHECKSUM'));
   assert.match(bad.stderr, /error BACKUP_VERIFY_CHECKSUM: archive 2 has sha256 [0-9a-f]{64}, recorded [0-9a-f]{64}/);
+
+  // Restoring through the damaged increment is refused before anything is written.
+  const to = join(dir.path, 'restored');
+  const restore = await pytin('backup', 'restore', '--target', target, '--name', 'www', '--index', '3', '--to', to);
+  assert.equal(restore.exitCode, 1);
+  assert.match(restore.stderr, /error BACKUP_RESTORE_CORRUPT: index 3 needs www-2\.tar\.gz, whose sha256 differs/);
+  await assert.rejects(readdir(to), /ENOENT/);
+  // Index 1 does not need archive 2 and still restores.
+  assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 'www', '--index', '1', '--to', to)).exitCode, 0);
 });
 
 for (const compression of ['zstd', 'pigz'] as const) {
