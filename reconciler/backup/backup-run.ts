@@ -1,19 +1,19 @@
-import { sha256OfFile } from './archive-checksum.js';
-import { access, constants, copyFile, mkdir, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { acquireLock } from './backup-lock.js';
 import { backupDiagnostic, errnoCode, errorMessage, seriesAddress } from './backup-diagnostic.js';
-import type { BackupCode } from './backup-codes.js';
 import type { BackupRunOptions } from './backup-options.js';
-import { compressorProgram, isOnPath, tarCompressionArgs } from './compression.js';
-import { fsyncDirectory, fsyncFile } from './durable-fs.js';
-import { archiveKind, fullIndexOf, prunedByRun, validateRotationPolicy, type ArchiveKind } from './rotation.js';
+import { tarCompressionArgs } from './compression.js';
+import { commitArchive, pruneFiles } from './archive-commit.js';
+import { archiveKind, validateRotationPolicy, type ArchiveKind } from './rotation.js';
 import { appendRunLog, type RunResult } from './run-log.js';
-import { classifyEntry, SERIES_NAME_PATTERN, seriesFiles, type SeriesFiles } from './series-files.js';
-import { commitStateAside, emptyState, loadState, writeStateAside, type ArchiveRecord, type SeriesState } from './series-state.js';
+import { checkSource, loadSeriesState, prepareTarget, removeLeftovers } from './run-preconditions.js';
+import { RunStop, type Fail } from './run-stop.js';
+import { SERIES_NAME_PATTERN, seriesFiles, type SeriesFiles } from './series-files.js';
+import type { ArchiveRecord, SeriesState } from './series-state.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 
 export interface BackupRunResult {
@@ -30,16 +30,6 @@ export interface BackupRunResult {
   pruned: number[];
   durationMs: number;
   diagnostics: Diagnostic[];
-}
-
-/** Stops a run with one error diagnostic. */
-type Fail = (code: BackupCode, summary: string, detail?: string) => never;
-
-/** Thrown inside a run to stop it with one diagnostic; never escapes runBackup. */
-class RunStop extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.summary);
-  }
 }
 
 /** Makes one archive of a series.
@@ -214,146 +204,6 @@ function createArgs(options: BackupRunOptions, source: string, archive: string, 
     `--directory=${source}`,
     '.',
   ];
-}
-
-async function prepareTarget(target: string, fail: Fail): Promise<void> {
-  try {
-    await mkdir(target, { recursive: true });
-    const info = await stat(target);
-    if (!info.isDirectory()) fail('BACKUP_TARGET_UNWRITABLE', `the target ${target} is not a directory`);
-    await access(target, constants.W_OK | constants.X_OK);
-  } catch (error) {
-    if (error instanceof RunStop) throw error;
-    const code = errnoCode(error);
-    if (code === 'ENOSPC' || code === 'EDQUOT') fail('BACKUP_DISK_FULL', `the target ${target} cannot be created: the file system is full`);
-    fail('BACKUP_TARGET_UNWRITABLE', `the target ${target} cannot be created or written (${code ?? errorMessage(error)})`);
-  }
-}
-
-async function checkSource(options: BackupRunOptions, target: string, fail: Fail): Promise<string> {
-  const source = resolve(options.source);
-  let real: string;
-  try {
-    real = await realpath(source);
-    const info = await stat(real);
-    if (!info.isDirectory()) fail('BACKUP_SOURCE_NOT_DIRECTORY', `the source ${source} is not a directory`);
-    await access(real, constants.R_OK | constants.X_OK);
-  } catch (error) {
-    if (error instanceof RunStop) throw error;
-    const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') fail('BACKUP_SOURCE_MISSING', `the source ${source} does not exist`);
-    fail('BACKUP_SOURCE_UNREADABLE', `the source ${source} cannot be read (${code ?? errorMessage(error)})`);
-  }
-  const realTarget = await realpath(target);
-  if (realTarget === real || realTarget.startsWith(real + sep)) {
-    fail('BACKUP_TARGET_INSIDE_SOURCE', `the target ${target} is inside the source ${source}`, 'choose a target outside the source tree');
-  }
-  if (options.excludeFrom !== undefined) {
-    await access(options.excludeFrom, constants.R_OK).catch(() => fail('BACKUP_EXCLUDE_FILE_MISSING', `the exclude file ${options.excludeFrom} cannot be read`));
-  }
-  const program = compressorProgram(options.compression);
-  if (!(await isOnPath(program))) fail('BACKUP_COMPRESSOR_MISSING', `--compress ${options.compression} needs ${program}, which is not installed`);
-  return real;
-}
-
-async function loadSeriesState(files: SeriesFiles, options: BackupRunOptions, fail: Fail): Promise<SeriesState> {
-  const loaded = await loadState(files);
-  switch (loaded.status) {
-    case 'absent': {
-      // Starting again at index 1 would overwrite archive 1 of a series whose index was lost.
-      const existing = (await readdir(files.target)).filter((entry) => classifyEntry(files.name, entry)?.role === 'archive');
-      if (existing.length > 0) {
-        fail('BACKUP_STATE_MISSING', `${files.state} is missing but archives of the series exist (${existing.sort().slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''})`, 'move them away or use another --name');
-      }
-      return emptyState(options.name, options.iterations, options.keepSequences);
-    }
-    case 'corrupt':
-      return fail('BACKUP_STATE_CORRUPT', `the series index ${files.state} cannot be read: ${loaded.reason}`);
-    case 'ok':
-      if (loaded.state.iterations !== options.iterations) {
-        fail('BACKUP_ITERATIONS_CHANGED', `the series was made with --iterations ${loaded.state.iterations}, not ${options.iterations}`, 'keep the value, or start a new series (another --name or target)');
-      }
-      return loaded.state;
-    default:
-      return assertNever(loaded, 'state status');
-  }
-}
-
-/** Removes the temporary files a crashed or killed run left. Runs under the series lock. */
-async function removeLeftovers(files: SeriesFiles): Promise<void> {
-  for (const entry of await readdir(files.target)) {
-    if (classifyEntry(files.name, entry)?.role === 'partial') await unlink(`${files.target}/${entry}`).catch(() => undefined);
-  }
-}
-
-interface CommitInput {
-  index: number;
-  kind: ArchiveKind;
-  partialArchive: string;
-  partialSnapshot: string;
-  tarExitStatus: 0 | 1;
-}
-
-/** Makes archive `index` durable and commits it in the index file. */
-async function commitArchive(files: SeriesFiles, options: BackupRunOptions, state: SeriesState, input: CommitInput): Promise<{ archive: ArchiveRecord; pruned: number[]; state: SeriesState }> {
-  const finalArchive = files.archive(input.index, options.compression);
-  // The new index file is written aside (and flushed) while the archive and snapshot are being
-  // flushed: it only takes effect by its rename, which comes after theirs.
-  const describe = async (): Promise<{ archive: ArchiveRecord; pruned: number[]; state: SeriesState }> => {
-    const [sha256, info] = await Promise.all([sha256OfFile(input.partialArchive), stat(input.partialArchive)]);
-    const archive: ArchiveRecord = {
-      index: input.index,
-      kind: input.kind,
-      fullIndex: fullIndexOf(input.index, options.iterations),
-      file: finalArchive.slice(files.target.length + 1),
-      compression: options.compression,
-      sizeBytes: info.size,
-      sha256,
-      createdAt: new Date().toISOString(),
-      tarExitStatus: input.tarExitStatus,
-    };
-    const archives = [...state.archives.filter((a) => a.index !== input.index), archive];
-    const pruned = prunedByRun(input.index, archives.map((a) => a.index), options);
-    const committed: SeriesState = {
-      version: 1,
-      name: options.name,
-      iterations: options.iterations,
-      keepSequences: options.keepSequences,
-      currentIndex: input.index,
-      archives: archives.filter((a) => !pruned.includes(a.index)).sort((a, b) => a.index - b.index),
-    };
-    await writeStateAside(files, committed);
-    return { archive, pruned, state: committed };
-  };
-  const [described] = await Promise.all([describe(), fsyncFile(input.partialArchive), fsyncFile(input.partialSnapshot)]);
-  await Promise.all([rename(input.partialArchive, finalArchive), rename(input.partialSnapshot, files.snapshot(input.index))]);
-  await fsyncDirectory(files.target);
-  // The commit point: before this rename the series is at index - 1, after it at index.
-  await commitStateAside(files);
-  return described;
-}
-
-/** After the commit: removes the archives the rotation dropped, any archive the index does not
- * list (left by a run that crashed after its rename but before its commit, or by an interrupted
- * prune), and every snapshot but the current one. Failures here are warnings: the series is
- * consistent, and the next run retries. */
-async function pruneFiles(files: SeriesFiles, state: SeriesState, pruned: readonly number[], address: string): Promise<Diagnostic[]> {
-  const listed = new Set(state.archives.map((a) => a.file));
-  const problems: Diagnostic[] = [];
-  for (const entry of await readdir(files.target)) {
-    const role = classifyEntry(files.name, entry);
-    const stale =
-      (role?.role === 'archive' && !listed.has(entry)) || (role?.role === 'snapshot' && role.index !== state.currentIndex);
-    if (!stale) continue;
-    try {
-      await unlink(`${files.target}/${entry}`);
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') {
-        problems.push(backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${entry} could not be removed${pruned.length ? ' during rotation' : ''}: ${errorMessage(error)}`, address));
-      }
-    }
-  }
-  return problems;
 }
 
 /** An fs error during a run, as a diagnostic an operator can act on. */
