@@ -78,3 +78,27 @@ test('tar exit status 2 fails the run with tar\'s reason, exit 1, and advances n
   const next = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's');
   assert.match(next.stdout, /made s-2\.tar\.gz \(incremental/);
 });
+
+test('a failed run that was due to rotate prunes nothing: the old sequence stays until a new full archive is safe', async (t) => {
+  const dir = await makeTempDir('backup-no-early-prune');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'src');
+  await mkdir(source);
+  const target = join(dir.path, 'target');
+  const run = (...extra: string[]) => pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--iterations', '2', '--keep-sequences', '0', ...extra);
+  for (const n of [1, 2]) {
+    await writeFile(join(source, `f${n}`), `${n}`);
+    assert.equal((await run()).exitCode, 0);
+  }
+  // Run 3 is a new full archive whose commit would drop 1-2 (keepSequences 0); make tar fail.
+  const failed = await run('--exclude-from', dir.path);
+  assert.equal(failed.exitCode, 1);
+  assert.deepEqual((await readdir(target)).filter((e) => e.includes('.tar.')).sort(), ['s-1.tar.gz', 's-2.tar.gz']);
+  assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 's', '--index', '2', '--to', join(dir.path, 'r'))).exitCode, 0);
+  assert.deepEqual((await readdir(join(dir.path, 'r'))).sort(), ['f1', 'f2']);
+
+  const ok = await run();
+  assert.equal(ok.exitCode, 0, ok.stderr);
+  assert.match(ok.stdout, /made s-3\.tar\.gz \(full, .*; pruned 1-2/);
+  assert.deepEqual((await readdir(target)).filter((e) => e.includes('.tar.')).sort(), ['s-3.tar.gz']);
+});
