@@ -7,6 +7,24 @@ import { observeCommand } from './commands/observe.js';
 import { planCommand } from './commands/plan.js';
 import { applyCommand } from './commands/apply.js';
 import { lockStatusCommand, lockBreakCommand } from './commands/lock.js';
+import { backupRunCommand } from './commands/backup-run.js';
+import { backupRestoreCommand } from './commands/backup-restore.js';
+import { backupListCommand } from './commands/backup-list.js';
+import { backupVerifyCommand } from './commands/backup-verify.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, allocateCommand, schemaCommand, observeCommand, observeDeviceCommand, planCommand, applyCommand, lockStatusCommand, lockBreakCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  allocateCommand,
+  schemaCommand,
+  observeCommand,
+  observeDeviceCommand,
+  planCommand,
+  applyCommand,
+  lockStatusCommand,
+  lockBreakCommand,
+  backupRunCommand,
+  backupRestoreCommand,
+  backupListCommand,
+  backupVerifyCommand,
+];

@@ -1,0 +1,21 @@
+import type { Diagnostic, Severity } from '../../inventory/core/diagnostic.js';
+import { makeAddress } from '../../inventory/core/address.js';
+import type { BackupCode } from './backup-codes.js';
+
+/** The address of a series: `backup/NAME`, or `backup/NAME/USER` for one user of a per-user policy. */
+export function seriesAddress(name: string, user?: string): string {
+  return makeAddress('backup', user === undefined ? name : `${name}/${user}`);
+}
+
+export function backupDiagnostic(severity: Severity, code: BackupCode, summary: string, address: string, detail?: string): Diagnostic {
+  return { severity, code, summary, address, ...(detail !== undefined && detail !== '' ? { detail } : {}) };
+}
+
+/** Node's errno code of a thrown fs error, if it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,81 @@
+import { access, constants, mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { assertNever } from '../../inventory/core/errors.js';
+import { errnoCode, errorMessage } from './backup-diagnostic.js';
+import type { BackupRunOptions } from './backup-options.js';
+import { compressorProgram, isOnPath } from './compression.js';
+import { classifyEntry, type SeriesFiles } from './series-files.js';
+import { emptyState, loadState, type SeriesState } from './series-state.js';
+import { RunStop, type Fail } from './run-stop.js';
+
+/** What a run checks before it makes anything: each failure stops the run through `fail`. */
+
+export async function prepareTarget(target: string, fail: Fail): Promise<void> {
+  try {
+    await mkdir(target, { recursive: true });
+    const info = await stat(target);
+    if (!info.isDirectory()) fail('BACKUP_TARGET_UNWRITABLE', `the target ${target} is not a directory`);
+    await access(target, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    if (error instanceof RunStop) throw error;
+    const code = errnoCode(error);
+    if (code === 'ENOSPC' || code === 'EDQUOT') fail('BACKUP_DISK_FULL', `the target ${target} cannot be created: the file system is full`);
+    fail('BACKUP_TARGET_UNWRITABLE', `the target ${target} cannot be created or written (${code ?? errorMessage(error)})`);
+  }
+}
+
+export async function checkSource(options: BackupRunOptions, target: string, fail: Fail): Promise<string> {
+  const source = resolve(options.source);
+  let real: string;
+  try {
+    real = await realpath(source);
+    const info = await stat(real);
+    if (!info.isDirectory()) fail('BACKUP_SOURCE_NOT_DIRECTORY', `the source ${source} is not a directory`);
+    await access(real, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    if (error instanceof RunStop) throw error;
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') fail('BACKUP_SOURCE_MISSING', `the source ${source} does not exist`);
+    fail('BACKUP_SOURCE_UNREADABLE', `the source ${source} cannot be read (${code ?? errorMessage(error)})`);
+  }
+  const realTarget = await realpath(target);
+  if (realTarget === real || realTarget.startsWith(real + sep)) {
+    fail('BACKUP_TARGET_INSIDE_SOURCE', `the target ${target} is inside the source ${source}`, 'choose a target outside the source tree');
+  }
+  if (options.excludeFrom !== undefined) {
+    await access(options.excludeFrom, constants.R_OK).catch(() => fail('BACKUP_EXCLUDE_FILE_MISSING', `the exclude file ${options.excludeFrom} cannot be read`));
+  }
+  const program = compressorProgram(options.compression);
+  if (!(await isOnPath(program))) fail('BACKUP_COMPRESSOR_MISSING', `--compress ${options.compression} needs ${program}, which is not installed`);
+  return real;
+}
+
+export async function loadSeriesState(files: SeriesFiles, options: BackupRunOptions, fail: Fail): Promise<SeriesState> {
+  const loaded = await loadState(files);
+  switch (loaded.status) {
+    case 'absent': {
+      // Starting again at index 1 would overwrite archive 1 of a series whose index was lost.
+      const existing = (await readdir(files.target)).filter((entry) => classifyEntry(files.name, entry)?.role === 'archive');
+      if (existing.length > 0) {
+        fail('BACKUP_STATE_MISSING', `${files.state} is missing but archives of the series exist (${existing.sort().slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''})`, 'move them away or use another --name');
+      }
+      return emptyState(options.name, options.iterations, options.keepSequences);
+    }
+    case 'corrupt':
+      return fail('BACKUP_STATE_CORRUPT', `the series index ${files.state} cannot be read: ${loaded.reason}`);
+    case 'ok':
+      if (loaded.state.iterations !== options.iterations) {
+        fail('BACKUP_ITERATIONS_CHANGED', `the series was made with --iterations ${loaded.state.iterations}, not ${options.iterations}`, 'keep the value, or start a new series (another --name or target)');
+      }
+      return loaded.state;
+    default:
+      return assertNever(loaded, 'state status');
+  }
+}
+
+/** Removes the temporary files a crashed or killed run left. Runs under the series lock. */
+export async function removeLeftovers(files: SeriesFiles): Promise<void> {
+  for (const entry of await readdir(files.target)) {
+    if (classifyEntry(files.name, entry)?.role === 'partial') await unlink(`${files.target}/${entry}`).catch(() => undefined);
+  }
+}
