@@ -1,0 +1,15 @@
+import type { SshTarget } from '../../transports/ssh/ssh-target.js';
+
+/** One host to observe. Plain data, built from the inventory's Server at the edge. */
+export interface HostTarget extends SshTarget {
+  /** libvirt connection URI for virsh (`qemu:///system`; `test:///path/node.xml` in the lab).
+   * Absent: virsh's own default. */
+  virshUri?: string;
+  /** Interfaces whose tc qdiscs, classes and filters are observed (bridges, uplinks). */
+  tcInterfaces: string[];
+}
+
+/** The address diagnostics about a host carry. */
+export function hostAddress(target: { name: string }): string {
+  return `server/${target.name}`;
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+import type { SshPool } from '../../transports/ssh/ssh-pool.js';
+import { shellQuote } from '../../transports/ssh/shell-quote.js';
+import { runFactCommand } from './host-command.js';
+import { hostDiagnostic } from './host-diagnostics.js';
+import type { DomainFacts } from './host-facts.js';
+import type { HostTarget } from './host-target.js';
+import { parseDomainState, parseDomainXml } from './parse-domain-xml.js';
+import { parseXml } from './xml/parse-xml.js';
+
+/** One remote command for all domains: list UUIDs (safe words, unlike names), then ONE virsh
+ * connection runs `echo MARK uuid; domstate uuid; dumpxml uuid` for each — one round trip, and
+ * one libvirt connection (which also makes the test driver's in-memory state consistent). */
+export function domainsScript(uri: string | undefined, marker: string): string {
+  const connect = uri ? `-c ${shellQuote(uri)}` : '';
+  return [
+    `uuids=$(virsh ${connect} list --all --uuid) || exit $?`,
+    'cmds=',
+    `for u in $uuids; do cmds="$cmds echo ${marker} $u; domstate $u; dumpxml $u;"; done`,
+    '[ -n "$cmds" ] || exit 0',
+    `exec virsh ${connect} "$cmds"`,
+  ].join('\n');
+}
+
+interface DomainSection {
+  uuid: string;
+  lines: string[];
+}
+
+function splitSections(stdout: string, marker: string): DomainSection[] {
+  const sections: DomainSection[] = [];
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(`${marker} `)) sections.push({ uuid: line.slice(marker.length + 1).trim(), lines: [] });
+    else sections[sections.length - 1]?.lines.push(line);
+  }
+  return sections;
+}
+
+export async function observeDomains(
+  pool: SshPool,
+  target: HostTarget,
+  timeoutMs: number,
+): Promise<{ domains: DomainFacts[] | null; diagnostics: Diagnostic[] }> {
+  const marker = `pytin-domain-${randomBytes(8).toString('hex')}`;
+  const outcome = await runFactCommand(pool, target, 'domains', 'virsh', domainsScript(target.virshUri, marker), timeoutMs);
+  if (!outcome.ok) return { domains: null, diagnostics: [outcome.diagnostic] };
+  const domains: DomainFacts[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const section of splitSections(outcome.result.stdout, marker)) {
+    const xmlStart = section.lines.findIndex((l) => l.trimStart().startsWith('<domain'));
+    const state = section.lines.find((l) => l.trim() !== '') ?? '';
+    if (xmlStart < 0) {
+      diagnostics.push(
+        hostDiagnostic(target, 'OBS_HOST_DOMAIN_VANISHED', `domain ${section.uuid} was listed but could not be read (undefined meanwhile?)`, {
+          severity: 'warning',
+        }),
+      );
+      continue;
+    }
+    try {
+      domains.push(parseDomainXml(parseXml(section.lines.slice(xmlStart).join('\n')), parseDomainState(state)));
+    } catch (error) {
+      // One unreadable definition must not hide the others, but the kind is then incomplete:
+      // report it as an error so nobody plans against a partial list.
+      diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `domains: the definition of ${section.uuid} could not be read: ${(error as Error).message}`));
+      return { domains: null, diagnostics };
+    }
+  }
+  domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { domains, diagnostics };
+}

@@ -1,0 +1,147 @@
+import type { SqliteDatabase } from './sqlite.js';
+import { StoreRefusedError } from './store-error.js';
+
+/** Versioned schema steps. Invariant: a step, once released, is never edited — add a new one.
+ * Times are milliseconds since the epoch (INTEGER); 64-bit counters are decimal TEXT. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'observation runs, current facts, ip history, counter samples',
+    sql: `
+CREATE TABLE observation_runs (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL CHECK (source IN ('snmp', 'host')),
+  subject TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  error TEXT
+);
+CREATE INDEX observation_runs_subject ON observation_runs (source, subject, started_at);
+
+-- The last good facts of one device or host, one JSON document per fact kind.
+CREATE TABLE current_facts (
+  subject_kind TEXT NOT NULL CHECK (subject_kind IN ('device', 'host')),
+  subject TEXT NOT NULL,
+  fact_kind TEXT NOT NULL,
+  json TEXT NOT NULL,
+  observed_at INTEGER NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES observation_runs (id),
+  PRIMARY KEY (subject_kind, subject, fact_kind)
+);
+
+-- Normalised copies of what queries need (where is this MAC; which port is this).
+CREATE TABLE device_interfaces (
+  device TEXT NOT NULL,
+  if_index INTEGER NOT NULL,
+  if_name TEXT,
+  if_descr TEXT,
+  if_alias TEXT,
+  if_type INTEGER,
+  speed_mbps INTEGER,
+  oper_status TEXT,
+  mac TEXT,
+  run_id INTEGER NOT NULL REFERENCES observation_runs (id),
+  PRIMARY KEY (device, if_index)
+);
+CREATE TABLE device_arp (
+  device TEXT NOT NULL,
+  if_index INTEGER,
+  ip TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES observation_runs (id)
+);
+CREATE INDEX device_arp_ip ON device_arp (ip);
+CREATE INDEX device_arp_device ON device_arp (device);
+CREATE TABLE device_fdb (
+  device TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  vlan INTEGER,
+  if_index INTEGER,
+  run_id INTEGER NOT NULL REFERENCES observation_runs (id)
+);
+CREATE INDEX device_fdb_mac ON device_fdb (mac);
+CREATE INDEX device_fdb_device ON device_fdb (device);
+CREATE TABLE host_domains (
+  host TEXT NOT NULL,
+  name TEXT NOT NULL,
+  uuid TEXT,
+  state TEXT,
+  vcpu INTEGER,
+  memory_kib INTEGER,
+  run_id INTEGER NOT NULL REFERENCES observation_runs (id),
+  PRIMARY KEY (host, name)
+);
+
+-- Every (ip, device) binding ever seen. A new MAC, port or VLAN for an ip on a device is a new
+-- row; the same binding seen again only moves last_seen.
+CREATE TABLE ip_history (
+  id INTEGER PRIMARY KEY,
+  ip TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  device TEXT NOT NULL,
+  port TEXT,
+  vlan INTEGER,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE INDEX ip_history_ip ON ip_history (ip, device, id);
+
+CREATE TABLE counter_samples (
+  device TEXT NOT NULL,
+  if_index INTEGER NOT NULL,
+  sampled_at INTEGER NOT NULL,
+  sys_uptime_cs INTEGER NOT NULL,
+  counter_bits INTEGER NOT NULL CHECK (counter_bits IN (32, 64)),
+  in_octets TEXT,
+  out_octets TEXT,
+  PRIMARY KEY (device, if_index, sampled_at)
+);
+`,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+async function currentVersion(db: Pick<SqliteDatabase, 'get'>): Promise<number> {
+  const row = await db.get<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  return row?.version ?? 0;
+}
+
+/** Brings the schema to LATEST_SCHEMA_VERSION. Idempotent; safe against a second process
+ * migrating at the same time (the version is re-read under the write lock); refuses a store
+ * from a newer pytin rather than guessing at its schema. */
+export async function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const found = await currentVersion(db);
+  if (found > latest) {
+    throw new StoreRefusedError(
+      'STORE_SCHEMA_TOO_NEW',
+      `${db.path} has schema version ${found}; this pytin knows versions up to ${latest}. Upgrade pytin, or use another --store`,
+    );
+  }
+  for (const step of migrations) {
+    if (step.version <= found) continue;
+    try {
+      await db.transaction(async (tx) => {
+        if ((await currentVersion(tx)) >= step.version) return;
+        await tx.exec(step.sql);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [step.version, step.name, Date.now()]);
+      });
+    } catch (error) {
+      throw new StoreRefusedError('STORE_MIGRATION_FAILED', `${db.path}: migration ${step.version} (${step.name}) failed: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+  return currentVersion(db);
+}

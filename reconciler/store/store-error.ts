@@ -1,0 +1,13 @@
+import type { Diagnostic } from '../../inventory/core/diagnostic.js';
+import { STORE_CODES, type StoreCode } from './store-codes.js';
+
+/** The store refused to open. It carries a Diagnostic because the operator can act on it
+ * (upgrade pytin, point --store elsewhere, restore the file). */
+export class StoreRefusedError extends Error {
+  override readonly name = 'StoreRefusedError';
+  readonly diagnostic: Diagnostic;
+  constructor(code: StoreCode, summary: string, options?: { cause?: unknown; detail?: string }) {
+    super(`${code}: ${summary}`, options);
+    this.diagnostic = { severity: 'error', code, summary, detail: options?.detail ?? STORE_CODES[code] };
+  }
+}
