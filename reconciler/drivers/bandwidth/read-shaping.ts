@@ -12,7 +12,11 @@ export type RootState = 'pytin' | 'default' | 'foreign';
 /** One u32 node in pytin's hash tables, with the per-address filter it amounts to when it is
  * effective (in the bucket its address hashes to, in a table linked for its field, pointing at
  * one of pytin's classes). Ineffective nodes are kept so a rebuild deletes them. */
-export type TcObservedNode = { handle: string; filter: TcAddressFilter | null };
+export type TcObservedNode = {
+  /** `table:bucket:node` in hex, every part written (`706:0:1`). */
+  handle: string;
+  filter: TcAddressFilter | null;
+};
 
 /** What pytin needs to know of one device to compare and to rebuild: its tree plus the
  * scaffolding (qdiscs, the pytin filter preference, hash tables and links) and how much of the
@@ -136,17 +140,21 @@ export function readDevice(facts: TcInterfaceFacts): TcObservedDevice {
     }
     device.pytinPref = true;
     if (!options || typeof options.fh !== 'string') continue;
-    const [ht = '', bucket = '', node = ''] = options.fh.split(':');
-    const table = parseInt(ht, 16);
-    if (node === '' && bucket === '' && (table === IPV4_TABLE || table === IPV6_TABLE) && options.ht_divisor === 256) {
+    // tc prints u32 handles as `table:bucket:node` in hex with zero parts left empty (`706::1` is
+    // bucket 0, node 1; `704:` is the table itself).
+    const parts = options.fh.split(':');
+    const table = parseInt(parts[0]!, 16);
+    const bucket = parseInt(parts[1] || '0', 16);
+    const node = parseInt(parts[2] || '0', 16);
+    if (parts.length === 2 && parts[1] === '' && (table === IPV4_TABLE || table === IPV6_TABLE) && options.ht_divisor === 256) {
       device.tables[table === IPV4_TABLE ? 'v4' : 'v6'] = true;
     } else if (typeof options.link === 'string') {
       const linked = parseInt(options.link, 16);
       const version = linked === IPV4_TABLE ? 'v4' : linked === IPV6_TABLE ? 'v6' : null;
       const field = (['src', 'dst'] as const).find((fl) => version && options.hash_off === hashOffset(version, fl) && options.hash_mask === 'ff');
       if (version && field) device.links[version] = { field, handle: options.fh };
-    } else if ((table === IPV4_TABLE || table === IPV6_TABLE) && node !== '' && node !== '0') {
-      candidates.push({ handle: options.fh, table, bucket: parseInt(bucket, 16), match: addressMatch(options), flowid: typeof options.flowid === 'string' ? options.flowid : null });
+    } else if ((table === IPV4_TABLE || table === IPV6_TABLE) && node !== 0) {
+      candidates.push({ handle: `${table.toString(16)}:${bucket.toString(16)}:${node.toString(16)}`, table, bucket, match: addressMatch(options), flowid: typeof options.flowid === 'string' ? options.flowid : null });
     }
   }
   const filters: TcAddressFilter[] = [];
