@@ -73,7 +73,10 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
     }
   }
 
-  const differences = desired.devices.flatMap((t, i) => treeDifferences(t, observedTrees[i]!));
+  // Nodes in pytin's tables that no packet reaches (wrong bucket, unlinked table, a class that is
+  // gone) change no traffic, but they are pytin's: the rebuild removes them, so the plan says so.
+  const stray = desired.devices.flatMap((t) => observedDevice(observed, t.device).nodes.filter((n) => n.filter === null).map((n) => `${t.device}: u32 node ${n.handle} in pytin's tables is not effective`));
+  const differences = [...desired.devices.flatMap((t, i) => treeDifferences(t, observedTrees[i]!)), ...stray];
   if (differences.length === 0) return plan;
   const observedSomething = ips(before).length > 0 || observedTrees.some((t) => t.classes.length > 0 || t.redirectTo !== null);
   const fields = [...new Set([...ips(before), ...ips(after)])].filter((ip) => !sameAddressState(after[ip], before[ip]));
