@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { canonicalIp } from '../../schemas/formats/ip.js';
 import { LocalRunner } from '../../reconciler/transports/local-runner.js';
 
 const run = promisify(execFile);
@@ -16,6 +17,8 @@ export interface TcLab {
   shaped: string;
   hostIp: string;
   guestIp: string;
+  /** A second address of the same guest, for showing that a limit is per address. */
+  guestIp2: string;
   hostIp6: string;
   guestIp6: string;
   /** Runs commands inside the host namespace: what the driver gets as its CommandRunner. */
@@ -38,8 +41,10 @@ export async function createTcLab(): Promise<TcLab> {
     shaped: 'shaped0',
     hostIp: `${subnet}.1`,
     guestIp: `${subnet}.2`,
-    hostIp6: `${ula}::1`,
-    guestIp6: `${ula}::2`,
+    guestIp2: `${subnet}.3`,
+    // Canonical text (no leading zeros in groups), as pytin writes addresses everywhere.
+    hostIp6: canonicalIp(`${ula}::1`)!,
+    guestIp6: canonicalIp(`${ula}::2`)!,
     hostRunner: new LocalRunner(host, ['ip', 'netns', 'exec', host]),
     async remove() {
       await ip('netns', 'del', host).catch(() => undefined);
@@ -60,6 +65,7 @@ export async function createTcLab(): Promise<TcLab> {
       await ip('-n', ns, '-6', 'addr', 'add', `${v6}/64`, 'dev', dev, 'nodad');
       await ip('-n', ns, 'link', 'set', dev, 'up');
     }
+    await ip('-n', guest, 'addr', 'add', `${lab.guestIp2}/24`, 'dev', 'eth0');
   } catch (error) {
     await lab.remove();
     throw error;

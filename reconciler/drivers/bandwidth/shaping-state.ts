@@ -113,7 +113,8 @@ export function stateFromTrees(interfaces: readonly string[], trees: readonly Tc
 export function sameAddressState(desired: JsonValue | undefined, observed: JsonValue | undefined): boolean {
   if (!isObject(desired) || !isObject(observed)) return desired === observed;
   const burst = (v: JsonValue | undefined) => (typeof v === 'number' ? v : null);
-  return desired.classid === observed.classid && desired.inbound === observed.inbound && desired.outbound === observed.outbound && sameBurst(burst(desired.burst), burst(observed.burst));
+  const rates = [desired.inbound, desired.outbound].map((r) => (typeof r === 'string' ? parseBandwidth(r) ?? 0 : 0));
+  return desired.classid === observed.classid && desired.inbound === observed.inbound && desired.outbound === observed.outbound && sameBurst(burst(desired.burst), burst(observed.burst), Math.max(...rates));
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {

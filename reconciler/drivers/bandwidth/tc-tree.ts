@@ -61,15 +61,19 @@ export function isEmptyTree(tree: TcDeviceTree): boolean {
 }
 
 /** HTB stores burst as transmit time in scheduler ticks and tc prints it rounded (`15Kb`): a burst
- * read back is equal to the one asked for within 1% or 1 KiB. */
-export function sameBurst(desired: number | null, observed: number | null): boolean {
-  if (desired === null) return true;
-  if (observed === null) return false;
+ * read back is equal to the one asked for within 1% or 1 KiB. A null burst asks for HTB's default:
+ * about an MTU plus one scheduler tick of the rate (1600 bytes at 10 Mbit/s on the lab kernel), so
+ * an observed burst counts as default up to rate/1000 bytes + 2 KiB. Above that it is a burst
+ * someone set (or git no longer asks for), and the class is replaced to drop it. Weak spot: at
+ * rates above ~500 Mbit/s an explicit burst below that bound cannot be told from the default. */
+export function sameBurst(desired: number | null, observed: number | null, rateBitsPerSecond: number): boolean {
+  if (observed === null) return desired === null;
+  if (desired === null) return observed <= rateBitsPerSecond / 8 / 1000 + 2048;
   return Math.abs(desired - observed) <= Math.max(1024, desired / 100);
 }
 
 export function sameClass(desired: TcClass, observed: TcClass): boolean {
-  return desired.classid === observed.classid && desired.rateBitsPerSecond === observed.rateBitsPerSecond && desired.ceilBitsPerSecond === observed.ceilBitsPerSecond && sameBurst(desired.burstBytes, observed.burstBytes);
+  return desired.classid === observed.classid && desired.rateBitsPerSecond === observed.rateBitsPerSecond && desired.ceilBitsPerSecond === observed.ceilBitsPerSecond && sameBurst(desired.burstBytes, observed.burstBytes, desired.rateBitsPerSecond);
 }
 
 export function sameFilter(a: TcAddressFilter, b: TcAddressFilter): boolean {

@@ -62,6 +62,13 @@ const cases: Case[] = [
     facts: applied(),
     expect: { action: 'update', fields: ['10.0.0.77'] },
   },
+  {
+    name: 'a burst removed from git: an update of that address (HTB\'s default burst again)',
+    shaping: withLimits(RECORDED_SHAPING.limits.map((l) => (l.ip === '2001:db8::5' ? { ...l, bandwidth: { inbound: '20Mbit', outbound: '2Mbit' } } : l))),
+    facts: applied(),
+    lastApplied: lastAppliedState(),
+    expect: { action: 'update', fields: ['2001:db8::5'], drift: [] },
+  },
   { name: 'every limit removed: a delete of the host\'s shaping', shaping: withLimits([]), facts: applied(), expect: { action: 'delete' } },
   { name: 'no limits and nothing of pytin\'s observed: nothing', shaping: withLimits([]), facts: empty(), expect: { action: null } },
   {

@@ -26,35 +26,42 @@ async function converge(shaping: ShapingSpec): Promise<string> {
   return plan.changes[0]!.action;
 }
 
-/** Download: the host sends to the guest (shaped on the guest-facing interface's egress by
- * destination). Upload: the guest sends to the host (redirected at ingress to the ifb, shaped there
- * by source). */
-async function measure(): Promise<{ download: number; upload: number }> {
-  const common = { serverNs: lab!.guest, clientNs: lab!.host, serverIp: lab!.guestIp, seconds: 3 };
+/** Download: the host sends to the guest address (shaped on the guest-facing interface's egress
+ * by destination). Upload: the guest address sends to the host (redirected at ingress to the ifb,
+ * shaped there by source). */
+async function measure(label: string, serverIp: string): Promise<{ download: number; upload: number }> {
+  const common = { serverNs: lab!.guest, clientNs: lab!.host, serverIp, seconds: 3 };
   const download = await iperfBitsPerSecond({ ...common, reverse: false });
   const upload = await iperfBitsPerSecond({ ...common, reverse: true });
   const mbit = (b: number) => `${(b / 1e6).toFixed(2)} Mbit/s`;
-  console.log(`# measured: download ${mbit(download)}, upload ${mbit(upload)}`);
+  console.log(`# ${label} (${serverIp}): download ${mbit(download)}, upload ${mbit(upload)}`);
   return { download, upload };
 }
 
-const shapingAt = (rate: string | null): ShapingSpec => ({
-  interfaces: ['shaped0'],
-  limits: rate ? [{ ip: lab!.guestIp, bandwidth: { inbound: rate, outbound: rate } }] : [],
-});
+function assertWithin(measured: { download: number; upload: number }, low: number, high: number, what: string): void {
+  for (const [direction, bits] of Object.entries(measured)) assert.ok(bits >= low && bits <= high, `${what} ${direction}: ${bits} bit/s not in [${low}, ${high}]`);
+}
 
-test('a limit on the guest address is measured by iperf3 in each direction: 10 Mbit/s, raised to 20, removed', { timeout: 120_000 }, async () => {
+test('limits on guest addresses are measured by iperf3 in each direction: 10 Mbit/s (IPv4 and IPv6), raised to 20, removed', { timeout: 180_000 }, async () => {
   lab = await createTcLab();
-  assert.equal(await converge(shapingAt('10Mbit')), 'create');
-  const ten = await measure();
-  for (const [direction, bits] of Object.entries(ten)) assert.ok(bits >= 8e6 && bits <= 10.5e6, `10Mbit ${direction}: ${bits}`);
+  const shaping = (v4: string | null, v6: string | null): ShapingSpec => ({
+    interfaces: [lab!.shaped],
+    limits: [
+      ...(v4 ? [{ ip: lab!.guestIp, bandwidth: { inbound: v4, outbound: v4 } }] : []),
+      ...(v6 ? [{ ip: lab!.guestIp6, bandwidth: { inbound: v6, outbound: v6 } }] : []),
+    ],
+  });
 
-  assert.equal(await converge(shapingAt('20Mbit')), 'update');
-  const twenty = await measure();
-  for (const [direction, bits] of Object.entries(twenty)) assert.ok(bits >= 16e6 && bits <= 21e6, `20Mbit ${direction}: ${bits}`);
+  assert.equal(await converge(shaping('10Mbit', '10Mbit')), 'create');
+  assertWithin(await measure('10Mbit', lab.guestIp), 8e6, 10.5e6, '10Mbit IPv4');
+  assertWithin(await measure('10Mbit', lab.guestIp6), 8e6, 10.5e6, '10Mbit IPv6');
+  // The limit is per address: the guest's other address is not shaped.
+  assertWithin(await measure('other address, no limit', lab.guestIp2), 100e6, Infinity, 'unlimited address');
 
-  assert.equal(await converge(shapingAt(null)), 'delete');
-  assert.equal(await converge(shapingAt(null)), 'none');
-  const free = await measure();
-  for (const [direction, bits] of Object.entries(free)) assert.ok(bits > 100e6, `unshaped ${direction}: ${bits}`);
+  assert.equal(await converge(shaping('20Mbit', null)), 'update');
+  assertWithin(await measure('20Mbit', lab.guestIp), 16e6, 21e6, '20Mbit IPv4');
+
+  assert.equal(await converge(shaping(null, null)), 'delete');
+  assert.equal(await converge(shaping(null, null)), 'none');
+  assertWithin(await measure('removed', lab.guestIp), 100e6, Infinity, 'unshaped');
 });
