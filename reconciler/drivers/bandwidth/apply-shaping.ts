@@ -1,3 +1,4 @@
+import { TransportError } from '../../../inventory/core/errors.js';
 import type { ApplyContext, ApplyOutcome } from '../driver.js';
 import type { Change, JsonValue } from '../../plan/change.js';
 import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
@@ -15,9 +16,16 @@ async function observe(runner: CommandRunner, devices: readonly string[]): Promi
   return typeof facts === 'string' ? facts : readShaping(facts);
 }
 
+/** Runs a batch. A transport failure while it runs (a timeout kills tc partway) is a failed batch
+ * like any other: the caller restores the previous trees if the host can still be reached. */
 async function runBatch(runner: CommandRunner, lines: readonly string[], force: boolean): Promise<{ ok: boolean; text: string }> {
-  const result = await runner.run(`tc ${force ? '-force ' : ''}-batch -`, { stdin: lines.join('\n') + '\n', timeoutMs: 120_000 });
-  return { ok: result.exitCode === 0, text: `${result.stdout}${result.stderr}`.trim() };
+  try {
+    const result = await runner.run(`tc ${force ? '-force ' : ''}-batch -`, { stdin: lines.join('\n') + '\n', timeoutMs: 120_000 });
+    return { ok: result.exitCode === 0, text: `${result.stdout}${result.stderr}`.trim() };
+  } catch (error) {
+    if (error instanceof TransportError) return { ok: false, text: error.message };
+    throw error;
+  }
 }
 
 /** Trees of the observed devices, for restoring them or reporting them. */
