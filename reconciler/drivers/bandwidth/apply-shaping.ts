@@ -50,10 +50,15 @@ export async function applyShaping(change: Change, context: Pick<ApplyContext, '
   const desired = treesFor(interfaces, addresses);
   const devices = desired.map((t) => t.device);
   const output: string[] = [];
+  // The last known state, also when apply stops before changing anything.
+  const stateNow = async (): Promise<JsonValue | undefined> => {
+    const now = await observe(runner, devices).catch(() => 'unreadable');
+    return typeof now === 'string' ? undefined : stateFromTrees(interfaces, treesOf(now));
+  };
 
   for (const device of interfaces) {
     const link = await runner.run(`ip link show dev ${shellQuote(device)}`);
-    if (link.exitCode !== 0) return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim());
+    if (link.exitCode !== 0) return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim(), await stateNow());
   }
   for (const tree of desired) {
     if (tree.redirectTo === null) continue;
@@ -63,9 +68,9 @@ export async function applyShaping(change: Change, context: Pick<ApplyContext, '
     if (made.exitCode !== 0) {
       const text = made.stderr.trim();
       if (/Unknown device type|not supported|No such file/i.test(text)) {
-        return fail('APPLY_TC_IFB_UNAVAILABLE', `the kernel of ${runner.host} cannot create ifb devices ("ip link add ${tree.redirectTo} type ifb": ${text}); upload shaping needs the ifb module`, text);
+        return fail('APPLY_TC_IFB_UNAVAILABLE', `the kernel of ${runner.host} cannot create ifb devices ("ip link add ${tree.redirectTo} type ifb": ${text}); upload shaping needs the ifb module`, text, await stateNow());
       }
-      return fail('APPLY_TC_DEVICE_MISSING', `could not create or bring up ${tree.redirectTo} on ${runner.host}: ${text}`, text);
+      return fail('APPLY_TC_DEVICE_MISSING', `could not create or bring up ${tree.redirectTo} on ${runner.host}: ${text}`, text, await stateNow());
     }
   }
 

@@ -10,6 +10,7 @@ export const BANDWIDTH_CODES = {
   PLAN_TC_DUPLICATE_ADDRESS: 'the same address has two limits on one host; the second one is left out',
   PLAN_TC_TOO_MANY_ADDRESSES: 'more addresses than pytin\'s class range on one host holds; the rest are left out',
   PLAN_TC_FOREIGN_ROOT_QDISC: 'a shaped interface has a root qdisc pytin did not create; pytin will not replace it (nothing is planned for that host)',
+  PLAN_TC_DEVICE_NOT_OBSERVED: 'a device pytin shapes on (an interface or its ifb) is not in the observed tc facts: it is planned as empty, and apply reads it itself',
   PLAN_TC_NOT_OBSERVED: 'tc on the host could not be observed; nothing is planned for its limits',
   APPLY_TC_CHANGE_INVALID: 'the change to apply is not a tc shaping state pytin wrote',
   APPLY_TC_DEVICE_MISSING: 'a shaped interface does not exist on the host; nothing was changed',

@@ -55,6 +55,12 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
     return plan;
   }
 
+  // The host observer lists the devices it was told to (shapingDevices gives them all); one that
+  // is missing is planned as empty, which apply corrects since it reads every device itself.
+  const unlisted = desired.devices.filter((t) => !observed.devices.some((d) => d.tree.device === t.device)).map((t) => t.device);
+  if (unlisted.length > 0) {
+    diagnostics.push({ severity: 'warning', code: 'PLAN_TC_DEVICE_NOT_OBSERVED', summary: `${unlisted.join(', ')} on ${host} not observed: planned as empty (observe the devices shapingDevices() names)`, address: `server/${host}` });
+  }
   const observedTrees = desired.devices.map((t) => observedDevice(observed, t.device).tree);
   const before = stateFromTrees(desired.interfaces, observedTrees);
   const after = stateFromAddresses(desired.interfaces, desired.addresses);

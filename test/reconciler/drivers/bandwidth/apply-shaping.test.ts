@@ -157,6 +157,7 @@ test('a missing interface is refused before anything is changed', async () => {
   const outcome = await applyShaping(change, { runner: lab.hostRunner });
   assert.equal(outcome.ok, false);
   assert.match(outcome.error!, /^APPLY_TC_DEVICE_MISSING: interface "nosuch0" does not exist/);
+  assert.deepEqual(outcome.state, { interfaces: ['nosuch0'] });
   assert.doesNotMatch((await run('ip', ['-n', lab.host, 'link'])).stdout, /ifb-nosuch0/);
 });
 

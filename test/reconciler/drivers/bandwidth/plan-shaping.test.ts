@@ -85,6 +85,12 @@ const cases: Case[] = [
     expect: { action: null, codes: ['PLAN_TC_RATE_ROUNDED', 'PLAN_TC_FOREIGN_ROOT_QDISC'] },
   },
   {
+    name: 'the ifb was not observed: planned as empty, and said so',
+    shaping: RECORDED_SHAPING,
+    facts: { interfaces: applied().interfaces.filter((i) => i.device === 'shaped0') },
+    expect: { action: 'update', fields: ['10.0.0.5', '2001:db8::5'], codes: ['PLAN_TC_RATE_ROUNDED', 'PLAN_TC_DEVICE_NOT_OBSERVED'] },
+  },
+  {
     name: 'a peak in git: a warning in the plan and a note on the change',
     shaping: withLimits([{ ip: '10.0.0.9', bandwidth: { inbound: '10Mbit', inboundPeak: '50Mbit' } }]),
     facts: empty(),
