@@ -1,7 +1,7 @@
 import { InternalError } from '../../../inventory/core/errors.js';
 import { observedDevice, addressBucket, hashOffset, type TcObserved, type TcObservedDevice } from './read-shaping.js';
 import { HASH_BUCKETS, IPV4_TABLE, IPV6_TABLE, MAX_NODES_PER_BUCKET, PYTIN_INGRESS_PREF, PYTIN_PREF, PYTIN_QDISC_HANDLE } from './tc-handles.js';
-import { isEmptyTree, sameClass, sameFilter, type AddressField, type TcAddressFilter, type TcDeviceTree } from './tc-tree.js';
+import { isEmptyTree, sameClass, type AddressField, type TcAddressFilter, type TcDeviceTree } from './tc-tree.js';
 
 const hex = (n: number) => n.toString(16);
 

@@ -31,7 +31,8 @@ export type TcDeviceTree = {
   redirectTo: string | null;
 };
 
-function ipOrder(a: string, b: string): number {
+/** Address order: IPv4 before IPv6, then by value (text order for anything unparsable). */
+export function compareIps(a: string, b: string): number {
   const x = parseIp(a);
   const y = parseIp(b);
   if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
@@ -39,15 +40,11 @@ function ipOrder(a: string, b: string): number {
   return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
 }
 
-export function compareIps(a: string, b: string): number {
-  return ipOrder(a, b);
-}
-
 export function sortTree(tree: TcDeviceTree): TcDeviceTree {
   return {
     device: tree.device,
     classes: [...tree.classes].sort((a, b) => parseInt(a.classid.split(':')[1]!, 16) - parseInt(b.classid.split(':')[1]!, 16)),
-    filters: [...tree.filters].sort((a, b) => ipOrder(a.ip, b.ip) || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)),
+    filters: [...tree.filters].sort((a, b) => compareIps(a.ip, b.ip) || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)),
     redirectTo: tree.redirectTo,
   };
 }
