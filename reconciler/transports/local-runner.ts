@@ -26,7 +26,12 @@ export class LocalRunner implements CommandRunner {
         if (timedOut) reject(new TransportError(`${this.host}: command timed out after ${options.timeoutMs} ms`, true));
         else resolve({ exitCode, signal, stdout, stderr });
       });
-      child.stdin.end(options.stdin ?? '');
+      // A command may exit before reading its input (a quick `ip link show`, a `tc -batch` that
+      // stops at a bad line): the write then fails with EPIPE, which must not be an uncaught
+      // exception. The exit code and stderr say what happened.
+      child.stdin.on('error', () => undefined);
+      if (options.stdin) child.stdin.end(options.stdin);
+      else child.stdin.end();
     });
   }
 }

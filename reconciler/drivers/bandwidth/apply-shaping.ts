@@ -1,0 +1,108 @@
+import { TransportError } from '../../../inventory/core/errors.js';
+import type { ApplyContext, ApplyOutcome } from '../driver.js';
+import type { Change, JsonValue } from '../../plan/change.js';
+import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
+import type { BandwidthCode } from './bandwidth-codes.js';
+import { readShaping, type TcObserved } from './read-shaping.js';
+import { readTcFacts } from './read-tc.js';
+import { addressesFromState, stateFromTrees, treesFor } from './shaping-state.js';
+import { shapingBatch } from './tc-batch.js';
+import { treeDifferences, type TcDeviceTree } from './tc-tree.js';
+
+const fail = (code: BandwidthCode, message: string, output: string, state?: JsonValue): ApplyOutcome => ({ ok: false, output, error: `${code}: ${message}`, ...(state === undefined ? {} : { state }) });
+
+async function observe(runner: CommandRunner, devices: readonly string[]): Promise<TcObserved | string> {
+  const facts = await readTcFacts(runner, devices);
+  return typeof facts === 'string' ? facts : readShaping(facts);
+}
+
+/** Runs a batch. A transport failure while it runs (a timeout kills tc partway) is a failed batch
+ * like any other: the caller restores the previous trees if the host can still be reached. */
+async function runBatch(runner: CommandRunner, lines: readonly string[], force: boolean): Promise<{ ok: boolean; text: string }> {
+  try {
+    const result = await runner.run(`tc ${force ? '-force ' : ''}-batch -`, { stdin: lines.join('\n') + '\n', timeoutMs: 120_000 });
+    return { ok: result.exitCode === 0, text: `${result.stdout}${result.stderr}`.trim() };
+  } catch (error) {
+    if (error instanceof TransportError) return { ok: false, text: error.message };
+    throw error;
+  }
+}
+
+/** Trees of the observed devices, for restoring them or reporting them. */
+const treesOf = (observed: TcObserved): TcDeviceTree[] => observed.devices.map((d) => d.tree);
+
+/**
+ * Applies one host's shaping change: makes the interfaces' and their ifbs' trees equal to the
+ * change's `after` (empty trees for a delete), in ONE `tc -batch`. Idempotent: when the tree read
+ * first already is the desired one the batch is empty and nothing runs.
+ *
+ * Never half-applied: tc stops a batch at its first failing line but keeps the lines before, so on
+ * failure the trees read just before are rebuilt with the same batch generator (`-force`, so one
+ * failing line does not stop the restoring), and the outcome says whether that worked. The state
+ * returned is always the one read last.
+ */
+export async function applyShaping(change: Change, context: Pick<ApplyContext, 'runner'>): Promise<ApplyOutcome> {
+  const { runner } = context;
+  const target = addressesFromState(change.action === 'delete' ? change.before : change.after);
+  if (typeof target === 'string') return fail('APPLY_TC_CHANGE_INVALID', `${change.address}: ${target}`, '');
+  const { interfaces } = target;
+  const addresses = change.action === 'delete' ? [] : target.addresses;
+  const desired = treesFor(interfaces, addresses);
+  const devices = desired.map((t) => t.device);
+  const output: string[] = [];
+  // The last known state, also when apply stops before changing anything.
+  const stateNow = async (): Promise<JsonValue | undefined> => {
+    const now = await observe(runner, devices).catch(() => 'unreadable');
+    return typeof now === 'string' ? undefined : stateFromTrees(interfaces, treesOf(now));
+  };
+
+  for (const device of interfaces) {
+    const link = await runner.run(`ip link show dev ${shellQuote(device)}`);
+    if (link.exitCode !== 0) return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim(), await stateNow());
+  }
+  for (const tree of desired) {
+    if (tree.redirectTo === null) continue;
+    const ifb = shellQuote(tree.redirectTo);
+    // An ifb pytin names is pytin's (tc-handles.ts): created once, left in place when unused.
+    const made = await runner.run(`ip link show dev ${ifb} >/dev/null 2>&1 || ip link add ${ifb} type ifb; ip link set dev ${ifb} up`);
+    if (made.exitCode !== 0) {
+      const text = made.stderr.trim();
+      if (/Unknown device type|not supported|No such file/i.test(text)) {
+        return fail('APPLY_TC_IFB_UNAVAILABLE', `the kernel of ${runner.host} cannot create ifb devices ("ip link add ${tree.redirectTo} type ifb": ${text}); upload shaping needs the ifb module`, text, await stateNow());
+      }
+      return fail('APPLY_TC_DEVICE_MISSING', `could not create or bring up ${tree.redirectTo} on ${runner.host}: ${text}`, text, await stateNow());
+    }
+  }
+
+  const before = await observe(runner, devices);
+  if (typeof before === 'string') return fail('APPLY_TC_READ_FAILED', before, '');
+  const foreign = before.devices.filter((d) => d.root === 'foreign').map((d) => d.tree.device);
+  if (foreign.length > 0) return fail('APPLY_TC_FOREIGN_ROOT_QDISC', `${foreign.join(', ')} on ${runner.host} has a root qdisc pytin did not create; nothing was changed`, '', stateFromTrees(interfaces, treesOf(before)));
+
+  const lines = shapingBatch(desired, before);
+  if (lines.length === 0) return { ok: true, output: 'tc: nothing to change', state: stateFromTrees(interfaces, treesOf(before)) };
+  const batch = await runBatch(runner, lines, false);
+  output.push(`tc -batch: ${lines.length} lines${batch.text ? `\n${batch.text}` : ''}`);
+
+  const after = await observe(runner, devices);
+  if (batch.ok) {
+    if (typeof after === 'string') return fail('APPLY_TC_READ_FAILED', `the batch ran but reading back failed: ${after}`, output.join('\n'));
+    const left = desired.flatMap((t) => treeDifferences(t, after.devices.find((d) => d.tree.device === t.device)!.tree));
+    const state = stateFromTrees(interfaces, treesOf(after));
+    if (left.length > 0) return fail('APPLY_TC_NOT_CONVERGED', left.join('; '), output.join('\n'), state);
+    return { ok: true, output: output.join('\n'), state };
+  }
+
+  // The batch stopped partway: rebuild what was there before.
+  const previous = treesOf(before);
+  if (typeof after === 'string') return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}) and the tree could not be read to restore it: ${after}`, output.join('\n'));
+  const restore = shapingBatch(previous, after);
+  const rollback = restore.length > 0 ? await runBatch(runner, restore, true) : { ok: true, text: '' };
+  output.push(`restore: ${restore.length} lines${rollback.text ? `\n${rollback.text}` : ''}`);
+  const restored = await observe(runner, devices);
+  if (typeof restored === 'string') return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); reading the restored tree failed: ${restored}`, output.join('\n'));
+  const state = stateFromTrees(interfaces, treesOf(restored));
+  const left = previous.flatMap((t) => treeDifferences(t, restored.devices.find((d) => d.tree.device === t.device)!.tree));
+  if (left.length > 0) return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); the restored tree still differs: ${left.join('; ')}`, output.join('\n'), state);
+  return fail('APPLY_TC_BATCH_FAILED', `the batch failed and the previous tree was restored: ${batch.text}`, output.join('\n'), state);
+}
