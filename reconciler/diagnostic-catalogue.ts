@@ -5,6 +5,7 @@ import { STORE_CODES } from './store/store-codes.js';
 import { PLAN_CODES } from './plan/plan-codes.js';
 import { KVM_CODES } from './drivers/kvm/kvm-codes.js';
 import { BACKUP_CODES } from './backup/backup-codes.js';
+import { BANDWIDTH_CODES } from './drivers/bandwidth/bandwidth-codes.js';
 
 /** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
  * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every
@@ -17,6 +18,7 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   plan: PLAN_CODES,
   'drivers/kvm': KVM_CODES,
   backup: BACKUP_CODES,
+  'drivers/bandwidth': BANDWIDTH_CODES,
 };
 
 /** code -> meaning, across every area. */

@@ -3,6 +3,12 @@ import type { PlanContext, PlanningDriver } from './planning-driver.js';
 import { desiredDomains } from './kvm/desired-domains.js';
 import { kvmDriver } from './kvm/kvm-driver.js';
 import { observedHypervisors } from './kvm/observed-hypervisors.js';
+import { bandwidthDriver, type BandwidthHostInput } from './bandwidth/bandwidth-driver.js';
+import { compileShaping } from './bandwidth/compile-shaping.js';
+import { readShaping } from './bandwidth/read-shaping.js';
+import { resourcesOfKind } from '../../inventory/model/desired-state.js';
+import type { ServerSpec } from '../../inventory/model/specs.js';
+import type { JsonValue } from '../plan/change.js';
 
 /** The inventory's non-YAML files as text, by path: kickstart templates. */
 function templatesOf(context: PlanContext): Map<string, string> {
@@ -28,8 +34,31 @@ const kvm: PlanningDriver = {
   apply: (change, context) => kvmDriver.apply(change, context),
 };
 
+/** Shared hosts: the servers with a shaping section (or, once shaped, whose tc pytin owns). */
+const tc: PlanningDriver = {
+  name: bandwidthDriver.name,
+  order: bandwidthDriver.order,
+  plan: (context) => {
+    const hosts: BandwidthHostInput[] = [];
+    for (const server of resourcesOfKind<ServerSpec>(context.state, 'Server')) {
+      if (!server.spec.shaping) continue;
+      const stored = context.facts.hosts.get(server.name)?.tc;
+      const observed = stored ? readShaping(stored.value) : null;
+      const last = context.facts.lastApplied.get(`shaping/${server.name}`);
+      hosts.push({
+        desired: compileShaping(server.name, server.spec.shaping, observed),
+        observed,
+        lastApplied: last === undefined ? null : (JSON.parse(last) as JsonValue),
+        ...(stored ? { observedAt: new Date(stored.observedAt).toISOString() } : {}),
+      });
+    }
+    return bandwidthDriver.plan({ hosts });
+  },
+  apply: (change, context) => bandwidthDriver.apply(change, context),
+};
+
 /** Every driver, in one place, in dependency order. */
-export const DRIVERS: readonly PlanningDriver[] = [kvm];
+export const DRIVERS: readonly PlanningDriver[] = [kvm, tc];
 
 export function driverNamed(name: string): PlanningDriver | undefined {
   return DRIVERS.find((d) => d.name === name);

@@ -3,6 +3,7 @@ import { resourcesOfKind, type DesiredState } from '../../inventory/model/desire
 import type { ServerSpec, SshEndpointSpec } from '../../inventory/model/specs.js';
 import { isAbsolute, join } from 'node:path';
 import type { HostTarget } from './hosts/host-target.js';
+import { shapingDevices } from '../drivers/bandwidth/compile-shaping.js';
 
 /** Every server with an `ssh` section as a host to observe. SSH keys must be `{file: PATH}`
  * references: ssh2 reads the key from the file, and a key in an environment variable would
@@ -35,6 +36,8 @@ export function hostTargets(state: DesiredState, inventoryRoot: string): { hosts
       privateKeyPath: isAbsolute(keyFile) ? keyFile : join(inventoryRoot, keyFile),
       ...(server.spec.roles?.includes('hypervisor') && server.spec.libvirt ? { virshUri: server.spec.libvirt.uri } : {}),
       tcInterfaces: server.spec.shaping?.interfaces ?? [],
+      // The ifb devices upload shaping uses appear with the first apply.
+      tcOptionalInterfaces: shapingDevices(server.spec.shaping).filter((d) => !(server.spec.shaping?.interfaces ?? []).includes(d)),
     });
   }
   return { hosts, diagnostics };

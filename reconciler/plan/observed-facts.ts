@@ -6,6 +6,7 @@ import { readHostFacts, type StoredHostFacts } from '../store/host-store.js';
 import { readDeviceFacts, type StoredDeviceFacts } from '../store/device-store.js';
 import { lastRun, type ObservationRun } from '../store/observation-runs.js';
 import type { Row } from '../store/sqlite.js';
+import { lastAppliedStates } from '../store/apply-runs.js';
 
 /** The latest sighting of an address, across devices. */
 export interface AddressSighting {
@@ -24,6 +25,8 @@ export interface ObservedFacts {
   devices: Map<string, { facts: StoredDeviceFacts | undefined; lastRun: ObservationRun | undefined }>;
   /** The most recent sighting of every address ever seen. */
   sightings: Map<string, AddressSighting>;
+  /** The state each address had after its last applied change, as JSON text. */
+  lastApplied: Map<string, string>;
   /** sha256 of the facts changes are computed from (hosts' domains and tc). */
   fingerprint: string;
 }
@@ -46,7 +49,7 @@ export async function loadObservedFacts(store: Store, state: DesiredState): Prom
      WHERE h.id = (SELECT h2.id FROM ip_history h2 WHERE h2.ip = h.ip ORDER BY h2.last_seen DESC, h2.id DESC LIMIT 1)`,
   );
   const sightings = new Map(rows.map((r) => [r.ip, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]));
-  return { hosts, devices, sightings, fingerprint: fingerprintOf(hosts) };
+  return { hosts, devices, sightings, lastApplied: await lastAppliedStates(store), fingerprint: fingerprintOf(hosts) };
 }
 
 /** Canonical: hosts in name order, each kind's value as stored. */

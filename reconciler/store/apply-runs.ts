@@ -58,3 +58,14 @@ export async function appliedState(store: Store, commit: string): Promise<{ desi
   const row = await store.get<Row & { desired_json: string; applied_at: number }>('SELECT desired_json, applied_at FROM applied_states WHERE commit_id = ?', [commit]);
   return row ? { desiredJson: row.desired_json, appliedAt: row.applied_at } : undefined;
 }
+
+/** The state each address had after its last applied change (drivers compare it with what they
+ * observe now to tell a change made by hand). */
+export async function lastAppliedStates(store: Store): Promise<Map<string, string>> {
+  const rows = await store.all<Row & { address: string; state_json: string }>(
+    `SELECT o.address, o.state_json FROM change_outcomes o
+     WHERE o.status = 'applied' AND o.state_json IS NOT NULL
+       AND o.finished_at = (SELECT max(p.finished_at) FROM change_outcomes p WHERE p.address = o.address AND p.status = 'applied')`,
+  );
+  return new Map(rows.map((r) => [r.address, r.state_json]));
+}

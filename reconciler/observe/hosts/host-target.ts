@@ -7,6 +7,9 @@ export interface HostTarget extends SshTarget {
   virshUri?: string;
   /** Interfaces whose tc qdiscs, classes and filters are observed (bridges, uplinks). */
   tcInterfaces: string[];
+  /** Devices observed when present, e.g. the ifb devices pytin creates for upload shaping on its
+   * first apply: until then their absence is expected, not a failure. */
+  tcOptionalInterfaces?: string[];
 }
 
 /** The address diagnostics about a host carry. */

@@ -66,9 +66,11 @@ function splitSections(stdout: string, marker: string): Section[] {
 }
 
 export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: number): Promise<{ tc: TcFacts | null; diagnostics: Diagnostic[] }> {
-  if (target.tcInterfaces.length === 0) return { tc: { interfaces: [] }, diagnostics: [] };
+  const optional = new Set(target.tcOptionalInterfaces ?? []);
+  const devices = [...target.tcInterfaces, ...[...optional].filter((d) => !target.tcInterfaces.includes(d))];
+  if (devices.length === 0) return { tc: { interfaces: [] }, diagnostics: [] };
   const marker = `pytin-tc-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(pool, target, 'tc', 'tc', tcScript(target.tcInterfaces, marker), timeoutMs);
+  const outcome = await runFactCommand(pool, target, 'tc', 'tc', tcScript(devices, marker), timeoutMs);
   if (!outcome.ok) return { tc: null, diagnostics: [outcome.diagnostic] };
   const byDev = new Map<string, TcInterfaceFacts>();
   const missing = new Set<string>();
@@ -77,6 +79,10 @@ export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: nu
     const text = s.output.join('\n');
     if (s.exitCode !== 0) {
       if (/Cannot find device/.test(text)) {
+        if (optional.has(s.dev)) {
+          missing.add(s.dev);
+          continue;
+        }
         if (!missing.has(s.dev)) diagnostics.push(hostDiagnostic(target, 'OBS_HOST_TC_DEVICE_MISSING', `tc: interface "${s.dev}" does not exist on ${target.name}`));
         missing.add(s.dev);
       } else {
@@ -102,5 +108,6 @@ export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: nu
   }
   // All or nothing per kind: a listing that failed on a configured interface leaves tc unknown.
   if (diagnostics.length > 0) return { tc: null, diagnostics };
-  return { tc: { interfaces: target.tcInterfaces.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) }, diagnostics };
+  // A missing optional device is listed empty: "nothing of pytin's there yet".
+  return { tc: { interfaces: devices.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) }, diagnostics };
 }

@@ -21,7 +21,7 @@ function device(facts: Partial<DeviceFacts>, observedAt = NOW): StoredDeviceFact
 }
 
 function factsWith(partial: Partial<ObservedFacts>): ObservedFacts {
-  return { hosts: new Map(), devices: new Map(), sightings: new Map(), fingerprint: 'x', ...partial };
+  return { hosts: new Map(), devices: new Map(), sightings: new Map(), lastApplied: new Map(), fingerprint: 'x', ...partial };
 }
 
 const sighting = (ip: string, lastSeen: number, extra: Partial<{ mac: string; device: string; port: string }> = {}) =>
