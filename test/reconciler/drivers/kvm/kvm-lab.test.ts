@@ -55,7 +55,7 @@ function inventory(): Map<string, string> {
   const texts = labTexts();
   const servers = texts.get('servers/hypervisors.yaml')!;
   // Only hv-01's (the first) URI: hv-02 is not part of this lab and stays unobserved.
-  texts.set('servers/hypervisors.yaml', servers.replace('uri: "test:///default"', `uri: "${libvirtd.uri}"`));
+  texts.set('servers/hypervisors.yaml', servers.replace('uri: "test+unix:///default?socket=/run/pytin-lab/hv-01/libvirt-sock"', `uri: "${libvirtd.uri}"`));
   return texts;
 }
 

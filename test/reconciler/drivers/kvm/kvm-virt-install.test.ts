@@ -70,7 +70,7 @@ function inventory(): Map<string, string> {
     assert.ok(text.includes(find), `${file}: ${find}`);
     texts.set(file, text.replace(find, replace));
   };
-  edit('servers/hypervisors.yaml', 'uri: "test:///default"', `uri: "${libvirtd.uri}"`);
+  edit('servers/hypervisors.yaml', 'uri: "test+unix:///default?socket=/run/pytin-lab/hv-01/libvirt-sock"', `uri: "${libvirtd.uri}"`);
   edit('vms/acme.yaml', 'tree: "http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os"', `tree: "${tree}"`);
   edit('vms/acme.yaml', '{name: data, size: 200GiB}', '{name: data, size: 10GiB}');
   return texts;
