@@ -77,6 +77,7 @@ export interface ServerSpec extends CommonSpec {
   libvirt?: { uri: string; bridge?: string };
   shaping?: { interfaces: string[]; limits?: Array<{ ip: string; tenant?: string; bandwidth: BandwidthLimitsSpec }> };
   interfaces?: InterfaceSpec[];
+  backupAgent?: { command: string; cronDir: string };
 }
 
 export interface IPPoolSpec extends CommonSpec {

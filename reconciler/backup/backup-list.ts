@@ -43,6 +43,9 @@ export interface SeriesReport {
   lock: LockReport | null;
   lastRun: RunLogEntry | null;
   lastSuccess: RunLogEntry | null;
+  /** Whether tar's snapshot of the current index exists. False in mid-sequence means the next
+   * "incremental" would silently hold everything (tar starts over without a snapshot). */
+  snapshotPresent: boolean | null;
   diagnostics: Diagnostic[];
 }
 
@@ -64,6 +67,7 @@ export async function reportSeries(target: string, name: string, user?: string, 
     lock: await lockReport(files.lock, now),
     lastRun: null,
     lastSuccess: null,
+    snapshotPresent: null,
     diagnostics: [],
   };
   const log = await readRunLog(files.log).catch(() => []);
@@ -99,6 +103,7 @@ export async function reportSeries(target: string, name: string, user?: string, 
     next: { index: nextIndex, kind: archiveKind(nextIndex, state.iterations), prunes: archives.filter((a) => a.prunedWhenIndex === nextIndex).map((a) => a.index) },
     archives,
     totalBytes: archives.reduce((sum, a) => sum + a.sizeBytes, 0),
+    snapshotPresent: state.currentIndex === 0 ? null : (await stat(files.snapshot(state.currentIndex)).catch(() => undefined)) !== undefined,
   };
 }
 

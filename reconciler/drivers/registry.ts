@@ -23,6 +23,7 @@ export function hostFactsOf(context: PlanContext): HostFacts[] {
     basics: stored.basics?.value ?? null,
     domains: stored.domains?.value ?? null,
     tc: stored.tc?.value ?? null,
+    backups: stored.backups?.value ?? null,
     diagnostics: [],
   }));
 }

@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import type { ServerSpec, SshEndpointSpec } from '../../inventory/model/specs.js';
+import type { BackupPolicySpec, ServerSpec, SshEndpointSpec } from '../../inventory/model/specs.js';
+import { backupPolicyTarget } from '../drivers/backup-policy/policy-files.js';
+import { DEFAULT_AGENT } from '../drivers/backup-policy/policy-files.js';
 import { isAbsolute, join } from 'node:path';
 import type { HostTarget } from './hosts/host-target.js';
 import { shapingDevices } from '../drivers/bandwidth/compile-shaping.js';
@@ -12,6 +14,10 @@ export function hostTargets(state: DesiredState, inventoryRoot: string): { hosts
   const endpoints = new Map(resourcesOfKind<SshEndpointSpec>(state, 'SshEndpoint').map((e) => [e.name, e]));
   const hosts: HostTarget[] = [];
   const diagnostics: Diagnostic[] = [];
+  const policiesByHost = new Map<string, BackupPolicySpec[]>();
+  for (const policy of resourcesOfKind<BackupPolicySpec>(state, 'BackupPolicy')) {
+    policiesByHost.set(policy.spec.host, [...(policiesByHost.get(policy.spec.host) ?? []), policy.spec]);
+  }
   for (const server of resourcesOfKind<ServerSpec>(state, 'Server')) {
     const ssh = server.spec.ssh;
     if (!ssh) continue;
@@ -38,6 +44,7 @@ export function hostTargets(state: DesiredState, inventoryRoot: string): { hosts
       tcInterfaces: server.spec.shaping?.interfaces ?? [],
       // The ifb devices upload shaping uses appear with the first apply.
       tcOptionalInterfaces: shapingDevices(server.spec.shaping).filter((d) => !(server.spec.shaping?.interfaces ?? []).includes(d)),
+      backupPolicies: (policiesByHost.get(server.name) ?? []).map((policy) => backupPolicyTarget(policy, server.spec.backupAgent ?? DEFAULT_AGENT)),
     });
   }
   return { hosts, diagnostics };

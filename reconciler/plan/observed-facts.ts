@@ -33,7 +33,7 @@ export interface ObservedFacts {
 
 /** Host fact kinds that drivers plan from: a saved plan is stale when any of these changed.
  * (basics change with every observation — uptime — and plan nothing.) */
-const PLANNED_FROM = ['domains', 'tc'] as const;
+const PLANNED_FROM = ['domains', 'tc', 'backups'] as const;
 
 export async function loadObservedFacts(store: Store, state: DesiredState): Promise<ObservedFacts> {
   const hosts = new Map<string, StoredHostFacts>();
@@ -52,12 +52,19 @@ export async function loadObservedFacts(store: Store, state: DesiredState): Prom
   return { hosts, devices, sightings, lastApplied: await lastAppliedStates(store), fingerprint: fingerprintOf(hosts) };
 }
 
+/** The part of a fact kind changes depend on: for backups the installed files, not the series
+ * reports (their lock ages move with the clock and plan nothing). */
+function plannedPart(kind: (typeof PLANNED_FROM)[number], facts: StoredHostFacts): unknown {
+  if (kind !== 'backups') return facts[kind]?.value ?? null;
+  return facts.backups?.value.policies.map((p) => ({ name: p.name, cron: p.cron, exclude: p.exclude })) ?? null;
+}
+
 /** Canonical: hosts in name order, each kind's value as stored. */
 export function fingerprintOf(hosts: ReadonlyMap<string, StoredHostFacts>): string {
   const hash = createHash('sha256');
   for (const name of [...hosts.keys()].sort()) {
     const facts = hosts.get(name)!;
-    for (const kind of PLANNED_FROM) hash.update(`${name}\u0000${kind}\u0000${JSON.stringify(facts[kind]?.value ?? null)}\u0000`);
+    for (const kind of PLANNED_FROM) hash.update(`${name}\u0000${kind}\u0000${JSON.stringify(plannedPart(kind, facts))}\u0000`);
   }
   return hash.digest('hex');
 }

@@ -57,6 +57,7 @@ export interface StoredHostFacts {
   basics: StoredFact<NonNullable<HostFacts['basics']>> | null;
   domains: StoredFact<NonNullable<HostFacts['domains']>> | null;
   tc: StoredFact<NonNullable<HostFacts['tc']>> | null;
+  backups: StoredFact<NonNullable<HostFacts['backups']>> | null;
   lastRun: ObservationRun | undefined;
 }
 
@@ -70,7 +71,7 @@ export async function readHostFacts(store: Store, host: string): Promise<StoredH
     const row = byKind.get(kind);
     return row ? { value: JSON.parse(row.json) as T, observedAt: row.observed_at, runId: row.run_id } : null;
   };
-  return { basics: fact('basics'), domains: fact('domains'), tc: fact('tc'), lastRun: await lastRun(store, 'host', host) };
+  return { basics: fact('basics'), domains: fact('domains'), tc: fact('tc'), backups: fact('backups'), lastRun: await lastRun(store, 'host', host) };
 }
 
 /** Which host runs a domain now, by name (a VM on the wrong hypervisor is drift). */

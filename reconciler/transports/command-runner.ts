@@ -22,7 +22,4 @@ export interface CommandRunner {
   run(command: string, options?: CommandOptions): Promise<CommandResult>;
 }
 
-/** Quotes one argument for a POSIX shell. */
-export function shellQuote(argument: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote } from './shell-quote.js';

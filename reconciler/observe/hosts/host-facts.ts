@@ -10,13 +10,26 @@ export interface HostFacts {
   basics: HostBasics | null;
   domains: DomainFacts[] | null;
   tc: TcFacts | null;
-  // Backup archives (`pytin backup list --json` on backup nodes) join here as `backups`, with
-  // their own observer next to observe-domains.ts and their own kind in HOST_FACT_KINDS.
+  /** The host's backup policies as installed and as their series report them. */
+  backups: BackupsFacts | null;
   diagnostics: Diagnostic[];
 }
 
 /** The fact kinds the store keeps per host, one JSON document each. */
-export const HOST_FACT_KINDS = ['basics', 'domains', 'tc'] as const satisfies readonly (keyof HostFacts)[];
+export const HOST_FACT_KINDS = ['basics', 'domains', 'tc', 'backups'] as const satisfies readonly (keyof HostFacts)[];
+
+export interface BackupsFacts {
+  policies: BackupPolicyFacts[];
+}
+
+/** One policy on its host: the installed schedule and exclude file (null: absent), and the
+ * series reports of `pytin backup list --json` (null: unreadable). */
+export interface BackupPolicyFacts {
+  name: string;
+  cron: string | null;
+  exclude: string | null;
+  series: Array<{ [key: string]: JsonValue }> | null;
+}
 export type HostFactKind = (typeof HOST_FACT_KINDS)[number];
 
 export interface HostBasics {

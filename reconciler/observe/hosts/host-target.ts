@@ -1,4 +1,5 @@
 import type { SshTarget } from '../../transports/ssh/ssh-target.js';
+import type { BackupPolicyTarget } from './observe-backups.js';
 
 /** One host to observe. Plain data, built from the inventory's Server at the edge. */
 export interface HostTarget extends SshTarget {
@@ -10,6 +11,8 @@ export interface HostTarget extends SshTarget {
   /** Devices observed when present, e.g. the ifb devices pytin creates for upload shaping on its
    * first apply: until then their absence is expected, not a failure. */
   tcOptionalInterfaces?: string[];
+  /** The backup policies this host runs, what to read for each. */
+  backupPolicies?: BackupPolicyTarget[];
 }
 
 /** The address diagnostics about a host carry. */

@@ -6,6 +6,7 @@ import { mapBounded } from '../../support/bounded-parallel.js';
 import { observeBasics } from './observe-basics.js';
 import { observeDomains } from './observe-domains.js';
 import { observeTc } from './observe-tc.js';
+import { observeBackups } from './observe-backups.js';
 
 /** Failures after which no other command on the host can succeed. */
 const HOST_WIDE_CODES: ReadonlySet<string> = new Set([
@@ -36,17 +37,18 @@ export async function observeHost(target: HostTarget, options: ObserveHostOption
   const basics = await observeBasics(options.pool, target, timeoutMs);
   const hostWide = basics.basics === null && basics.diagnostics.some((d) => HOST_WIDE_CODES.has(d.code));
   if (hostWide) {
-    return { host: target.name, observedAt: now(), basics: null, domains: null, tc: null, diagnostics: basics.diagnostics };
+    return { host: target.name, observedAt: now(), basics: null, domains: null, tc: null, backups: null, diagnostics: basics.diagnostics };
   }
   // The two remaining kinds run side by side as two channels of the same connection.
   // Domains only where a libvirt URI says the host is a hypervisor: virsh's own default on other
   // hosts would only produce a failure about a hypervisor nobody asked for.
-  const [domains, tc] = await Promise.all([
+  const [domains, tc, backups] = await Promise.all([
     target.virshUri !== undefined ? observeDomains(options.pool, target, timeoutMs) : Promise.resolve({ domains: null, diagnostics: [] }),
     observeTc(options.pool, target, timeoutMs),
+    observeBackups(options.pool, target, timeoutMs),
   ]);
-  const diagnostics: Diagnostic[] = [...basics.diagnostics, ...domains.diagnostics, ...tc.diagnostics];
-  return { host: target.name, observedAt: now(), basics: basics.basics, domains: domains.domains, tc: tc.tc, diagnostics };
+  const diagnostics: Diagnostic[] = [...basics.diagnostics, ...domains.diagnostics, ...tc.diagnostics, ...backups.diagnostics];
+  return { host: target.name, observedAt: now(), basics: basics.basics, domains: domains.domains, tc: tc.tc, backups: backups.backups, diagnostics };
 }
 
 

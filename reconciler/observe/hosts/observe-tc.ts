@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { SshPool } from '../../transports/ssh/ssh-pool.js';
-import { shellQuote } from '../../transports/ssh/shell-quote.js';
+import { shellQuote } from '../../transports/shell-quote.js';
 import { runFactCommand } from './host-command.js';
 import { hostDiagnostic } from './host-diagnostics.js';
 import type { TcFacts, TcInterfaceFacts, TcObject } from './host-facts.js';

@@ -6,7 +6,7 @@ import { assertNever } from '../../../inventory/core/errors.js';
 import { appendKnownHost, entriesFor, readKnownHosts } from './known-hosts.js';
 import { connectionError, SshCommandTimeoutError, SshError } from './ssh-errors.js';
 import { describeTarget, type SshTarget } from './ssh-target.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 export interface HostKeyPolicy {
   knownHostsPath: string;

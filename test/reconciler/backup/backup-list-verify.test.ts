@@ -28,7 +28,7 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
   // Host observation parses this document: its fields are a contract (added to, never renamed).
   assert.deepEqual(Object.keys(listing).sort(), ['generatedAt', 'schemaVersion', 'series']);
   assert.deepEqual(Object.keys(s).sort(), [
-    'address', 'archives', 'currentIndex', 'diagnostics', 'exists', 'iterations', 'keepSequences', 'lastRun', 'lastSuccess', 'lock', 'name', 'next', 'target', 'totalBytes', 'user',
+    'address', 'archives', 'currentIndex', 'diagnostics', 'exists', 'iterations', 'keepSequences', 'lastRun', 'lastSuccess', 'lock', 'name', 'next', 'snapshotPresent', 'target', 'totalBytes', 'user',
   ]);
   assert.deepEqual(Object.keys((s.archives as object[])[0]!).sort(), [
     'compression', 'createdAt', 'file', 'fullIndex', 'index', 'kind', 'mtime', 'present', 'prunedWhenIndex', 'sha256', 'sizeBytes', 'tarExitStatus',

@@ -16,7 +16,7 @@ const domain = (name: string, state: DomainFacts['state']): DomainFacts => ({
 });
 
 function facts(observedAt: number, partial: Partial<HostFacts>): HostFacts {
-  return { host: 'hv1', observedAt, basics: null, domains: null, tc: null, diagnostics: [], ...partial };
+  return { host: 'hv1', observedAt, basics: null, domains: null, tc: null, backups: null, diagnostics: [], ...partial };
 }
 
 test('an observation replaces each observed kind; a kind that failed keeps its last value and age', async (t) => {

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+import type { SshPool } from '../../transports/ssh/ssh-pool.js';
+import { shellQuote } from '../../transports/shell-quote.js';
+import { runFactCommand } from './host-command.js';
+import { hostDiagnostic } from './host-diagnostics.js';
+import type { BackupPolicyFacts, BackupsFacts } from './host-facts.js';
+import type { HostTarget } from './host-target.js';
+
+/** What to read on the host for one backup policy (paths computed from the inventory). */
+export interface BackupPolicyTarget {
+  name: string;
+  cronPath: string;
+  excludePath: string;
+  /** `pytin backup list ... --json` as the host runs it. */
+  listCommand: string;
+}
+
+function script(policies: readonly BackupPolicyTarget[], marker: string): string {
+  const lines: string[] = [];
+  for (const p of policies) {
+    const name = shellQuote(p.name);
+    lines.push(`echo '${marker} cron '${name}`, `cat ${shellQuote(p.cronPath)} 2>/dev/null; echo "${marker} rc $?"`);
+    lines.push(`echo '${marker} exclude '${name}`, `cat ${shellQuote(p.excludePath)} 2>/dev/null; echo "${marker} rc $?"`);
+    lines.push(`echo '${marker} list '${name}`, `${p.listCommand} 2>/dev/null; echo "${marker} rc $?"`);
+  }
+  return lines.join('\n');
+}
+
+/** Reads each policy's installed schedule, exclude file and `backup list --json` report in one
+ * remote command. A policy whose report cannot be read gets a diagnostic and `series: null`. */
+export async function observeBackups(pool: SshPool, target: HostTarget, timeoutMs: number): Promise<{ backups: BackupsFacts | null; diagnostics: Diagnostic[] }> {
+  const policies = target.backupPolicies ?? [];
+  if (policies.length === 0) return { backups: { policies: [] }, diagnostics: [] };
+  const marker = `pytin-backups-${randomBytes(8).toString('hex')}`;
+  const outcome = await runFactCommand(pool, target, 'backups', 'cat', script(policies, marker), timeoutMs);
+  if (!outcome.ok) return { backups: null, diagnostics: [outcome.diagnostic] };
+  const sections = new Map<string, { text: string; rc: number }>();
+  let current: { key: string; lines: string[] } | undefined;
+  for (const line of outcome.result.stdout.split('\n')) {
+    if (line.startsWith(`${marker} rc `) && current) {
+      sections.set(current.key, { text: current.lines.join('\n'), rc: Number(line.slice(marker.length + 4)) });
+      current = undefined;
+    } else if (line.startsWith(`${marker} `)) {
+      current = { key: line.slice(marker.length + 1), lines: [] };
+    } else current?.lines.push(line);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const facts: BackupPolicyFacts[] = policies.map((p) => {
+    const cron = sections.get(`cron ${p.name}`);
+    const exclude = sections.get(`exclude ${p.name}`);
+    const list = sections.get(`list ${p.name}`);
+    let series: BackupPolicyFacts['series'] = null;
+    try {
+      const parsed = JSON.parse(list?.text ?? '') as { series?: unknown };
+      if (Array.isArray(parsed.series)) series = parsed.series as BackupPolicyFacts['series'];
+    } catch {
+      diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `backups: "${p.listCommand.split(' ')[0]} backup list --json" for policy ${p.name} printed no report (exit ${list?.rc ?? '?'})`));
+    }
+    return {
+      name: p.name,
+      cron: cron && cron.rc === 0 ? `${cron.text}\n` : null,
+      exclude: exclude && exclude.rc === 0 ? (exclude.text === '' ? '' : `${exclude.text}\n`) : null,
+      series,
+    };
+  });
+  return { backups: { policies: facts }, diagnostics };
+}
