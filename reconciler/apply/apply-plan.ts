@@ -33,6 +33,7 @@ export async function applyPlan(plan: Plan, options: ApplyEngineOptions): Promis
   const now = options.now ?? Date.now;
   const byHost = new Map<string, Array<{ seq: number; change: Change }>>();
   plan.changes.forEach((change, seq) => {
+    if (change.action === 'no-op') return; // shown for information, nothing to apply
     const host = change.host ?? '';
     const list = byHost.get(host) ?? [];
     list.push({ seq, change });

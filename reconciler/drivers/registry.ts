@@ -7,7 +7,10 @@ import { bandwidthDriver, type BandwidthHostInput } from './bandwidth/bandwidth-
 import { compileShaping } from './bandwidth/compile-shaping.js';
 import { readShaping } from './bandwidth/read-shaping.js';
 import { resourcesOfKind } from '../../inventory/model/desired-state.js';
-import type { ServerSpec } from '../../inventory/model/specs.js';
+import type { BackupPolicySpec, ServerSpec } from '../../inventory/model/specs.js';
+import { backupPolicyDriver } from './backup-policy/backup-policy-driver.js';
+import type { PolicyHostInput } from './backup-policy/plan-policies.js';
+import { DEFAULT_AGENT } from './backup-policy/policy-files.js';
 import type { JsonValue } from '../plan/change.js';
 
 /** The inventory's non-YAML files as text, by path: kickstart templates. */
@@ -58,8 +61,33 @@ const tc: PlanningDriver = {
   apply: (change, context) => bandwidthDriver.apply(change, context),
 };
 
+/** Hosts that run backup policies (or ran them: their schedules are checked for leftovers). */
+const backups: PlanningDriver = {
+  name: backupPolicyDriver.name,
+  order: backupPolicyDriver.order,
+  plan: (context) => {
+    const policies = resourcesOfKind<BackupPolicySpec>(context.state, 'BackupPolicy');
+    const hosts: PolicyHostInput[] = [];
+    for (const server of resourcesOfKind<ServerSpec>(context.state, 'Server')) {
+      const own = policies.filter((p) => p.spec.host === server.name).map((p) => p.spec);
+      const stored = context.facts.hosts.get(server.name)?.backups;
+      if (own.length === 0 && !stored?.value.installed.length) continue;
+      hosts.push({
+        host: server.name,
+        agent: server.spec.backupAgent ?? DEFAULT_AGENT,
+        policies: own,
+        observed: stored?.value.policies ?? null,
+        installed: stored?.value.installed ?? [],
+        observedAt: stored?.observedAt ?? null,
+      });
+    }
+    return backupPolicyDriver.plan({ hosts, now: context.now });
+  },
+  apply: (change, context) => backupPolicyDriver.apply(change, context),
+};
+
 /** Every driver, in one place, in dependency order. */
-export const DRIVERS: readonly PlanningDriver[] = [kvm, tc];
+export const DRIVERS: readonly PlanningDriver[] = [kvm, tc, backups];
 
 export function driverNamed(name: string): PlanningDriver | undefined {
   return DRIVERS.find((d) => d.name === name);

@@ -45,6 +45,8 @@ export function hostTargets(state: DesiredState, inventoryRoot: string): { hosts
       // The ifb devices upload shaping uses appear with the first apply.
       tcOptionalInterfaces: shapingDevices(server.spec.shaping).filter((d) => !(server.spec.shaping?.interfaces ?? []).includes(d)),
       backupPolicies: (policiesByHost.get(server.name) ?? []).map((policy) => backupPolicyTarget(policy, server.spec.backupAgent ?? DEFAULT_AGENT)),
+      // Backup nodes and hosts with policies are checked for schedules git no longer has.
+      ...(policiesByHost.has(server.name) || server.spec.roles?.includes('backup-node') ? { backupCronDir: (server.spec.backupAgent ?? DEFAULT_AGENT).cronDir } : {}),
     });
   }
   return { hosts, diagnostics };

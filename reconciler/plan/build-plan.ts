@@ -25,7 +25,8 @@ export function buildPlan(context: PlanContext, drivers: readonly PlanningDriver
   const diagnostics: Diagnostic[] = [];
   for (const driver of drivers) {
     const contribution = driver.plan(context);
-    changes.push(...contribution.changes.filter((c) => c.action !== 'no-op'));
+    // A no-op is kept only when it tells people something (a backup policy's next full and prune).
+    changes.push(...contribution.changes.filter((c) => c.action !== 'no-op' || (c.notes?.length ?? 0) > 0));
     drift.push(...contribution.drift);
     diagnostics.push(...contribution.diagnostics);
   }

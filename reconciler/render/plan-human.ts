@@ -60,10 +60,16 @@ export function renderPlanHuman(messages: readonly PlanMessage[], style: Style):
     out.push(`${range ? `${range.file}:${range.start.line}:${range.start.col}: ` : ''}${String(d.severity)} ${String(d.code)}: ${String(d.summary)}${d.address ? ` (${String(d.address)})` : ''}`);
   }
   if (diagnostics.length) out.push('');
-  if (changes.length === 0) out.push('No changes: the infrastructure matches the inventory.');
+  const actions = changes.filter((c) => c.action !== 'no-op');
+  const unchanged = changes.filter((c) => c.action === 'no-op');
+  if (actions.length === 0) out.push('No changes: the infrastructure matches the inventory.');
   else {
     out.push('pytin will perform these actions:', '');
-    for (const change of changes) out.push(...changeLines(change, style));
+    for (const change of actions) out.push(...changeLines(change, style));
+  }
+  if (unchanged.length) {
+    out.push('', 'Unchanged, for information:');
+    for (const change of unchanged) out.push(...changeLines(change, style));
   }
   if (drift.length) {
     out.push('', `Drift (${drift.length}): observed, not acted on:`);

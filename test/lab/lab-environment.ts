@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, copyFile } from 'node:fs/promises';
+import { mkdir, copyFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeTempDir } from './daemon.js';
@@ -28,7 +29,12 @@ export interface LabEnvironmentOptions {
   fixedAt?: { inventoryRoot: string };
 }
 
+/** The built CLI the lab's backup node runs as `pytin`. */
+const PYTIN_ENTRY = fileURLToPath(new URL('../../reconciler/cli/pytin.js', import.meta.url));
+
 export interface LabEnvironment {
+  /** The lab's scratch folder (in a test: the backup node's home, targets and cron.d live here). */
+  dir: string;
   /** A git repository holding examples/lab (committed), pointed at this lab's daemons. */
   repoDir: string;
   /** Environment the inventory's secret references read (the SNMP communities). */
@@ -71,6 +77,17 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
     for (const s of snmpsims) stops.push(s.stop);
     const snmpsim = snmpsims[0]!;
 
+    // The backup node runs pytin's engine as `pytin` (its backupAgent command): a wrapper on the
+    // PATH of its SSH sessions runs this checkout's build.
+    const bin = join(dir.path, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'pytin'), `#!/bin/sh\nexec ${process.execPath} ${PYTIN_ENTRY} "$@"\n`, { mode: 0o755 });
+    // Two users with files for the per-user backup policy.
+    const home = fixed ? '/var/tmp/pytin-lab/home' : join(dir.path, 'home');
+    for (const user of ['alice', 'bob']) {
+      await mkdir(join(home, user, 'docs'), { recursive: true });
+      await writeFile(join(home, user, 'docs', 'notes.txt'), `${user}'s notes\n`);
+    }
     const namespace = `pytin-lab-${randomBytes(3).toString('hex')}`;
     await run('ip', ['netns', 'add', namespace]);
     stops.push(async () => void (await run('ip', ['netns', 'delete', namespace])));
@@ -85,13 +102,13 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
     const sshd = {
       'hv-01': await startSshd({ clientKeyPath: clientKey, ...port('hv-01') }),
       'hv-02': await startSshd({ clientKeyPath: clientKey, ...port('hv-02') }),
-      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace}`, ...port('backup-01') }),
+      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace} /usr/bin/env PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, ...port('backup-01') }),
     };
     for (const s of Object.values(sshd)) stops.push(s.stop);
     const env = { PYTIN_LAB_COMMUNITY_R01: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_LAB_COMMUNITY_R02: LAB_SWITCH_RECORDINGS['sw-r02'] };
     if (fixed) {
       await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
-      return { repoDir, env, sshd, libvirtd, sharedHostNamespace: namespace, snmpsim, stop };
+      return { dir: dir.path, repoDir, env, sshd, libvirtd, sharedHostNamespace: namespace, snmpsim, stop };
     }
 
     const texts = labTexts();
@@ -113,7 +130,14 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
       [`test+unix:///default?socket=${LAB_LIBVIRT_SOCKET_DIRS['hv-01']}/libvirt-sock`, libvirtd['hv-01'].uri],
       [`test+unix:///default?socket=${LAB_LIBVIRT_SOCKET_DIRS['hv-02']}/libvirt-sock`, libvirtd['hv-02'].uri],
     ]);
-    patch('servers/backup-01.yaml', [[`port: ${LAB_HOST_PORTS['backup-01']}`, `port: ${sshd['backup-01'].port}`]]);
+    patch('servers/backup-01.yaml', [
+      [`port: ${LAB_HOST_PORTS['backup-01']}`, `port: ${sshd['backup-01'].port}`],
+      ['cronDir: /var/tmp/pytin-lab/cron.d', `cronDir: ${join(dir.path, 'cron.d')}`],
+    ]);
+    patch('backups.yaml', [
+      ['perUserHome: /var/tmp/pytin-lab/home', `perUserHome: ${join(dir.path, 'home')}`],
+      ['target: /var/tmp/pytin-lab/backups/home', `target: ${join(dir.path, 'backups', 'home')}`],
+    ]);
     writeFiles(repoDir, texts);
     await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
     git(repoDir, 'init', '-q', '-b', 'main');
@@ -121,6 +145,7 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
     git(repoDir, 'add', '-A');
     git(repoDir, 'commit', '-qm', 'lab inventory');
     return {
+      dir: dir.path,
       repoDir,
       env,
       sshd,

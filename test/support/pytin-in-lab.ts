@@ -29,7 +29,7 @@ export function plannedChanges(jsonLines: string): string[] {
     .trimEnd()
     .split('\n')
     .map((l) => JSON.parse(l) as { type: string; action?: string; address?: string })
-    .filter((m) => m.type === 'planned_change')
+    .filter((m) => m.type === 'planned_change' && m.action !== 'no-op')
     .map((m) => `${m.action} ${m.address}`)
     .sort();
 }

@@ -46,8 +46,9 @@ export function parseCron(expression: string): CronSchedule | undefined {
   };
 }
 
-/** The longest gap between two firings over the 35 days after `from` (UTC), in ms; undefined
- * for an unparseable schedule or one that fires at most once in that window. Bounded: 50,400
+/** The longest gap between two firings over the 62 days after `from` (UTC), in ms; undefined
+ * for an unparseable schedule or one that fires at most once in that window (a monthly schedule
+ * fires at least twice in 62 days). Bounded: 89,280
  * minutes are examined. */
 export function longestGapMs(expression: string, from: number): number | undefined {
   const schedule = parseCron(expression);
@@ -55,7 +56,7 @@ export function longestGapMs(expression: string, from: number): number | undefin
   const start = Math.floor(from / 60_000) * 60_000;
   let previous: number | undefined;
   let longest = 0;
-  for (let i = 0; i < 35 * 24 * 60; i++) {
+  for (let i = 0; i < 62 * 24 * 60; i++) {
     const at = start + i * 60_000;
     if (!schedule.matches(new Date(at))) continue;
     if (previous !== undefined) longest = Math.max(longest, at - previous);

@@ -20,6 +20,8 @@ export const HOST_FACT_KINDS = ['basics', 'domains', 'tc', 'backups'] as const s
 
 export interface BackupsFacts {
   policies: BackupPolicyFacts[];
+  /** Every schedule file pytin installed on the host (by its marker), by file name. */
+  installed: Array<{ file: string; text: string }>;
 }
 
 /** One policy on its host: the installed schedule and exclude file (null: absent), and the

@@ -13,6 +13,8 @@ export interface HostTarget extends SshTarget {
   tcOptionalInterfaces?: string[];
   /** The backup policies this host runs, what to read for each. */
   backupPolicies?: BackupPolicyTarget[];
+  /** Where pytin installs backup schedules on this host (set on hosts that run policies, or ran them). */
+  backupCronDir?: string;
 }
 
 /** The address diagnostics about a host carry. */

@@ -6,6 +6,7 @@ import { runFactCommand } from './host-command.js';
 import { hostDiagnostic } from './host-diagnostics.js';
 import type { BackupPolicyFacts, BackupsFacts } from './host-facts.js';
 import type { HostTarget } from './host-target.js';
+import { CRON_MARKER } from '../../drivers/backup-policy/policy-files.js';
 
 /** What to read on the host for one backup policy (paths computed from the inventory). */
 export interface BackupPolicyTarget {
@@ -16,8 +17,14 @@ export interface BackupPolicyTarget {
   listCommand: string;
 }
 
-function script(policies: readonly BackupPolicyTarget[], marker: string): string {
+function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, marker: string): string {
   const lines: string[] = [];
+  if (cronDir !== undefined) {
+    // Every schedule pytin installed in the folder, also of policies git no longer has.
+    lines.push(
+      `for f in ${shellQuote(cronDir)}/pytin-backup-*; do [ -f "$f" ] || continue; head -n 1 "$f" | grep -q '^${CRON_MARKER}' || continue; echo "${marker} installed $(basename "$f")"; cat "$f"; echo "${marker} rc 0"; done`,
+    );
+  }
   for (const p of policies) {
     const name = shellQuote(p.name);
     lines.push(`echo '${marker} cron '${name}`, `cat ${shellQuote(p.cronPath)} 2>/dev/null; echo "${marker} rc $?"`);
@@ -31,9 +38,9 @@ function script(policies: readonly BackupPolicyTarget[], marker: string): string
  * remote command. A policy whose report cannot be read gets a diagnostic and `series: null`. */
 export async function observeBackups(pool: SshPool, target: HostTarget, timeoutMs: number): Promise<{ backups: BackupsFacts | null; diagnostics: Diagnostic[] }> {
   const policies = target.backupPolicies ?? [];
-  if (policies.length === 0) return { backups: { policies: [] }, diagnostics: [] };
+  if (policies.length === 0 && target.backupCronDir === undefined) return { backups: { policies: [], installed: [] }, diagnostics: [] };
   const marker = `pytin-backups-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(pool, target, 'backups', 'cat', script(policies, marker), timeoutMs);
+  const outcome = await runFactCommand(pool, target, 'backups', 'cat', script(policies, target.backupCronDir, marker), timeoutMs);
   if (!outcome.ok) return { backups: null, diagnostics: [outcome.diagnostic] };
   const sections = new Map<string, { text: string; rc: number }>();
   let current: { key: string; lines: string[] } | undefined;
@@ -64,5 +71,6 @@ export async function observeBackups(pool: SshPool, target: HostTarget, timeoutM
       series,
     };
   });
-  return { backups: { policies: facts }, diagnostics };
+  const installed = [...sections].filter(([key]) => key.startsWith('installed ')).map(([key, value]) => ({ file: key.slice('installed '.length), text: `${value.text}\n` }));
+  return { backups: { policies: facts, installed }, diagnostics };
 }
