@@ -22,10 +22,10 @@ const ALL_VMS = ['acme-db-01', 'acme-web-01', 'acme-web-02', 'globex-app-01', 'g
 test('from git to the lab: the plan creates every VM, apply converges, the next plan is empty', async () => {
   const plan = await pytinIn(lab, 'plan', '--detailed-exitcode', '--json');
   assert.equal(plan.code, 2, plan.err);
-  assert.deepEqual(plannedChanges(plan.out), ['create shaping/backup-01', ...ALL_VMS.map((vm) => `create vm/${vm}`)].sort());
+  assert.deepEqual(plannedChanges(plan.out), ['create backup/home-users', 'create shaping/backup-01', ...ALL_VMS.map((vm) => `create vm/${vm}`)].sort());
   const apply = await pytinIn(lab, 'apply', '--auto-approve');
   assert.equal(apply.code, 0, apply.out + apply.err);
-  assert.match(apply.out, /Apply complete: 7 applied, 0 failed, 0 skipped\./);
+  assert.match(apply.out, /Apply complete: 8 applied, 0 failed, 0 skipped\./);
   const again = await pytinIn(lab, 'plan', '--detailed-exitcode');
   assert.equal(again.code, 0, again.out);
   assert.match(again.out, /Plan: 0 to add, 0 to change, 0 to destroy\./);

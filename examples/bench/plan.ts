@@ -1,0 +1,66 @@
+// npm run bench:plan — `pytin plan` on the default generated inventory (20,000 VMs on 3,800
+// hypervisors) with matching facts in the store, against `pytin validate` of the same inventory,
+// both as whole processes, alternately; medians of wall and CPU time and the ratio. Goal: plan
+// <= 1.5x validate. "Matching facts": every hypervisor's domains are what pytin would have
+// defined (the generated domain XML parsed by the host observer's own parser), so the plan is
+// empty and the figure is the cost of comparing, not of printing changes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
+import { readInventory } from '../../inventory/source/read-inventory.js';
+import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+import { desiredDomains } from '../../reconciler/drivers/kvm/desired-domains.js';
+import { generateDomainXml } from '../../reconciler/drivers/kvm/domain-xml.js';
+import { parseDomainXml } from '../../reconciler/observe/hosts/parse-domain-xml.js';
+import { parseXml } from '../../reconciler/observe/hosts/xml/parse-xml.js';
+import { openStore } from '../../reconciler/store/open-store.js';
+import { recordHostObservation } from '../../reconciler/store/host-store.js';
+import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'reconciler', 'cli', 'pytin.js');
+const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-plan-'));
+try {
+  await generateInventory(dir, DEFAULT_PARAMETERS);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'generated');
+  const snapshot = await readInventory({ repo: dir });
+  const { state } = validateInventory(snapshot);
+  const commit = snapshot.revision.commit;
+  // The facts a fully applied inventory would show.
+  const setupStarted = Date.now();
+  const store = await openStore(join(dir, '.pytin', 'store.sqlite'));
+  const desired = desiredDomains(state, { templates: new Map() });
+  for (const [host, hypervisor] of desired.hypervisors) {
+    const domains = hypervisor.domains.map((spec) => parseDomainXml(parseXml(generateDomainXml(spec, commit)), 'running'));
+    await recordHostObservation(store, { startedAt: Date.now(), facts: { host, observedAt: Date.now(), basics: { hostname: host, kernel: '6.1', uptimeSeconds: 1 }, domains, tc: { interfaces: [] }, backups: { policies: [], installed: [] }, diagnostics: [] } });
+  }
+  await store.close();
+  process.stdout.write(`inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${desired.hypervisors.size} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`);
+  const env = { PYTIN_SNMP_COMMUNITY: 'bench' };
+  Object.assign(process.env, env);
+  const results: Record<'validate' | 'plan', ProcessMeasurement[]> = { validate: [], plan: [] };
+  for (let i = 0; i < RUNS; i++) {
+    results.validate.push(measureProcess(process.execPath, [pytin, 'validate', '--repo', dir]));
+    const plan = measureProcess(process.execPath, [pytin, 'plan', '--repo', dir, '--detailed-exitcode', '--json']);
+    if (plan.exitCode !== 0) throw new Error(`the plan is not empty (exit ${plan.exitCode}): ${plan.stdout.split('\n').slice(0, 5).join('\n')}`);
+    results.plan.push(plan);
+  }
+  const v = { wall: median(results.validate.map((r) => r.wallSeconds)), cpu: median(results.validate.map((r) => r.cpuSeconds)) };
+  const p = { wall: median(results.plan.map((r) => r.wallSeconds)), cpu: median(results.plan.map((r) => r.cpuSeconds)) };
+  process.stdout.write(
+    [
+      `validate  wall ${formatSeconds(v.wall)}  cpu ${formatSeconds(v.cpu)}  peak RSS ${Math.max(...results.validate.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+      `plan      wall ${formatSeconds(p.wall)}  cpu ${formatSeconds(p.cpu)}  peak RSS ${Math.max(...results.plan.map((r) => r.peakRssMb)).toFixed(0)} MB`,
+      `ratio plan / validate: wall x${(p.wall / v.wall).toFixed(2)}, cpu x${(p.cpu / v.cpu).toFixed(2)} (goal <= 1.5)`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
