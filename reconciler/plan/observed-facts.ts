@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
 import type { ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
 import type { Store } from '../store/open-store.js';
-import { readHostFacts, type StoredHostFacts } from '../store/host-store.js';
+import { readManyHostFacts, type StoredHostFacts } from '../store/host-store.js';
 import { readDeviceFacts, type StoredDeviceFacts } from '../store/device-store.js';
 import { lastRun, type ObservationRun } from '../store/observation-runs.js';
 import type { Row } from '../store/sqlite.js';
@@ -36,9 +36,8 @@ export interface ObservedFacts {
 const PLANNED_FROM = ['domains', 'tc', 'backups'] as const;
 
 export async function loadObservedFacts(store: Store, state: DesiredState): Promise<ObservedFacts> {
-  const hosts = new Map<string, StoredHostFacts>();
   const servers = resourcesOfKind<ServerSpec>(state, 'Server').filter((s) => s.spec.ssh);
-  for (const server of servers) hosts.set(server.name, await readHostFacts(store, server.name));
+  const hosts = await readManyHostFacts(store, servers.map((s) => s.name));
   const devices = new Map<string, { facts: StoredDeviceFacts | undefined; lastRun: ObservationRun | undefined }>();
   for (const sw of resourcesOfKind<SwitchSpec>(state, 'Switch').filter((s) => s.spec.snmp)) {
     devices.set(sw.name, { facts: await readDeviceFacts(store, sw.name), lastRun: await lastRun(store, 'snmp', sw.name) });

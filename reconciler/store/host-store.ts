@@ -1,7 +1,7 @@
 import type { HostFactKind, HostFacts } from '../observe/hosts/host-facts.js';
 import { HOST_FACT_KINDS } from '../observe/hosts/host-facts.js';
 import { factsToJson } from './device-facts.js';
-import { insertRun, lastRun, type ObservationRun } from './observation-runs.js';
+import { insertRun, lastRun, lastRuns, type ObservationRun } from './observation-runs.js';
 import type { Store } from './open-store.js';
 import type { Row } from './sqlite.js';
 
@@ -61,17 +61,29 @@ export interface StoredHostFacts {
   lastRun: ObservationRun | undefined;
 }
 
-export async function readHostFacts(store: Store, host: string): Promise<StoredHostFacts> {
-  const rows = await store.all<Row & { fact_kind: string; json: string; observed_at: number; run_id: number }>(
-    "SELECT fact_kind, json, observed_at, run_id FROM current_facts WHERE subject_kind = 'host' AND subject = ?",
-    [host],
-  );
+type FactRow = Row & { subject: string; fact_kind: string; json: string; observed_at: number; run_id: number };
+
+function storedHostFacts(rows: readonly FactRow[], run: ObservationRun | undefined): StoredHostFacts {
   const byKind = new Map(rows.map((r) => [r.fact_kind, r]));
   const fact = <T>(kind: HostFactKind): StoredFact<T> | null => {
     const row = byKind.get(kind);
     return row ? { value: JSON.parse(row.json) as T, observedAt: row.observed_at, runId: row.run_id } : null;
   };
-  return { basics: fact('basics'), domains: fact('domains'), tc: fact('tc'), backups: fact('backups'), lastRun: await lastRun(store, 'host', host) };
+  return { basics: fact('basics'), domains: fact('domains'), tc: fact('tc'), backups: fact('backups'), lastRun: run };
+}
+
+export async function readHostFacts(store: Store, host: string): Promise<StoredHostFacts> {
+  const rows = await store.all<FactRow>("SELECT subject, fact_kind, json, observed_at, run_id FROM current_facts WHERE subject_kind = 'host' AND subject = ?", [host]);
+  return storedHostFacts(rows, await lastRun(store, 'host', host));
+}
+
+/** The facts of the named hosts in two queries, whatever their number. */
+export async function readManyHostFacts(store: Store, hosts: readonly string[]): Promise<Map<string, StoredHostFacts>> {
+  const rows = await store.all<FactRow>("SELECT subject, fact_kind, json, observed_at, run_id FROM current_facts WHERE subject_kind = 'host'");
+  const runs = await lastRuns(store, 'host');
+  const bySubject = new Map<string, FactRow[]>();
+  for (const row of rows) bySubject.set(row.subject, [...(bySubject.get(row.subject) ?? []), row]);
+  return new Map(hosts.map((host) => [host, storedHostFacts(bySubject.get(host) ?? [], runs.get(host))]));
 }
 
 /** Which host runs a domain now, by name (a VM on the wrong hypervisor is drift). */

@@ -81,3 +81,12 @@ export async function recordFailedRun(
 ): Promise<number> {
   return db.transaction((tx) => insertRun(tx, { ...run, status: 'failed' }));
 }
+
+/** The latest run of every subject of a source, in one query (plans read hundreds of hosts). */
+export async function lastRuns(db: SqlRunner, source: ObservationSource): Promise<Map<string, ObservationRun>> {
+  const rows = await db.all<RunRow>(
+    'SELECT r.* FROM observation_runs r WHERE r.source = ? AND r.id = (SELECT max(r2.id) FROM observation_runs r2 WHERE r2.source = r.source AND r2.subject = r.subject)',
+    [source],
+  );
+  return new Map(rows.map((row) => [row.subject, toRun(row)]));
+}

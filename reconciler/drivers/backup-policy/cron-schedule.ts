@@ -51,6 +51,15 @@ export function parseCron(expression: string): CronSchedule | undefined {
  * fires at least twice in 62 days). Bounded: 89,280
  * minutes are examined. */
 export function longestGapMs(expression: string, from: number): number | undefined {
+  // Policies share a handful of schedules: each (schedule, day) is worked out once.
+  const key = `${expression}\u0000${Math.floor(from / 86_400_000)}`;
+  if (!gapCache.has(key)) gapCache.set(key, computeLongestGap(expression, from));
+  return gapCache.get(key);
+}
+
+const gapCache = new Map<string, number | undefined>();
+
+function computeLongestGap(expression: string, from: number): number | undefined {
   const schedule = parseCron(expression);
   if (!schedule) return undefined;
   const start = Math.floor(from / 60_000) * 60_000;
