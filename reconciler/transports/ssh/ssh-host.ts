@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { checkHostKey } from './host-key-check.js';
 import { algorithmsForKeyType, fingerprint, hostKeyFromBlob, type HostKey } from './host-key.js';
@@ -189,7 +190,15 @@ export class SshHost {
       };
       client.once('ready', onReady);
       client.once('error', onError);
-      client.connect(config);
+      // Our own socket, with Nagle off: commands are small request/answer exchanges that should
+      // leave at once. (On the lab's loopback sshd an exec still costs ~90 ms, nearly all of it the
+      // server's own CPU per session; see bench:apply.)
+      const socket = createConnection({ host, port, noDelay: true });
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.removeListener('error', onError);
+        client.connect({ ...config, sock: socket });
+      });
     });
     if (keyToRecord) await appendKnownHost(this.options.knownHostsPath, host, port, keyToRecord);
     // After the handshake, errors and closes only mean "reconnect next time".
