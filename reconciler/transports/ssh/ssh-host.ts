@@ -195,10 +195,15 @@ export class SshHost {
       // server's own CPU per session; see bench:apply.)
       const socket = createConnection({ host, port, noDelay: true });
       socket.once('error', onError);
+      // ssh2's readyTimeout starts with the handshake; the TCP connect needs its own bound (a host
+      // that drops SYNs would otherwise hold the run for the kernel's ~2 minutes).
+      const connectTimer = setTimeout(() => socket.destroy(Object.assign(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
       socket.once('connect', () => {
+        clearTimeout(connectTimer);
         socket.removeListener('error', onError);
         client.connect({ ...config, sock: socket });
       });
+      socket.once('close', () => clearTimeout(connectTimer));
     });
     if (keyToRecord) await appendKnownHost(this.options.knownHostsPath, host, port, keyToRecord);
     // After the handshake, errors and closes only mean "reconnect next time".
