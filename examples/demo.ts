@@ -28,8 +28,10 @@ if (process.getuid?.() !== 0) {
   process.stderr.write('The demo brings up the lab (network namespaces, sshd, libvirtd): run it as root.\n');
   process.exit(1);
 }
-// The lab's hosts get new host keys every run: start from a clean .pytin (store, known_hosts).
+// The lab's hosts get new host keys every run: start from a clean .pytin (store, known_hosts),
+// and from an empty backup node (its folders are the lab's own, under /var/tmp/pytin-lab).
 rmSync(join(inventory, '.pytin'), { recursive: true, force: true });
+rmSync('/var/tmp/pytin-lab', { recursive: true, force: true });
 process.stdout.write('Starting the lab: 2 switches (snmpsim, recorded real devices), 2 hypervisors (sshd + libvirt test driver), a backup node with tc ...\n');
 let lab: Awaited<ReturnType<typeof startLabEnvironment>>;
 try {
