@@ -62,7 +62,8 @@ export function renderPlanHuman(messages: readonly PlanMessage[], style: Style):
   if (diagnostics.length) out.push('');
   const actions = changes.filter((c) => c.action !== 'no-op');
   const unchanged = changes.filter((c) => c.action === 'no-op');
-  if (actions.length === 0) out.push('No changes: the infrastructure matches the inventory.');
+  // "Matches" only when nothing was left out: a host that was not observed is not known to match.
+  if (actions.length === 0) out.push(diagnostics.length ? 'No changes planned; see the diagnostics above for what was not compared.' : 'No changes: the infrastructure matches the inventory.');
   else {
     out.push('pytin will perform these actions:', '');
     for (const change of actions) out.push(...changeLines(change, style));

@@ -47,7 +47,8 @@ export async function planInSession(session: ReconcileSession, args: ParsedComma
   const now = Date.now();
   const facts = await loadObservedFacts(session.store, session.state);
   const plan = buildPlan({ state: session.state, snapshot: session.snapshot, facts, now }, DRIVERS, planPolicyFrom(args, session.state, now));
-  plan.diagnostics.unshift(...session.inventoryWarnings, ...session.setupDiagnostics);
+  // Connection settings (a missing SNMP community) matter only when this run talks to devices.
+  plan.diagnostics.unshift(...session.inventoryWarnings, ...(refresh ? session.setupDiagnostics : []));
   return plan;
 }
 

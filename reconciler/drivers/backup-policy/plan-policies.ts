@@ -102,8 +102,12 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
     const gap = longestGapMs(policy.schedule, now);
     if (gap === undefined) diagnostics.push({ severity: 'warning', code: 'PLAN_BACKUP_BAD_SCHEDULE', summary: `schedule "${policy.schedule}" of ${address} is not understood; missed runs cannot be reported`, address });
     const base = { address, driver: BACKUP_POLICY_DRIVER, host: input.host, after };
+    if (input.observed === null) {
+      // Like VMs and limits: nothing is planned against a host nobody has looked at.
+      diagnostics.push({ severity: 'warning', code: 'PLAN_BACKUP_NOT_OBSERVED', summary: `backups on ${input.host} were not observed; ${address} is not planned (pytin observe, or plan --refresh)`, address });
+      continue;
+    }
     if (!facts || facts.cron === null) {
-      if (input.observed === null) diagnostics.push({ severity: 'warning', code: 'PLAN_BACKUP_NOT_OBSERVED', summary: `backups on ${input.host} were not observed; ${address} is planned as new`, address });
       changes.push({ ...base, action: 'create', before: null, reason: `install the schedule ${policyFiles(policy, input.agent).cronPath}` });
       continue;
     }

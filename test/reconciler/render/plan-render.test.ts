@@ -79,3 +79,9 @@ test('markdown: drift in its own section, long sections folded, never past the l
   assert.match(big, /cut here: the comment limit was reached/);
   assert.equal((big.match(/<details>/g) ?? []).length, (big.match(/<\/details>/g) ?? []).length);
 });
+
+test('an empty plan with diagnostics does not claim the infrastructure matches', () => {
+  const text = renderPlanHuman(planMessages({ ...plan, changes: [], drift: [], diagnostics: [{ severity: 'warning', code: 'PLAN_KVM_HOST_NOT_OBSERVED', summary: 'the domains of hypervisor "hv-01" were not observed' }] }), PLAIN);
+  assert.match(text, /No changes planned; see the diagnostics above/);
+  assert.doesNotMatch(text, /matches the inventory/);
+});
