@@ -47,16 +47,16 @@ export async function applyPlan(plan: Plan, options: ApplyEngineOptions): Promis
       let status: OutcomeStatus;
       if (failedAt !== undefined) {
         status = 'skipped';
-        outcome = { ok: false, output: '', error: `skipped: ${failedAt} failed earlier on ${host}` };
+        outcome = { ok: false, output: '', error: `APPLY_SKIPPED: not attempted because ${failedAt} failed earlier on ${host}` };
       } else {
         const driver = options.drivers.find((d) => d.name === change.driver);
-        if (!driver) outcome = { ok: false, output: '', error: `no driver "${change.driver}"` };
+        if (!driver) outcome = { ok: false, output: '', error: `APPLY_NO_DRIVER: this pytin has no driver "${change.driver}" (the plan was made by another version?)` };
         else {
           try {
             outcome = await driver.apply(change, { runner: options.runnerFor(host), commit: options.commit });
           } catch (error) {
             // Drivers return failures; a throw here is a transport or a bug. Either way: recorded.
-            outcome = { ok: false, output: '', error: (error as Error).message };
+            outcome = { ok: false, output: '', error: `APPLY_CHANGE_FAILED: ${(error as Error).message}` };
           }
         }
         status = outcome.ok ? 'applied' : 'failed';

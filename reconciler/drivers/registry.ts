@@ -88,7 +88,3 @@ const backups: PlanningDriver = {
 
 /** Every driver, in one place, in dependency order. */
 export const DRIVERS: readonly PlanningDriver[] = [kvm, tc, backups];
-
-export function driverNamed(name: string): PlanningDriver | undefined {
-  return DRIVERS.find((d) => d.name === name);
-}

@@ -1,8 +1,7 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
 import type { BackupPolicySpec, ServerSpec, SshEndpointSpec } from '../../inventory/model/specs.js';
-import { backupPolicyTarget } from '../drivers/backup-policy/policy-files.js';
-import { DEFAULT_AGENT } from '../drivers/backup-policy/policy-files.js';
+import { backupPolicyTarget, DEFAULT_AGENT } from '../drivers/backup-policy/policy-files.js';
 import { isAbsolute, join } from 'node:path';
 import type { HostTarget } from './hosts/host-target.js';
 import { shapingDevices } from '../drivers/bandwidth/compile-shaping.js';

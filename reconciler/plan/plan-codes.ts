@@ -2,7 +2,6 @@
 export const PLAN_CODES = {
   PLAN_PROTECTED_DESTROY: 'the plan deletes or replaces a protected resource',
   PLAN_MASS_DESTROY: 'the plan deletes more than the allowed share of a kind',
-  PLAN_FACTS_MISSING: 'a host or device has never been observed; its changes are planned against nothing',
   PLAN_FILE_UNREADABLE: 'a saved plan file cannot be read or is not a pytin plan',
   APPLY_STALE_PLAN: 'the saved plan was made for another commit or other facts',
   APPLY_LOCKED: 'another apply holds the lock',

@@ -1,12 +1,10 @@
+import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, startDaemon, waitFor, type Daemon } from './daemon.js';
+import { makeTempDir, startDaemon, type Daemon } from './daemon.js';
 import type { Netns } from './netns.js';
 
-const run = promisify(execFile);
 
 export interface SnmpdV3User {
   name: string;
@@ -68,23 +66,8 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const daemon = options.netns
     ? startDaemon('ip', ['netns', 'exec', options.netns.name, 'snmpd', ...snmpdArgs], { env })
     : startDaemon('snmpd', snmpdArgs, { env });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await daemon.stop();
-    await temp.remove();
-  };
-  try {
-    await waitFor('snmpd to answer', async () => {
-      if (daemon.process.exitCode !== null) throw new Error('snmpd exited');
-      await run('snmpget', ['-v2c', '-c', options.community, '-t', '0.3', '-r', '0', '-On', `${host}:${options.port}`, '1.3.6.1.2.1.1.5.0']);
-      return true;
-    }, 15000, 100);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = agentStopper(daemon, temp.remove);
+  await whenAgentAnswers(daemon, stop, { host, port: options.port, community: options.community }, 15000);
   return { host, ...(options.netns ? { host6: options.netns.innerIp6 } : {}), port: options.port, daemon, stop };
 }
 

@@ -1,8 +1,9 @@
+import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 import { execFile } from 'node:child_process';
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freeUdpPort, makeTempDir, startDaemon, waitFor, type Daemon } from './daemon.js';
+import { freeUdpPort, makeTempDir, startDaemon, type Daemon } from './daemon.js';
 
 const run = promisify(execFile);
 
@@ -47,23 +48,8 @@ export async function startSnmpsim(fixturesDir: string, names: readonly string[]
     '--process-group=nogroup',
     `--cache-dir=${cache}`,
   ]);
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await daemon.stop();
-    await temp.remove();
-  };
-  try {
-    const first = names[0] as string;
-    await waitFor('snmpsimd to answer', async () => {
-      if (daemon.process.exitCode !== null) throw new Error('snmpsimd exited');
-      await run('snmpget', ['-v2c', '-c', first, '-t', '0.3', '-r', '0', '-On', `127.0.0.1:${port}`, '1.3.6.1.2.1.1.5.0']);
-      return true;
-    }, 30000, 200);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = agentStopper(daemon, temp.remove);
+  // snmpsimd takes about 3 s to load its recordings.
+  await whenAgentAnswers(daemon, stop, { host: '127.0.0.1', port, community: names[0] as string }, 30000);
   return { port, communities: [...names], daemon, stop };
 }
