@@ -12,16 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
-import { desiredDomains } from '../../reconciler/drivers/kvm/desired-domains.js';
-import { generateDomainXml } from '../../reconciler/drivers/kvm/domain-xml.js';
-import { parseDomainXml } from '../../reconciler/observe/hosts/parse-domain-xml.js';
-import { parseXml } from '../../reconciler/observe/hosts/xml/parse-xml.js';
+import { recordMatchingFacts } from '../generator/matching-facts.js';
 import { openStore } from '../../reconciler/store/open-store.js';
-import { recordHostObservation } from '../../reconciler/store/host-store.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
-import { resourcesOfKind } from '../../inventory/model/desired-state.js';
-import type { BackupPolicySpec } from '../../inventory/model/specs.js';
-import { cronFileName, DEFAULT_AGENT, policyFiles } from '../../reconciler/drivers/backup-policy/policy-files.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'reconciler', 'cli', 'pytin.js');
@@ -38,31 +31,9 @@ try {
   // The facts a fully applied inventory would show.
   const setupStarted = Date.now();
   const store = await openStore(join(dir, '.pytin', 'store.sqlite'));
-  const desired = desiredDomains(state, { templates: new Map() });
-  for (const [host, hypervisor] of desired.hypervisors) {
-    const domains = hypervisor.domains.map((spec) => parseDomainXml(parseXml(generateDomainXml(spec, commit)), 'running'));
-    await recordHostObservation(store, { startedAt: Date.now(), facts: { host, observedAt: Date.now(), basics: { hostname: host, kernel: '6.1', uptimeSeconds: 1 }, domains, tc: { interfaces: [] }, backups: { policies: [], installed: [] }, diagnostics: [] } });
-  }
-  // Backup nodes: their policies' schedules installed as pytin writes them.
-  const byHost = new Map<string, BackupPolicySpec[]>();
-  for (const p of resourcesOfKind<BackupPolicySpec>(state, 'BackupPolicy')) byHost.set(p.spec.host, [...(byHost.get(p.spec.host) ?? []), p.spec]);
-  for (const [host, policies] of byHost) {
-    const files = policies.map((p) => ({ name: p.name, ...policyFiles(p, DEFAULT_AGENT) }));
-    await recordHostObservation(store, {
-      startedAt: Date.now(),
-      facts: {
-        host,
-        observedAt: Date.now(),
-        basics: { hostname: host, kernel: '6.1', uptimeSeconds: 1 },
-        domains: null,
-        tc: { interfaces: [] },
-        backups: { policies: files.map((f) => ({ name: f.name, cron: f.cronText, exclude: f.excludeText, series: [] })), installed: files.map((f) => ({ file: cronFileName(f.name), text: f.cronText })) },
-        diagnostics: [],
-      },
-    });
-  }
+  const hypervisors = await recordMatchingFacts(store, state, commit, { observedAt: () => Date.now() });
   await store.close();
-  process.stdout.write(`inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${desired.hypervisors.size} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`);
+  process.stdout.write(`inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${hypervisors} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`);
   const env = { PYTIN_SNMP_COMMUNITY: 'bench' };
   Object.assign(process.env, env);
   const results: Record<'validate' | 'plan', ProcessMeasurement[]> = { validate: [], plan: [] };

@@ -1,10 +1,9 @@
-import type { PlanningDriver } from '../drivers/planning-driver.js';
-import type { ApplyOutcome } from '../drivers/driver.js';
-import type { Change } from '../plan/change.js';
+import type { Diagnostic } from '../../inventory/core/diagnostic.js';
+import type { ApplyOutcome, Driver, TargetTransport } from '../drivers/driver.js';
+import { changeTarget, describeTarget, type Change, type ChangeTarget } from '../plan/change.js';
 import type { Plan } from '../plan/plan.js';
-import type { CommandRunner } from '../transports/command-runner.js';
-import { mapBounded } from '../support/bounded-parallel.js';
 import type { OutcomeStatus } from '../store/apply-runs.js';
+import { mapBounded } from '../support/bounded-parallel.js';
 
 export interface ChangeOutcome {
   seq: number;
@@ -15,9 +14,10 @@ export interface ChangeOutcome {
 }
 
 export interface ApplyEngineOptions {
-  drivers: readonly PlanningDriver[];
-  /** The CommandRunner of a host: one SSH connection per host, reused for all its changes. */
-  runnerFor(host: string): CommandRunner;
+  drivers: readonly Driver[];
+  /** The transport of a target (one SSH connection per host, reused for all its changes), or the
+   * diagnostic saying why the target cannot be reached at all. */
+  transportFor(target: ChangeTarget): TargetTransport | Diagnostic;
   parallelism: number;
   commit: string | null;
   /** Called as each change ends (the caller records it at once). */
@@ -25,48 +25,59 @@ export interface ApplyEngineOptions {
   now?: () => number;
 }
 
-/** Applies a plan: hosts in parallel (bounded), each host's changes in plan order (dependency
- * order). Invariant: after a change fails on a host, that host's later changes are skipped (they
- * may depend on it) and reported as such; other hosts carry on. A driver's failure is an outcome,
- * never a throw: one bad host cannot lose the record of the others. */
-export async function applyPlan(plan: Plan, options: ApplyEngineOptions): Promise<ChangeOutcome[]> {
+function failure(change: Change, code: string, summary: string): ApplyOutcome {
+  return { ok: false, output: '', diagnostics: [{ severity: 'error', code, summary, address: change.address }] };
+}
+
+function targetKey(target: ChangeTarget): string {
+  return `${target.kind}\u0000${target.name}`;
+}
+
+/** Applies a plan: targets (hosts, services) in parallel (bounded), each target's changes in plan
+ * order (dependency order). Invariant: after a change fails on a target, that target's later
+ * changes are skipped (they may depend on it) and reported as such; other targets carry on. A
+ * driver's failure is an outcome, never a throw: one bad target cannot lose the record of the
+ * others. */
+export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngineOptions): Promise<ChangeOutcome[]> {
   const now = options.now ?? Date.now;
-  const byHost = new Map<string, Array<{ seq: number; change: Change }>>();
+  const byTarget = new Map<string, { target: ChangeTarget; changes: Array<{ seq: number; change: Change }> }>();
   plan.changes.forEach((change, seq) => {
     if (change.action === 'no-op') return; // shown for information, nothing to apply
-    const host = change.host ?? '';
-    const list = byHost.get(host) ?? [];
-    list.push({ seq, change });
-    byHost.set(host, list);
+    const target = changeTarget(change);
+    const group = byTarget.get(targetKey(target)) ?? { target, changes: [] };
+    group.changes.push({ seq, change });
+    byTarget.set(targetKey(target), group);
   });
-  const perHost = await mapBounded([...byHost], options.parallelism, async ([host, changes]) => {
+  const perTarget = await mapBounded([...byTarget.values()], options.parallelism, async ({ target, changes }) => {
     const outcomes: ChangeOutcome[] = [];
     let failedAt: string | undefined;
+    let transport: TargetTransport | Diagnostic | undefined;
     for (const { seq, change } of changes) {
       let outcome: ApplyOutcome;
-      let status: OutcomeStatus;
+      const driver = options.drivers.find((d) => d.name === change.driver);
       if (failedAt !== undefined) {
-        status = 'skipped';
-        outcome = { ok: false, output: '', error: `APPLY_SKIPPED: not attempted because ${failedAt} failed earlier on ${host}` };
+        outcome = failure(change, 'APPLY_SKIPPED', `not attempted because ${failedAt} failed earlier on ${describeTarget(target)}`);
+      } else if (!driver) {
+        outcome = failure(change, 'APPLY_NO_DRIVER', `this pytin has no driver "${change.driver}" (the plan was made by another version?)`);
       } else {
-        const driver = options.drivers.find((d) => d.name === change.driver);
-        if (!driver) outcome = { ok: false, output: '', error: `APPLY_NO_DRIVER: this pytin has no driver "${change.driver}" (the plan was made by another version?)` };
+        transport ??= options.transportFor(target);
+        if ('severity' in transport) outcome = { ok: false, output: '', diagnostics: [{ ...transport, address: change.address }] };
         else {
           try {
-            outcome = await driver.apply(change, { runner: options.runnerFor(host), commit: options.commit });
+            outcome = await driver.apply(change, { target, transport, commit: options.commit });
           } catch (error) {
             // Drivers return failures; a throw here is a transport or a bug. Either way: recorded.
-            outcome = { ok: false, output: '', error: `APPLY_CHANGE_FAILED: ${(error as Error).message}` };
+            outcome = failure(change, 'APPLY_CHANGE_FAILED', (error as Error).message);
           }
         }
-        status = outcome.ok ? 'applied' : 'failed';
-        if (!outcome.ok) failedAt = change.address;
       }
-      const record = { seq, change, status, outcome, finishedAt: now() };
+      const skipped = failedAt !== undefined;
+      if (!outcome.ok && !skipped) failedAt = change.address;
+      const record: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now() };
       await options.onOutcome(record);
       outcomes.push(record);
     }
     return outcomes;
   });
-  return perHost.flat().sort((a, b) => a.seq - b.seq);
+  return perTarget.flat().sort((a, b) => a.seq - b.seq);
 }

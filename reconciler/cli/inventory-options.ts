@@ -1,4 +1,4 @@
-import { readInventory } from '../../inventory/source/read-inventory.js';
+import { readInventory, type InventorySourceOptions } from '../../inventory/source/read-inventory.js';
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
 import { booleanOption, stringOption, UsageError, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
 
@@ -10,14 +10,19 @@ export const INVENTORY_OPTIONS: Record<string, OptionSpec> = {
   worktree: { type: 'boolean', description: 'read the files on disk, uncommitted edits included' },
 };
 
-export function readInventoryFromArgs(args: ParsedCommandArgs, io: CommandIO): Promise<InventorySnapshot> {
+/** The inventory options as the source options a session or validate reads with. */
+export function inventorySourceFrom(args: ParsedCommandArgs, io: CommandIO): InventorySourceOptions {
   const ref = stringOption(args, 'ref');
   const worktree = booleanOption(args, 'worktree');
   if (ref !== undefined && worktree) throw new UsageError('--ref and --worktree exclude each other');
-  return readInventory({
+  return {
     repo: stringOption(args, 'repo') ?? io.cwd,
     ...(stringOption(args, 'path') !== undefined ? { path: stringOption(args, 'path')! } : {}),
     ...(ref !== undefined ? { ref } : {}),
     worktree,
-  });
+  };
+}
+
+export function readInventoryFromArgs(args: ParsedCommandArgs, io: CommandIO): Promise<InventorySnapshot> {
+  return readInventory(inventorySourceFrom(args, io));
 }

@@ -1,8 +1,8 @@
-import { DEFAULT_MASS_DESTROY_PERCENT } from '../plan/safety.js';
-import type { PlanPolicy } from '../plan/build-plan.js';
-import { booleanOption, integerOption, type OptionSpec, type ParsedCommandArgs } from './command.js';
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import type { StoreSpec } from '../../inventory/model/specs.js';
+import { DEFAULT_MASS_DESTROY_PERCENT, type SafetyPolicy } from '../plan/safety.js';
+import type { SessionOptions } from '../session/open-session.js';
+import { booleanOption, integerOption, type Command, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
+import { INVENTORY_OPTIONS, inventorySourceFrom } from './inventory-options.js';
+import { explicitStorePath, STORE_OPTIONS } from './store-options.js';
 
 export const SAFETY_OPTIONS: Record<string, OptionSpec> = {
   'allow-destroy': { type: 'string', valueName: 'ADDRESS', multiple: true, description: 'allow deleting or replacing this protected resource' },
@@ -10,12 +10,31 @@ export const SAFETY_OPTIONS: Record<string, OptionSpec> = {
   'mass-destroy-percent': { type: 'string', valueName: 'N', description: `share of a kind a plan may delete without --allow-mass-destroy (default ${DEFAULT_MASS_DESTROY_PERCENT})` },
 };
 
-export function planPolicyFrom(args: ParsedCommandArgs, state: DesiredState, now: number): PlanPolicy {
+export function safetyPolicyFrom(args: ParsedCommandArgs): SafetyPolicy {
   return {
-    now,
-    lastSeenWarningDays: resourcesOfKind<StoreSpec>(state, 'Store')[0]?.spec.lastSeenWarningDays ?? 31,
     allowDestroy: (args.values['allow-destroy'] as string[] | undefined) ?? [],
     allowMassDestroy: booleanOption(args, 'allow-mass-destroy'),
     massDestroyPercent: integerOption(args, 'mass-destroy-percent', 0) ?? DEFAULT_MASS_DESTROY_PERCENT,
+  };
+}
+
+/** The options of every command that plans (plan, apply). */
+export const PLAN_RUN_OPTIONS = {
+  ...INVENTORY_OPTIONS,
+  ...STORE_OPTIONS,
+  ...SAFETY_OPTIONS,
+  refresh: { type: 'boolean', description: 'observe every switch and host first' },
+  'trust-new-hosts': { type: 'boolean', description: 'record the SSH host key of hosts seen for the first time' },
+  parallelism: { type: 'string', valueName: 'N', description: 'hosts worked on at once' },
+} as const satisfies Command['options'];
+
+/** The session a command that talks to the world opens, from its options. */
+export function sessionOptionsFrom(args: ParsedCommandArgs, io: CommandIO, parallelism: number): SessionOptions {
+  return {
+    inventory: inventorySourceFrom(args, io),
+    ...explicitStorePath(args, io),
+    env: io.env,
+    trustNewHosts: booleanOption(args, 'trust-new-hosts'),
+    parallelism,
   };
 }

@@ -5,13 +5,26 @@ import { recordDeviceWalk } from '../store/device-store.js';
 import { recordHostObservation } from '../store/host-store.js';
 import { recordFailedRun } from '../store/observation-runs.js';
 import type { SshPool } from '../transports/ssh/ssh-pool.js';
-import type { HostTarget } from './hosts/host-target.js';
+import type { SshTarget } from '../transports/ssh/ssh-target.js';
+import type { HostProbe } from './hosts/host-probe.js';
 import { observeHost } from './hosts/observe-host.js';
 import { observeDevice } from './snmp/observe-device.js';
-import type { DeviceToObserve } from './snmp-targets.js';
+import type { SnmpTarget } from '../transports/snmp/snmp-target.js';
 import { isCompleteWalk, snmpFactsForStore } from './snmp-facts-for-store.js';
 
-export type ObservationSubject = { source: 'snmp'; device: DeviceToObserve } | { source: 'host'; host: HostTarget };
+/** A switch to observe: its name in the inventory and how to reach its agent. */
+export interface DeviceToObserve {
+  name: string;
+  target: SnmpTarget;
+}
+
+/** A host to observe: how to reach it, and what each driver reads there. */
+export interface HostToObserve {
+  target: SshTarget;
+  probes: readonly HostProbe[];
+}
+
+export type ObservationSubject = { source: 'snmp'; device: DeviceToObserve } | { source: 'host'; host: HostToObserve };
 
 /** The outcome of observing one device or host; its facts are in the store. */
 export interface ObservationResult {
@@ -55,16 +68,23 @@ async function observeSwitch(device: DeviceToObserve, options: ObserveInventoryO
   return { source: 'snmp', subject: device.name, address, ok, durationMs: finishedAt - startedAt, summary, diagnostics };
 }
 
-async function observeServer(host: HostTarget, options: ObserveInventoryOptions): Promise<ObservationResult> {
+async function observeServer(host: HostToObserve, options: ObserveInventoryOptions): Promise<ObservationResult> {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const address = `server/${host.name}`;
-  const facts = await observeHost(host, { pool: options.pool, now });
-  await recordHostObservation(options.store, { startedAt, facts });
-  const diagnostics = facts.diagnostics.map((d) => ({ ...d, address }));
-  const parts = [facts.domains ? `${facts.domains.length} domains` : null, facts.tc ? `tc on ${facts.tc.interfaces.length} interfaces` : null, facts.basics ? `up ${Math.round(facts.basics.uptimeSeconds / 3600)} h` : null].filter(Boolean);
+  const name = host.target.name;
+  const address = `server/${name}`;
+  const observation = await observeHost(host.target, host.probes, { pool: options.pool, now });
+  const diagnostics = observation.diagnostics.map((d) => ({ ...d, address }));
+  await recordHostObservation(options.store, {
+    host: name,
+    startedAt,
+    observedAt: observation.observedAt,
+    facts: new Map([['basics', observation.basics], ...observation.facts]),
+    errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.summary}`),
+  });
+  const parts = [...observation.summaries, ...(observation.basics ? [`up ${Math.round(observation.basics.uptimeSeconds / 3600)} h`] : [])];
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { source: 'host', subject: host.name, address, ok, durationMs: now() - startedAt, summary: parts.length ? parts.join(', ') : 'nothing observed', diagnostics };
+  return { source: 'host', subject: name, address, ok, durationMs: now() - startedAt, summary: parts.length ? parts.join('; ') : 'nothing observed', diagnostics };
 }
 
 /** Observes switches and hosts, `parallelism` at once, each independently (one unreachable

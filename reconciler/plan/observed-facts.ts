@@ -1,12 +1,35 @@
-import { createHash } from 'node:crypto';
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import type { ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
-import type { Store } from '../store/open-store.js';
-import { readManyHostFacts, type StoredHostFacts } from '../store/host-store.js';
-import { readDeviceFacts, type StoredDeviceFacts } from '../store/device-store.js';
-import { lastRun, type ObservationRun } from '../store/observation-runs.js';
-import type { Row } from '../store/sqlite.js';
-import { lastAppliedStates } from '../store/apply-runs.js';
+/** What the store knows about the world, as the planner reads it: plain data, loaded once per
+ * plan by the session (the planner itself never touches the store). These types declare only
+ * what planning needs; the store's own records are wider. */
+
+/** The latest observation attempt of a switch or host. */
+export interface ObservationStatus {
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+export interface FactView<T = unknown> {
+  value: T;
+  /** When it was observed (ms since the epoch). */
+  observedAt: number;
+}
+
+/** One host: the last good facts of each kind ('basics', and each driver's facts key). */
+export interface HostFactsView {
+  facts: ReadonlyMap<string, FactView>;
+  lastRun: ObservationStatus | undefined;
+}
+
+/** One switch's last complete walk, what network drift reads of it. */
+export interface SwitchWalkView {
+  observedAt: number;
+  facts: {
+    interfaces: ReadonlyArray<{ ifIndex: number; ifName: string | null; ifDescr: string | null }>;
+    fdb: ReadonlyArray<{ mac: string; ifIndex: number | null }>;
+  };
+}
 
 /** The latest sighting of an address, across devices. */
 export interface AddressSighting {
@@ -18,52 +41,15 @@ export interface AddressSighting {
   lastSeen: number;
 }
 
-/** What the store knows about the world, for the inventory's switches and servers. Read once per
- * plan; the planner itself never touches the store. */
 export interface ObservedFacts {
-  hosts: Map<string, StoredHostFacts>;
-  devices: Map<string, { facts: StoredDeviceFacts | undefined; lastRun: ObservationRun | undefined }>;
+  /** By server name: every server with SSH settings, observed or not. */
+  hosts: ReadonlyMap<string, HostFactsView>;
+  /** By switch name: every switch with SNMP settings, walked or not. */
+  devices: ReadonlyMap<string, { facts: SwitchWalkView | undefined; lastRun: ObservationStatus | undefined }>;
   /** The most recent sighting of every address ever seen. */
-  sightings: Map<string, AddressSighting>;
+  sightings: ReadonlyMap<string, AddressSighting>;
   /** The state each address had after its last applied change, as JSON text. */
-  lastApplied: Map<string, string>;
-  /** sha256 of the facts changes are computed from (hosts' domains and tc). */
+  lastApplied: ReadonlyMap<string, string>;
+  /** sha256 of the facts changes are computed from (see fingerprint.ts). */
   fingerprint: string;
-}
-
-/** Host fact kinds that drivers plan from: a saved plan is stale when any of these changed.
- * (basics change with every observation — uptime — and plan nothing.) */
-const PLANNED_FROM = ['domains', 'tc', 'backups'] as const;
-
-export async function loadObservedFacts(store: Store, state: DesiredState): Promise<ObservedFacts> {
-  const servers = resourcesOfKind<ServerSpec>(state, 'Server').filter((s) => s.spec.ssh);
-  const hosts = await readManyHostFacts(store, servers.map((s) => s.name));
-  const devices = new Map<string, { facts: StoredDeviceFacts | undefined; lastRun: ObservationRun | undefined }>();
-  for (const sw of resourcesOfKind<SwitchSpec>(state, 'Switch').filter((s) => s.spec.snmp)) {
-    devices.set(sw.name, { facts: await readDeviceFacts(store, sw.name), lastRun: await lastRun(store, 'snmp', sw.name) });
-  }
-  const rows = await store.all<Row & { ip: string; mac: string; device: string; port: string | null; vlan: number | null; last_seen: number }>(
-    // The newest row per address (ties: the latest inserted).
-    `SELECT h.ip, h.mac, h.device, h.port, h.vlan, h.last_seen FROM ip_history h
-     WHERE h.id = (SELECT h2.id FROM ip_history h2 WHERE h2.ip = h.ip ORDER BY h2.last_seen DESC, h2.id DESC LIMIT 1)`,
-  );
-  const sightings = new Map(rows.map((r) => [r.ip, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]));
-  return { hosts, devices, sightings, lastApplied: await lastAppliedStates(store), fingerprint: fingerprintOf(hosts) };
-}
-
-/** The part of a fact kind changes depend on: for backups the installed files, not the series
- * reports (their lock ages move with the clock and plan nothing). */
-function plannedPart(kind: (typeof PLANNED_FROM)[number], facts: StoredHostFacts): unknown {
-  if (kind !== 'backups') return facts[kind]?.value ?? null;
-  return facts.backups?.value.policies.map((p) => ({ name: p.name, cron: p.cron, exclude: p.exclude })) ?? null;
-}
-
-/** Canonical: hosts in name order, each kind's value as stored. */
-export function fingerprintOf(hosts: ReadonlyMap<string, StoredHostFacts>): string {
-  const hash = createHash('sha256');
-  for (const name of [...hosts.keys()].sort()) {
-    const facts = hosts.get(name)!;
-    for (const kind of PLANNED_FROM) hash.update(`${name}\u0000${kind}\u0000${JSON.stringify(plannedPart(kind, facts))}\u0000`);
-  }
-  return hash.digest('hex');
 }

@@ -2,6 +2,10 @@ import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { Change } from './change.js';
 import type { Drift } from './drift.js';
 
+/** Version of the plan's JSON formats (JSON lines, saved plan files); bumped on any incompatible
+ * change. */
+export const PLAN_FORMAT_VERSION = 1;
+
 export interface PlanRevision {
   commit: string | null;
   ref: string | null;

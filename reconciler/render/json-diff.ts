@@ -1,4 +1,4 @@
-import type { JsonValue } from '../plan/change.js';
+import type { JsonValue } from '../../inventory/core/json-value.js';
 
 export interface FieldDifference {
   /** Dotted path; list items by index, or by `name` when the items have one (`interfaces.eth0.ips`). */

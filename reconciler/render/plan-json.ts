@@ -1,10 +1,7 @@
 import { diagnosticToJson } from '../../inventory/core/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { Drift } from '../plan/drift.js';
-import { summarize, type Plan, type PlanRevision } from '../plan/plan.js';
-
-/** Version of the JSON-lines plan format; bumped on any incompatible change. */
-export const PLAN_FORMAT_VERSION = 1;
+import { PLAN_FORMAT_VERSION, summarize, type Plan, type PlanRevision } from '../plan/plan.js';
 
 export type PlanMessage =
   | { type: 'version'; format: number; tool: 'pytin' }

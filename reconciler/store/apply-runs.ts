@@ -11,7 +11,10 @@ export interface ChangeOutcomeRecord {
   host: string | null;
   status: OutcomeStatus;
   output: string;
+  /** The first error, `CODE: summary` (for readers of older stores). */
   error: string | null;
+  /** JSON array of the outcome's diagnostics. */
+  diagnosticsJson: string | null;
   /** JSON of the resource's last known state (never secrets). */
   stateJson: string | null;
   finishedAt: number;
@@ -26,8 +29,8 @@ export async function startApplyRun(store: Store, run: { commit: string | null; 
  * of everything done before it. */
 export async function recordChangeOutcome(store: Store, runId: number, outcome: ChangeOutcomeRecord): Promise<void> {
   await store.run(
-    'INSERT INTO change_outcomes (run_id, seq, address, action, driver, host, status, output, error, state_json, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [runId, outcome.seq, outcome.address, outcome.action, outcome.driver, outcome.host, outcome.status, outcome.output, outcome.error, outcome.stateJson, outcome.finishedAt],
+    'INSERT INTO change_outcomes (run_id, seq, address, action, driver, host, status, output, error, diagnostics_json, state_json, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [runId, outcome.seq, outcome.address, outcome.action, outcome.driver, outcome.host, outcome.status, outcome.output, outcome.error, outcome.diagnosticsJson, outcome.stateJson, outcome.finishedAt],
   );
 }
 
@@ -42,11 +45,11 @@ export async function finishApplyRun(store: Store, runId: number, result: { ok: 
 }
 
 export async function changeOutcomes(store: Store, runId: number): Promise<ChangeOutcomeRecord[]> {
-  const rows = await store.all<Row & { seq: number; address: string; action: string; driver: string; host: string | null; status: OutcomeStatus; output: string; error: string | null; state_json: string | null; finished_at: number }>(
+  const rows = await store.all<Row & { seq: number; address: string; action: string; driver: string; host: string | null; status: OutcomeStatus; output: string; error: string | null; diagnostics_json: string | null; state_json: string | null; finished_at: number }>(
     'SELECT * FROM change_outcomes WHERE run_id = ? ORDER BY seq',
     [runId],
   );
-  return rows.map((r) => ({ seq: r.seq, address: r.address, action: r.action, driver: r.driver, host: r.host, status: r.status, output: r.output, error: r.error, stateJson: r.state_json, finishedAt: r.finished_at }));
+  return rows.map((r) => ({ seq: r.seq, address: r.address, action: r.action, driver: r.driver, host: r.host, status: r.status, output: r.output, error: r.error, diagnosticsJson: r.diagnostics_json, stateJson: r.state_json, finishedAt: r.finished_at }));
 }
 
 export async function lastApplyRun(store: Store): Promise<{ id: number; commit: string | null; status: string; startedAt: number; finishedAt: number | null } | undefined> {

@@ -162,6 +162,17 @@ CREATE TABLE applied_states (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'facts owned by drivers; apply outcomes as diagnostics',
+    // Domains are the KVM driver's facts, kept in current_facts like every driver's: the store no
+    // longer knows their shape. Each change outcome keeps its diagnostics as JSON (the error
+    // column keeps the first line for older readers).
+    sql: `
+DROP TABLE host_domains;
+ALTER TABLE change_outcomes ADD COLUMN diagnostics_json TEXT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
-import { breakApplyLock, readApplyLock, type ApplyLock } from '../../store/apply-lock.js';
+import { breakApplyLock, readApplyLock } from '../../store/apply-lock.js';
+import { describeLock, holderGone } from '../../session/lock-status.js';
 import { openStore } from '../../store/open-store.js';
 import { StoreRefusedError } from '../../store/store-error.js';
 import { booleanOption, stringOption, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
@@ -9,22 +9,6 @@ import { readInventoryFromArgs, INVENTORY_OPTIONS } from '../inventory-options.j
 import { STORE_OPTIONS, storePathFrom } from '../store-options.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import type { Store } from '../../store/open-store.js';
-
-export function describeLock(lock: ApplyLock): string {
-  const age = Math.round((Date.now() - lock.since) / 1000);
-  return `${lock.holder} (pid ${lock.pid} on ${lock.host}), commit ${lock.commit?.slice(0, 12) ?? 'none'}, since ${new Date(lock.since).toISOString()} (${age} s ago)`;
-}
-
-/** Whether the holder's process is gone; only knowable for a holder on this machine. */
-function holderGone(lock: ApplyLock): boolean | undefined {
-  if (lock.host !== hostname()) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
   const snapshot = stringOption(args, 'store') === undefined ? await readInventoryFromArgs(args, io) : undefined;

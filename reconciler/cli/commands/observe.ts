@@ -1,13 +1,12 @@
 import { hasErrors } from '../../../inventory/core/diagnostic.js';
-import { resourcesOfKind } from '../../../inventory/model/desired-state.js';
-import type { SwitchSpec } from '../../../inventory/model/specs.js';
 import type { ObservationResult } from '../../observe/observe-inventory.js';
-import { openReconcileSession } from '../reconcile-session.js';
+import { openSession } from '../../session/open-session.js';
 import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS } from '../inventory-options.js';
+import { sessionOptionsFrom } from '../plan-options.js';
 import { STORE_OPTIONS } from '../store-options.js';
 import { ProgressLine } from '../progress-line.js';
 
@@ -40,17 +39,16 @@ export const observeCommand: Command = {
     if (only !== undefined && only !== 'snmp' && only !== 'hosts') throw new UsageError(`--only must be snmp or hosts, got "${only}"`, observeCommand);
     const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
     const json = booleanOption(args, 'json');
-    const opened = await openReconcileSession(args, io, parallelism);
+    const opened = await openSession(sessionOptionsFrom(args, io, parallelism));
     if ('failed' in opened) {
       io.stdout.write(json ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
       io.stderr.write('pytin: cannot observe: see the diagnostics above (pytin validate checks the inventory).\n');
       return EXIT_ERROR;
     }
     const { session } = opened;
-    const { snapshot, state, storePath } = session;
-    const switches = resourcesOfKind<SwitchSpec>(state, 'Switch').filter((s) => s.spec.snmp).map((s) => s.name);
+    const { snapshot, storePath } = session;
     const servers = [...session.hosts.keys()];
-    let names = new Set([...(only === 'hosts' ? [] : switches), ...(only === 'snmp' ? [] : servers)]);
+    let names = new Set([...(only === 'hosts' ? [] : session.switches), ...(only === 'snmp' ? [] : servers)]);
     const wanted = args.values.device as string[] | undefined;
     if (wanted) {
       const unknown = wanted.filter((w) => !names.has(w));

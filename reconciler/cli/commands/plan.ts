@@ -1,21 +1,18 @@
 import { resolve } from 'node:path';
-import { hasErrors } from '../../../inventory/core/diagnostic.js';
-import { DRIVERS } from '../../drivers/registry.js';
-import { buildPlan } from '../../plan/build-plan.js';
-import { loadObservedFacts } from '../../plan/observed-facts.js';
+import type { ObservationResult } from '../../observe/observe-inventory.js';
 import type { Plan } from '../../plan/plan.js';
 import { summarize } from '../../plan/plan.js';
-import { writeSavedPlan } from '../../plan/saved-plan.js';
+import { canApply } from '../../plan/safety.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { renderPlanHuman, styleFor } from '../../render/plan-human.js';
 import { planMessages, renderPlanJsonLines } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { openSession } from '../../session/open-session.js';
+import { writeSavedPlan } from '../../session/plan-file.js';
+import { planInSession } from '../../session/plan-session.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { INVENTORY_OPTIONS } from '../inventory-options.js';
-import { planPolicyFrom, SAFETY_OPTIONS } from '../plan-options.js';
-import { openReconcileSession, type ReconcileSession } from '../reconcile-session.js';
-import { STORE_OPTIONS } from '../store-options.js';
+import { PLAN_RUN_OPTIONS, safetyPolicyFrom, sessionOptionsFrom } from '../plan-options.js';
 import { DEFAULT_OBSERVE_PARALLELISM } from './observe.js';
 
 export type PlanFormat = 'human' | 'json' | 'markdown';
@@ -38,28 +35,10 @@ export function renderPlan(plan: Plan, format: PlanFormat, io: CommandIO): strin
   }
 }
 
-/** Observes (with --refresh), loads the facts and plans: shared by plan and apply --auto-approve. */
-export async function planInSession(session: ReconcileSession, args: ParsedCommandArgs, io: CommandIO, refresh: boolean): Promise<Plan> {
-  if (refresh) {
-    const results = await session.observe();
-    for (const failed of results.filter((r) => !r.ok)) io.stderr.write(`pytin: refresh: ${failed.address}: ${failed.diagnostics.find((d) => d.severity === 'error')?.summary ?? 'failed'}\n`);
-  }
-  const now = Date.now();
-  const facts = await loadObservedFacts(session.store, session.state);
-  const plan = buildPlan({ state: session.state, snapshot: session.snapshot, facts, now }, DRIVERS, planPolicyFrom(args, session.state, now));
-  // Connection settings (a missing SNMP community) matter only when this run talks to devices.
-  plan.diagnostics.unshift(...session.inventoryWarnings, ...(refresh ? session.setupDiagnostics : []));
-  return plan;
+/** A refresh that could not reach a device says so on stderr; the plan says what it lacks. */
+export function reportRefreshFailure(io: CommandIO, result: ObservationResult): void {
+  if (!result.ok) io.stderr.write(`pytin: refresh: ${result.address}: ${result.diagnostics.find((d) => d.severity === 'error')?.summary ?? 'failed'}\n`);
 }
-
-export const PLAN_RUN_OPTIONS = {
-  ...INVENTORY_OPTIONS,
-  ...STORE_OPTIONS,
-  ...SAFETY_OPTIONS,
-  refresh: { type: 'boolean', description: 'observe every switch and host first' },
-  'trust-new-hosts': { type: 'boolean', description: 'record the SSH host key of hosts seen for the first time' },
-  parallelism: { type: 'string', valueName: 'N', description: 'hosts worked on at once' },
-} as const satisfies Command['options'];
 
 export const planCommand: Command = {
   name: 'plan',
@@ -75,21 +54,21 @@ export const planCommand: Command = {
   async run(args, io): Promise<ExitCode> {
     const format = planFormat(args, planCommand);
     const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
-    const opened = await openReconcileSession(args, io, parallelism);
+    const opened = await openSession(sessionOptionsFrom(args, io, parallelism));
     if ('failed' in opened) {
       io.stdout.write(format === 'json' ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
       return EXIT_ERROR;
     }
     const { session } = opened;
     try {
-      const plan = await planInSession(session, args, io, booleanOption(args, 'refresh'));
+      const { plan } = await planInSession(session, { refresh: booleanOption(args, 'refresh'), safety: safetyPolicyFrom(args), onRefreshResult: (r) => reportRefreshFailure(io, r) });
       io.stdout.write(renderPlan(plan, format, io));
       const out = stringOption(args, 'out');
       if (out !== undefined) {
         await writeSavedPlan(resolve(io.cwd, out), plan);
         if (format === 'human') io.stdout.write(`Saved the plan to ${out}; apply it with: pytin apply ${out}\n`);
       }
-      if (hasErrors(plan.diagnostics)) return EXIT_ERROR;
+      if (!canApply(plan)) return EXIT_ERROR;
       const { add, change, destroy } = summarize(plan);
       return booleanOption(args, 'detailed-exitcode') && add + change + destroy > 0 ? EXIT_CHANGES : EXIT_OK;
     } finally {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
-import type { ApplyContext, ApplyOutcome } from '../driver.js';
-import type { Change, JsonValue } from '../../plan/change.js';
+import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 import { CRON_MARKER } from './policy-files.js';
 
@@ -20,17 +21,17 @@ function writeFileCommand(path: string, mode: string): string {
 
 /** Installs (or removes) a policy on its host: the target folder, the exclude file and the
  * schedule. Idempotent. Deleting removes only the schedule, never archives. */
-export async function applyPolicy(change: Change, context: Pick<ApplyContext, 'runner'>): Promise<ApplyOutcome> {
-  const runner = context.runner;
+export async function applyPolicy(change: Change, context: ApplyContext): Promise<ApplyOutcome> {
+  const runner = hostRunner(context);
   const output: string[] = [];
-  const fail = (error: string): ApplyOutcome => ({ ok: false, output: output.join('\n'), error: `APPLY_BACKUP_INSTALL_FAILED: ${error}`, state: change.before });
+  const fail = (error: string): ApplyOutcome => failedOutcome(change, 'APPLY_BACKUP_INSTALL_FAILED', error, output.join('\n'), change.before);
   try {
     if (change.action === 'delete') {
       const before = change.before as unknown as Installed;
       // Only a schedule that carries pytin's marker is pytin's to remove.
       const result = await runner.run(`if head -n 1 ${shellQuote(before.cronPath)} 2>/dev/null | grep -q ${shellQuote(`^${CRON_MARKER}`)}; then rm -f ${shellQuote(before.cronPath)}; fi`);
       if (result.exitCode !== 0) return fail(result.stderr.trim());
-      return { ok: true, output: `removed ${before.cronPath} (archives in ${before.target} are kept)`, state: null };
+      return { ok: true, output: `removed ${before.cronPath} (archives in ${before.target} are kept)`, diagnostics: [], state: null };
     }
     const after = change.after as unknown as Installed;
     const excludePath = posix.join(after.target, `.pytin-${change.address.slice('backup/'.length)}.exclude`);
@@ -43,7 +44,7 @@ export async function applyPolicy(change: Change, context: Pick<ApplyContext, 'r
       output.push(`$ ${command.split(' && ')[0]}`);
       if (result.exitCode !== 0) return fail(`${command.split(' ')[0]}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
     }
-    return { ok: true, output: output.join('\n'), state: change.after as JsonValue };
+    return { ok: true, output: output.join('\n'), diagnostics: [], state: change.after as JsonValue };
   } catch (error) {
     return fail((error as Error).message);
   }

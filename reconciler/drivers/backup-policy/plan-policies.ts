@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
-import type { BackupPolicyFacts } from '../../observe/hosts/host-facts.js';
-import type { Change, JsonValue } from '../../plan/change.js';
+import type { BackupPolicyFacts } from './backup-facts.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
-import type { DriverPlan } from '../driver.js';
+import type { DriverPlan } from '../../plan/planning-port.js';
 import { longestGapMs } from './cron-schedule.js';
 import { cronFileName, policyFiles, type BackupAgent } from './policy-files.js';
 

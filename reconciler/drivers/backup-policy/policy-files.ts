@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import type { BackupPolicyTarget } from '../../observe/hosts/observe-backups.js';
 
 export const DEFAULT_AGENT = { command: 'pytin', cronDir: '/etc/cron.d' } as const;
 export type BackupAgent = { command: string; cronDir: string };
@@ -56,11 +55,4 @@ export function policyFiles(policy: BackupPolicySpec, agent: BackupAgent): Polic
   ].join('\n');
   const excludeText = (policy.exclude ?? []).map((p) => `${p}\n`).join('');
   return { cronPath: posix.join(agent.cronDir, cronFileName(policy.name)), cronText, excludePath, excludeText, target: policy.target };
-}
-
-/** What host observation reads for a policy. */
-export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
-  const files = policyFiles(policy, agent);
-  const list = [agent.command, 'backup', 'list', '--target', shellQuote(policy.target), '--name', shellQuote(policy.name), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
-  return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
 }

@@ -1,6 +1,7 @@
 import { TransportError } from '../../../inventory/core/errors.js';
-import type { ApplyContext, ApplyOutcome } from '../driver.js';
-import type { Change, JsonValue } from '../../plan/change.js';
+import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
 import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
 import type { BandwidthCode } from './bandwidth-codes.js';
 import { readShaping, type TcObserved } from './read-shaping.js';
@@ -9,7 +10,6 @@ import { addressesFromState, stateFromTrees, treesFor } from './shaping-state.js
 import { shapingBatch } from './tc-batch.js';
 import { treeDifferences, type TcDeviceTree } from './tc-tree.js';
 
-const fail = (code: BandwidthCode, message: string, output: string, state?: JsonValue): ApplyOutcome => ({ ok: false, output, error: `${code}: ${message}`, ...(state === undefined ? {} : { state }) });
 
 async function observe(runner: CommandRunner, devices: readonly string[]): Promise<TcObserved | string> {
   const facts = await readTcFacts(runner, devices);
@@ -41,8 +41,9 @@ const treesOf = (observed: TcObserved): TcDeviceTree[] => observed.devices.map((
  * failing line does not stop the restoring), and the outcome says whether that worked. The state
  * returned is always the one read last.
  */
-export async function applyShaping(change: Change, context: Pick<ApplyContext, 'runner'>): Promise<ApplyOutcome> {
-  const { runner } = context;
+export async function applyShaping(change: Change, context: ApplyContext): Promise<ApplyOutcome> {
+  const runner = hostRunner(context);
+  const fail = (code: BandwidthCode, message: string, output: string, state?: JsonValue): ApplyOutcome => failedOutcome(change, code, message, output, state);
   const target = addressesFromState(change.action === 'delete' ? change.before : change.after);
   if (typeof target === 'string') return fail('APPLY_TC_CHANGE_INVALID', `${change.address}: ${target}`, '');
   const { interfaces } = target;
@@ -80,7 +81,7 @@ export async function applyShaping(change: Change, context: Pick<ApplyContext, '
   if (foreign.length > 0) return fail('APPLY_TC_FOREIGN_ROOT_QDISC', `${foreign.join(', ')} on ${runner.host} has a root qdisc pytin did not create; nothing was changed`, '', stateFromTrees(interfaces, treesOf(before)));
 
   const lines = shapingBatch(desired, before);
-  if (lines.length === 0) return { ok: true, output: 'tc: nothing to change', state: stateFromTrees(interfaces, treesOf(before)) };
+  if (lines.length === 0) return { ok: true, output: 'tc: nothing to change', diagnostics: [], state: stateFromTrees(interfaces, treesOf(before)) };
   const batch = await runBatch(runner, lines, false);
   output.push(`tc -batch: ${lines.length} lines${batch.text ? `\n${batch.text}` : ''}`);
 
@@ -90,7 +91,7 @@ export async function applyShaping(change: Change, context: Pick<ApplyContext, '
     const left = desired.flatMap((t) => treeDifferences(t, after.devices.find((d) => d.tree.device === t.device)!.tree));
     const state = stateFromTrees(interfaces, treesOf(after));
     if (left.length > 0) return fail('APPLY_TC_NOT_CONVERGED', left.join('; '), output.join('\n'), state);
-    return { ok: true, output: output.join('\n'), state };
+    return { ok: true, output: output.join('\n'), diagnostics: [], state };
   }
 
   // The batch stopped partway: rebuild what was there before.

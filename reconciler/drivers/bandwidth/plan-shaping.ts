@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { Change, JsonValue } from '../../plan/change.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
-import type { DriverPlan } from '../driver.js';
+import type { DriverPlan } from '../../plan/planning-port.js';
 import type { TcDesired } from './compile-shaping.js';
 import { observedDevice, type TcObserved } from './read-shaping.js';
 import { sameAddressState, stateFromAddresses, stateFromTrees } from './shaping-state.js';

@@ -1,4 +1,5 @@
-import type { JsonValue, TcFacts, TcInterfaceFacts, TcObject } from '../../observe/hosts/host-facts.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { TcFacts, TcInterfaceFacts, TcObject } from './tc-facts.js';
 import { formatIp, parseIp } from '../../../schemas/formats/ip.js';
 import { InternalError } from '../../../inventory/core/errors.js';
 import { IPV4_TABLE, IPV6_TABLE, PYTIN_INGRESS_PREF, PYTIN_PREF, PYTIN_QDISC_HANDLE, pytinMinor } from './tc-handles.js';

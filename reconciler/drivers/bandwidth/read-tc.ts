@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { TcFacts, TcInterfaceFacts } from '../../observe/hosts/host-facts.js';
-import { parseTcListing, type TcListing } from '../../observe/hosts/parse-tc.js';
+import type { TcFacts, TcInterfaceFacts } from './tc-facts.js';
+import { parseTcListing, type TcListing } from './parse-tc.js';
 import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
 
 /** The listings apply needs per device. pytin's filters hang off the root qdisc and the ingress

@@ -1,6 +1,6 @@
 import { canonicalIp } from '../../../schemas/formats/ip.js';
 import { formatBandwidth, parseBandwidth } from '../../../schemas/formats/units.js';
-import type { JsonValue } from '../../plan/change.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
 import { classid as makeClassid, ifbName, pytinMinor } from './tc-handles.js';
 import { compareIps, emptyTree, sameBurst, sortTree, type TcDeviceTree } from './tc-tree.js';
 

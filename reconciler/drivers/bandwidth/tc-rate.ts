@@ -1,4 +1,4 @@
-import { parseTcRate } from '../../observe/hosts/parse-tc.js';
+import { parseTcRate } from './parse-tc.js';
 
 /**
  * HTB keeps rates in whole bytes per second and tc prints them with at most three significant

@@ -1,10 +1,11 @@
 import { assertNever, InternalError } from '../../../inventory/core/errors.js';
-import type { Change, JsonValue } from '../../plan/change.js';
-import type { DomainFacts } from '../../observe/hosts/host-facts.js';
-import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from '../../observe/hosts/parse-domain-xml.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
+import type { DomainFacts } from './domain-facts.js';
+import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
 import type { CommandResult, CommandRunner } from '../../transports/command-runner.js';
-import type { ApplyContext, ApplyOutcome } from '../driver.js';
+import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
 import { domainSpecFromJson, type DomainSpec } from './domain-spec.js';
 import { generateDomainXml } from './domain-xml.js';
 import { strategyForUri, type HostStrategy } from './install-strategy.js';
@@ -235,8 +236,8 @@ function targetOf(change: Change): Target {
  * last known state, re-read with dumpxml (null: it does not exist) when the host still answers. */
 export async function applyDomain(change: Change, context: ApplyContext): Promise<ApplyOutcome> {
   const target = targetOf(change);
-  const session = new HostSession(context.runner, target.uri);
-  let error: string | undefined;
+  const session = new HostSession(hostRunner(context), target.uri);
+  let error: { code: KvmCode; message: string } | undefined;
   try {
     switch (change.action) {
       case 'create':
@@ -261,7 +262,7 @@ export async function applyDomain(change: Change, context: ApplyContext): Promis
     }
   } catch (caught) {
     if (caught instanceof InternalError) throw caught;
-    error = caught instanceof ApplyStop ? `${caught.code}: ${caught.message}` : `APPLY_KVM_TRANSPORT: ${(caught as Error).message}`;
+    error = caught instanceof ApplyStop ? { code: caught.code, message: caught.message } : { code: 'APPLY_KVM_TRANSPORT', message: (caught as Error).message };
   }
   let state: JsonValue | undefined;
   try {
@@ -269,8 +270,9 @@ export async function applyDomain(change: Change, context: ApplyContext): Promis
   } catch (caught) {
     if (caught instanceof InternalError) throw caught;
     // The host no longer answers: the last known state is unknown; the error says why.
-    error ??= `APPLY_KVM_TRANSPORT: could not re-read ${target.name}: ${(caught as Error).message}`;
+    error ??= { code: 'APPLY_KVM_TRANSPORT', message: `could not re-read ${target.name}: ${(caught as Error).message}` };
   }
   const output = session.transcript.join('\n');
-  return error === undefined ? { ok: true, output, ...(state !== undefined ? { state } : {}) } : { ok: false, output, error, ...(state !== undefined ? { state } : {}) };
+  if (error === undefined) return { ok: true, output, diagnostics: [], ...(state !== undefined ? { state } : {}) };
+  return failedOutcome(change, error.code, error.message, output, state);
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+import type { ConnectionSettings } from '../../../inventory/model/connection-settings.js';
 import { resourcesOfKind, type Desired, type DesiredState } from '../../../inventory/model/desired-state.js';
 import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
 import { deterministicMac } from './deterministic-mac.js';
@@ -28,10 +29,19 @@ export interface DesiredDomains {
   diagnostics: Diagnostic[];
 }
 
+/** Each server's libvirt URI, from the trusted connection settings. */
+export function libvirtUrisOf(connections: ConnectionSettings): Map<string, string> {
+  const uris = new Map<string, string>();
+  for (const server of connections.servers.values()) if (server.libvirtUri !== undefined) uris.set(server.name, server.libvirtUri);
+  return uris;
+}
+
 export interface DesiredDomainsOptions {
   /** Kickstart templates by path relative to the inventory root (the inventory reads them from the
    * same revision as the YAML). */
   templates: ReadonlyMap<string, string>;
+  /** Each server's libvirt URI, from trusted connection settings (never from the branch). */
+  libvirtUris: ReadonlyMap<string, string>;
   /** Per-host override of the strategy derived from the URI (tests, unusual hosts). */
   strategies?: ReadonlyMap<string, HostStrategy>;
 }
@@ -75,9 +85,9 @@ export function desiredDomains(state: DesiredState, options: DesiredDomainsOptio
   const servers = new Map<string, ServerSpec>();
   for (const server of resourcesOfKind<ServerSpec>(state, 'Server')) {
     servers.set(server.name, server.spec);
-    const libvirt = server.spec.libvirt;
-    if (!libvirt) continue;
-    hypervisors.set(server.name, { name: server.name, uri: libvirt.uri, strategy: options.strategies?.get(server.name) ?? strategyForUri(libvirt.uri), domains: [] });
+    const uri = options.libvirtUris.get(server.name);
+    if (uri === undefined) continue;
+    hypervisors.set(server.name, { name: server.name, uri, strategy: options.strategies?.get(server.name) ?? strategyForUri(uri), domains: [] });
   }
   const vmHosts = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];

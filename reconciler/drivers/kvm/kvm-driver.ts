@@ -1,16 +1,33 @@
 import type { Driver } from '../driver.js';
 import { applyDomain } from './apply-domain.js';
-import { KVM_DRIVER_NAME, planDomains, type KvmPlanInput } from './plan-domains.js';
+import { desiredDomains, libvirtUrisOf } from './desired-domains.js';
+import type { DomainFacts } from './domain-facts.js';
+import { domainsProbe, KVM_FACTS_KEY } from './observe-domains.js';
+import { KVM_DRIVER_NAME, planDomains, type ObservedHypervisor } from './plan-domains.js';
 
-/** Dependency order within a host: addresses (10) before VMs (20) before bandwidth limits (30),
- * so a VM's limits are set on a domain that exists. */
+/** Dependency order within a host: VMs (20) before bandwidth limits (30), so a VM's limits are
+ * set on a domain that exists. */
 export const KVM_DRIVER_ORDER = 20;
 
-/** The KVM (libvirt) driver: plans domains from the VMs in git against the domains observed on
- * each hypervisor, and applies the changes with virsh over the hypervisor's CommandRunner. */
-export const kvmDriver: Driver<KvmPlanInput> = {
+/** The KVM (libvirt) driver: observes the domains of each hypervisor (`virsh` over SSH), plans
+ * them against the VMs in git, and applies the changes with virsh over the hypervisor's runner. */
+export const kvmDriver: Driver = {
   name: KVM_DRIVER_NAME,
   order: KVM_DRIVER_ORDER,
-  plan: planDomains,
+  factsKey: KVM_FACTS_KEY,
+  // Domains only where a libvirt URI says the server is a hypervisor: virsh's own default on other
+  // hosts would only produce a failure about a hypervisor nobody asked for.
+  hostProbe: (server) => (server.roles.includes('hypervisor') && server.libvirtUri !== undefined ? domainsProbe(server.libvirtUri) : undefined),
+  plan(input) {
+    const observed = new Map<string, ObservedHypervisor>();
+    for (const [host, view] of input.facts.hosts) {
+      const stored = view.facts.get(KVM_FACTS_KEY);
+      // When the host was last looked at: its newest fact of any kind (a host whose domains could
+      // not be read still has an observation time; its domains are null).
+      const observedAt = Math.max(0, ...[...view.facts.values()].map((f) => f.observedAt));
+      observed.set(host, { observedAt, domains: (stored?.value as DomainFacts[] | undefined) ?? null });
+    }
+    return planDomains({ desired: desiredDomains(input.state, { templates: input.files, libvirtUris: libvirtUrisOf(input.connections) }), observed });
+  },
   apply: applyDomain,
 };

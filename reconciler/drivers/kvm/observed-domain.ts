@@ -1,5 +1,5 @@
-import type { JsonValue } from '../../plan/change.js';
-import type { BandwidthSetting, DomainFacts } from '../../observe/hosts/host-facts.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { BandwidthSetting, DomainFacts } from './domain-facts.js';
 import { rateLimitJson, type RateLimit } from './domain-spec.js';
 import type { HostStrategy } from './install-strategy.js';
 import { readOwnership, type OwnershipRecord } from './ownership.js';

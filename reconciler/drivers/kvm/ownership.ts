@@ -1,5 +1,5 @@
-import type { MetadataElement } from '../../observe/hosts/host-facts.js';
-import { PYTIN_NAMESPACE } from '../../observe/hosts/parse-domain-xml.js';
+import type { MetadataElement } from './domain-facts.js';
+import { PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import type { DiskBus, DomainSpec, RateLimit } from './domain-spec.js';
 import { xmlAttributes } from './xml-escape.js';
 

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { Change } from '../../plan/change.js';
 import type { Drift, DriftEvidence } from '../../plan/drift.js';
-import type { DomainFacts } from '../../observe/hosts/host-facts.js';
-import type { DriverPlan } from '../driver.js';
+import type { DomainFacts } from './domain-facts.js';
+import type { DriverPlan } from '../../plan/planning-port.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
 import { domainSpecJson, type DomainSpec, type RateLimit } from './domain-spec.js';

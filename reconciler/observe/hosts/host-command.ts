@@ -1,8 +1,7 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { ExecResult } from '../../transports/ssh/ssh-host.js';
-import type { SshPool } from '../../transports/ssh/ssh-pool.js';
 import { hostDiagnostic, sshFailureDiagnostic } from './host-diagnostics.js';
-import type { HostTarget } from './host-target.js';
+import type { HostProbeContext } from './host-probe.js';
 
 /** Exit status of the guard below; 127 is also what a shell gives for "not found". */
 const MISSING = 127;
@@ -16,14 +15,8 @@ export function requireProgram(program: string): string {
 export type FactCommandResult = { ok: true; result: ExecResult } | { ok: false; diagnostic: Diagnostic };
 
 /** Runs the command of one fact kind. Any failure becomes a diagnostic for that fact. */
-export async function runFactCommand(
-  pool: SshPool,
-  target: HostTarget,
-  fact: string,
-  program: string,
-  script: string,
-  timeoutMs: number,
-): Promise<FactCommandResult> {
+export async function runFactCommand(context: HostProbeContext, fact: string, program: string, script: string): Promise<FactCommandResult> {
+  const { pool, target, timeoutMs } = context;
   let result: ExecResult;
   try {
     result = await pool.exec(target, `${requireProgram(program)}\n${script}`, { timeoutMs });

@@ -8,6 +8,7 @@ import { readDeviceFacts } from '../../../../reconciler/store/device-store.js';
 import { readHostFacts } from '../../../../reconciler/store/host-store.js';
 import { captureIO } from '../../../support/capture-io.js';
 import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-environment.js';
+import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
 
 let lab: LabEnvironment;
 before(async () => {
@@ -46,9 +47,9 @@ test('observe stores every switch and host; a second run with pinned keys succee
     assert.equal(sw?.facts.fdb.length, 285);
     const backup = await readHostFacts(store, 'backup-01');
     // The ifb pytin shapes uploads through is listed (empty) before the first apply creates it.
-    assert.deepEqual(backup.tc?.value?.interfaces.map((i) => i.device), ['veth-guests', 'ifb-veth-guests']);
+    assert.deepEqual((backup.facts.get('tc')?.value as TcFacts).interfaces.map((i) => i.device), ['veth-guests', 'ifb-veth-guests']);
     const hv = await readHostFacts(store, 'hv-01');
-    assert.ok(Array.isArray(hv.domains?.value));
+    assert.ok(Array.isArray(hv.facts.get('domains')?.value));
   } finally {
     await store.close();
   }

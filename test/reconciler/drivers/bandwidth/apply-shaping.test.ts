@@ -12,6 +12,8 @@ import { treeDifferences } from '../../../../reconciler/drivers/bandwidth/tc-tre
 import type { Change } from '../../../../reconciler/plan/change.js';
 import type { CommandOptions, CommandResult, CommandRunner } from '../../../../reconciler/transports/command-runner.js';
 import { createTcLab, ifbSupport, type TcLab } from '../../../lab/tc-namespaces.js';
+import { errorOf, hostContext } from '../../../support/apply-context.js';
+
 
 const run = promisify(execFile);
 const labs: TcLab[] = [];
@@ -69,8 +71,8 @@ test('the tree applied in a namespace reads back as the desired one, IPv4 and IP
   };
   const change = await planOne(lab, shaping);
   assert.equal(change.action, 'create');
-  const first = await applyShaping(change, { runner: lab.hostRunner });
-  assert.equal(first.ok, true, first.error);
+  const first = await applyShaping(change, hostContext(lab.hostRunner));
+  assert.equal(first.ok, true, errorOf(first));
 
   const observed = await observe(lab, shaping);
   const desired = compileShaping('shared-01', shaping, observed);
@@ -82,7 +84,7 @@ test('the tree applied in a namespace reads back as the desired one, IPv4 and IP
   assert.ok(Math.abs(burst - 65536) <= 1024, `burst ${burst}`);
   // A second plan is empty; a second apply of the same change runs nothing and leaves the same tree.
   assert.deepEqual(planShaping(desired, observed).changes, []);
-  const second = await applyShaping(change, { runner: lab.hostRunner });
+  const second = await applyShaping(change, hostContext(lab.hostRunner));
   assert.deepEqual([second.ok, second.output], [true, 'tc: nothing to change']);
   assert.deepEqual((await observe(lab, shaping)).devices.map((d) => d.tree), trees);
   assert.deepEqual(second.state, first.state);
@@ -96,8 +98,8 @@ test('more than 256 addresses land in hashed u32 tables and read back exactly', 
   ];
   const shaping: ShapingSpec = { interfaces: [lab.shaped], limits };
   const change = await planOne(lab, shaping);
-  const outcome = await applyShaping(change, { runner: lab.hostRunner });
-  assert.equal(outcome.ok, true, outcome.error);
+  const outcome = await applyShaping(change, hostContext(lab.hostRunner));
+  assert.equal(outcome.ok, true, errorOf(outcome));
   const observed = await observe(lab, shaping);
   const desired = compileShaping('shared-01', shaping, observed);
   assert.equal(observed.devices[0]!.tree.filters.length, 900);
@@ -112,7 +114,7 @@ test('more than 256 addresses land in hashed u32 tables and read back exactly', 
 test('classes, filters and root qdiscs pytin did not create are left alone', async () => {
   const lab = await newLab();
   const shaping: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '10Mbit', '10Mbit')] };
-  assert.equal((await applyShaping(await planOne(lab, shaping), { runner: lab.hostRunner })).ok, true);
+  assert.equal((await applyShaping(await planOne(lab, shaping), hostContext(lab.hostRunner))).ok, true);
   // Someone adds a class of their own under pytin's qdisc, with a filter at their own preference.
   await tc(lab, 'class', 'add', 'dev', lab.shaped, 'parent', '7079:', 'classid', '7079:10', 'htb', 'rate', '3mbit');
   await tc(lab, 'filter', 'add', 'dev', lab.shaped, 'parent', '7079:', 'protocol', 'ip', 'pref', '5', 'u32', 'match', 'ip', 'dst', '10.250.0.1/32', 'flowid', '7079:10');
@@ -123,13 +125,13 @@ test('classes, filters and root qdiscs pytin did not create are left alone', asy
 
   // Raised, then removed: pytin's classes change and go, the hand-made ones stay as they were.
   const raised: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '20Mbit', '20Mbit')] };
-  assert.equal((await applyShaping(await planOne(lab, raised), { runner: lab.hostRunner })).ok, true);
+  assert.equal((await applyShaping(await planOne(lab, raised), hostContext(lab.hostRunner))).ok, true);
   assert.deepEqual(await foreignListing(), handMade);
   const removed: ShapingSpec = { interfaces: [lab.shaped], limits: [] };
   const removal = await planOne(lab, removed);
   assert.equal(removal.action, 'delete');
-  const outcome = await applyShaping(removal, { runner: lab.hostRunner });
-  assert.equal(outcome.ok, true, outcome.error);
+  const outcome = await applyShaping(removal, hostContext(lab.hostRunner));
+  assert.equal(outcome.ok, true, errorOf(outcome));
   assert.deepEqual(await foreignListing(), handMade);
   const observed = await observe(lab, removed);
   assert.deepEqual(observed.devices[0]!.tree, { device: lab.shaped, classes: [], filters: [], redirectTo: null });
@@ -144,19 +146,19 @@ test('a root qdisc pytin did not create is neither planned over nor replaced by 
   const plan = planShaping(compileShaping('shared-01', shaping, observed), observed);
   assert.deepEqual([plan.changes.length, plan.diagnostics.map((d) => d.code)], [0, ['PLAN_TC_FOREIGN_ROOT_QDISC']]);
   // A change planned earlier (or by hand) is refused at apply time too.
-  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', before: null, after: { interfaces: [lab.shaped], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: null, burst: null } } };
-  const outcome = await applyShaping(change, { runner: lab.hostRunner });
+  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', host: 'shared-01', before: null, after: { interfaces: [lab.shaped], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: null, burst: null } } };
+  const outcome = await applyShaping(change, hostContext(lab.hostRunner));
   assert.equal(outcome.ok, false);
-  assert.match(outcome.error!, /^APPLY_TC_FOREIGN_ROOT_QDISC/);
+  assert.match(errorOf(outcome)!, /^APPLY_TC_FOREIGN_ROOT_QDISC/);
   assert.match(await tc(lab, 'qdisc', 'show', 'dev', lab.shaped, 'root'), /qdisc htb 1: root/);
 });
 
 test('a missing interface is refused before anything is changed', async () => {
   const lab = await newLab();
-  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', before: null, after: { interfaces: ['nosuch0'], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: '1Mbit', burst: null } } };
-  const outcome = await applyShaping(change, { runner: lab.hostRunner });
+  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', host: 'shared-01', before: null, after: { interfaces: ['nosuch0'], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: '1Mbit', burst: null } } };
+  const outcome = await applyShaping(change, hostContext(lab.hostRunner));
   assert.equal(outcome.ok, false);
-  assert.match(outcome.error!, /^APPLY_TC_DEVICE_MISSING: interface "nosuch0" does not exist/);
+  assert.match(errorOf(outcome)!, /^APPLY_TC_DEVICE_MISSING: interface "nosuch0" does not exist/);
   assert.deepEqual(outcome.state, { interfaces: ['nosuch0'] });
   assert.doesNotMatch((await run('ip', ['-n', lab.host, 'link'])).stdout, /ifb-nosuch0/);
 });
@@ -181,22 +183,22 @@ class BatchBreakingRunner implements CommandRunner {
 test('a batch that fails partway leaves the previous tree (restored), and says so', async () => {
   const lab = await newLab();
   const shaping: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '10Mbit', '10Mbit'), limit(lab.guestIp6, '7Mbit')] };
-  assert.equal((await applyShaping(await planOne(lab, shaping), { runner: lab.hostRunner })).ok, true);
+  assert.equal((await applyShaping(await planOne(lab, shaping), hostContext(lab.hostRunner))).ok, true);
   const previous = (await observe(lab, shaping)).devices.map((d) => d.tree);
 
   const changed: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '20Mbit'), limit('10.250.0.7', '1Mbit', '1Mbit')] };
   const runner = new BatchBreakingRunner(lab.hostRunner);
-  const outcome = await applyShaping(await planOne(lab, changed), { runner });
+  const outcome = await applyShaping(await planOne(lab, changed), hostContext(runner));
   assert.equal(runner.broken, true);
   assert.equal(outcome.ok, false);
-  assert.match(outcome.error!, /^APPLY_TC_BATCH_FAILED: the batch failed and the previous tree was restored/);
+  assert.match(errorOf(outcome)!, /^APPLY_TC_BATCH_FAILED: the batch failed and the previous tree was restored/);
   const restored = (await observe(lab, shaping)).devices.map((d) => d.tree);
   // Restored classes carry their old burst explicitly; HTB's tick rounding may move it a byte or two.
   assert.deepEqual(comparable(restored, previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) }))), previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) })));
   for (const [i, t] of previous.entries()) assert.deepEqual(treeDifferences(t, restored[i]!), []);
   // The next plan still shows the whole change, and applying it with a sound runner converges.
   const again = await planOne(lab, changed);
-  assert.equal((await applyShaping(again, { runner: lab.hostRunner })).ok, true);
+  assert.equal((await applyShaping(again, hostContext(lab.hostRunner))).ok, true);
   const observed = await observe(lab, changed);
   assert.deepEqual(planShaping(compileShaping('shared-01', changed, observed), observed).changes, []);
 });

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandwidthDriver } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
+import { bandwidthDriver, planBandwidthHosts } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
 import { compileShaping, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { planShaping } from '../../../../reconciler/drivers/bandwidth/plan-shaping.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { stateFromTrees } from '../../../../reconciler/drivers/bandwidth/shaping-state.js';
-import type { TcFacts } from '../../../../reconciler/observe/hosts/host-facts.js';
-import { parseTcListing } from '../../../../reconciler/observe/hosts/parse-tc.js';
-import type { JsonValue } from '../../../../reconciler/plan/change.js';
+import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
+import { parseTcListing } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
 import { recordedFacts, RECORDED_SHAPING, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
 
 const HOST = 'shared-01';
@@ -132,7 +132,7 @@ test('the drift message says what the host has and what pytin applied', () => {
 test('the driver plans every host it is given, named tc and ordered after VMs', () => {
   const observed = readShaping(empty());
   const hosts = ['a', 'b'].map((h) => ({ desired: compileShaping(h, RECORDED_SHAPING, observed), observed }));
-  const plan = bandwidthDriver.plan({ hosts });
+  const plan = planBandwidthHosts(hosts);
   assert.deepEqual(plan.changes.map((c) => c.address), ['shaping/a', 'shaping/b']);
   assert.equal(bandwidthDriver.name, 'tc');
   assert.ok(bandwidthDriver.order > 20);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileShaping } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { addressMatch, readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
-import type { JsonValue } from '../../../../reconciler/observe/hosts/host-facts.js';
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
 import { recordedFacts, RECORDED_SHAPING, withoutStrayNode } from './fixtures/recorded-facts.js';
 
 test('reads pytin\'s classes, per-address filters and redirect from recorded tc output, ignoring hand-made ones', () => {

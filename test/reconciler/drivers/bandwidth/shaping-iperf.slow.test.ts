@@ -1,11 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandwidthDriver } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
+import { bandwidthDriver, planBandwidthHosts } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
 import { compileShaping, shapingDevices, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { readTcFacts } from '../../../../reconciler/drivers/bandwidth/read-tc.js';
 import { iperfBitsPerSecond } from '../../../lab/iperf.js';
 import { createTcLab, type TcLab } from '../../../lab/tc-namespaces.js';
+import { errorOf, hostContext } from '../../../support/apply-context.js';
+
 
 let lab: TcLab | undefined;
 after(async () => {
@@ -18,11 +20,11 @@ async function converge(shaping: ShapingSpec): Promise<string> {
   const facts = await readTcFacts(lab!.hostRunner, shapingDevices(shaping));
   if (typeof facts === 'string') throw new Error(facts);
   const observed = readShaping(facts);
-  const plan = bandwidthDriver.plan({ hosts: [{ desired: compileShaping('shared-01', shaping, observed), observed }] });
+  const plan = planBandwidthHosts([{ desired: compileShaping('shared-01', shaping, observed), observed }]);
   assert.deepEqual(plan.diagnostics, []);
   if (plan.changes.length === 0) return 'none';
-  const outcome = await bandwidthDriver.apply(plan.changes[0]!, { runner: lab!.hostRunner, commit: null });
-  assert.equal(outcome.ok, true, outcome.error);
+  const outcome = await bandwidthDriver.apply(plan.changes[0]!, hostContext(lab!.hostRunner, null));
+  assert.equal(outcome.ok, true, errorOf(outcome));
   return plan.changes[0]!.action;
 }
 

@@ -9,16 +9,19 @@ import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import { labTexts } from '../../../support/lab-inventory.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
-import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { observedHypervisors } from '../../../../reconciler/drivers/kvm/observed-hypervisors.js';
+import { planDomains, type ObservedHypervisor } from '../../../../reconciler/drivers/kvm/plan-domains.js';
 import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
-import type { DriverPlan } from '../../../../reconciler/drivers/driver.js';
+import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
 import { labDomains } from './fixtures/lab-kvm.js';
+import { errorOf, hostContext } from '../../../support/apply-context.js';
+
 
 // The lab's hv-01 as a real "hypervisor": an unprivileged libvirtd (test driver, state shared
 // across connections) reached by virsh commands run through a real sshd. Observation is the host
@@ -29,14 +32,14 @@ let dir: { path: string; remove(): Promise<void> };
 let libvirtd: LabLibvirtd;
 let sshd: LabSshd;
 let pool: SshPool;
-let target: HostTarget;
+let target: SshTarget;
 
 before(async () => {
   dir = await makeTempDir('kvm-lab');
   libvirtd = await startLabLibvirtd();
   sshd = await startSshd();
   pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
-  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath, virshUri: libvirtd.uri, tcInterfaces: [] };
+  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
 });
 after(async () => {
   await pool?.close();
@@ -67,10 +70,19 @@ function commitEdit(texts: ReadonlyMap<string, string>, file: string, find: stri
   return new Map([...texts, [file, edited]]);
 }
 
+/** hv-01's domains as the KVM driver's probe reads them over SSH. */
+async function domainsNow(): Promise<DomainFacts[]> {
+  const observed = await observeDomains({ pool, target, timeoutMs: 60_000 }, libvirtd.uri);
+  assert.deepEqual(observed.diagnostics, []);
+  return observed.facts!;
+}
+
+function observedHv01(domains: DomainFacts[]): Map<string, ObservedHypervisor> {
+  return new Map([['hv-01', { observedAt: Date.now(), domains }]]);
+}
+
 async function plan(texts: Map<string, string>): Promise<DriverPlan> {
-  const facts = await observeHost(target, { pool });
-  assert.deepEqual(facts.diagnostics, []);
-  return kvmDriver.plan({ desired: labDomains(texts), observed: observedHypervisors([facts]) });
+  return planDomains({ desired: labDomains(texts), observed: observedHv01(await domainsNow()) });
 }
 
 function changesOf(p: DriverPlan): string[] {
@@ -84,8 +96,8 @@ function driftOf(p: DriverPlan): string[] {
 async function applyAll(changes: readonly Change[], commit: string): Promise<void> {
   const runner = new SshCommandRunner(pool.host(target));
   for (const change of changes) {
-    const outcome = await kvmDriver.apply(change, { runner, commit });
-    assert.equal(outcome.ok, true, `${change.action} ${change.address}: ${outcome.error}\n${outcome.output}`);
+    const outcome = await kvmDriver.apply(change, hostContext(runner, commit));
+    assert.equal(outcome.ok, true, `${change.action} ${change.address}: ${errorOf(outcome)}\n${outcome.output}`);
   }
 }
 
@@ -108,8 +120,7 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.deepEqual(driftOf(second), [TEST_DOMAIN_DRIFT]);
 
     // What is on the host is what pytin wrote: running, limits in kB/s, ownership with the commit.
-    const facts = await observeHost(target, { pool });
-    const web = facts.domains!.find((d) => d.name === 'acme-web-01')!;
+    const web = (await domainsNow()).find((d) => d.name === 'acme-web-01')!;
     assert.equal(web.state, 'running');
     assert.equal(web.interfaces[0]?.bandwidth.inbound?.averageKiBps, 12500);
     assert.deepEqual(readOwnership(web.pytin) && { address: readOwnership(web.pytin)!.address, commit: readOwnership(web.pytin)!.commit }, {
@@ -119,7 +130,7 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
   });
 
   await t.test('applying the same creates again changes nothing (idempotent)', async () => {
-    const creates = kvmDriver.plan({ desired: labDomains(git), observed: new Map([['hv-01', { observedAt: Date.now(), domains: [] }]]) }).changes;
+    const creates = planDomains({ desired: labDomains(git), observed: observedHv01([]) }).changes;
     assert.equal(creates.length, 3);
     await applyAll(creates, COMMIT_1);
     assert.deepEqual(changesOf(await plan(git)), []);
@@ -169,7 +180,7 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.deepEqual(changesOf(planned), ['update vm/acme-db-01 [interfaces]']);
     await applyAll(planned.changes, COMMIT_2);
     assert.deepEqual(changesOf(await plan(git)), []);
-    const db = (await observeHost(target, { pool })).domains!.find((d) => d.name === 'acme-db-01')!;
+    const db = (await domainsNow()).find((d) => d.name === 'acme-db-01')!;
     assert.equal(db.interfaces[0]?.bandwidth.inbound, null);
     assert.equal(db.interfaces[0]?.bandwidth.outbound?.averageKiBps, 25000);
   });
@@ -181,7 +192,7 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     const uuidBefore = (await virsh('domuuid', 'acme-web-01')).stdout.trim();
     await applyAll(planned.changes, COMMIT_2);
     assert.deepEqual(changesOf(await plan(git)), []);
-    const web = (await observeHost(target, { pool })).domains!.find((d) => d.name === 'acme-web-01')!;
+    const web = (await domainsNow()).find((d) => d.name === 'acme-web-01')!;
     assert.deepEqual(web.disks.map((d) => [d.source, d.target, d.bus]), [['default/acme-web-01-root', 'sda', 'sata']]);
     assert.equal(web.state, 'running');
     assert.notEqual(web.uuid, uuidBefore); // a new domain, not an edited one
@@ -207,9 +218,9 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.deepEqual(driftOf(planned), ['unknown-vm vm/hand-01', TEST_DOMAIN_DRIFT]);
 
     const forged: Change = { address: 'vm/hand-01', action: 'delete', driver: 'kvm', host: 'hv-01', before: { name: 'hand-01', uri: libvirtd.uri, hypervisor: 'hv-01' }, after: null };
-    const outcome = await kvmDriver.apply(forged, { runner: new SshCommandRunner(pool.host(target)), commit: COMMIT_2 });
+    const outcome = await kvmDriver.apply(forged, hostContext(new SshCommandRunner(pool.host(target)), COMMIT_2));
     assert.equal(outcome.ok, false);
-    assert.match(outcome.error ?? '', /^APPLY_KVM_NOT_OWNED: domain hand-01 on hv-01 is not owned by pytin/);
+    assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_NOT_OWNED: domain hand-01 on hv-01 is not owned by pytin/);
     assert.equal((outcome.state as { name: string } | null)?.name, 'hand-01'); // the last known state, re-read
     assert.match((await virsh('list', '--all', '--name')).stdout, /hand-01/);
   });
@@ -220,9 +231,9 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.ok(update);
     // The MAC no longer matches a NIC: domiftune fails on the host.
     const broken: Change = JSON.parse(JSON.stringify(update).replaceAll('52:54:00:a0:00:01', '52:54:00:ff:ff:ff'));
-    const outcome = await kvmDriver.apply(broken, { runner: new SshCommandRunner(pool.host(target)), commit: COMMIT_2 });
+    const outcome = await kvmDriver.apply(broken, hostContext(new SshCommandRunner(pool.host(target)), COMMIT_2));
     assert.equal(outcome.ok, false);
-    assert.match(outcome.error ?? '', /^APPLY_KVM_COMMAND_FAILED: virsh domiftune failed on hv-01/);
+    assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_COMMAND_FAILED: virsh domiftune failed on hv-01/);
     assert.equal((outcome.state as { name: string; state: string }).state, 'running');
     assert.match(outcome.output, /virsh -c .* domiftune acme-web-01 52:54:00:ff:ff:ff --config/);
   });
@@ -247,38 +258,38 @@ test('on a host where pytin provisions volumes, create makes one per disk in its
   };
   const runner = new SshCommandRunner(pool.host(target));
   const create: Change = { address: spec.address, action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: domainSpecJson(spec) };
-  const created = await kvmDriver.apply(create, { runner, commit: COMMIT_1 });
-  assert.equal(created.ok, true, created.error);
+  const created = await kvmDriver.apply(create, hostContext(runner, COMMIT_1));
+  assert.equal(created.ok, true, errorOf(created));
   const volumes = async () => (await virsh('vol-list', 'vols')).stdout;
   assert.match(await volumes(), /vol-01-root/);
   assert.match(await volumes(), /vol-01-data/);
   const info = await virsh('vol-info', '--pool', 'vols', 'vol-01-root', '--bytes');
   assert.match(info.stdout, /Capacity:\s+2147483648 bytes/);
   // Idempotent: the volumes and the domain exist, a second create converges.
-  assert.equal((await kvmDriver.apply(create, { runner, commit: COMMIT_1 })).ok, true);
+  assert.equal((await kvmDriver.apply(create, hostContext(runner, COMMIT_1))).ok, true);
 
   const remove: Change = { address: 'vm/vol-01', action: 'delete', driver: 'kvm', host: 'hv-01', before: { name: 'vol-01', uri: libvirtd.uri, hypervisor: 'hv-01', strategy: spec.strategy }, after: null };
-  const deleted = await kvmDriver.apply(remove, { runner, commit: COMMIT_2 });
-  assert.equal(deleted.ok, true, deleted.error);
+  const deleted = await kvmDriver.apply(remove, hostContext(runner, COMMIT_2));
+  assert.equal(deleted.ok, true, errorOf(deleted));
   assert.equal(deleted.state, null);
   assert.doesNotMatch(await volumes(), /vol-01/);
   // Deleting what is gone already succeeds.
-  assert.equal((await kvmDriver.apply(remove, { runner, commit: COMMIT_2 })).ok, true);
+  assert.equal((await kvmDriver.apply(remove, hostContext(runner, COMMIT_2))).ok, true);
 });
 
 test('a hypervisor that stops answering gives a failed outcome, not a thrown error', async () => {
   const lost = await startSshd({ clientKeyPath: sshd.clientKeyPath });
   const lostPool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts_lost'), trustNewHosts: true, connectTimeoutMs: 2000 });
   try {
-    const lostTarget: HostTarget = { ...target, port: lost.port };
+    const lostTarget: SshTarget = { ...target, port: lost.port };
     const runner = new SshCommandRunner(lostPool.host(lostTarget));
     assert.equal((await runner.run('true')).exitCode, 0); // connected once
     await lost.stop();
     const spec = labDomains(inventory()).hypervisors.get('hv-01')!.domains[0]!;
     const change: Change = { address: spec.address, action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: domainSpecJson(spec) };
-    const outcome = await kvmDriver.apply(change, { runner, commit: COMMIT_1 });
+    const outcome = await kvmDriver.apply(change, hostContext(runner, COMMIT_1));
     assert.equal(outcome.ok, false);
-    assert.match(outcome.error ?? '', /^APPLY_KVM_TRANSPORT: /);
+    assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_TRANSPORT: /);
     assert.equal(outcome.state, undefined); // unknown: the host could not be asked
   } finally {
     await lostPool.close();

@@ -9,15 +9,18 @@ import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import { labTexts } from '../../../support/lab-inventory.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
-import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { observedHypervisors } from '../../../../reconciler/drivers/kvm/observed-hypervisors.js';
+import { planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
 import { kickstartPathOnHost } from '../../../../reconciler/drivers/kvm/virt-install.js';
-import type { DriverPlan } from '../../../../reconciler/drivers/driver.js';
+import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { labDomains } from './fixtures/lab-kvm.js';
+import { errorOf, hostContext } from '../../../support/apply-context.js';
+
 
 // The virt-install strategy, for real: virt-install (virtinst) runs on the "hypervisor" (this
 // machine, reached through a real sshd) against the lab libvirtd's test driver. Nothing boots
@@ -30,7 +33,7 @@ let dir: { path: string; remove(): Promise<void> };
 let libvirtd: LabLibvirtd;
 let sshd: LabSshd;
 let pool: SshPool;
-let target: HostTarget;
+let target: SshTarget;
 let tree: string;
 
 before(async () => {
@@ -46,7 +49,7 @@ before(async () => {
   libvirtd = await startLabLibvirtd();
   sshd = await startSshd();
   pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
-  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath, virshUri: libvirtd.uri, tcInterfaces: [] };
+  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
   await virsh('pool-define-as', 'default', 'dir', '--target', '/pytin-lab-images');
   await virsh('pool-start', 'default');
 });
@@ -78,17 +81,22 @@ function inventory(): Map<string, string> {
 
 const STRATEGY = new Map([['hv-01', { install: 'virt-install' as const, provisionVolumes: true }]]);
 
+/** hv-01's domains as the KVM driver's probe reads them over SSH. */
+async function domainsNow(): Promise<DomainFacts[]> {
+  const observed = await observeDomains({ pool, target, timeoutMs: 60_000 }, libvirtd.uri);
+  assert.deepEqual(observed.diagnostics, []);
+  return observed.facts!;
+}
+
 async function plan(texts: Map<string, string>): Promise<DriverPlan> {
-  const facts = await observeHost(target, { pool });
-  assert.deepEqual(facts.diagnostics, []);
-  return kvmDriver.plan({ desired: labDomains(texts, { strategies: STRATEGY }), observed: observedHypervisors([facts]) });
+  return planDomains({ desired: labDomains(texts, { strategies: STRATEGY }), observed: new Map([['hv-01', { observedAt: Date.now(), domains: await domainsNow() }]]) });
 }
 
 async function applyAll(p: DriverPlan, commit: string): Promise<void> {
   const runner = new SshCommandRunner(pool.host(target));
   for (const change of p.changes) {
-    const outcome = await kvmDriver.apply(change, { runner, commit });
-    assert.equal(outcome.ok, true, `${change.action} ${change.address}: ${outcome.error}\n${outcome.output}`);
+    const outcome = await kvmDriver.apply(change, hostContext(runner, commit));
+    assert.equal(outcome.ok, true, `${change.action} ${change.address}: ${errorOf(outcome)}\n${outcome.output}`);
   }
 }
 
@@ -112,8 +120,7 @@ test('on a virt-install host, a VM with an install source is installed with its 
   assert.match(kickstart, /^rootpw --lock$/m);
 
   // pytin's record and limits were added after virt-install; the disks are pool volumes.
-  const facts = await observeHost(target, { pool });
-  const web = facts.domains!.find((d) => d.name === 'acme-web-01')!;
+  const web = (await domainsNow()).find((d) => d.name === 'acme-web-01')!;
   assert.equal(readOwnership(web.pytin)?.address, 'vm/acme-web-01');
   assert.equal(web.interfaces[0]?.bandwidth.inbound?.averageKiBps, 12500);
   assert.deepEqual(web.disks.map((d) => [d.type, d.source]), [['volume', 'default/acme-web-01-root']]);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DomainFacts } from '../../../../reconciler/observe/hosts/host-facts.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
 import { planDomains, type ObservedHypervisor } from '../../../../reconciler/drivers/kvm/plan-domains.js';
-import { isDestructive, touchesProtected } from '../../../../reconciler/drivers/kvm/destructive.js';
+import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
 import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/desired-domains.js';
-import type { DriverPlan } from '../../../../reconciler/drivers/driver.js';
+import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 import { labWith } from '../../../support/lab-inventory.js';
 

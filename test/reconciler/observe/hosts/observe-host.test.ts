@@ -7,12 +7,17 @@ import { startSshd, type LabSshd } from '../../../lab/sshd.js';
 import { freeTcpPort, makeTempDir } from '../../../lab/daemon.js';
 import { writeTestDriverNode } from '../../../lab/libvirt-test-driver.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import { observeHost, observeHosts } from '../../../../reconciler/observe/hosts/observe-host.js';
-import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
-import type { HostFacts } from '../../../../reconciler/observe/hosts/host-facts.js';
-import { u32AddressMatches } from '../../../../reconciler/observe/hosts/parse-tc.js';
+import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
+import type { HostObservation } from '../../../../reconciler/observe/hosts/host-observation.js';
+import type { HostProbe } from '../../../../reconciler/observe/hosts/host-probe.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { domainsProbe } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { tcProbe } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
+import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
+import { u32AddressMatches } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
 import { createShapedNamespace, type ShapedNamespace } from './fixtures/tc-namespace.js';
-import { DB_01, WEB_01 } from './fixtures/lab-domains.js';
+import { DB_01, WEB_01 } from '../../drivers/kvm/fixtures/lab-domains.js';
 
 let dir: { path: string; remove(): Promise<void> };
 let namespace: ShapedNamespace;
@@ -42,26 +47,42 @@ after(async () => {
   await dir?.remove();
 });
 
-function target(s: LabSshd, name: string, extra: Partial<HostTarget> = {}): HostTarget {
-  return { name, host: '127.0.0.1', port: s.port, user: s.user, privateKeyPath: s.clientKeyPath, virshUri: uri, tcInterfaces: [], ...extra };
+/** A host as the session would observe it: the KVM driver's probe (virsh URI) and the tc
+ * driver's probe (interfaces), as the drivers build them. */
+interface HostUnderTest {
+  port?: number;
+  virshUri?: string;
+  tcInterfaces?: string[];
 }
 
-function codes(facts: HostFacts): string[] {
+function target(s: LabSshd, name: string, port?: number): SshTarget {
+  return { name, host: '127.0.0.1', port: port ?? s.port, user: s.user, privateKeyPath: s.clientKeyPath };
+}
+
+function observe(s: LabSshd, name: string, host: HostUnderTest = {}, options: { pool?: SshPool } = {}): Promise<HostObservation> {
+  const probes: HostProbe[] = [domainsProbe(host.virshUri ?? uri), tcProbe({ interfaces: host.tcInterfaces ?? [], optional: [] })];
+  return observeHost(target(s, name, host.port), probes, { pool: options.pool ?? pool });
+}
+
+const domainsOf = (o: HostObservation) => o.facts.get('domains') as DomainFacts[] | null;
+const tcOf = (o: HostObservation) => o.facts.get('tc') as TcFacts | null;
+
+function codes(facts: HostObservation): string[] {
   return facts.diagnostics.map((d) => d.code);
 }
 
 test('a hypervisor reports its basics, its libvirt domains and its tc setup over SSH', async () => {
-  const facts = await observeHost(target(hypervisor, 'hv1', { tcInterfaces: ['veth0'] }), { pool });
+  const facts = await observe(hypervisor, 'hv1', { tcInterfaces: ['veth0'] });
   assert.deepEqual(facts.diagnostics, []);
   assert.equal(facts.host, 'hv1');
   assert.equal(facts.basics?.kernel, release());
   assert.ok((facts.basics?.uptimeSeconds ?? 0) > 0);
 
-  assert.deepEqual(facts.domains?.map((d) => [d.name, d.state, d.vcpu, d.memoryKiB]), [
+  assert.deepEqual(domainsOf(facts)?.map((d) => [d.name, d.state, d.vcpu, d.memoryKiB]), [
     ['db-01', 'shut-off', 4, 1048576],
     ['web-01', 'running', 2, 2097152],
   ]);
-  const web = facts.domains?.find((d) => d.name === 'web-01');
+  const web = domainsOf(facts)?.find((d) => d.name === 'web-01');
   assert.equal(web?.uuid, '0b5a7a52-1d4e-4b3c-9c56-0a2f5f0c0001');
   assert.deepEqual(web?.disks, [
     { device: 'disk', type: 'file', source: '/var/lib/libvirt/images/web-01.qcow2', target: 'vda', bus: 'virtio', format: 'qcow2' },
@@ -84,11 +105,11 @@ test('a hypervisor reports its basics, its libvirt domains and its tc setup over
       children: [{ name: 'note', attributes: {}, text: 'managed & tracked', children: [] }],
     },
   ]);
-  const db = facts.domains?.find((d) => d.name === 'db-01');
+  const db = domainsOf(facts)?.find((d) => d.name === 'db-01');
   assert.equal(db?.pytin, null);
   assert.deepEqual(db?.interfaces.map((i) => [i.type, i.network, i.bandwidth]), [['network', 'default', { inbound: null, outbound: null }]]);
 
-  const veth = facts.tc?.interfaces.find((i) => i.device === 'veth0');
+  const veth = tcOf(facts)?.interfaces.find((i) => i.device === 'veth0');
   assert.ok(veth);
   assert.deepEqual(veth.qdiscs.map((q) => [q.kind, q.handle, q.parent]), [
     ['htb', '1:', 'root'],
@@ -118,51 +139,48 @@ test('a hypervisor reports its basics, its libvirt domains and its tc setup over
 });
 
 test('a host without virsh gets OBS_HOST_COMMAND_MISSING for its domains; its other facts are still observed', async () => {
-  const facts = await observeHost(target(bare, 'backup1', { tcInterfaces: ['lo'] }), { pool });
+  const facts = await observe(bare, 'backup1', { tcInterfaces: ['lo'] });
   assert.deepEqual(codes(facts), ['OBS_HOST_COMMAND_MISSING']);
   assert.match(facts.diagnostics[0]!.summary, /domains: "virsh" is not installed on backup1/);
   assert.equal(facts.diagnostics[0]!.address, 'server/backup1');
-  assert.equal(facts.domains, null);
+  assert.equal(domainsOf(facts), null);
   assert.ok(facts.basics);
-  assert.deepEqual(facts.tc?.interfaces.map((i) => i.device), ['lo']);
+  assert.deepEqual(tcOf(facts)?.interfaces.map((i) => i.device), ['lo']);
 });
 
 test('a virsh URI that leads nowhere is OBS_HOST_COMMAND_FAILED with virsh\'s own message', async () => {
-  const facts = await observeHost(target(hypervisor, 'hv1', { virshUri: `test://${dir.path}/no-such-node.xml` }), { pool });
+  const facts = await observe(hypervisor, 'hv1', { virshUri: `test://${dir.path}/no-such-node.xml` });
   assert.deepEqual(codes(facts), ['OBS_HOST_COMMAND_FAILED']);
   assert.match(facts.diagnostics[0]!.summary, /domains: virsh failed on hv1 \(exit 1\): .*failed to connect to the hypervisor/);
-  assert.equal(facts.domains, null);
+  assert.equal(domainsOf(facts), null);
   assert.ok(facts.basics);
 });
 
 test('a tc interface that does not exist is OBS_HOST_TC_DEVICE_MISSING and leaves tc unknown', async () => {
-  const facts = await observeHost(target(hypervisor, 'hv1', { tcInterfaces: ['veth0', 'br-nope'] }), { pool });
+  const facts = await observe(hypervisor, 'hv1', { tcInterfaces: ['veth0', 'br-nope'] });
   assert.deepEqual(codes(facts), ['OBS_HOST_TC_DEVICE_MISSING']);
   assert.match(facts.diagnostics[0]!.summary, /"br-nope" does not exist on hv1/);
-  assert.equal(facts.tc, null);
-  assert.equal(facts.domains?.length, 2);
+  assert.equal(tcOf(facts), null);
+  assert.equal(domainsOf(facts)?.length, 2);
 });
 
 test('a host that is down is one OBS_HOST_UNREACHABLE diagnostic; the other hosts are still observed', async () => {
   const downPort = await freeTcpPort();
-  const results = await observeHosts(
-    [target(hypervisor, 'hv1'), target(hypervisor, 'hv-down', { port: downPort }), target(bare, 'backup1')],
-    { pool, concurrency: 3 },
-  );
+  const results = await Promise.all([observe(hypervisor, 'hv1'), observe(hypervisor, 'hv-down', { port: downPort }), observe(bare, 'backup1')]);
   assert.deepEqual(results.map((r) => r.host), ['hv1', 'hv-down', 'backup1']);
   const [up, down, other] = results;
-  assert.equal(up!.domains?.length, 2);
+  assert.equal(domainsOf(up!)?.length, 2);
   assert.deepEqual(codes(down!), ['OBS_HOST_UNREACHABLE']);
   assert.match(down!.diagnostics[0]!.summary, /connection refused/);
-  assert.deepEqual([down!.basics, down!.domains, down!.tc], [null, null, null]);
+  assert.deepEqual([down!.basics, domainsOf(down!), tcOf(down!)], [null, null, null]);
   assert.ok(other!.basics);
 });
 
 test('an unknown host key without --trust-new-hosts is OBS_HOST_KEY_UNKNOWN and nothing is run', async (t) => {
   const strict = new SshPool({ knownHostsPath: join(dir.path, 'empty_known_hosts'), trustNewHosts: false });
   t.after(() => strict.close());
-  const facts = await observeHost(target(hypervisor, 'hv1'), { pool: strict });
+  const facts = await observe(hypervisor, 'hv1', {}, { pool: strict });
   assert.deepEqual(codes(facts), ['OBS_HOST_KEY_UNKNOWN']);
   assert.match(facts.diagnostics[0]!.summary, /--trust-new-hosts/);
-  assert.deepEqual([facts.basics, facts.domains, facts.tc], [null, null, null]);
+  assert.deepEqual([facts.basics, domainsOf(facts), tcOf(facts)], [null, null, null]);
 });

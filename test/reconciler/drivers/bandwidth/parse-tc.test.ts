@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTcListing, parseTcRate, u32AddressMatches } from '../../../../reconciler/observe/hosts/parse-tc.js';
+import { parseTcListing, parseTcRate, u32AddressMatches } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
 
 // Recorded from iproute2 6.1 (tc -j ... show dev veth0) on the lab kernel; the second class line
 // is written in the same form for a child class with a leaf qdisc.

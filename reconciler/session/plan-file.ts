@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { PLAN_FORMAT_VERSION } from '../render/plan-json.js';
-import type { Plan } from './plan.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../plan/plan.js';
+import { planHash } from '../plan/plan-identity.js';
 
 /** A saved plan: the plan and a hash of its changes (recorded with every apply of it). */
 export interface SavedPlan {
@@ -10,10 +9,6 @@ export interface SavedPlan {
   tool: 'pytin';
   planHash: string;
   plan: Plan;
-}
-
-export function planHash(plan: Pick<Plan, 'changes' | 'revision' | 'factsFingerprint'>): string {
-  return createHash('sha256').update(JSON.stringify({ revision: plan.revision, facts: plan.factsFingerprint, changes: plan.changes })).digest('hex');
 }
 
 export async function writeSavedPlan(path: string, plan: Plan): Promise<void> {

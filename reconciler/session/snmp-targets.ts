@@ -1,26 +1,20 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import type { SnmpCredentialsSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
+import type { SnmpCredentialsSpec } from '../../inventory/model/specs.js';
 import { resolveSecret, type SecretContext } from '../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../inventory/secrets/secret.js';
-import type { SnmpTarget } from '../transports/snmp/snmp-target.js';
+import type { DeviceToObserve } from '../observe/observe-inventory.js';
 
-export interface DeviceToObserve {
-  /** The switch's name in the inventory. */
-  name: string;
-  target: SnmpTarget;
-}
-
-/** Turns every switch with an `snmp` section into an SNMP target, resolving its credentials.
- * A switch whose credentials cannot be resolved is a diagnostic and is left out. */
-export function snmpTargets(state: DesiredState, secrets: SecretContext): { devices: DeviceToObserve[]; diagnostics: Diagnostic[] } {
-  const credentials = new Map(resourcesOfKind<SnmpCredentialsSpec>(state, 'SnmpCredentials').map((c) => [c.name, c]));
+/** Turns every switch with an `snmp` section (trusted connection settings) into an SNMP target,
+ * resolving its credentials. A switch whose credentials cannot be resolved is a diagnostic and is
+ * left out. */
+export function snmpTargets(connections: ConnectionSettings, secrets: SecretContext): { devices: DeviceToObserve[]; diagnostics: Diagnostic[] } {
   const devices: DeviceToObserve[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const sw of resourcesOfKind<SwitchSpec>(state, 'Switch')) {
-    const snmp = sw.spec.snmp;
+  for (const sw of connections.switches.values()) {
+    const snmp = sw.snmp;
     if (!snmp) continue;
-    const creds = credentials.get(snmp.credentials);
+    const creds = connections.snmpCredentials.get(snmp.credentials);
     if (!creds) continue; // validation reported the dangling reference
     const reveal = (ref: SnmpCredentialsSpec['community'], what: string): string | undefined => {
       if (!ref) return undefined;

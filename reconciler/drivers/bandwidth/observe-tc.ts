@@ -1,12 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { SshPool } from '../../transports/ssh/ssh-pool.js';
+import { runFactCommand } from '../../observe/hosts/host-command.js';
+import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
+import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import { runFactCommand } from './host-command.js';
-import { hostDiagnostic } from './host-diagnostics.js';
-import type { TcFacts, TcInterfaceFacts, TcObject } from './host-facts.js';
-import type { HostTarget } from './host-target.js';
 import { parseTcListing, type TcListing } from './parse-tc.js';
+import type { TcFacts, TcInterfaceFacts, TcObject } from './tc-facts.js';
+
+/** The key the tc driver's facts are stored under (one document per host). */
+export const TC_FACTS_KEY = 'tc';
+
+/** What to read on a host: the shaped interfaces, and devices read when present (the ifb devices
+ * pytin creates for upload shaping on its first apply: until then their absence is expected). */
+export interface TcProbeTarget {
+  interfaces: readonly string[];
+  optional: readonly string[];
+}
+
+export function tcProbe(devices: TcProbeTarget): HostProbe<TcFacts> {
+  return { key: TC_FACTS_KEY, run: (context) => observeTc(context, devices) };
+}
 
 /** The listings read per interface. `filter show dev X` lists only the filters attached to the
  * root qdisc; ingress filters and filters attached to classes (hierarchical HTB) are listed
@@ -65,13 +78,14 @@ function splitSections(stdout: string, marker: string): Section[] {
   return sections;
 }
 
-export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: number): Promise<{ tc: TcFacts | null; diagnostics: Diagnostic[] }> {
-  const optional = new Set(target.tcOptionalInterfaces ?? []);
-  const devices = [...target.tcInterfaces, ...[...optional].filter((d) => !target.tcInterfaces.includes(d))];
-  if (devices.length === 0) return { tc: { interfaces: [] }, diagnostics: [] };
+export async function observeTc(context: HostProbeContext, wanted: TcProbeTarget): Promise<ProbeResult<TcFacts>> {
+  const target = context.target;
+  const optional = new Set(wanted.optional);
+  const devices = [...wanted.interfaces, ...[...optional].filter((d) => !wanted.interfaces.includes(d))];
+  if (devices.length === 0) return { facts: { interfaces: [] }, diagnostics: [] };
   const marker = `pytin-tc-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(pool, target, 'tc', 'tc', tcScript(devices, marker), timeoutMs);
-  if (!outcome.ok) return { tc: null, diagnostics: [outcome.diagnostic] };
+  const outcome = await runFactCommand(context, 'tc', 'tc', tcScript(devices, marker));
+  if (!outcome.ok) return { facts: null, diagnostics: [outcome.diagnostic] };
   const byDev = new Map<string, TcInterfaceFacts>();
   const missing = new Set<string>();
   const diagnostics: Diagnostic[] = [];
@@ -107,7 +121,7 @@ export async function observeTc(pool: SshPool, target: HostTarget, timeoutMs: nu
     else facts.filters.push(...objects);
   }
   // All or nothing per kind: a listing that failed on a configured interface leaves tc unknown.
-  if (diagnostics.length > 0) return { tc: null, diagnostics };
+  if (diagnostics.length > 0) return { facts: null, diagnostics };
   // A missing optional device is listed empty: "nothing of pytin's there yet".
-  return { tc: { interfaces: devices.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) }, diagnostics };
+  return { summary: `tc on ${devices.length} interfaces`, facts: { interfaces: devices.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) }, diagnostics };
 }

@@ -1,5 +1,6 @@
 import { assertNever } from '../../../inventory/core/errors.js';
-import type { JsonValue, TcObject } from './host-facts.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { TcObject } from './tc-facts.js';
 
 export type TcListing = 'qdisc' | 'class' | 'filter';
 

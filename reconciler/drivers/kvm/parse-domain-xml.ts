@@ -1,5 +1,5 @@
-import { attribute, child, children, type XmlElement } from './xml/xml-element.js';
-import type { BandwidthSetting, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from './host-facts.js';
+import { attribute, child, children, type XmlElement } from '../../observe/hosts/xml/xml-element.js';
+import type { BandwidthSetting, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from './domain-facts.js';
 
 export const PYTIN_NAMESPACE = 'https://pytin.dev/ns/1';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSavedPlan, staleness, writeSavedPlan } from '../../../reconciler/plan/saved-plan.js';
+import { readSavedPlan, staleness, writeSavedPlan } from '../../../reconciler/session/plan-file.js';
 import type { Plan } from '../../../reconciler/plan/plan.js';
 import { makeTempDir } from '../../lab/daemon.js';
 

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { SshPool } from '../../transports/ssh/ssh-pool.js';
+import type { JsonObject } from '../../../inventory/core/json-value.js';
+import { runFactCommand } from '../../observe/hosts/host-command.js';
+import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
+import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import { runFactCommand } from './host-command.js';
-import { hostDiagnostic } from './host-diagnostics.js';
-import type { BackupPolicyFacts, BackupsFacts } from './host-facts.js';
-import type { HostTarget } from './host-target.js';
-import { CRON_MARKER } from '../../drivers/backup-policy/policy-files.js';
+import type { BackupPolicyFacts, BackupsFacts } from './backup-facts.js';
+import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
+import { CRON_MARKER, policyFiles, type BackupAgent } from './policy-files.js';
+
+/** The key the backup policy driver's facts are stored under (one document per host). */
+export const BACKUP_FACTS_KEY = 'backups';
 
 /** What to read on the host for one backup policy (paths computed from the inventory). */
 export interface BackupPolicyTarget {
@@ -15,6 +19,24 @@ export interface BackupPolicyTarget {
   excludePath: string;
   /** `pytin backup list ... --json` as the host runs it. */
   listCommand: string;
+}
+
+/** What to read on one host: its policies, and the folder pytin installs schedules in (set on
+ * hosts that run policies or ran them: schedules git no longer has are found there). */
+export interface BackupsProbeTarget {
+  policies: readonly BackupPolicyTarget[];
+  cronDir: string | undefined;
+}
+
+/** What host observation reads for a policy. */
+export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
+  const files = policyFiles(policy, agent);
+  const list = [agent.command, 'backup', 'list', '--target', shellQuote(policy.target), '--name', shellQuote(policy.name), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
+  return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
+}
+
+export function backupsProbe(target: BackupsProbeTarget): HostProbe<BackupsFacts> {
+  return { key: BACKUP_FACTS_KEY, run: (context) => observeBackups(context, target) };
 }
 
 function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, marker: string): string {
@@ -36,12 +58,13 @@ function script(policies: readonly BackupPolicyTarget[], cronDir: string | undef
 
 /** Reads each policy's installed schedule, exclude file and `backup list --json` report in one
  * remote command. A policy whose report cannot be read gets a diagnostic and `series: null`. */
-export async function observeBackups(pool: SshPool, target: HostTarget, timeoutMs: number): Promise<{ backups: BackupsFacts | null; diagnostics: Diagnostic[] }> {
-  const policies = target.backupPolicies ?? [];
-  if (policies.length === 0 && target.backupCronDir === undefined) return { backups: { policies: [], installed: [] }, diagnostics: [] };
+export async function observeBackups(context: HostProbeContext, wanted: BackupsProbeTarget): Promise<ProbeResult<BackupsFacts>> {
+  const target = context.target;
+  const policies = wanted.policies;
+  if (policies.length === 0 && wanted.cronDir === undefined) return { facts: { policies: [], installed: [] }, diagnostics: [] };
   const marker = `pytin-backups-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(pool, target, 'backups', 'cat', script(policies, target.backupCronDir, marker), timeoutMs);
-  if (!outcome.ok) return { backups: null, diagnostics: [outcome.diagnostic] };
+  const outcome = await runFactCommand(context, 'backups', 'cat', script(policies, wanted.cronDir, marker));
+  if (!outcome.ok) return { facts: null, diagnostics: [outcome.diagnostic] };
   const sections = new Map<string, { text: string; rc: number }>();
   let current: { key: string; lines: string[] } | undefined;
   for (const line of outcome.result.stdout.split('\n')) {
@@ -60,7 +83,7 @@ export async function observeBackups(pool: SshPool, target: HostTarget, timeoutM
     let series: BackupPolicyFacts['series'] = null;
     try {
       const parsed = JSON.parse(list?.text ?? '') as { series?: unknown };
-      if (Array.isArray(parsed.series)) series = parsed.series as BackupPolicyFacts['series'];
+      if (Array.isArray(parsed.series)) series = parsed.series as JsonObject[];
     } catch {
       diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `backups: "${p.listCommand.split(' ')[0]} backup list --json" for policy ${p.name} printed no report (exit ${list?.rc ?? '?'})`));
     }
@@ -72,5 +95,5 @@ export async function observeBackups(pool: SshPool, target: HostTarget, timeoutM
     };
   });
   const installed = [...sections].filter(([key]) => key.startsWith('installed ')).map(([key, value]) => ({ file: key.slice('installed '.length), text: `${value.text}\n` }));
-  return { backups: { policies: facts, installed }, diagnostics };
+  return { facts: { policies: facts, installed }, diagnostics };
 }

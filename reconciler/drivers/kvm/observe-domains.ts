@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { SshPool } from '../../transports/ssh/ssh-pool.js';
+import { runFactCommand } from '../../observe/hosts/host-command.js';
+import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
+import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
+import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import { runFactCommand } from './host-command.js';
-import { hostDiagnostic } from './host-diagnostics.js';
-import type { DomainFacts } from './host-facts.js';
-import type { HostTarget } from './host-target.js';
+import type { DomainFacts } from './domain-facts.js';
 import { parseDomainState, parseDomainXml } from './parse-domain-xml.js';
-import { parseXml } from './xml/parse-xml.js';
+
+/** The key the KVM driver's facts are stored under (one document per hypervisor). */
+export const KVM_FACTS_KEY = 'domains';
 
 /** One remote command for all domains: list UUIDs (safe words, unlike names), then ONE virsh
  * connection runs `echo MARK uuid; domstate uuid; dumpxml uuid` for each — one round trip, and
@@ -37,14 +39,17 @@ function splitSections(stdout: string, marker: string): DomainSection[] {
   return sections;
 }
 
-export async function observeDomains(
-  pool: SshPool,
-  target: HostTarget,
-  timeoutMs: number,
-): Promise<{ domains: DomainFacts[] | null; diagnostics: Diagnostic[] }> {
+/** Reads every domain of a hypervisor through `virsh -c URI` (the URI from trusted connection
+ * settings). */
+export function domainsProbe(uri: string): HostProbe<DomainFacts[]> {
+  return { key: KVM_FACTS_KEY, run: (context) => observeDomains(context, uri) };
+}
+
+export async function observeDomains(context: HostProbeContext, uri: string | undefined): Promise<ProbeResult<DomainFacts[]>> {
+  const target = context.target;
   const marker = `pytin-domain-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(pool, target, 'domains', 'virsh', domainsScript(target.virshUri, marker), timeoutMs);
-  if (!outcome.ok) return { domains: null, diagnostics: [outcome.diagnostic] };
+  const outcome = await runFactCommand(context, 'domains', 'virsh', domainsScript(uri, marker));
+  if (!outcome.ok) return { facts: null, diagnostics: [outcome.diagnostic] };
   const domains: DomainFacts[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const section of splitSections(outcome.result.stdout, marker)) {
@@ -64,9 +69,9 @@ export async function observeDomains(
       // One unreadable definition must not hide the others, but the kind is then incomplete:
       // report it as an error so nobody plans against a partial list.
       diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `domains: the definition of ${section.uuid} could not be read: ${(error as Error).message}`));
-      return { domains: null, diagnostics };
+      return { facts: null, diagnostics };
     }
   }
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { domains, diagnostics };
+  return { facts: domains, diagnostics, summary: `${domains.length} domains` };
 }

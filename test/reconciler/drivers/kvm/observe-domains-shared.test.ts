@@ -8,8 +8,8 @@ import { startSshd, type LabSshd } from '../../../lab/sshd.js';
 import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
-import type { HostTarget } from '../../../../reconciler/observe/hosts/host-target.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
 import { WEB_01 } from './fixtures/lab-domains.js';
 
 const run = promisify(execFile);
@@ -37,18 +37,11 @@ test('a domain defined and retuned by other virsh processes is observed over SSH
   const xml = join(dir.path, 'web-01.xml');
   await writeFile(xml, WEB_01);
   await virsh('define', xml);
-  const target: HostTarget = {
-    name: 'hv1',
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    privateKeyPath: sshd.clientKeyPath,
-    virshUri: libvirtd.uri,
-    tcInterfaces: [],
-  };
+  const target: SshTarget = { name: 'hv1', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
+  const observeHost = (t: SshTarget, { pool }: { pool: SshPool }) => observeDomains({ pool, target: t, timeoutMs: 60_000 }, libvirtd.uri);
   const first = await observeHost(target, { pool });
   assert.deepEqual(first.diagnostics, []);
-  assert.deepEqual(first.domains?.map((d) => [d.name, d.state]), [
+  assert.deepEqual(first.facts?.map((d) => [d.name, d.state]), [
     ['test', 'running'],
     ['web-01', 'shut-off'],
   ]);
@@ -56,7 +49,7 @@ test('a domain defined and retuned by other virsh processes is observed over SSH
   await virsh('start', 'web-01');
   await virsh('domiftune', 'web-01', '52:54:00:aa:00:01', '--config', '--inbound', '25000,50000,2048');
   const second = await observeHost(target, { pool });
-  const web = second.domains?.find((d) => d.name === 'web-01');
+  const web = second.facts?.find((d) => d.name === 'web-01');
   assert.equal(web?.state, 'running');
   // dumpxml shows the live definition; --config changes the persistent one.
   const persistent = await virsh('dumpxml', '--inactive', 'web-01');
@@ -65,7 +58,7 @@ test('a domain defined and retuned by other virsh processes is observed over SSH
 
   await virsh('domiftune', 'web-01', '52:54:00:aa:00:01', '--live', '--outbound', '9000');
   const third = await observeHost(target, { pool });
-  const retuned = third.domains?.find((d) => d.name === 'web-01')?.interfaces[0]?.bandwidth;
+  const retuned = third.facts?.find((d) => d.name === 'web-01')?.interfaces[0]?.bandwidth;
   assert.equal(retuned?.outbound?.averageKiBps, 9000);
   assert.equal(retuned?.inbound?.averageKiBps, 12500);
 });

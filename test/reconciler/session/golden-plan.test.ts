@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateInventory } from '../../../examples/generator/generate-inventory.js';
+import { recordMatchingFacts } from '../../../examples/generator/matching-facts.js';
+import { readInventory } from '../../../inventory/source/read-inventory.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { DEFAULT_MASS_DESTROY_PERCENT } from '../../../reconciler/plan/safety.js';
+import { planMessages, renderPlanJsonLines } from '../../../reconciler/render/plan-json.js';
+import { openSession } from '../../../reconciler/session/open-session.js';
+import { planInSession } from '../../../reconciler/session/plan-session.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
+import { makeTempDir } from '../../lab/daemon.js';
+import { commitFixed, GOLDEN_NOW, RELEASE_FIXTURES, writeReleaseStore } from './fixtures/release-store.js';
+
+// Behaviour kept: the plans below were recorded with release 0.1 (before the session/driver
+// restructuring). The same inventory, facts and time must give the same JSON, byte for byte.
+
+const SAFETY = { allowDestroy: [], allowMassDestroy: false, massDestroyPercent: DEFAULT_MASS_DESTROY_PERCENT };
+
+async function planJson(repo: string, storePath: string, now: number): Promise<string> {
+  const opened = await openSession({ inventory: { repo }, storePath, env: {}, trustNewHosts: false, parallelism: 1 });
+  if ('failed' in opened) throw new Error(opened.failed.map((d) => d.summary).join('; '));
+  try {
+    return renderPlanJsonLines(planMessages((await planInSession(opened.session, { refresh: false, safety: SAFETY, now })).plan));
+  } finally {
+    await opened.session.close();
+  }
+}
+
+test('the lab plan against a store written by release 0.1 is the one that release made', async (t) => {
+  const dir = await makeTempDir('golden-lab');
+  t.after(dir.remove);
+  const repo = join(dir.path, 'repo');
+  commitFixed(join(RELEASE_FIXTURES, 'lab-inventory'), repo);
+  const storePath = join(dir.path, 'store.sqlite');
+  await writeReleaseStore(storePath);
+  assert.equal(await planJson(repo, storePath, GOLDEN_NOW), readFileSync(join(RELEASE_FIXTURES, 'lab-plan.jsonl'), 'utf8'));
+});
+
+test('the plan of a generated inventory against (mutated) matching facts is the one release 0.1 made', async (t) => {
+  const dir = await makeTempDir('golden-generated');
+  t.after(dir.remove);
+  const files = join(dir.path, 'files');
+  mkdirSync(files);
+  await generateInventory(files, { racks: 6, servers: 60, vms: 240, pools: 4, datacenters: 2, tenants: 20, seed: 7 });
+  const repo = join(dir.path, 'repo');
+  commitFixed(files, repo);
+  const snapshot = await readInventory({ repo });
+  const { state } = validateInventory(snapshot);
+  const storePath = join(dir.path, 'store.sqlite');
+  const store = await openStore(storePath);
+  const at = Date.parse('2026-01-01T00:00:00Z');
+  // The mutations release-0.1/README.md describes.
+  await recordMatchingFacts(store, state, snapshot.revision.commit, {
+    observedAt: (i) => at + i,
+    mutate(i, all) {
+      if (i % 7 === 0) return null;
+      let domains = all;
+      if (i % 5 === 0) domains = domains.slice(1);
+      if (i % 6 === 0 && domains[0]) domains[0] = { ...domains[0], memoryKiB: 1024, state: 'shut-off' };
+      if (i % 9 === 0) domains.push({ ...domains[0]!, name: `stray-${i}`, pytin: null });
+      return domains;
+    },
+  });
+  await store.close();
+  assert.equal(await planJson(repo, storePath, at + 3_600_000), readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8'));
+});
