@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { migrate } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './sqlite.js';
+import { StoreFailedError } from './store-failed-error.js';
 import { StoreRefusedError } from './store-error.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
@@ -12,16 +13,28 @@ export function defaultStorePath(inventoryRoot: string): string {
   return join(inventoryRoot, '.pytin', 'store.sqlite');
 }
 
+/** Any failure while opening, as the refusal the callers of openStore report. */
+function asRefusal(error: unknown, path: string): StoreRefusedError {
+  if (error instanceof StoreFailedError) return StoreRefusedError.fromFailure(error);
+  if (error instanceof StoreRefusedError) {
+    // A migration that failed because of the file (disk full, corrupt page) is reported as that
+    // cause: it is what the operator fixes. The migration itself rolled back either way.
+    return error.cause instanceof StoreFailedError ? StoreRefusedError.fromFailure(error.cause) : error;
+  }
+  return new StoreRefusedError('STORE_OPEN_FAILED', `cannot use ${path}: ${String(error)}`, { cause: error });
+}
+
 /** Opens (creating if needed) and migrates the store. WAL lets readers (the API server) run
  * while an observation writes; foreign keys are off by default in SQLite and must be asked for
- * on every connection. Throws StoreRefusedError for what an operator must fix. */
+ * on every connection. Throws StoreRefusedError, whose Diagnostic says what the operator must
+ * fix. Later failures of the store's file come from the connection as StoreFailedError. */
 export async function openStore(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Store> {
   await mkdir(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
     db = await openSqlite(path, options);
   } catch (error) {
-    throw new StoreRefusedError('STORE_OPEN_FAILED', `cannot open ${path}: ${String(error)}`, { cause: error });
+    throw asRefusal(error, path);
   }
   try {
     const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
@@ -31,7 +44,6 @@ export async function openStore(path: string, options: { busyTimeoutMs?: number 
     return db;
   } catch (error) {
     await db.close().catch(() => undefined);
-    if (error instanceof StoreRefusedError) throw error;
-    throw new StoreRefusedError('STORE_OPEN_FAILED', `cannot use ${path}: ${String(error)}`, { cause: error });
+    throw asRefusal(error, path);
   }
 }
