@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { StoreCode } from './store-codes.js';
+import { StoreRefusedError } from './store-error.js';
 
 /** What a low-level failure means to the operator: a store code and a summary that names the
  * file and what to do. Failures that are not the store file's condition (an SQL mistake, a
@@ -67,4 +68,39 @@ export function classifySqliteError(error: unknown, context: { path: string; bus
     default:
       return undefined;
   }
+}
+
+/** Classifies an errno error of pytin's own file operations on the store path (creating its
+ * folders and file, checking it). `doing` completes "cannot ...", e.g. `create the folder /x`. */
+export function classifyFsError(error: unknown, context: { doing: string }): StoreFailure | undefined {
+  const cannot = `cannot ${context.doing}`;
+  switch (errorCodeOf(error)) {
+    case 'EROFS':
+      return { code: 'STORE_READ_ONLY', summary: `${cannot}: the filesystem is mounted read-only. ${WRITABLE_ADVICE}` };
+    case 'EPERM':
+      return { code: 'STORE_READ_ONLY', summary: `${cannot}: operation not permitted (an immutable or append-only attribute? see lsattr). ${WRITABLE_ADVICE}` };
+    case 'EACCES':
+      return { code: 'STORE_READ_ONLY', summary: `${cannot}: permission denied for uid ${process.getuid?.() ?? '?'}. ${WRITABLE_ADVICE}` };
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { code: 'STORE_DISK_FULL', summary: `${cannot}: the filesystem (or the quota) is full. Free space there and run again` };
+    case 'EIO':
+      return { code: 'STORE_IO_FAILED', summary: `${cannot}: I/O error. Check the disk and the kernel log (dmesg), then run again` };
+    case 'ENOTDIR':
+    case 'EISDIR':
+    case 'EEXIST':
+    case 'ELOOP':
+    case 'ENAMETOOLONG':
+      return { code: 'STORE_PATH_INVALID', summary: `${cannot}: ${error instanceof Error ? error.message : String(error)}. Use another --store` };
+    default:
+      return undefined;
+  }
+}
+
+/** An errno failure of pytin's own file operation while opening the store, as the refusal the
+ * operator acts on; an errno nobody classified is still a refusal to open, with the OS's words. */
+export function refusalOfFsError(error: unknown, doing: string): StoreRefusedError {
+  const failure = classifyFsError(error, { doing });
+  if (failure) return new StoreRefusedError(failure.code, failure.summary, { cause: error });
+  return new StoreRefusedError('STORE_OPEN_FAILED', `cannot ${doing}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

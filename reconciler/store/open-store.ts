@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { migrate } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './sqlite.js';
 import { StoreFailedError } from './store-failed-error.js';
 import { StoreRefusedError } from './store-error.js';
+import { prepareStorePath } from './store-path.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
 export type Store = SqliteDatabase;
@@ -24,15 +24,20 @@ function asRefusal(error: unknown, path: string): StoreRefusedError {
   return new StoreRefusedError('STORE_OPEN_FAILED', `cannot use ${path}: ${String(error)}`, { cause: error });
 }
 
-/** Opens (creating if needed) and migrates the store. WAL lets readers (the API server) run
- * while an observation writes; foreign keys are off by default in SQLite and must be asked for
- * on every connection. Throws StoreRefusedError, whose Diagnostic says what the operator must
- * fix. Later failures of the store's file come from the connection as StoreFailedError. */
-export async function openStore(path: string, options: { busyTimeoutMs?: number } = {}): Promise<Store> {
-  await mkdir(dirname(path), { recursive: true });
+/** Opens (creating if needed) and migrates the store. Order matters:
+ * 1. the path is checked (no pseudo filesystem, no link, device, FIFO or folder) and the store
+ *    created if missing (folders 0700, file 0600); links in its folder are resolved;
+ * 2. only then SQLite opens it read-write: WAL (readers such as the API server run while an
+ *    observation writes), foreign keys (off by default, asked for on every connection), and the
+ *    migrations.
+ * Throws StoreRefusedError, whose Diagnostic says what the operator must fix. Later failures of
+ * the store's file come from the connection as StoreFailedError. */
+export async function openStore(requestedPath: string, options: { busyTimeoutMs?: number } = {}): Promise<Store> {
+  // From here on the diagnostics name the file SQLite opens: the folder's links resolved.
+  const path = await prepareStorePath(requestedPath);
   let db: SqliteDatabase;
   try {
-    db = await openSqlite(path, options);
+    db = await openSqlite(path, { ...options, access: 'existing' });
   } catch (error) {
     throw asRefusal(error, path);
   }

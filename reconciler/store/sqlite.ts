@@ -55,12 +55,18 @@ function rawRunner(db: sqlite3.Database, fail: Classify): SqlRunner {
   };
 }
 
+/** SQLITE_OPEN_NOFOLLOW (SQLite 3.31): refuse a symbolic link as the database file, so a link
+ * planted after pytin checked the path cannot redirect its writes. node-sqlite3 passes the flags
+ * through to sqlite3_open_v2 but does not name this one. */
+const OPEN_NOFOLLOW = 0x01000000;
+
 /** How a connection may touch the file.
- * - `create`: read-write, creating the file if missing.
+ * - `create`: read-write, creating the file if missing (with SQLite's umask-derived mode).
+ * - `existing`: read-write, the file must exist (openStore creates it itself with mode 0600).
  * - `read-only`: never writes the database; may create -shm beside a database in WAL mode.
  * - `immutable`: reads the file as it is on disk: no lock, no -wal, -shm or -journal read or
  *   created. Only sound when no other connection writes it and no -wal holds newer pages. */
-export type SqliteAccess = 'create' | 'read-only' | 'immutable';
+export type SqliteAccess = 'create' | 'existing' | 'read-only' | 'immutable';
 
 export interface OpenSqliteOptions {
   busyTimeoutMs?: number;
@@ -75,11 +81,13 @@ function fileUri(path: string, query: string): string {
 function openArguments(path: string, access: SqliteAccess): { filename: string; flags: number } {
   switch (access) {
     case 'create':
-      return { filename: path, flags: sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE };
+      return { filename: path, flags: sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | OPEN_NOFOLLOW };
+    case 'existing':
+      return { filename: path, flags: sqlite3.OPEN_READWRITE | OPEN_NOFOLLOW };
     case 'read-only':
-      return { filename: fileUri(path, 'mode=ro'), flags: sqlite3.OPEN_READONLY | sqlite3.OPEN_URI };
+      return { filename: fileUri(path, 'mode=ro'), flags: sqlite3.OPEN_READONLY | sqlite3.OPEN_URI | OPEN_NOFOLLOW };
     case 'immutable':
-      return { filename: fileUri(path, 'mode=ro&immutable=1'), flags: sqlite3.OPEN_READONLY | sqlite3.OPEN_URI };
+      return { filename: fileUri(path, 'mode=ro&immutable=1'), flags: sqlite3.OPEN_READONLY | sqlite3.OPEN_URI | OPEN_NOFOLLOW };
     default:
       return assertNever(access, 'sqlite access');
   }
