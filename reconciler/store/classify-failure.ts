@@ -30,12 +30,8 @@ export function classifySqliteError(error: unknown, context: { path: string; bus
   const { path } = context;
   const said = sqliteWords(error);
   switch (errorCodeOf(error)) {
-    case 'SQLITE_NOTADB':
-      return {
-        code: 'STORE_OPEN_FAILED',
-        summary: `${path} is not a SQLite database, or its header is damaged (SQLite: ${said}). Point --store at pytin's store, or restore it from a backup`,
-      };
     case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
       return {
         code: 'STORE_CORRUPT',
         summary: `${path} is damaged (SQLite: ${said}). Restore it from a backup, or move it aside together with its -wal and -shm files so that pytin starts a new store (observed facts are collected again; the apply history and the apply lock are lost)`,
