@@ -5,6 +5,7 @@ import { StoreFailedError } from './store-failed-error.js';
 import { StoreRefusedError } from './store-error.js';
 import { PYTIN_APPLICATION_ID, proveStoreIsPytins } from './store-identity.js';
 import { prepareStorePath } from './store-path.js';
+import { refuseUnwritableStore } from './store-writable.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
 export type Store = SqliteDatabase;
@@ -40,6 +41,7 @@ export async function openStore(requestedPath: string, options: { busyTimeoutMs?
   // From here on the diagnostics name the file SQLite opens: the folder's links resolved.
   const path = await prepareStorePath(requestedPath);
   const identity = await proveStoreIsPytins(path);
+  await refuseUnwritableStore(path);
   let db: SqliteDatabase;
   try {
     db = await openSqlite(path, { ...options, access: 'existing' });
