@@ -3,6 +3,9 @@ import { InternalError, TransportError, StalePlanError } from '../../inventory/c
 import { UsageError, type Command, type CommandIO, type ParsedCommandArgs } from './command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from './exit-codes.js';
 import { commandUsage, generalUsage } from './usage.js';
+import { renderDiagnosticsHuman } from '../render/diagnostics.js';
+import { StoreFailedError } from '../store/store-failed-error.js';
+import { StoreRefusedError } from '../store/store-error.js';
 
 /** Finds the command named by the first one or two words of argv. */
 function findCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -65,6 +68,16 @@ function reportThrown(error: unknown, io: CommandIO, debug: boolean): ExitCode {
   if (error instanceof UsageError) {
     io.stderr.write(`pytin: ${error.message}\n\n${error.command ? commandUsage(error.command) : ''}`);
     return EXIT_ERROR;
+  }
+  // The store's file is broken, full, read-only or busy: the operator's to fix, so it is printed
+  // as its diagnostic, like any other, with no hint of a bug and no stack unless --debug. Looked
+  // for along the cause chain too, since a caller may have wrapped it with its own context.
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause instanceof StoreRefusedError || cause instanceof StoreFailedError) {
+      io.stderr.write(renderDiagnosticsHuman([cause.diagnostic]));
+      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+      return EXIT_ERROR;
+    }
   }
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof TransportError) io.stderr.write(`pytin: transport error: ${message}\n`);
