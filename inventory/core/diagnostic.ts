@@ -21,8 +21,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}${d.severity} ${d.code}: ${d.summary}${about}`;
 }
 
-/** The JSON-lines form of a diagnostic: a stable shape for machines. */
-export function diagnosticToJson(d: Diagnostic): Record<string, unknown> {
+/** The JSON form of a diagnostic: a stable shape for machines (and what renderers read back). */
+export interface DiagnosticJson {
+  severity: Severity;
+  code: DiagnosticCode;
+  summary: string;
+  detail: string | null;
+  address: string | null;
+  range: { file: string; start: { line: number; col: number }; end: { line: number; col: number } } | null;
+}
+
+export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
   return {
     severity: d.severity,
     code: d.code,

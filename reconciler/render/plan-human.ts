@@ -1,7 +1,8 @@
-import { actionGlyph, type Change } from '../plan/change.js';
+import { actionGlyph, changeTarget, describeTarget, type Change } from '../plan/change.js';
 import type { Drift } from '../plan/drift.js';
 import { formatJsonValue, jsonDifferences } from './json-diff.js';
 import type { PlanMessage } from './plan-json.js';
+import { diagnosticPlace, planView, verdictSentence } from './plan-view.js';
 
 export interface Style {
   add(text: string): string;
@@ -35,7 +36,7 @@ function paint(style: Style, change: Change): (text: string) => string {
 
 function changeLines(change: Change, style: Style): string[] {
   const colour = paint(style, change);
-  const where = change.host ? ` on ${change.host}` : '';
+  const where = ` on ${describeTarget(changeTarget(change))}`;
   const lines = [`${colour(actionGlyph(change.action).padStart(3))} ${change.address} ${style.dim(`(${change.driver}${where})`)}${change.reason ? ` — ${change.reason}` : ''}`];
   const differences = jsonDifferences(change.before ?? undefined, change.after ?? undefined);
   const shown = change.action === 'update' || change.action === 'replace' ? differences : [];
@@ -48,36 +49,30 @@ function driftLine(drift: Drift, style: Style): string {
   return `  ${style.warn('!')} ${drift.address}: ${drift.message} ${style.dim(`[${drift.kind}; ${drift.evidence.source} ${drift.evidence.where} at ${drift.evidence.seenAt}]`)}`;
 }
 
-/** The plan for people, rendered from the JSON-lines messages. */
+/** The plan for people, rendered from the typed view of the JSON-lines messages. */
 export function renderPlanHuman(messages: readonly PlanMessage[], style: Style): string {
+  const view = planView(messages);
   const out: string[] = [];
-  const changes = messages.filter((m): m is PlanMessage & { type: 'planned_change' } => m.type === 'planned_change');
-  const drift = messages.filter((m): m is PlanMessage & { type: 'drift' } => m.type === 'drift');
-  const diagnostics = messages.filter((m) => m.type === 'diagnostic') as Array<Record<string, unknown>>;
-  const summary = messages.find((m): m is Extract<PlanMessage, { type: 'change_summary' }> => m.type === 'change_summary');
-  for (const d of diagnostics) {
-    const range = d.range as { file: string; start: { line: number; col: number } } | null;
-    out.push(`${range ? `${range.file}:${range.start.line}:${range.start.col}: ` : ''}${String(d.severity)} ${String(d.code)}: ${String(d.summary)}${d.address ? ` (${String(d.address)})` : ''}`);
+  for (const d of view.diagnostics) {
+    const place = diagnosticPlace(d);
+    out.push(`${place ? `${place}: ` : ''}${d.severity} ${d.code}: ${d.summary}${d.address ? ` (${d.address})` : ''}`);
   }
-  if (diagnostics.length) out.push('');
-  const actions = changes.filter((c) => c.action !== 'no-op');
-  const unchanged = changes.filter((c) => c.action === 'no-op');
-  // "Matches" only when nothing was left out: a host that was not observed is not known to match.
-  if (actions.length === 0) out.push(diagnostics.length ? 'No changes planned; see the diagnostics above for what was not compared.' : 'No changes: the infrastructure matches the inventory.');
-  else {
-    out.push('pytin will perform these actions:', '');
-    for (const change of actions) out.push(...changeLines(change, style));
+  if (view.diagnostics.length) out.push('');
+  out.push(view.verdict === 'blocked' ? style.destroy(verdictSentence(view)) : verdictSentence(view));
+  if (view.changes.length) {
+    if (view.verdict === 'blocked') out.push('', 'The changes it would make:');
+    out.push('');
+    for (const change of view.changes) out.push(...changeLines(change, style));
   }
-  if (unchanged.length) {
+  if (view.unchanged.length) {
     out.push('', 'Unchanged, for information:');
-    for (const change of unchanged) out.push(...changeLines(change, style));
+    for (const change of view.unchanged) out.push(...changeLines(change, style));
   }
-  if (drift.length) {
-    out.push('', `Drift (${drift.length}): observed, not acted on:`);
-    for (const d of drift) out.push(driftLine(d, style));
+  if (view.drift.length) {
+    out.push('', `Drift (${view.drift.length}): observed, not acted on:`);
+    for (const d of view.drift) out.push(driftLine(d, style));
   }
-  if (summary) {
-    out.push('', `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy. ${summary.drift} drift.`);
-  }
+  const summary = view.summary;
+  if (summary) out.push('', `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy. ${summary.drift} drift.`);
   return out.join('\n') + '\n';
 }

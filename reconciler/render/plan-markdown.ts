@@ -1,6 +1,7 @@
-import { actionGlyph } from '../plan/change.js';
+import { actionGlyph, changeTarget, describeTarget } from '../plan/change.js';
 import { formatJsonValue, jsonDifferences } from './json-diff.js';
 import type { PlanMessage } from './plan-json.js';
+import { diagnosticPlace, planView, verdictSentence } from './plan-view.js';
 
 /** GitHub and GitLab refuse comments past 65,536 characters; stay well below. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -16,42 +17,44 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The plan as a pull-request comment, rendered from the JSON-lines messages; never longer than
- * MARKDOWN_LIMIT characters (the tail is cut with a note saying how much was left out). */
+/** The plan as a pull-request comment, rendered from the typed view of the JSON-lines messages;
+ * never longer than MARKDOWN_LIMIT characters (the tail is cut with a note saying how much was
+ * left out). */
 export function renderPlanMarkdown(messages: readonly PlanMessage[]): string {
-  const summary = messages.find((m): m is Extract<PlanMessage, { type: 'change_summary' }> => m.type === 'change_summary');
-  const changes = messages.filter((m): m is PlanMessage & { type: 'planned_change' } => m.type === 'planned_change');
-  const drift = messages.filter((m): m is PlanMessage & { type: 'drift' } => m.type === 'drift');
-  const diagnostics = messages.filter((m) => m.type === 'diagnostic') as Array<Record<string, unknown>>;
-  const commit = summary?.revision.commit ? `\`${summary.revision.commit.slice(0, 12)}\`` : 'the work tree';
+  const view = planView(messages);
+  const summary = view.summary;
+  const commit = view.revision?.commit ? `\`${view.revision.commit.slice(0, 12)}\`` : 'the work tree';
   const head = [
     `### pytin plan for ${commit}`,
     '',
     summary ? `**Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.** ${summary.drift} drift, ${summary.errors} errors, ${summary.warnings} warnings.` : '',
     '',
+    view.verdict === 'blocked' ? `**${verdictSentence(view)}**` : verdictSentence(view).replace(/:$/, '.'),
+    '',
   ];
   const sections: string[][] = [];
-  if (diagnostics.length) {
-    const lines = diagnostics.map((d) => {
-      const range = d.range as { file: string; start: { line: number; col: number } } | null;
-      return `- **${String(d.severity)}** \`${String(d.code)}\` ${range ? `\`${range.file}:${range.start.line}:${range.start.col}\` ` : ''}${String(d.summary)}`;
+  if (view.diagnostics.length) {
+    const lines = view.diagnostics.map((d) => {
+      const place = diagnosticPlace(d);
+      return `- **${d.severity}** \`${d.code}\` ${place ? `\`${place}\` ` : ''}${escapeCell(d.summary)}`;
     });
-    sections.push(['#### Diagnostics', '', ...fold(`${diagnostics.length} diagnostics`, lines), '']);
+    sections.push(['#### Diagnostics', '', ...fold(`${view.diagnostics.length} diagnostics`, lines), '']);
   }
-  if (changes.length) {
-    const lines = ['| | address | driver | host | what |', '|---|---|---|---|---|'];
-    for (const c of changes) {
+  const listed = [...view.changes, ...view.unchanged];
+  if (listed.length) {
+    const lines = ['| | address | driver | target | what |', '|---|---|---|---|---|'];
+    for (const c of listed) {
       const what = c.action === 'update' || c.action === 'replace'
         ? jsonDifferences(c.before ?? undefined, c.after ?? undefined).map((d) => `\`${d.path}\`: ${formatJsonValue(d.before)} → ${formatJsonValue(d.after)}`).join('<br>')
         : (c.reason ?? c.action);
-      lines.push(`| \`${actionGlyph(c.action)}\` | \`${c.address}\` | ${c.driver} | ${c.host ?? ''} | ${escapeCell(what)}${c.notes?.length ? `<br>⚠ ${escapeCell(c.notes.join('; '))}` : ''} |`);
+      lines.push(`| \`${actionGlyph(c.action)}\` | \`${c.address}\` | ${c.driver} | ${escapeCell(describeTarget(changeTarget(c)))} | ${escapeCell(what)}${c.notes?.length ? `<br>⚠ ${escapeCell(c.notes.join('; '))}` : ''} |`);
     }
-    sections.push(['#### Changes', '', ...fold(`${changes.length} changes`, lines), '']);
-  } else sections.push(['No changes: the infrastructure matches the inventory.', '']);
-  if (drift.length) {
+    sections.push(['#### Changes', '', ...fold(`${listed.length} changes`, lines), '']);
+  }
+  if (view.drift.length) {
     const lines = ['| address | kind | evidence | |', '|---|---|---|---|'];
-    for (const d of drift) lines.push(`| \`${d.address}\` | ${d.kind} | ${escapeCell(`${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt}`)} | ${escapeCell(d.message)} |`);
-    sections.push(['#### Drift (observed, not acted on)', '', ...fold(`${drift.length} drift entries`, lines), '']);
+    for (const d of view.drift) lines.push(`| \`${d.address}\` | ${d.kind} | ${escapeCell(`${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt}`)} | ${escapeCell(d.message)} |`);
+    sections.push(['#### Drift (observed, not acted on)', '', ...fold(`${view.drift.length} drift entries`, lines), '']);
   }
   let text = head.join('\n');
   for (const section of sections) {

@@ -82,6 +82,28 @@ test('markdown: drift in its own section, long sections folded, never past the l
 
 test('an empty plan with diagnostics does not claim the infrastructure matches', () => {
   const text = renderPlanHuman(planMessages({ ...plan, changes: [], drift: [], diagnostics: [{ severity: 'warning', code: 'PLAN_KVM_HOST_NOT_OBSERVED', summary: 'the domains of hypervisor "hv-01" were not observed' }] }), PLAIN);
-  assert.match(text, /No changes planned; see the diagnostics above/);
+  assert.match(text, /No changes planned; see the diagnostics for what was not compared/);
   assert.doesNotMatch(text, /matches the inventory/);
+});
+
+test('every rendering of a plan says the same verdict; one with errors never says the infrastructure matches', () => {
+  const error = { severity: 'error' as const, code: 'PLAN_PROTECTED_DESTROY', summary: 'vm/db-01 is protected and the plan would delete it' };
+  const warning = { severity: 'warning' as const, code: 'PLAN_KVM_HOST_NOT_OBSERVED', summary: 'the domains of hypervisor "hv-01" were not observed' };
+  const cases: Array<[Plan, RegExp]> = [
+    [{ ...plan, changes: [], drift: [], diagnostics: [error] }, /The plan has an error: apply refuses it, and nothing could be planned where it failed/],
+    [{ ...plan, diagnostics: [error, error] }, /The plan has 2 errors: apply refuses it\. See the diagnostics/],
+    [{ ...plan, diagnostics: [] }, /pytin will perform these actions/],
+    [{ ...plan, changes: [], drift: [], diagnostics: [warning] }, /No changes planned; see the diagnostics for what was not compared/],
+    [{ ...plan, changes: [], drift: [], diagnostics: [] }, /No changes: the infrastructure matches the inventory/],
+  ];
+  for (const [p, verdict] of cases) {
+    const human = renderPlanHuman(planMessages(p), PLAIN);
+    const markdown = renderPlanMarkdown(planMessages(p));
+    assert.match(human, verdict);
+    assert.match(markdown, verdict);
+    if (p.diagnostics.length) {
+      assert.doesNotMatch(human, /matches the inventory/);
+      assert.doesNotMatch(markdown, /matches the inventory/);
+    }
+  }
 });
