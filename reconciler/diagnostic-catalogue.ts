@@ -7,6 +7,7 @@ import { KVM_CODES } from './drivers/kvm/kvm-codes.js';
 import { BACKUP_CODES } from './backup/backup-codes.js';
 import { BANDWIDTH_CODES } from './drivers/bandwidth/bandwidth-codes.js';
 import { BACKUP_POLICY_CODES } from './drivers/backup-policy/backup-policy-codes.js';
+import { SESSION_CODES } from './session/session-codes.js';
 
 /** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
  * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every
@@ -21,6 +22,7 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   backup: BACKUP_CODES,
   'drivers/bandwidth': BANDWIDTH_CODES,
   'drivers/backup-policy': BACKUP_POLICY_CODES,
+  session: SESSION_CODES,
 };
 
 /** code -> meaning, across every area. */

@@ -23,4 +23,7 @@ export function isKind(value: unknown): value is Kind {
 }
 
 /** Files `pytin schema` publishes: the common definitions, one per kind, and the any-document schema. */
-export const SCHEMA_FILES = ['common.schema.json', 'inventory.schema.json', ...KIND_NAMES.map((k) => KINDS[k].schemaFile)];
+/** The operator's configuration (outside git): not an inventory kind. */
+export const OPERATOR_CONFIG_SCHEMA = 'operator-config.schema.json';
+
+export const SCHEMA_FILES = ['common.schema.json', 'inventory.schema.json', ...KIND_NAMES.map((k) => KINDS[k].schemaFile), OPERATOR_CONFIG_SCHEMA];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
-import { KINDS, KIND_NAMES, SCHEMA_FILES, type Kind } from './kinds.js';
+import { KINDS, KIND_NAMES, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES, type Kind } from './kinds.js';
 import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
 import { normaliseMac } from './formats/mac.js';
 import { parseBandwidth, parseSize } from './formats/units.js';
@@ -18,6 +18,8 @@ export type SchemaError = ErrorObject;
 
 export interface SchemaRegistry {
   validators: Record<Kind, ValidateFunction>;
+  /** The operator configuration's schema (same Ajv, same formats). */
+  operatorConfig: ValidateFunction;
 }
 
 /** Keyword marking a secret reference: a plain string there is a literal secret, reported with its
@@ -63,7 +65,9 @@ export function schemaRegistry(): SchemaRegistry {
       if (!validate) throw new Error(`schema ${KINDS[kind].schemaFile} did not compile`);
       validators[kind] = validate;
     }
-    registry = { validators };
+    const operatorConfig = ajv.getSchema(OPERATOR_CONFIG_SCHEMA);
+    if (!operatorConfig) throw new Error(`schema ${OPERATOR_CONFIG_SCHEMA} did not compile`);
+    registry = { validators, operatorConfig };
   }
   return registry;
 }

@@ -30,14 +30,14 @@ try {
     hosts.push({ sshd, libvirtd });
   }
   const repo = join(dir.path, 'inventory');
-  mkdirSync(join(repo, '.pytin'), { recursive: true });
-  copyFileSync(key, join(repo, '.pytin', 'id_ed25519'));
+  mkdirSync(join(repo, '.pytin', 'secrets'), { recursive: true });
+  copyFileSync(key, join(repo, '.pytin', 'secrets', 'id_ed25519'));
   writeFileSync(join(repo, '.pytin', 'known_hosts'), hosts.map((h) => h.sshd.knownHostsLine).join('\n') + '\n');
   const base = [
     'kind: Datacenter\nname: dc\n',
     'kind: Rack\nname: r1\ndatacenter: dc\n',
     'kind: Tenant\nname: t\nbillingId: T-1\n',
-    'kind: SshEndpoint\nname: root\nprivateKey: {file: .pytin/id_ed25519}\n',
+    'kind: SshEndpoint\nname: root\nprivateKey: {file: id_ed25519}\n',
     'kind: IPPool\nname: p\ndatacenter: dc\ncidr: 203.0.113.0/24\ngateway: 203.0.113.1\n',
     ...hosts.map((h, i) => `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${i + 1}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.sshd.port}, endpoint: root}\nlibvirt: {uri: "${h.libvirtd.uri}", bridge: br0}\n`),
   ];

@@ -31,14 +31,14 @@ try {
   for (let i = 0; i < DEVICES; i++) agents.push(await startSnmpd({ netns, port: 1161 + i, community: COMMUNITY }));
   for (let i = 0; i < DEVICES; i++) hosts.push(await startSshd({ clientKeyPath: key }));
   const repo = join(dir.path, 'inventory');
-  mkdirSync(join(repo, '.pytin'), { recursive: true });
-  copyFileSync(key, join(repo, '.pytin', 'id_ed25519'));
+  mkdirSync(join(repo, '.pytin', 'secrets'), { recursive: true });
+  copyFileSync(key, join(repo, '.pytin', 'secrets', 'id_ed25519'));
   writeFileSync(join(repo, '.pytin', 'known_hosts'), hosts.map((h) => h.knownHostsLine).join('\n') + '\n');
   const docs = [
     'kind: Datacenter\nname: dc\n',
     'kind: Rack\nname: r1\ndatacenter: dc\n',
-    'kind: SshEndpoint\nname: root\nprivateKey: {file: .pytin/id_ed25519}\n',
-    'kind: SnmpCredentials\nname: bench\nversion: v2c\ncommunity: {env: PYTIN_BENCH_COMMUNITY}\n',
+    'kind: SshEndpoint\nname: root\nprivateKey: {file: id_ed25519}\n',
+    'kind: SnmpCredentials\nname: bench\nversion: v2c\ncommunity: {env: PYTIN_SECRET_BENCH_COMMUNITY}\n',
     ...agents.map((a, i) => `kind: Switch\nname: sw-${i}\nplacement: {rack: r1, position: ${i + 1}}\nsnmp: {host: ${a.host}, port: ${a.port}, credentials: bench, timeoutMs: 3000}\nports: []\n`),
     ...hosts.map((h, i) => `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${20 + i}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.port}, endpoint: root}\nlibvirt: {uri: "test:///default"}\n`),
   ];
@@ -46,7 +46,7 @@ try {
   git(repo, 'init', '-q');
   git(repo, 'add', 'inventory.yaml');
   git(repo, 'commit', '-qm', 'bench');
-  process.env.PYTIN_BENCH_COMMUNITY = COMMUNITY;
+  process.env.PYTIN_SECRET_BENCH_COMMUNITY = COMMUNITY;
 
   const parallel: number[] = [];
   const serial: number[] = [];

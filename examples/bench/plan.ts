@@ -34,7 +34,7 @@ try {
   const hypervisors = await recordMatchingFacts(store, state, commit, { observedAt: () => Date.now() });
   await store.close();
   process.stdout.write(`inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${hypervisors} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`);
-  const env = { PYTIN_SNMP_COMMUNITY: 'bench' };
+  const env = { PYTIN_SECRET_SNMP_COMMUNITY: 'bench' };
   Object.assign(process.env, env);
   const results: Record<'validate' | 'plan', ProcessMeasurement[]> = { validate: [], plan: [] };
   for (let i = 0; i < RUNS; i++) {

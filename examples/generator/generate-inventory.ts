@@ -32,8 +32,8 @@ export async function generateInventory(out: string, parameters: GeneratorParame
   files.set(
     'settings.yaml',
     header(0) +
-      'kind: SnmpCredentials\nname: gen-v2c\nversion: v2c\ncommunity: {env: PYTIN_SNMP_COMMUNITY}\n---\n' +
-      'kind: SshEndpoint\nname: gen-root\nuser: root\nprivateKey: {file: .pytin/id_ed25519}\n---\n' +
+      'kind: SnmpCredentials\nname: gen-v2c\nversion: v2c\ncommunity: {env: PYTIN_SECRET_SNMP_COMMUNITY}\n---\n' +
+      'kind: SshEndpoint\nname: gen-root\nuser: root\nprivateKey: {file: id_ed25519}\n---\n' +
       'kind: Store\nname: store\n',
   );
   const tenants = Array.from({ length: p.tenants }, (_, i) => `tenant-${pad(i + 1, 4)}`);

@@ -53,9 +53,16 @@ export const INVENTORY_CODES = {
   INV_RULE_HYPERVISOR_OVERCOMMIT: 'a hypervisor\'s VMs exceed its capacity times its overcommit ratio',
   INV_RULE_LITERAL_SECRET: 'a password, token or community is written literally instead of as a reference',
   INV_RULE_SINGLETON: 'a kind that may exist once is defined more than once',
+  INV_RULE_DERIVED_NAME_COLLISION: 'two resources map to one name pytin derives (a volume, a schedule file): one would share or delete the other\'s',
+  INV_RULE_OPERATOR_SETTING: 'a setting the operator decides outside git (the store\'s location) is written in the inventory',
   // Secrets (resolved when pytin needs them, never stored)
   INV_SECRET_ENV_MISSING: 'a {env: NAME} secret reference names an unset variable',
   INV_SECRET_FILE_UNREADABLE: 'a {file: PATH} secret reference names a file that cannot be read',
+  INV_SECRET_FILE_OUTSIDE_SECRETS_DIR: 'a {file: PATH} secret reference names a file outside the operator\'s secrets folder (nothing is read)',
+  INV_SECRET_FILE_NOT_REGULAR: 'a {file: PATH} secret reference names something that is not a regular file (a device, a FIFO)',
+  INV_SECRET_FILE_TOO_LARGE: 'a secret file is larger than the operator allows (secrets.maxFileBytes)',
+  INV_SECRET_ENV_NOT_ALLOWED: 'an {env: NAME} secret reference names a variable the operator does not allow (secrets.env)',
+  INV_SECRET_DESTINATION_REFUSED: 'a secret would be sent to a host the operator does not allow for it (secrets.destinations); nothing was sent',
   // Allocation
   INV_ALLOC_POOL_EXHAUSTED: 'the pool has fewer free addresses than asked for',
   INV_ALLOC_UNKNOWN_HOLDER: 'the --to holder does not exist',

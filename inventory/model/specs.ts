@@ -163,7 +163,8 @@ export interface ZabbixConnectionSpec extends CommonSpec {
 
 export interface StoreSpec extends CommonSpec {
   kind: 'Store';
-  path: string;
+  /** No longer read: the store's location is operator configuration (rule INV_RULE_OPERATOR_SETTING). */
+  path?: string;
   lastSeenWarningDays: number;
   reservationWarningDays: number;
 }

@@ -44,3 +44,19 @@ export async function locateRepository(repoDir: string, path: string | undefined
 export function inventoryRoot(location: GitLocation): string {
   return location.prefix === '' ? location.topLevel : resolve(location.topLevel, location.prefix);
 }
+
+/** The files git tracks in the work tree of the repository holding `repoDir` at or under each of
+ * `paths` (absolute). A path outside the repository tracks nothing. */
+export async function trackedFilesUnder(repoDir: string, paths: readonly string[]): Promise<string[]> {
+  const git = simpleGit({ baseDir: repoDir, binary: 'git', trimmed: false });
+  let topLevel: string;
+  try {
+    topLevel = (await git.revparse(['--show-toplevel'])).trim();
+  } catch {
+    return [];
+  }
+  const inside = paths.map((p) => relative(topLevel, resolve(p))).filter((rel) => rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep));
+  if (inside.length === 0) return [];
+  const listed = await simpleGit({ baseDir: topLevel, binary: 'git', trimmed: false }).raw(['ls-files', '-z', '--', ...inside.map((rel) => rel.split(sep).join('/'))]);
+  return listed.split('\0').filter(Boolean).map((rel) => resolve(topLevel, rel));
+}

@@ -13,9 +13,11 @@ import { macAndCabling } from './rules/mac-and-cabling.js';
 import { rackUnits } from './rules/rack-units.js';
 import { references } from './rules/references.js';
 import { uniqueNames } from './rules/unique-names.js';
+import { operatorSettings } from './rules/operator-settings.js';
+import { derivedNames } from './rules/derived-names.js';
 
 /** The rules that only report. (ipAddresses also builds the address index, so it runs apart.) */
-const RULES: readonly Rule[] = [uniqueNames, references, rackUnits, macAndCabling, bandwidth, hypervisorCapacity];
+const RULES: readonly Rule[] = [uniqueNames, references, rackUnits, macAndCabling, bandwidth, hypervisorCapacity, derivedNames, operatorSettings];
 
 export interface ValidationResult {
   /** Built from the schema-valid resources even when rules failed; trust it only without errors. */

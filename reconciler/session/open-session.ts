@@ -1,8 +1,7 @@
-import { isAbsolute, join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../../inventory/core/diagnostic.js';
-import { connectionSettingsOf, type ConnectionSettings } from '../../inventory/model/connection-settings.js';
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import type { StoreSpec } from '../../inventory/model/specs.js';
+import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
+import type { DesiredState } from '../../inventory/model/desired-state.js';
+import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
 import { readInventory, type InventorySourceOptions } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
@@ -10,22 +9,26 @@ import type { Driver, TargetTransport } from '../drivers/driver.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { observeInventory, type ObservationResult, type ObservationSubject } from '../observe/observe-inventory.js';
 import type { ChangeTarget } from '../plan/change.js';
-import { defaultStorePath, openStore, type Store } from '../store/open-store.js';
+import { openStore, type Store } from '../store/open-store.js';
 import { StoreRefusedError } from '../store/store-error.js';
 import type { CommandRunner } from '../transports/command-runner.js';
 import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
+import type { OperatorConfig } from './operator-config.js';
 import { snmpTargets } from './snmp-targets.js';
 import { sshTargets } from './ssh-targets.js';
-import { dirname } from 'node:path';
+import { stateNotInGit, statePaths, type StatePaths } from './state-paths.js';
+import { trustedConnections } from './trusted-connections.js';
 
 /** Plain options: what a CLI command or the server asks a session for. */
 export interface SessionOptions {
   inventory: InventorySourceOptions;
-  /** The SQLite store; default: the inventory's Store setting, else .pytin/store.sqlite beside it. */
+  /** The operator's configuration (trusted: from outside git). */
+  operator: OperatorConfig;
+  /** The SQLite store, overriding the configuration's (--store). */
   storePath?: string;
-  /** The environment `{env: NAME}` secrets are read from. */
+  /** The environment `{env: NAME}` secrets are read from (only the names the operator allows). */
   env: NodeJS.ProcessEnv;
   /** Record the SSH host keys of hosts seen for the first time (a changed key is always refused). */
   trustNewHosts: boolean;
@@ -47,6 +50,7 @@ export interface Session {
   drivers: readonly Driver[];
   store: Store;
   storePath: string;
+  paths: StatePaths;
   /** SSH targets by server name (servers with ssh settings and a usable key reference). */
   hosts: ReadonlyMap<string, SshTarget>;
   /** Switches with SNMP settings, by name. */
@@ -64,19 +68,6 @@ export interface Session {
 
 export type SessionResult = { session: Session } | { failed: Diagnostic[] };
 
-/** --store, else the inventory's Store setting, else `.pytin/store.sqlite` in the inventory root. */
-export function storePathFor(state: DesiredState | undefined, inventoryRoot: string, explicit?: string): string {
-  if (explicit !== undefined) return explicit;
-  const setting = state ? resourcesOfKind<StoreSpec>(state, 'Store')[0] : undefined;
-  if (setting) return isAbsolute(setting.spec.path) ? setting.spec.path : join(inventoryRoot, setting.spec.path);
-  return defaultStorePath(inventoryRoot);
-}
-
-/** Pinned SSH host keys live with the store, so a CI cache of .pytin keeps them. */
-export function knownHostsPathFor(storePath: string): string {
-  return join(dirname(storePath), 'known_hosts');
-}
-
 function textFiles(snapshot: InventorySnapshot): Map<string, string> {
   return new Map(snapshot.auxFiles.map((f) => [f.path, Buffer.from(f.bytes).toString('utf8')]));
 }
@@ -86,7 +77,13 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
   const validation = validateInventory(snapshot);
   if (hasErrors(validation.diagnostics)) return { failed: validation.diagnostics };
   const { state } = validation;
-  const storePath = storePathFor(state, snapshot.rootDir, options.storePath);
+  const paths = statePaths(options.operator, snapshot.rootDir, options.storePath);
+  const inGit = await stateNotInGit(snapshot.rootDir, paths);
+  if (inGit) return { failed: [inGit] };
+  const trusted = await trustedConnections(state, options.inventory, options.operator.trustedRef);
+  if ('failed' in trusted) return trusted;
+  const { connections } = trusted;
+  const storePath = paths.store;
   let store: Store;
   try {
     store = await openStore(storePath);
@@ -95,9 +92,8 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
     throw error;
   }
   const drivers = options.drivers ?? DRIVERS;
-  const connections = connectionSettingsOf(state);
-  const secrets = { env: options.env, baseDir: snapshot.rootDir };
-  const pool = new SshPool({ knownHostsPath: knownHostsPathFor(storePath), trustNewHosts: options.trustNewHosts });
+  const secrets: SecretPolicy = { env: options.env, allowedEnv: options.operator.secrets.allowedEnv, dir: paths.secretsDir, maxFileBytes: options.operator.secrets.maxFileBytes, destinations: options.operator.secrets.destinations };
+  const pool = new SshPool({ knownHostsPath: paths.knownHosts, trustNewHosts: options.trustNewHosts });
   const ssh = sshTargets(connections, secrets);
   const snmp = snmpTargets(connections, secrets);
   const runners = new Map<string, CommandRunner>();
@@ -115,9 +111,10 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
       drivers,
       store,
       storePath,
+      paths,
       hosts: ssh.hosts,
       switches: [...connections.switches.values()].filter((s) => s.snmp).map((s) => s.name),
-      inventoryWarnings: validation.diagnostics,
+      inventoryWarnings: [...validation.diagnostics, ...trusted.warnings],
       setupDiagnostics: [...ssh.diagnostics, ...snmp.diagnostics],
       transportFor(target) {
         if (target.kind === 'service') {

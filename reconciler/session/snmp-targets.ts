@@ -1,14 +1,15 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { SnmpCredentialsSpec } from '../../inventory/model/specs.js';
-import { resolveSecret, type SecretContext } from '../../inventory/secrets/resolve-secret.js';
+import { resolveSecret } from '../../inventory/secrets/resolve-secret.js';
+import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import { Secret } from '../../inventory/secrets/secret.js';
 import type { DeviceToObserve } from '../observe/observe-inventory.js';
 
 /** Turns every switch with an `snmp` section (trusted connection settings) into an SNMP target,
  * resolving its credentials. A switch whose credentials cannot be resolved is a diagnostic and is
  * left out. */
-export function snmpTargets(connections: ConnectionSettings, secrets: SecretContext): { devices: DeviceToObserve[]; diagnostics: Diagnostic[] } {
+export function snmpTargets(connections: ConnectionSettings, secrets: SecretPolicy): { devices: DeviceToObserve[]; diagnostics: Diagnostic[] } {
   const devices: DeviceToObserve[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const sw of connections.switches.values()) {
@@ -18,7 +19,7 @@ export function snmpTargets(connections: ConnectionSettings, secrets: SecretCont
     if (!creds) continue; // validation reported the dangling reference
     const reveal = (ref: SnmpCredentialsSpec['community'], what: string): string | undefined => {
       if (!ref) return undefined;
-      const secret = resolveSecret(ref, secrets, `${what} of ${creds.address} (for ${sw.address})`, sw.address);
+      const secret = resolveSecret(ref, secrets, { what: `${what} of ${creds.address} (for ${sw.address})`, address: sw.address, destination: snmp.host });
       if (secret instanceof Secret) return secret.reveal();
       diagnostics.push(secret);
       return undefined;

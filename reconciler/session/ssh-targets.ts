@@ -1,22 +1,25 @@
-import { isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
-import type { SecretContext } from '../../inventory/secrets/resolve-secret.js';
+import { resolveSecret, secretFilePath } from '../../inventory/secrets/resolve-secret.js';
+import { Secret } from '../../inventory/secrets/secret.js';
+import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
 
 /** Every server with an `ssh` section (trusted connection settings) as an SSH target. SSH keys
- * must be `{file: PATH}` references: ssh2 reads the key from the file, and a key in an
- * environment variable would have to be written to disk first (not supported; said as a
- * diagnostic). */
-export function sshTargets(connections: ConnectionSettings, secrets: SecretContext): { hosts: Map<string, SshTarget>; diagnostics: Diagnostic[] } {
+ * must be `{file: PATH}` references in the secrets folder: ssh2 reads the key from the file, and a
+ * key in an environment variable would have to be written to disk first (not supported; said as
+ * a diagnostic). The key file is checked like any secret (in the folder, regular, small, allowed
+ * for this host) before any connection is made. */
+export function sshTargets(connections: ConnectionSettings, secrets: SecretPolicy): { hosts: Map<string, SshTarget>; diagnostics: Diagnostic[] } {
   const hosts = new Map<string, SshTarget>();
   const diagnostics: Diagnostic[] = [];
   for (const server of connections.servers.values()) {
     if (!server.ssh) continue;
     const endpoint = connections.sshEndpoints.get(server.ssh.endpoint);
     if (!endpoint) continue; // validation reported the dangling reference
-    const keyFile = endpoint.spec.privateKey.file;
-    if (keyFile === undefined) {
+    const ref = endpoint.spec.privateKey;
+    const use = { what: `the SSH key of ${endpoint.address} (for ${server.address})`, address: server.address, destination: server.ssh.host };
+    if (ref.file === undefined) {
       diagnostics.push({
         severity: 'error',
         code: 'INV_SECRET_FILE_UNREADABLE',
@@ -26,13 +29,13 @@ export function sshTargets(connections: ConnectionSettings, secrets: SecretConte
       });
       continue;
     }
-    hosts.set(server.name, {
-      name: server.name,
-      host: server.ssh.host,
-      port: server.ssh.port,
-      user: endpoint.spec.user,
-      privateKeyPath: isAbsolute(keyFile) ? keyFile : join(secrets.baseDir, keyFile),
-    });
+    const checked = resolveSecret(ref, secrets, use);
+    const path = checked instanceof Secret ? secretFilePath({ file: ref.file }, secrets, use) : checked;
+    if (typeof path !== 'string') {
+      diagnostics.push(path);
+      continue;
+    }
+    hosts.set(server.name, { name: server.name, host: server.ssh.host, port: server.ssh.port, user: endpoint.spec.user, privateKeyPath: path });
   }
   return { hosts, diagnostics };
 }

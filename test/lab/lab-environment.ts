@@ -63,7 +63,7 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
     const dir = await makeTempDir('lab');
     stops.push(dir.remove);
     const repoDir = options.fixedAt?.inventoryRoot ?? join(dir.path, 'inventory');
-    await mkdir(join(repoDir, '.pytin', 'lab'), { recursive: true });
+    await mkdir(join(repoDir, '.pytin', 'secrets', 'lab'), { recursive: true });
     const clientKey = join(dir.path, 'id_ed25519');
     await generateKey(clientKey);
 
@@ -105,9 +105,9 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
       'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace} /usr/bin/env PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, ...port('backup-01') }),
     };
     for (const s of Object.values(sshd)) stops.push(s.stop);
-    const env = { PYTIN_LAB_COMMUNITY_R01: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_LAB_COMMUNITY_R02: LAB_SWITCH_RECORDINGS['sw-r02'] };
+    const env = { PYTIN_SECRET_SW_R01_COMMUNITY: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_SECRET_SW_R02_COMMUNITY: LAB_SWITCH_RECORDINGS['sw-r02'] };
     if (fixed) {
-      await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
+      await copyFile(clientKey, join(repoDir, '.pytin', 'secrets', 'lab', 'id_ed25519'));
       return { dir: dir.path, repoDir, env, sshd, libvirtd, sharedHostNamespace: namespace, snmpsim, stop };
     }
 
@@ -139,7 +139,7 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
       ['target: /var/tmp/pytin-lab/backups/home', `target: ${join(dir.path, 'backups', 'home')}`],
     ]);
     writeFiles(repoDir, texts);
-    await copyFile(clientKey, join(repoDir, '.pytin', 'lab', 'id_ed25519'));
+    await copyFile(clientKey, join(repoDir, '.pytin', 'secrets', 'lab', 'id_ed25519'));
     git(repoDir, 'init', '-q', '-b', 'main');
     writeFiles(repoDir, new Map([['.gitignore', '.pytin/\n']]));
     git(repoDir, 'add', '-A');

@@ -2,6 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planAllocation, checkAllocation } from '../../../inventory/allocate/allocate.js';
 import { InternalError } from '../../../inventory/core/errors.js';
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
 import { existsSync } from 'node:fs';
 import { canonicalIp } from '../../../schemas/formats/ip.js';
@@ -11,7 +12,7 @@ import type { InventorySnapshot } from '../../../inventory/source/inventory-snap
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { openStore } from '../../store/open-store.js';
 import { addressesSeenSince } from '../../store/ip-history.js';
-import { STORE_OPTIONS, storePathFrom } from '../store-options.js';
+import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
@@ -24,8 +25,10 @@ const RECENTLY_SEEN_DAYS = 31;
 
 /** Addresses the observers saw recently, when a store exists (allocation never creates one):
  * an address answering ARP that git does not know is never handed out. */
-async function recentlySeenAddresses(args: ParsedCommandArgs, io: CommandIO, snapshot: InventorySnapshot, state: DesiredState): Promise<Set<string>> {
-  const path = storePathFrom(args, io, state, snapshot.rootDir);
+async function recentlySeenAddresses(args: ParsedCommandArgs, io: CommandIO, snapshot: InventorySnapshot, state: DesiredState): Promise<Set<string> | Diagnostic[]> {
+  const operator = operatorConfigFrom(args, io);
+  if (Array.isArray(operator)) return operator;
+  const path = statePathsFrom(args, io, operator, snapshot.rootDir).store;
   if (!existsSync(path)) return new Set();
   const store = await openStore(path);
   try {
@@ -44,7 +47,7 @@ export const allocateCommand: Command = {
   synopsis: '--pool POOL [--count N] --to vm/NAME[/INTERFACE] | server/NAME[/INTERFACE] [--repo DIR] [--path PATH] [--json]',
   options: {
     ...EDIT_OPTIONS,
-    ...STORE_OPTIONS,
+    ...STATE_OPTIONS,
     pool: { type: 'string', valueName: 'POOL', description: 'the IPPool to allocate from' },
     count: { type: 'string', valueName: 'N', description: 'how many addresses (default 1)' },
     to: { type: 'string', valueName: 'ADDRESS', description: 'the holder: vm/NAME[/INTERFACE] or server/NAME[/INTERFACE]' },
@@ -61,6 +64,10 @@ export const allocateCommand: Command = {
     const json = booleanOption(args, 'json');
     const validation = validateInventory(snapshot);
     const seenInUse = await recentlySeenAddresses(args, io, snapshot, validation.state);
+    if (Array.isArray(seenInUse)) {
+      io.stderr.write(json ? renderDiagnosticsJsonLines(seenInUse) : renderDiagnosticsHuman(seenInUse));
+      return EXIT_ERROR;
+    }
     const result = planAllocation(snapshot, { pool, count, to, seenInUse }, validation);
     if ('diagnostics' in result) {
       io.stderr.write(json ? renderDiagnosticsJsonLines(result.diagnostics) : renderDiagnosticsHuman(result.diagnostics));

@@ -6,11 +6,10 @@ import { describeTarget, changeTarget } from '../../plan/change.js';
 import { planMessages } from '../../render/plan-json.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { applyInSession } from '../../session/apply-session.js';
-import { openSession } from '../../session/open-session.js';
 import { readSavedPlan } from '../../session/plan-file.js';
 import { booleanOption, integerOption, UsageError, type Command, type CommandIO } from '../command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { PLAN_RUN_OPTIONS, safetyPolicyFrom, sessionOptionsFrom } from '../plan-options.js';
+import { PLAN_RUN_OPTIONS, safetyPolicyFrom, openSessionFrom } from '../plan-options.js';
 import { renderPlan } from './plan.js';
 
 export const DEFAULT_APPLY_PARALLELISM = 10;
@@ -69,7 +68,7 @@ export const applyCommand: Command = {
       report(io, json, [saved]);
       return EXIT_ERROR;
     }
-    const opened = await openSession(sessionOptionsFrom(args, io, parallelism));
+    const opened = await openSessionFrom(args, io, parallelism);
     if ('failed' in opened) {
       report(io, json, opened.failed);
       return EXIT_ERROR;

@@ -6,16 +6,20 @@ import { booleanOption, stringOption, type Command, type CommandIO, type ParsedC
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { renderDiagnosticsHuman } from '../../render/diagnostics.js';
 import { readInventoryFromArgs, INVENTORY_OPTIONS } from '../inventory-options.js';
-import { STORE_OPTIONS, storePathFrom } from '../store-options.js';
-import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 import type { Store } from '../../store/open-store.js';
 
 async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
-  const snapshot = stringOption(args, 'store') === undefined ? await readInventoryFromArgs(args, io) : undefined;
-  const state = snapshot ? validateInventory(snapshot).state : undefined;
+  const operator = operatorConfigFrom(args, io);
+  if (Array.isArray(operator)) {
+    io.stderr.write(renderDiagnosticsHuman(operator));
+    return EXIT_ERROR;
+  }
+  // With --store the inventory is not needed; without, the default state folder is beside it.
+  const root = stringOption(args, 'store') === undefined ? (await readInventoryFromArgs(args, io)).rootDir : io.cwd;
   let store: Store;
   try {
-    store = await openStore(storePathFrom(args, io, state, snapshot?.rootDir ?? io.cwd));
+    store = await openStore(statePathsFrom(args, io, operator, root).store);
   } catch (error) {
     if (error instanceof StoreRefusedError) {
       io.stderr.write(renderDiagnosticsHuman([error.diagnostic]));
@@ -34,7 +38,7 @@ export const lockStatusCommand: Command = {
   name: 'lock status',
   summary: 'show who holds the apply lock',
   synopsis: '[--store FILE] [--repo DIR] [--path PATH]',
-  options: { ...INVENTORY_OPTIONS, ...STORE_OPTIONS },
+  options: { ...INVENTORY_OPTIONS, ...STATE_OPTIONS },
   run: (args, io) =>
     withStore(args, io, async (store) => {
       const lock = await readApplyLock(store);
@@ -51,7 +55,7 @@ export const lockBreakCommand: Command = {
   name: 'lock break',
   summary: 'remove an apply lock whose holder is gone',
   synopsis: '[--force] [--store FILE] [--repo DIR] [--path PATH]',
-  options: { ...INVENTORY_OPTIONS, ...STORE_OPTIONS, force: { type: 'boolean', description: 'break it even if the holder may still run (another machine, or alive)' } },
+  options: { ...INVENTORY_OPTIONS, ...STATE_OPTIONS, force: { type: 'boolean', description: 'break it even if the holder may still run (another machine, or alive)' } },
   run: (args, io) =>
     withStore(args, io, async (store) => {
       const lock = await readApplyLock(store);

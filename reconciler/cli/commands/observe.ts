@@ -1,13 +1,12 @@
 import { hasErrors } from '../../../inventory/core/diagnostic.js';
 import type { ObservationResult } from '../../observe/observe-inventory.js';
-import { openSession } from '../../session/open-session.js';
 import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS } from '../inventory-options.js';
-import { sessionOptionsFrom } from '../plan-options.js';
-import { STORE_OPTIONS } from '../store-options.js';
+import { openSessionFrom } from '../plan-options.js';
+import { STATE_OPTIONS } from '../state-options.js';
 import { ProgressLine } from '../progress-line.js';
 
 export const DEFAULT_OBSERVE_PARALLELISM = 16;
@@ -27,7 +26,7 @@ export const observeCommand: Command = {
   synopsis: '[--only snmp|hosts] [--device NAME] [--parallelism N] [--trust-new-hosts] [--store FILE] [--repo DIR] [--path PATH] [--ref REV | --worktree] [--json]',
   options: {
     ...INVENTORY_OPTIONS,
-    ...STORE_OPTIONS,
+    ...STATE_OPTIONS,
     only: { type: 'string', valueName: 'snmp|hosts', description: 'observe only the switches or only the hosts' },
     device: { type: 'string', valueName: 'NAME', description: 'observe only this switch or server', multiple: true },
     parallelism: { type: 'string', valueName: 'N', description: `devices and hosts observed at once (default ${DEFAULT_OBSERVE_PARALLELISM})` },
@@ -39,7 +38,7 @@ export const observeCommand: Command = {
     if (only !== undefined && only !== 'snmp' && only !== 'hosts') throw new UsageError(`--only must be snmp or hosts, got "${only}"`, observeCommand);
     const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
     const json = booleanOption(args, 'json');
-    const opened = await openSession(sessionOptionsFrom(args, io, parallelism));
+    const opened = await openSessionFrom(args, io, parallelism);
     if ('failed' in opened) {
       io.stdout.write(json ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
       io.stderr.write('pytin: cannot observe: see the diagnostics above (pytin validate checks the inventory).\n');

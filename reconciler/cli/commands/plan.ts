@@ -7,12 +7,11 @@ import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render
 import { renderPlanHuman, styleFor } from '../../render/plan-human.js';
 import { planMessages, renderPlanJsonLines } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
-import { openSession } from '../../session/open-session.js';
 import { writeSavedPlan } from '../../session/plan-file.js';
 import { planInSession } from '../../session/plan-session.js';
 import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { PLAN_RUN_OPTIONS, safetyPolicyFrom, sessionOptionsFrom } from '../plan-options.js';
+import { PLAN_RUN_OPTIONS, safetyPolicyFrom, openSessionFrom } from '../plan-options.js';
 import { DEFAULT_OBSERVE_PARALLELISM } from './observe.js';
 
 export type PlanFormat = 'human' | 'json' | 'markdown';
@@ -54,7 +53,7 @@ export const planCommand: Command = {
   async run(args, io): Promise<ExitCode> {
     const format = planFormat(args, planCommand);
     const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
-    const opened = await openSession(sessionOptionsFrom(args, io, parallelism));
+    const opened = await openSessionFrom(args, io, parallelism);
     if ('failed' in opened) {
       io.stdout.write(format === 'json' ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
       return EXIT_ERROR;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 
@@ -20,9 +21,9 @@ export interface PolicyFiles {
  * schedule files that carry it. */
 export const CRON_MARKER = '# pytin backup policy';
 
-export function cronFileName(policy: string): string {
-  return `pytin-backup-${policy.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-}
+/** The schedule file of a policy (the name is derived in the inventory model, where a rule keeps it
+ * injective). */
+export const cronFileName = cronFileNameOf;
 
 /** The arguments of `pytin backup run` that carry the policy (also for `backup list`). */
 export function seriesArguments(policy: BackupPolicySpec): string[] {

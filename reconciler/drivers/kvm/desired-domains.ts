@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../../inventory/model/connection-settings.js';
+import { volumeNameOf } from '../../../inventory/model/derived-names.js';
 import { resourcesOfKind, type Desired, type DesiredState } from '../../../inventory/model/desired-state.js';
 import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
 import { deterministicMac } from './deterministic-mac.js';
@@ -108,7 +109,7 @@ export function desiredDomains(state: DesiredState, options: DesiredDomainsOptio
     const disks: DomainDiskSpec[] = spec.disks.map((disk, i) => {
       const sizeBytes = sizeToBytes(disk.size);
       if (sizeBytes === undefined) problems.push(`disk ${disk.name}: size "${disk.size}" is not a size`);
-      return { name: disk.name, pool: disk.pool, volume: `${vm.name}-${disk.name}`, sizeBytes: sizeBytes ?? 0, bus: disk.bus, target: targets[i]! };
+      return { name: disk.name, pool: disk.pool, volume: volumeNameOf(vm.name, disk.name), sizeBytes: sizeBytes ?? 0, bus: disk.bus, target: targets[i]! };
     });
     const interfaces: DomainInterfaceSpec[] = [];
     for (const nic of spec.interfaces) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateInventory } from '../../../examples/generator/generate-inventory.js';
 import { recordMatchingFacts } from '../../../examples/generator/matching-facts.js';
@@ -9,6 +10,7 @@ import { validateInventory } from '../../../inventory/validate/validate-inventor
 import { DEFAULT_MASS_DESTROY_PERCENT } from '../../../reconciler/plan/safety.js';
 import { planMessages, renderPlanJsonLines } from '../../../reconciler/render/plan-json.js';
 import { openSession } from '../../../reconciler/session/open-session.js';
+import { DEFAULT_OPERATOR_CONFIG } from '../../../reconciler/session/operator-config.js';
 import { planInSession } from '../../../reconciler/session/plan-session.js';
 import { openStore } from '../../../reconciler/store/open-store.js';
 import { makeTempDir } from '../../lab/daemon.js';
@@ -20,7 +22,7 @@ import { commitFixed, GOLDEN_NOW, RELEASE_FIXTURES, writeReleaseStore } from './
 const SAFETY = { allowDestroy: [], allowMassDestroy: false, massDestroyPercent: DEFAULT_MASS_DESTROY_PERCENT };
 
 async function planJson(repo: string, storePath: string, now: number): Promise<string> {
-  const opened = await openSession({ inventory: { repo }, storePath, env: {}, trustNewHosts: false, parallelism: 1 });
+  const opened = await openSession({ inventory: { repo }, operator: DEFAULT_OPERATOR_CONFIG, storePath, env: {}, trustNewHosts: false, parallelism: 1 });
   if ('failed' in opened) throw new Error(opened.failed.map((d) => d.summary).join('; '));
   try {
     return renderPlanJsonLines(planMessages((await planInSession(opened.session, { refresh: false, safety: SAFETY, now })).plan));
@@ -29,14 +31,25 @@ async function planJson(repo: string, storePath: string, now: number): Promise<s
   }
 }
 
+/** The commit release 0.1's lab plan names: the fixture inventory committed as it was then. */
+const RELEASE_LAB_COMMIT = 'f9c5383fd5c70b6007c5ca10c611818932475921';
+
 test('the lab plan against a store written by release 0.1 is the one that release made', async (t) => {
   const dir = await makeTempDir('golden-lab');
   t.after(dir.remove);
   const repo = join(dir.path, 'repo');
-  commitFixed(join(RELEASE_FIXTURES, 'lab-inventory'), repo);
+  // The one edit an operator makes on upgrading: the store's location left the inventory
+  // (INV_RULE_OPERATOR_SETTING). It changes the commit id and nothing else in the plan.
+  commitFixed(join(RELEASE_FIXTURES, 'lab-inventory'), repo, (files) => {
+    const settings = join(files, 'settings.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('path: .pytin/store.sqlite\n', ''));
+  });
   const storePath = join(dir.path, 'store.sqlite');
   await writeReleaseStore(storePath);
-  assert.equal(await planJson(repo, storePath, GOLDEN_NOW), readFileSync(join(RELEASE_FIXTURES, 'lab-plan.jsonl'), 'utf8'));
+  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  const golden = readFileSync(join(RELEASE_FIXTURES, 'lab-plan.jsonl'), 'utf8');
+  assert.equal(golden.split(RELEASE_LAB_COMMIT).length, 2, 'the release commit appears once, in the plan\'s revision');
+  assert.equal(await planJson(repo, storePath, GOLDEN_NOW), golden.replace(RELEASE_LAB_COMMIT, commit));
 });
 
 test('the plan of a generated inventory against (mutated) matching facts is the one release 0.1 made', async (t) => {

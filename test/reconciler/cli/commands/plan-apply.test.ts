@@ -83,7 +83,7 @@ test('a saved plan is refused once the inventory moved on', async () => {
 
 test('no secret value reaches the plan, its JSON or markdown forms, or the store', async () => {
   const secrets = Object.values(lab.env).filter((v): v is string => typeof v === 'string' && v.length > 0);
-  const key = readFileSync(join(lab.repoDir, '.pytin', 'lab', 'id_ed25519'), 'utf8').split('\n')[1]!;
+  const key = readFileSync(join(lab.repoDir, '.pytin', 'secrets', 'lab', 'id_ed25519'), 'utf8').split('\n')[1]!;
   const outputs = [(await pytinIn(lab, 'plan')).out, (await pytinIn(lab, 'plan', '--json')).out, (await pytinIn(lab, 'plan', '--format', 'markdown')).out];
   const store = readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite')).toString('latin1') + readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite-wal'), { flag: 'a+' }).toString('latin1');
   for (const text of [...outputs, store]) {
