@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { ArchiveKind } from './rotation.js';
 import { appendLine } from './durable-fs.js';
 import { errnoCode } from './backup-diagnostic.js';
+import { readRegularFile } from './safe-fs.js';
+
+/** A line per run: a log this large was not written by pytin. */
+const MAX_LOG_BYTES = 64 << 20;
 
 export type RunResult = 'success' | 'warning' | 'failed';
 
@@ -28,11 +31,12 @@ export async function appendRunLog(path: string, entry: RunLogEntry): Promise<vo
   await appendLine(path, JSON.stringify(entry));
 }
 
-/** All entries of a log; lines that do not parse (a torn last line) are skipped. */
+/** All entries of a log; lines that do not parse (a torn last line) are skipped. A log that is a
+ * symbolic link or not a regular file throws UnsafeFileError. */
 export async function readRunLog(path: string): Promise<RunLogEntry[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, MAX_LOG_BYTES);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw error;
