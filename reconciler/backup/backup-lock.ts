@@ -2,7 +2,7 @@ import { link, lstat, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from './backup-diagnostic.js';
-import { createExclusiveFile, readRegularFile } from './safe-fs.js';
+import { createExclusiveFile, readRegularFile, UnsafeFileError } from './safe-fs.js';
 import { RUN_TOKEN_PATTERN } from './series-files.js';
 
 /** Who holds a series lock. `processStart` (the kernel's start time of the process, in clock
@@ -64,8 +64,9 @@ export function lockLiveness(holder: LockInfo, thisHost = hostname(), now = Date
 /** A lock is one short JSON object. */
 const MAX_LOCK_BYTES = 64 * 1024;
 
-/** The holder of the lock at `path`; undefined if there is none. A lock that is a symbolic link
- * or not a regular file throws UnsafeFileError: it is neither read through nor taken over. */
+/** The holder of the lock at `path`; undefined if there is none. A lock that is a symbolic link,
+ * not a regular file, or not written by pytin throws UnsafeFileError: it is neither read through
+ * nor taken over. */
 export async function readLock(path: string): Promise<LockInfo | undefined> {
   let text: string;
   try {
@@ -90,7 +91,10 @@ export async function readLock(path: string): Promise<LockInfo | undefined> {
     // fall through: unparsable
   }
   // acquireLock links a complete, flushed file into place, but a lock of an older version, or one
-  // on a file system that lost it, may be there without its data. It must not block every run.
+  // on a file system that lost it, may be there without its data (empty, or zeros): such a lock
+  // must not block every run. Any other content is not a lock pytin wrote, and a takeover would
+  // remove another program's file.
+  if (!/^\0*$/.test(text)) throw new UnsafeFileError(path, 'is not a lock pytin wrote');
   const info = await lstat(path).catch(() => undefined);
   if (info === undefined) return undefined;
   return { pid: 0, host: 'unknown', startedAt: info.mtime.toISOString(), processStart: null, token: null, torn: true };

@@ -35,8 +35,9 @@ export async function renameDurably(from: string, to: string): Promise<void> {
 }
 
 /** Appends one line in a single write (O_APPEND: concurrent runs never interleave inside a
- * line), never through a symbolic link. Not flushed: the log is the audit trail, the index file
- * is what must survive a crash, and an fsync here would cost every run another journal commit. */
-export async function appendLine(path: string, line: string): Promise<void> {
-  await appendToFile(path, `${line}\n`);
+ * line), never through a symbolic link, and only to a file whose start `isOurs` recognises. Not
+ * flushed: the log is the audit trail, the index file is what must survive a crash, and an fsync
+ * here would cost every run another journal commit. */
+export async function appendLine(path: string, line: string, isOurs: (head: Buffer) => boolean): Promise<void> {
+  await appendToFile(path, `${line}\n`, isOurs);
 }

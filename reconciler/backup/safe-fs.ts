@@ -25,7 +25,8 @@ export class UnsafeFileError extends Error {
 /** Opens an existing regular file without following a symbolic link in its last component, and
  * without blocking on a FIFO or taking a terminal planted under its name. */
 export async function openRegularFile(path: string, access: 'read' | 'append' = 'read'): Promise<FileHandle> {
-  const flags = (access === 'read' ? O_RDONLY : O_WRONLY | O_APPEND) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+  // Appending also reads: appendToFile looks at the start of the file first.
+  const flags = (access === 'read' ? O_RDONLY : O_RDWR | O_APPEND) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
   let handle: FileHandle;
   try {
     handle = await open(path, flags);
@@ -72,8 +73,10 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<s
 }
 
 /** Appends `text` in one write (O_APPEND), creating the file 0600 if it is missing. An existing
- * file keeps its mode: pytin cannot tell that an older version of itself created it. */
-export async function appendToFile(path: string, text: string): Promise<void> {
+ * file keeps its mode (pytin cannot tell that an older version of itself created it), and is only
+ * appended to if `isOurs` accepts its first bytes: a file of another program that happens to have
+ * the name is not written to (UnsafeFileError). */
+export async function appendToFile(path: string, text: string, isOurs: (head: Buffer) => boolean): Promise<void> {
   let handle: FileHandle;
   let created = false;
   try {
@@ -84,12 +87,21 @@ export async function appendToFile(path: string, text: string): Promise<void> {
     handle = await openRegularFile(path, 'append');
   }
   try {
-    if (created) await handle.chmod(FILE_MODE);
+    if (created) {
+      await handle.chmod(FILE_MODE);
+    } else {
+      const head = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+      if (!isOurs(head.subarray(0, bytesRead))) throw new UnsafeFileError(path, 'does not begin as pytin writes it');
+    }
     await handle.write(text);
   } finally {
     await handle.close();
   }
 }
+
+/** How much of an existing file `appendToFile` shows to its `isOurs`. */
+const HEAD_BYTES = 64;
 
 /** Makes `path` a directory: each missing component is created 0700 (and chmodded so through a
  * descriptor, so a weird umask cannot leave it without owner bits). A directory that exists keeps

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, open, readdir, readFile, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '../../lab/daemon.js';
 import { runBackup } from '../../../reconciler/backup/backup-run.js';
@@ -9,7 +9,7 @@ import type { BackupRunOptions } from '../../../reconciler/backup/backup-options
 import { sha256OfFile } from '../../../reconciler/backup/archive-checksum.js';
 import { manifestDifferences, manifestOf } from './tree-manifest.js';
 import { listJson, pytin, STACK_TRACE } from './backup-cli.js';
-import { canaryFile, canaryFolder } from './canary.js';
+import { canaryFile, canaryFolder, watch } from './canary.js';
 
 /** Issue 8, hole 4: an attacker who can place files in the target folder, or name files in the
  * backed-up tree, must not make a run (or list, verify, restore) write, chmod, delete or read
@@ -61,6 +61,36 @@ test('links planted at the names of the index, snapshot, lock and log are never 
     assert.match(run.stderr, expected, file);
     assert.doesNotMatch(run.stderr, STACK_TRACE);
   }
+});
+
+test('another program\'s files at the lock and log names of a series (a target and name chosen badly, or with intent) are neither taken over nor appended to', async (t) => {
+  const dir = await makeTempDir('backup-foreign-lock-log');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'src');
+  await tree(source, { a: 'a' });
+  // A folder of another program, which keeps a pid file as app.lock and JSON lines as app.log.jsonl.
+  const target = join(dir.path, 'var-lib-app');
+  await mkdir(target);
+  await writeFile(join(target, 'app.lock'), '4242\n');
+  const anHourAgo = new Date(Date.now() - 3600_000);
+  await utimes(join(target, 'app.lock'), anHourAgo, anHourAgo);
+  await writeFile(join(target, 'app.log.jsonl'), '{"level":"info","msg":"app started"}\n');
+  const lock = await watch(join(target, 'app.lock'));
+  const log = await watch(join(target, 'app.log.jsonl'));
+  const refused = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'app');
+  await lock.assertUntouched('another program\'s lock file was taken over as a torn lock');
+  await log.assertUntouched('a run line was appended to another program\'s log');
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.stderr, /error BACKUP_UNSAFE_FILE: the lock .*app\.lock is not a lock pytin wrote/);
+  assert.match(refused.stderr, /warning BACKUP_LOG_FAILED: the run log .*app\.log\.jsonl could not be appended: .* does not begin as pytin writes it/);
+  const listed = (await listJson(target, 'app')).series[0]!;
+  assert.equal(listed.lastRun, null, 'the other program\'s lines are not run log entries');
+
+  await rm(join(target, 'app.lock'));
+  const ran = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'app');
+  assert.equal(ran.exitCode, 0, ran.stderr);
+  assert.match(ran.stderr, /warning BACKUP_LOG_FAILED/);
+  await log.assertUntouched();
 });
 
 test('temporary files swapped for links while tar runs: tar writes only through the run\'s own descriptors, and nothing is committed', async (t) => {
