@@ -1,7 +1,7 @@
 import { link, lstat, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { sha256OfHandle } from './archive-checksum.js';
+import { sha256OfFile, sha256OfHandle } from './archive-checksum.js';
 import { backupDiagnostic, errnoCode } from './backup-diagnostic.js';
 import type { BackupRunOptions } from './backup-options.js';
 import { removalProblem, removeRecorded } from './crash-recovery.js';
@@ -68,9 +68,15 @@ export async function commitArchive(files: SeriesFiles, options: BackupRunOption
     }
   }
   if (state.currentIndex > 0) {
+    // The previous snapshot goes only if it is the one recorded (index files of older versions
+    // record no checksum; the name the index implies is then all there is).
     const previous = files.snapshot(state.currentIndex);
     const info = await lstatIfPresent(previous);
-    if (info?.isFile()) removing.push({ file: basename(previous), ...identityOf(info) });
+    if (info?.isFile()) {
+      const recorded = state.snapshotSha256 === undefined || (await sha256OfFile(previous).catch(() => undefined)) === state.snapshotSha256;
+      if (recorded) removing.push({ file: basename(previous), ...identityOf(info) });
+      else diagnostics.push(backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${basename(previous)} is no longer current, but it is not the snapshot pytin recorded; left alone`, address));
+    }
   }
   const committed: SeriesState = {
     version: 1,

@@ -20,6 +20,7 @@ export const BACKUP_CODES = {
   BACKUP_STATE_MISSING: 'archives of the series exist but its index file is gone',
   BACKUP_ITERATIONS_CHANGED: 'the series was made with another --iterations value',
   BACKUP_SNAPSHOT_MISSING: 'the tar snapshot file of the current index is gone, so no increment can be made',
+  BACKUP_SNAPSHOT_CHANGED: 'the tar snapshot file of the current index differs from the one recorded; an increment made from it could silently miss changes',
   BACKUP_NO_SERIES: 'no backup series of that name exists in the target',
   BACKUP_UNSAFE_FILE: 'a file of the series (index, snapshot, lock, log or archive) is a symbolic link or not a regular file; pytin neither follows nor removes it',
   BACKUP_NAME_TAKEN: 'a file the index does not record has the name of the archive or snapshot the run is to make; pytin neither overwrites nor removes it',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -130,7 +131,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
       const snapshot = await create(temporary.snapshot(index));
       // tar rewrites the snapshot it is given: it only ever sees a copy. A full archive starts
       // from an empty snapshot, which tar reads as "nothing dumped yet".
-      if (kind === 'incremental') await copyPreviousSnapshot(files.snapshot(state.currentIndex), state.currentIndex, snapshot, fail);
+      if (kind === 'incremental') await copyPreviousSnapshot(files.snapshot(state.currentIndex), state, snapshot, fail);
       const tar = await runTar(createArgs(options, source), { stdout: archive.fd, fd3: snapshot.fd, onStarted: options.hooks?.onTarStarted });
       const verdict = tarVerdict(tar);
       const messages = tarMessages(tar.stderr).join('\n');
@@ -205,27 +206,35 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
   };
 }
 
-/** Copies snapshot `index` into the run's own snapshot file, reading it through a descriptor that
- * refuses a symbolic link (a snapshot swapped for a link to /etc/shadow is not copied anywhere). */
-async function copyPreviousSnapshot(path: string, index: number, into: FileHandle, fail: Fail): Promise<void> {
+/** Copies the current snapshot into the run's own snapshot file, reading it through a descriptor
+ * that refuses a symbolic link (a snapshot swapped for a link to /etc/shadow is not copied
+ * anywhere), and checks it is the snapshot the index recorded: tar skips whatever a snapshot says
+ * was already dumped, so an altered one would make an increment silently miss changes. */
+async function copyPreviousSnapshot(path: string, state: SeriesState, into: FileHandle, fail: Fail): Promise<void> {
   let previous: FileHandle;
   try {
     previous = await openRegularFile(path);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') fail('BACKUP_SNAPSHOT_MISSING', `the snapshot ${path} of index ${index} is gone`, 'restore it, or start a new series (another --name or an empty target)');
+    if (errnoCode(error) === 'ENOENT') fail('BACKUP_SNAPSHOT_MISSING', `the snapshot ${path} of index ${state.currentIndex} is gone`, 'restore it, or start a new series (another --name or an empty target)');
     if (error instanceof UnsafeFileError) fail('BACKUP_UNSAFE_FILE', `the snapshot ${error.message}`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
     throw error;
   }
+  const hash = createHash('sha256');
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
     for (let position = 0; ; ) {
       const { bytesRead } = await previous.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
       await into.write(buffer, 0, bytesRead, position);
       position += bytesRead;
     }
   } finally {
     await previous.close();
+  }
+  // Index files of older versions record no snapshot checksum: nothing to compare with.
+  if (state.snapshotSha256 !== undefined && hash.digest('hex') !== state.snapshotSha256) {
+    fail('BACKUP_SNAPSHOT_CHANGED', `the snapshot ${path} of index ${state.currentIndex} is not the one recorded (another sha256); an increment made from it could silently miss changes`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
   }
 }
 

@@ -1,4 +1,4 @@
-import { sha256OfHandle } from './archive-checksum.js';
+import { sha256OfFile, sha256OfHandle } from './archive-checksum.js';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
@@ -25,8 +25,9 @@ export interface VerifyResult {
 
 /** Checks every archive the index lists: present, of the recorded size and sha256, and readable
  * to its end by `tar --list` (which also checks the compression's own CRC), all through one
- * descriptor opened without following a link. Also checks that the current snapshot exists,
- * without which the next increment cannot be made. `user` selects the series in TARGET/USER. */
+ * descriptor opened without following a link. Also checks that the current snapshot exists and
+ * is the one recorded, without which the next increment cannot be made (or would miss changes).
+ * `user` selects the series in TARGET/USER. */
 export async function verifySeries(target: string, name: string, user?: string): Promise<VerifyResult> {
   const location = await locateSeries(target, name, user);
   if (!location.ok) return { ok: false, archives: [], diagnostics: [location.diagnostic] };
@@ -73,8 +74,12 @@ export async function verifySeries(target: string, name: string, user?: string):
   }
   if (loaded.state.currentIndex > 0) {
     const snapshot = await lstatIfPresent(files.snapshot(loaded.state.currentIndex)).catch(() => undefined);
+    const path = files.snapshot(loaded.state.currentIndex);
     if (snapshot === undefined) diagnostics.push(backupDiagnostic('error', 'BACKUP_SNAPSHOT_MISSING', `the snapshot of index ${loaded.state.currentIndex} is missing; the next run cannot make an increment`, address));
-    else if (!snapshot.isFile()) diagnostics.push(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `the snapshot ${files.snapshot(loaded.state.currentIndex)} is a symbolic link or not a regular file; the next run will not use it`, address));
+    else if (!snapshot.isFile()) diagnostics.push(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `the snapshot ${path} is a symbolic link or not a regular file; the next run will not use it`, address));
+    else if (loaded.state.snapshotSha256 !== undefined && (await sha256OfFile(path).catch(() => undefined)) !== loaded.state.snapshotSha256) {
+      diagnostics.push(backupDiagnostic('error', 'BACKUP_SNAPSHOT_CHANGED', `the snapshot of index ${loaded.state.currentIndex} is not the one recorded (another sha256); the next run will not use it`, address));
+    }
   }
   return { ok: diagnostics.length === 0, archives, diagnostics };
 }

@@ -93,6 +93,31 @@ test('another program\'s files at the lock and log names of a series (a target a
   await log.assertUntouched();
 });
 
+test('a snapshot altered in the target is neither the base of an increment (which would silently miss changes) nor removed as pytin\'s', async (t) => {
+  const dir = await makeTempDir('backup-snapshot-changed');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'src');
+  const target = join(dir.path, 'target');
+  await tree(source, { a: 'a' });
+  const run = () => pytin('backup', 'run', '--source', source, '--target', target, '--name', 's');
+  assert.equal((await run()).exitCode, 0);
+  const real = await readFile(join(target, 's-1.snar'));
+  await writeFile(join(target, 's-1.snar'), Buffer.concat([real, Buffer.from('\0forged\0')]));
+  const forged = await watch(join(target, 's-1.snar'));
+  await writeFile(join(source, 'b'), 'b');
+  const refused = await run();
+  await forged.assertUntouched();
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.stderr, /error BACKUP_SNAPSHOT_CHANGED: the snapshot .*s-1\.snar of index 1 is not the one recorded \(another sha256\); an increment made from it could silently miss changes/);
+  const verify = await pytin('backup', 'verify', '--target', target, '--name', 's');
+  assert.equal(verify.exitCode, 1);
+  assert.match(verify.stderr, /error BACKUP_SNAPSHOT_CHANGED/);
+  await writeFile(join(target, 's-1.snar'), real);
+  const next = await run();
+  assert.equal(next.exitCode, 0, next.stderr);
+  assert.ok(!(await readdir(target)).includes('s-1.snar'), 'the recorded snapshot is removed once it is no longer current');
+});
+
 test('temporary files swapped for links while tar runs: tar writes only through the run\'s own descriptors, and nothing is committed', async (t) => {
   const dir = await makeTempDir('backup-links-temporary');
   t.after(() => dir.remove());
