@@ -13,12 +13,18 @@ export const BACKUP_CODES = {
   BACKUP_COMPRESSOR_MISSING: 'the chosen compression program is not installed',
   BACKUP_PER_USER_HOME_MISSING: 'the --per-user home directory does not exist or is not a directory',
   BACKUP_PER_USER_EMPTY: 'the --per-user home directory holds no user directory',
+  BACKUP_BAD_USER: 'the user name is not a plain file-name word (letters, digits, . _ @ -, not starting with . or -), so it cannot name a folder of the target',
+  BACKUP_TARGET_SYMLINK: 'the target, or the folder of a per-user series, is a symbolic link; pytin does not write or read through it',
   // Series state
   BACKUP_STATE_CORRUPT: 'the series index file cannot be parsed',
   BACKUP_STATE_MISSING: 'archives of the series exist but its index file is gone',
   BACKUP_ITERATIONS_CHANGED: 'the series was made with another --iterations value',
   BACKUP_SNAPSHOT_MISSING: 'the tar snapshot file of the current index is gone, so no increment can be made',
+  BACKUP_SNAPSHOT_CHANGED: 'the tar snapshot file of the current index differs from the one recorded; an increment made from it could silently miss changes',
   BACKUP_NO_SERIES: 'no backup series of that name exists in the target',
+  BACKUP_UNSAFE_FILE: 'a file of the series (index, snapshot, lock, log or archive) is a symbolic link or not a regular file; pytin neither follows nor removes it',
+  BACKUP_NAME_TAKEN: 'a file the index does not record has the name of the archive or snapshot the run is to make; pytin neither overwrites nor removes it',
+  BACKUP_UNLISTED_ARCHIVE: 'a file named like an archive of the series is not in its index (another tool\'s, or an older version\'s); pytin leaves it alone',
   // Locking
   BACKUP_LOCK_HELD: 'another run of the same series is in progress',
   BACKUP_LOCK_STALE: 'a lock left by a process that no longer exists was taken over',

@@ -1,10 +1,13 @@
 import type { Diagnostic, Severity } from '../../inventory/core/diagnostic.js';
 import { makeAddress } from '../../inventory/core/address.js';
 import type { BackupCode } from './backup-codes.js';
+import { isSeriesName, isUserName } from './series-files.js';
 
-/** The address of a series: `backup/NAME`, or `backup/NAME/USER` for one user of a per-user policy. */
+/** The address of a series: `backup/NAME`, or `backup/NAME/USER` for one user of a per-user policy.
+ * A name or user that fails its pattern shows as "?": it may hold a newline or worse. */
 export function seriesAddress(name: string, user?: string): string {
-  return makeAddress('backup', user === undefined ? name : `${name}/${user}`);
+  const series = isSeriesName(name) ? name : '?';
+  return makeAddress('backup', user === undefined ? series : `${series}/${isUserName(user) ? user : '?'}`);
 }
 
 export function backupDiagnostic(severity: Severity, code: BackupCode, summary: string, address: string, detail?: string): Diagnostic {

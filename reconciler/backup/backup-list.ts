@@ -1,12 +1,14 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { diagnosticToJson, type Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
-import { backupDiagnostic, seriesAddress } from './backup-diagnostic.js';
+import { backupDiagnostic } from './backup-diagnostic.js';
 import { lockLiveness, readLock, type LockLiveness } from './backup-lock.js';
 import { archiveKind, prunedWhenIndex, type ArchiveKind } from './rotation.js';
 import { readRunLog, type RunLogEntry } from './run-log.js';
-import { seriesFiles } from './series-files.js';
+import { lstatIfPresent, UnsafeFileError } from './safe-fs.js';
+import { isUserName, seriesDirectory, seriesFiles } from './series-files.js';
+import { locateSeries } from './series-location.js';
 import { loadState, type ArchiveRecord } from './series-state.js';
 
 /** One archive as `backup list --json` shows it. */
@@ -49,14 +51,14 @@ export interface SeriesReport {
   diagnostics: Diagnostic[];
 }
 
+/** The report of series `name` in `target` (in TARGET/USER with `user`). */
 export async function reportSeries(target: string, name: string, user?: string, now = new Date()): Promise<SeriesReport> {
-  const files = seriesFiles(resolve(target), name);
-  const address = seriesAddress(name, user);
+  const location = await locateSeries(target, name, user);
   const base: SeriesReport = {
-    address,
+    address: location.address,
     name,
     user: user ?? null,
-    target: files.target,
+    target: location.ok ? location.files.target : resolve(target),
     exists: false,
     iterations: null,
     keepSequences: null,
@@ -64,13 +66,28 @@ export async function reportSeries(target: string, name: string, user?: string, 
     next: { index: 1, kind: 'full', prunes: [] },
     archives: [],
     totalBytes: 0,
-    lock: await lockReport(files.lock, now),
+    lock: null,
     lastRun: null,
     lastSuccess: null,
     snapshotPresent: null,
     diagnostics: [],
   };
-  const log = await readRunLog(files.log).catch(() => []);
+  if (!location.ok) {
+    base.diagnostics.push(location.diagnostic);
+    return base;
+  }
+  const { files, address } = location;
+  const unsafe = (what: string, error: unknown): void => {
+    if (error instanceof UnsafeFileError) base.diagnostics.push(backupDiagnostic('warning', 'BACKUP_UNSAFE_FILE', `the ${what} ${error.message}`, address));
+  };
+  base.lock = await lockReport(files.lock, now).catch((error: unknown) => {
+    unsafe('lock', error);
+    return null;
+  });
+  const log = await readRunLog(files.log).catch((error: unknown) => {
+    unsafe('run log', error);
+    return [];
+  });
   base.lastRun = log.at(-1) ?? null;
   base.lastSuccess = log.filter((e) => e.result !== 'failed').at(-1) ?? null;
   const loaded = await loadState(files);
@@ -80,6 +97,9 @@ export async function reportSeries(target: string, name: string, user?: string, 
       return base;
     case 'corrupt':
       base.diagnostics.push(backupDiagnostic('error', 'BACKUP_STATE_CORRUPT', `the series index ${files.state} cannot be read: ${loaded.reason}`, address));
+      return base;
+    case 'unsafe':
+      base.diagnostics.push(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `the series index ${loaded.reason}`, address));
       return base;
     case 'ok':
       break;
@@ -91,8 +111,10 @@ export async function reportSeries(target: string, name: string, user?: string, 
   const nextIndex = state.currentIndex + 1;
   const archives: ArchiveReport[] = [];
   for (const record of state.archives) {
-    const info = await stat(join(files.target, record.file)).catch(() => undefined);
-    archives.push({ ...record, mtime: info ? info.mtime.toISOString() : null, present: info !== undefined, prunedWhenIndex: prunedWhenIndex(record.index, policy) });
+    // lstat: a link at an archive's name is not the archive, whatever it points to.
+    const info = await lstatIfPresent(join(files.target, record.file)).catch(() => undefined);
+    const present = info?.isFile() === true;
+    archives.push({ ...record, mtime: present ? info!.mtime.toISOString() : null, present, prunedWhenIndex: prunedWhenIndex(record.index, policy) });
   }
   return {
     ...base,
@@ -103,12 +125,12 @@ export async function reportSeries(target: string, name: string, user?: string, 
     next: { index: nextIndex, kind: archiveKind(nextIndex, state.iterations), prunes: archives.filter((a) => a.prunedWhenIndex === nextIndex).map((a) => a.index) },
     archives,
     totalBytes: archives.reduce((sum, a) => sum + a.sizeBytes, 0),
-    snapshotPresent: state.currentIndex === 0 ? null : (await stat(files.snapshot(state.currentIndex)).catch(() => undefined)) !== undefined,
+    snapshotPresent: state.currentIndex === 0 ? null : (await lstatIfPresent(files.snapshot(state.currentIndex)).catch(() => undefined))?.isFile() === true,
   };
 }
 
 async function lockReport(path: string, now: Date): Promise<LockReport | null> {
-  const holder = await readLock(path).catch(() => undefined);
+  const holder = await readLock(path);
   if (!holder) return null;
   const started = Date.parse(holder.startedAt);
   return {
@@ -120,15 +142,19 @@ async function lockReport(path: string, now: Date): Promise<LockReport | null> {
   };
 }
 
-/** The series of a per-user target: every sub-directory holding an index file or a run log of
- * `name`, so that a user whose every run failed shows up (with its last failure) too. */
+/** The series of a per-user target: every sub-directory named like a user (others were not made
+ * by pytin, and no path is built from their names) holding an index file or a run log of `name`,
+ * so that a user whose every run failed shows up (with its last failure) too. */
 export async function reportPerUserSeries(target: string, name: string): Promise<SeriesReport[]> {
-  const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
+  // A bad name or a target that is a link: the report of the policy itself says so.
+  if (!(await locateSeries(target, name)).ok) return [await reportSeries(target, name)];
+  const root = resolve(target);
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const reports: SeriesReport[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const files = seriesFiles(join(target, entry.name), name);
-    const known = (await stat(files.state).catch(() => undefined)) ?? (await stat(files.log).catch(() => undefined));
-    if (known) reports.push(await reportSeries(join(target, entry.name), name, entry.name));
+  for (const entry of entries.filter((e) => e.isDirectory() && isUserName(e.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const files = seriesFiles(seriesDirectory(root, entry.name), name);
+    const known = (await lstatIfPresent(files.state).catch(() => undefined)) ?? (await lstatIfPresent(files.log).catch(() => undefined));
+    if (known) reports.push(await reportSeries(root, name, entry.name));
   }
   return reports;
 }

@@ -1,8 +1,9 @@
-import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { errnoCode } from './backup-diagnostic.js';
+import { createExclusiveFile, readRegularFile, UnsafeFileError } from './safe-fs.js';
+import { RUN_TOKEN_PATTERN } from './series-files.js';
 
 /** Who holds a series lock. `processStart` (the kernel's start time of the process, in clock
  * ticks since boot) tells a live holder from an unrelated process that reuses its pid. */
@@ -11,6 +12,8 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   processStart: string | null;
+  /** The run's token, which names its temporary files (null in locks of older versions). */
+  token: string | null;
   /** The lock file could not be parsed (emptied by a crash before its data reached the disk);
    * `startedAt` is then its modification time. */
   torn?: boolean;
@@ -58,27 +61,43 @@ export function lockLiveness(holder: LockInfo, thisHost = hostname(), now = Date
   return 'alive';
 }
 
+/** A lock is one short JSON object. */
+const MAX_LOCK_BYTES = 64 * 1024;
+
+/** The holder of the lock at `path`; undefined if there is none. A lock that is a symbolic link,
+ * not a regular file, or not written by pytin throws UnsafeFileError: it is neither read through
+ * nor taken over. */
 export async function readLock(path: string): Promise<LockInfo | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, MAX_LOCK_BYTES);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    if (Number.isSafeInteger(v.pid) && typeof v.host === 'string' && typeof v.startedAt === 'string') {
-      return { pid: v.pid!, host: v.host, startedAt: v.startedAt, processStart: typeof v.processStart === 'string' ? v.processStart : null };
+    if (Number.isSafeInteger(v.pid) && v.pid! > 0 && typeof v.host === 'string' && typeof v.startedAt === 'string') {
+      return {
+        pid: v.pid!,
+        host: v.host,
+        startedAt: v.startedAt,
+        processStart: typeof v.processStart === 'string' ? v.processStart : null,
+        // Checked here: the token names files this run will remove.
+        token: typeof v.token === 'string' && RUN_TOKEN_PATTERN.test(v.token) ? v.token : null,
+      };
     }
   } catch {
     // fall through: unparsable
   }
-  // acquireLock links a complete file into place, but after a power cut the file may be there
-  // without its data. Such a lock must not block every later run.
-  const info = await stat(path).catch(() => undefined);
+  // acquireLock links a complete, flushed file into place, but a lock of an older version, or one
+  // on a file system that lost it, may be there without its data (empty, or zeros): such a lock
+  // must not block every run. Any other content is not a lock pytin wrote, and a takeover would
+  // remove another program's file.
+  if (!/^\0*$/.test(text)) throw new UnsafeFileError(path, 'is not a lock pytin wrote');
+  const info = await lstat(path).catch(() => undefined);
   if (info === undefined) return undefined;
-  return { pid: 0, host: 'unknown', startedAt: info.mtime.toISOString(), processStart: null, torn: true };
+  return { pid: 0, host: 'unknown', startedAt: info.mtime.toISOString(), processStart: null, token: null, torn: true };
 }
 
 /** When this host booted (ms since the epoch), from /proc/stat; null where unknown. */
@@ -92,19 +111,25 @@ function bootTime(): number | null {
 }
 
 function sameHolder(a: LockInfo, b: LockInfo): boolean {
-  return a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt && a.torn === b.torn;
+  return a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt && a.token === b.token && a.torn === b.torn;
 }
 
-/** Takes the lock at `path`. The lock file appears complete or not at all (written aside, then
- * hard-linked into place, which fails if a lock exists). A lock whose process is gone is taken
- * over; a live one, or one of another host, is refused. */
-export async function acquireLock(path: string, now = new Date()): Promise<LockAttempt> {
-  const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: now.toISOString(), processStart: processStartOf(process.pid) };
-  // Unique per attempt: two runs inside one process (per-user, tests) must not share it.
-  const aside = `${path}.${process.pid}.${randomUUID()}.partial`;
-  await writeFile(aside, `${JSON.stringify(me)}\n`);
+/** Takes the lock at `path` for the run with `token`. The lock file appears complete or not at
+ * all: written (0600) and flushed under the run's temporary name `aside`, then hard-linked into
+ * place, which fails if a lock exists. A lock whose process is gone is taken over; a live one, or
+ * one of another host, is refused. */
+export async function acquireLock(path: string, aside: string, token: string, now = new Date()): Promise<LockAttempt> {
+  const me: LockInfo = { pid: process.pid, host: hostname(), startedAt: now.toISOString(), processStart: processStartOf(process.pid), token };
+  const handle = await createExclusiveFile(aside);
   let tookOverFrom: LockInfo | null = null;
   try {
+    try {
+      await handle.writeFile(`${JSON.stringify(me)}\n`);
+      // Flushed before it becomes the lock: a power cut must not leave a lock without its token.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await link(aside, path);
@@ -118,7 +143,7 @@ export async function acquireLock(path: string, now = new Date()): Promise<LockA
       if (liveness !== 'dead') return { status: 'held', holder, liveness };
       // Move the stale lock aside, then check that what was moved is the lock judged dead: a
       // concurrent run may have taken it over and written its own between our read and rename.
-      const grabbed = `${path}.stale.${process.pid}`;
+      const grabbed = aside.replace(/\.partial$/, '.stale');
       try {
         await rename(path, grabbed);
       } catch (error) {

@@ -1,20 +1,22 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
-import { backupDiagnostic, errnoCode, errorMessage, seriesAddress } from './backup-diagnostic.js';
+import { backupDiagnostic, errnoCode, errorMessage } from './backup-diagnostic.js';
 import { tarCompressionArgs } from './compression.js';
-import { seriesFiles } from './series-files.js';
 import { loadState, type ArchiveRecord } from './series-state.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 import { describeIndexes } from './index-ranges.js';
-import { sha256OfFile } from './archive-checksum.js';
+import { sha256OfHandle } from './archive-checksum.js';
+import { locateSeries } from './series-location.js';
+import { makeDirectory, openRegularFile, UnsafeFileError } from './safe-fs.js';
 
 export interface RestoreOptions {
+  /** The policy's target; with `user`, the series is the one in TARGET/USER. */
   target: string;
   name: string;
   index: number;
-  /** Destination directory; created if missing, must be empty unless `force`. */
+  /** Destination directory; created (0700) if missing, must be empty unless `force`. */
   to: string;
   force: boolean;
   user?: string;
@@ -30,17 +32,21 @@ export interface RestoreResult {
 
 /** Restores index n: the full archive of n's sequence, then every increment up to n, in order,
  * each with --listed-incremental=/dev/null so tar replays the deletions and renames recorded in
- * the increments' directory listings. */
+ * the increments' directory listings. Each archive is opened once, without following a link: the
+ * descriptor whose content was checked is the one tar reads. */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
-  const address = seriesAddress(options.name, options.user);
-  const files = seriesFiles(resolve(options.target), options.name);
   const failed = (diagnostic: Diagnostic, chain: number[] = []): RestoreResult => ({ ok: false, index: options.index, chain, diagnostics: [diagnostic] });
+  const location = await locateSeries(options.target, options.name, options.user);
+  if (!location.ok) return failed(location.diagnostic);
+  const { files, address } = location;
   const loaded = await loadState(files);
   switch (loaded.status) {
     case 'absent':
       return failed(backupDiagnostic('error', 'BACKUP_NO_SERIES', `there is no series "${options.name}" in ${files.target} (no ${files.state})`, address));
     case 'corrupt':
       return failed(backupDiagnostic('error', 'BACKUP_STATE_CORRUPT', `the series index ${files.state} cannot be read: ${loaded.reason}`, address));
+    case 'unsafe':
+      return failed(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `the series index ${loaded.reason}`, address));
     case 'ok':
       break;
     default:
@@ -59,51 +65,51 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     if (!record) return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs archive ${i}, which the index does not list`, address));
     chain.push(record);
   }
-  for (const record of chain) {
-    try {
-      await stat(join(files.target, record.file));
-    } catch {
-      return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs ${record.file}, which is missing from ${files.target}`, address));
-    }
-  }
-  // Every archive of the chain is checked before anything is extracted: a damaged increment
-  // found half-way would leave a destination that matches no index at all.
-  const checksums = await Promise.all(chain.map((record) => sha256OfFile(join(files.target, record.file))));
-  const damaged = chain.filter((record, i) => checksums[i] !== record.sha256);
-  if (damaged.length > 0) {
-    return failed(backupDiagnostic('error', 'BACKUP_RESTORE_CORRUPT', `index ${options.index} needs ${damaged.map((r) => r.file).join(', ')}, whose sha256 differs from the one recorded; nothing was extracted`, address, 'run `pytin backup verify` for details'));
-  }
-  const to = resolve(options.to);
+  const handles: FileHandle[] = [];
   try {
-    const entries = await readdir(to);
-    if (entries.length > 0 && !options.force) {
-      return failed(backupDiagnostic('error', 'BACKUP_RESTORE_NOT_EMPTY', `the destination ${to} is not empty (${entries.length} entries); use --force to restore over it`, address));
+    for (const record of chain) {
+      try {
+        handles.push(await openRegularFile(join(files.target, record.file)));
+      } catch (error) {
+        if (error instanceof UnsafeFileError) return failed(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `index ${options.index} needs ${error.message}`, address));
+        return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs ${record.file}, which is missing from ${files.target}${errnoCode(error) === 'ENOENT' ? '' : ` (${errorMessage(error)})`}`, address));
+      }
     }
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be read: ${errorMessage(error)}`, address));
+    // Every archive of the chain is checked before anything is extracted: a damaged increment
+    // found half-way would leave a destination that matches no index at all.
+    const checksums = await Promise.all(handles.map((handle) => sha256OfHandle(handle)));
+    const damaged = chain.filter((record, i) => checksums[i] !== record.sha256);
+    if (damaged.length > 0) {
+      return failed(backupDiagnostic('error', 'BACKUP_RESTORE_CORRUPT', `index ${options.index} needs ${damaged.map((r) => r.file).join(', ')}, whose sha256 differs from the one recorded; nothing was extracted`, address, 'run `pytin backup verify` for details'));
+    }
+    const to = resolve(options.to);
     try {
-      await mkdir(to, { recursive: true });
-    } catch (mkdirError) {
-      return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be created: ${errorMessage(mkdirError)}`, address));
+      const entries = await readdir(to);
+      if (entries.length > 0 && !options.force) {
+        return failed(backupDiagnostic('error', 'BACKUP_RESTORE_NOT_EMPTY', `the destination ${to} is not empty (${entries.length} entries); use --force to restore over it`, address));
+      }
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be read: ${errorMessage(error)}`, address));
+      try {
+        await makeDirectory(to);
+      } catch (mkdirError) {
+        return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be created: ${errorMessage(mkdirError)}`, address));
+      }
     }
-  }
-  const done: number[] = [];
-  for (const record of chain) {
-    const outcome = await runTar([
-      '--extract',
-      `--file=${join(files.target, record.file)}`,
-      '--listed-incremental=/dev/null',
-      ...tarCompressionArgs(record.compression),
-      `--directory=${to}`,
-    ]);
-    const verdict = tarVerdict(outcome);
-    if (verdict !== 'ok') {
-      return failed(
-        backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `extracting ${record.file} failed (${outcome.signal ?? `exit status ${outcome.exitStatus ?? outcome.spawnError}`}); ${to} holds a partial restore up to index ${done.at(-1) ?? 'none'}`, address, tarMessages(outcome.stderr).join('\n')),
-        done,
-      );
+    const done: number[] = [];
+    for (const [i, record] of chain.entries()) {
+      const outcome = await runTar(['--extract', '--file=-', '--listed-incremental=/dev/null', ...tarCompressionArgs(record.compression), `--directory=${to}`], { stdin: handles[i]!.fd });
+      const verdict = tarVerdict(outcome);
+      if (verdict !== 'ok') {
+        return failed(
+          backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `extracting ${record.file} failed (${outcome.signal ?? `exit status ${outcome.exitStatus ?? outcome.spawnError}`}); ${to} holds a partial restore up to index ${done.at(-1) ?? 'none'}`, address, tarMessages(outcome.stderr).join('\n')),
+          done,
+        );
+      }
+      done.push(record.index);
     }
-    done.push(record.index);
+    return { ok: true, index: options.index, chain: done, diagnostics: [] };
+  } finally {
+    for (const handle of handles) await handle.close().catch(() => undefined);
   }
-  return { ok: true, index: options.index, chain: done, diagnostics: [] };
 }

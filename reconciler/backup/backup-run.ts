@@ -1,4 +1,5 @@
-import { copyFile, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
@@ -10,9 +11,12 @@ import { tarCompressionArgs } from './compression.js';
 import { commitArchive, pruneFiles } from './archive-commit.js';
 import { archiveKind, validateRotationPolicy, type ArchiveKind } from './rotation.js';
 import { appendRunLog, type RunResult } from './run-log.js';
-import { checkSource, loadSeriesState, prepareTarget, removeLeftovers } from './run-preconditions.js';
+import { checkNamesFree, checkSource, loadSeriesState, prepareTarget } from './run-preconditions.js';
+import { recoverEarlierRun } from './crash-recovery.js';
+import { SERIES_NAME_RULE, USER_NAME_RULE } from './series-location.js';
 import { RunStop, type Fail } from './run-stop.js';
-import { SERIES_NAME_PATTERN, seriesFiles, type SeriesFiles } from './series-files.js';
+import { createExclusiveFile, openRegularFile, UnsafeFileError } from './safe-fs.js';
+import { isSeriesName, isUserName, newRunToken, seriesFiles, temporaryFiles, type SeriesFiles } from './series-files.js';
 import type { ArchiveRecord, SeriesState } from './series-state.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 
@@ -36,10 +40,15 @@ export interface BackupRunResult {
  *
  * Invariant (the old tool's bugs): nothing of the committed series changes until the new archive
  * is complete and flushed. tar writes to a temporary archive against a COPY of the snapshot
- * file; both are fsynced and renamed into place; only then is the index file rewritten (the single
+ * file; both are fsynced and linked into place; only then is the index file rewritten (the single
  * commit point, atomic); only after that are old archives pruned. A failure at any step before
  * the commit leaves the previous index, snapshot and archives as they were, and the next run
- * makes the same index again. Never throws for anything an operator can cause. */
+ * makes the same index again. Never throws for anything an operator can cause.
+ *
+ * Invariant (ownership): a run creates files only under names nothing else holds (O_EXCL, link),
+ * 0600, and folders 0700; it opens no file of the target through a symbolic link; it removes only
+ * its own temporary files, those of the dead run whose lock it took over, and what the index
+ * records (see crash-recovery.ts, archive-commit.ts). */
 export async function runBackup(options: BackupRunOptions): Promise<BackupRunResult> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -57,17 +66,22 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
   let files: SeriesFiles | undefined;
   let release: (() => Promise<void>) | undefined;
   try {
-    if (!SERIES_NAME_PATTERN.test(options.name)) fail('BACKUP_BAD_NAME', `series name "${options.name}" may only hold letters, digits, ".", "_" and "-"`);
+    if (!isSeriesName(options.name)) fail('BACKUP_BAD_NAME', `series name ${JSON.stringify(options.name)} ${SERIES_NAME_RULE}`);
+    if (options.user !== undefined && !isUserName(options.user)) fail('BACKUP_BAD_USER', `user name ${JSON.stringify(options.user)} ${USER_NAME_RULE}`);
     const policyProblem = validateRotationPolicy(options);
     if (policyProblem) fail('BACKUP_BAD_POLICY', policyProblem);
     const target = resolve(options.target);
     await prepareTarget(target, fail);
     files = seriesFiles(target, options.name);
+    const token = newRunToken();
+    const temporary = temporaryFiles(files, token);
 
     // Checking the source needs no lock: it runs while the lock is taken, and its verdict is
     // only acted on once the lock is settled (a held lock is the more useful message).
     const [lock, sourceCheck] = await Promise.all([
-      acquireLock(files.lock),
+      acquireLock(files.lock, temporary.lock, token).catch((error: unknown) =>
+        error instanceof UnsafeFileError ? fail('BACKUP_UNSAFE_FILE', `the lock ${error.message}`, 'remove it if no run of the series is in progress') : Promise.reject(error),
+      ),
       checkSource(options, target, fail).then(
         (path) => ({ ok: true as const, path }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -93,25 +107,32 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
 
     if (!sourceCheck.ok) throw sourceCheck.error;
     const source = sourceCheck.path;
-    const [state] = await Promise.all([loadSeriesState(files, options, fail), removeLeftovers(files)]);
+    const state = await loadSeriesState(files, options, fail);
+    const recovery = await recoverEarlierRun(files, state, lock.tookOverFrom?.token ?? null, address);
+    diagnostics.push(...recovery.diagnostics);
 
     const index = state.currentIndex + 1;
     const kind = archiveKind(index, options.iterations);
     outcome.index = index;
     outcome.kind = kind;
+    await checkNamesFree(files, index, options.compression, fail);
     let committed: SeriesState;
-    const partialArchive = files.partialArchive(index, options.compression);
-    const partialSnapshot = files.partialSnapshot(index);
+    // The temporary files this run created: only those are removed if it fails.
+    const made: Array<{ path: string; handle: FileHandle }> = [];
+    const create = async (path: string): Promise<FileHandle> => {
+      const handle = await createExclusiveFile(path);
+      made.push({ path, handle });
+      return handle;
+    };
     try {
-      if (kind === 'incremental') {
-        // tar rewrites the snapshot it is given: it must only ever see a copy.
-        await copyFile(files.snapshot(state.currentIndex), partialSnapshot).catch((error: unknown) =>
-          errnoCode(error) === 'ENOENT'
-            ? fail('BACKUP_SNAPSHOT_MISSING', `the snapshot ${files!.snapshot(state.currentIndex)} of index ${state.currentIndex} is gone`, 'restore it, or start a new series (another --name or an empty target)')
-            : Promise.reject(error),
-        );
-      }
-      const tar = await runTar(createArgs(options, source, partialArchive, partialSnapshot), { onStarted: options.hooks?.onTarStarted });
+      // tar gets descriptors, never names: it cannot be made to write through a link planted in
+      // the target, and what it writes is 0600 from the first byte.
+      const archive = await create(temporary.archive(index, options.compression));
+      const snapshot = await create(temporary.snapshot(index));
+      // tar rewrites the snapshot it is given: it only ever sees a copy. A full archive starts
+      // from an empty snapshot, which tar reads as "nothing dumped yet".
+      if (kind === 'incremental') await copyPreviousSnapshot(files.snapshot(state.currentIndex), state, snapshot, fail);
+      const tar = await runTar(createArgs(options, source), { stdout: archive.fd, fd3: snapshot.fd, onStarted: options.hooks?.onTarStarted });
       const verdict = tarVerdict(tar);
       const messages = tarMessages(tar.stderr).join('\n');
       switch (verdict) {
@@ -133,17 +154,18 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
         default:
           assertNever(verdict, 'tar verdict');
       }
-      const record = await commitArchive(files, options, state, { index, kind, partialArchive, partialSnapshot, tarExitStatus: verdict === 'files-changed' ? 1 : 0 });
+      const record = await commitArchive(files, options, state, { index, kind, archive, snapshot, temporary, carried: recovery.carried, tarExitStatus: verdict === 'files-changed' ? 1 : 0 }, fail, address);
       outcome.archive = record.archive;
       outcome.pruned = record.pruned;
+      diagnostics.push(...record.diagnostics);
       committed = record.state;
     } catch (error) {
-      await unlink(partialArchive).catch(() => undefined);
-      await unlink(partialSnapshot).catch(() => undefined);
-      await unlink(files.partialState).catch(() => undefined);
+      for (const { path } of made) await unlink(path).catch(() => undefined);
       throw error;
+    } finally {
+      for (const { handle } of made) await handle.close().catch(() => undefined);
     }
-    diagnostics.push(...(await pruneFiles(files, committed, outcome.pruned, address)));
+    diagnostics.push(...(await pruneFiles(files, committed, address)));
   } catch (error) {
     diagnostics.push(error instanceof RunStop ? error.diagnostic : fileSystemFailure(error, address, outcome.index));
   } finally {
@@ -184,22 +206,55 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
   };
 }
 
+/** Copies the current snapshot into the run's own snapshot file, reading it through a descriptor
+ * that refuses a symbolic link (a snapshot swapped for a link to /etc/shadow is not copied
+ * anywhere), and checks it is the snapshot the index recorded: tar skips whatever a snapshot says
+ * was already dumped, so an altered one would make an increment silently miss changes. */
+async function copyPreviousSnapshot(path: string, state: SeriesState, into: FileHandle, fail: Fail): Promise<void> {
+  let previous: FileHandle;
+  try {
+    previous = await openRegularFile(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') fail('BACKUP_SNAPSHOT_MISSING', `the snapshot ${path} of index ${state.currentIndex} is gone`, 'restore it, or start a new series (another --name or an empty target)');
+    if (error instanceof UnsafeFileError) fail('BACKUP_UNSAFE_FILE', `the snapshot ${error.message}`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
+    throw error;
+  }
+  const hash = createHash('sha256');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await previous.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      await into.write(buffer, 0, bytesRead, position);
+      position += bytesRead;
+    }
+  } finally {
+    await previous.close();
+  }
+  // Index files of older versions record no snapshot checksum: nothing to compare with.
+  if (state.snapshotSha256 !== undefined && hash.digest('hex') !== state.snapshotSha256) {
+    fail('BACKUP_SNAPSHOT_CHANGED', `the snapshot ${path} of index ${state.currentIndex} is not the one recorded (another sha256); an increment made from it could silently miss changes`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
+  }
+}
+
 /** Any error fails the run; warnings alone still make a valid archive. */
 function resultOf(diagnostics: readonly Diagnostic[]): RunResult {
   if (diagnostics.some((d) => d.severity === 'error')) return 'failed';
   return diagnostics.length > 0 ? 'warning' : 'success';
 }
 
-function createArgs(options: BackupRunOptions, source: string, archive: string, snapshot: string): string[] {
+/** The archive goes to stdout and the snapshot is fd 3, both opened by the engine (see runTar). */
+function createArgs(options: BackupRunOptions, source: string): string[] {
   return [
     '--create',
-    `--file=${archive}`,
-    `--listed-incremental=${snapshot}`,
+    '--file=-',
+    '--listed-incremental=/dev/fd/3',
     // Device numbers change across reboots (and LVM or NFS remounts); without this every
     // renumbering makes tar treat all directories as new, i.e. a silent full backup.
     '--no-check-device',
     ...tarCompressionArgs(options.compression),
-    ...(options.excludeFrom !== undefined ? [`--exclude-from=${options.excludeFrom}`] : []),
+    ...(options.excludeFrom !== undefined ? [`--exclude-from=${resolve(options.excludeFrom)}`] : []),
     ...(options.excludePatterns ?? []).map((pattern) => `--exclude=${pattern}`),
     `--directory=${source}`,
     '.',

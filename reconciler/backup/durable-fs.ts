@@ -1,9 +1,9 @@
-import { appendFile, open, rename } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { appendToFile, createExclusiveFile } from './safe-fs.js';
 
-/** Flushes a file's data to the disk. A rename is only durable after the renamed file's data
- * and then its directory are flushed. */
-export async function fsyncFile(path: string): Promise<void> {
+/** Flushes a directory, making the renames and links done in it durable. */
+export async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
@@ -12,16 +12,16 @@ export async function fsyncFile(path: string): Promise<void> {
   }
 }
 
-export async function fsyncDirectory(path: string): Promise<void> {
-  await fsyncFile(path);
-}
-
-/** Writes a whole file and flushes it; meant for a temporary name renamed into place later. */
-export async function writeFileDurably(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'w');
+/** Creates `path` (which must not exist: a temporary name of this run), writes it whole and
+ * flushes it; meant to be renamed into place later. On failure the file it created is removed. */
+export async function writeNewFileDurably(path: string, content: string): Promise<void> {
+  const handle: FileHandle = await createExclusiveFile(path);
   try {
     await handle.writeFile(content);
     await handle.sync();
+  } catch (error) {
+    await unlink(path).catch(() => undefined);
+    throw error;
   } finally {
     await handle.close();
   }
@@ -35,8 +35,9 @@ export async function renameDurably(from: string, to: string): Promise<void> {
 }
 
 /** Appends one line in a single write (O_APPEND: concurrent runs never interleave inside a
- * line). Not flushed: the log is the audit trail, the index file is what must survive a crash,
- * and an fsync here would cost every run another journal commit. */
-export async function appendLine(path: string, line: string): Promise<void> {
-  await appendFile(path, `${line}\n`);
+ * line), never through a symbolic link, and only to a file whose start `isOurs` recognises. Not
+ * flushed: the log is the audit trail, the index file is what must survive a crash, and an fsync
+ * here would cost every run another journal commit. */
+export async function appendLine(path: string, line: string, isOurs: (head: Buffer) => boolean): Promise<void> {
+  await appendToFile(path, `${line}\n`, isOurs);
 }

@@ -51,14 +51,23 @@ export interface TarRunOptions {
   /** Called with tar's pid as soon as it runs (tests kill it by this pid). */
   onStarted?: (pid: number) => void;
   tarCommand?: string;
+  /** Descriptors the engine opened itself (never through a symbolic link) and hands to tar, which
+   * then opens no file of the target by name: its stdin (`--file=-` when reading an archive), its
+   * stdout (`--file=-` when writing one) and its fd 3 (`--listed-incremental=/dev/fd/3`). */
+  stdin?: number;
+  stdout?: number;
+  fd3?: number;
 }
 
-/** Runs GNU tar with `args` in the C locale (its messages are then stable to match on). */
+/** Runs GNU tar with `args` in the C locale (its messages are then stable to match on), without
+ * TAR_OPTIONS: options from the environment (say --absolute-names, --dereference) would change
+ * what the engine's own arguments mean. */
 export function runTar(args: readonly string[], options: TarRunOptions = {}): Promise<TarOutcome> {
   return new Promise((resolve) => {
+    const { TAR_OPTIONS: _ignored, ...environment } = process.env;
     const child = spawn(options.tarCommand ?? 'tar', args, {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe', ...(options.fd3 !== undefined ? [options.fd3] : [])],
+      env: { ...environment, LC_ALL: 'C', LANG: 'C' },
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {

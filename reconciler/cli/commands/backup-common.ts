@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { isCompression, COMPRESSIONS, type Compression } from '../../backup/compression.js';
-import { SERIES_NAME_PATTERN } from '../../backup/series-files.js';
+import { isSeriesName, isUserName } from '../../backup/series-files.js';
+import { SERIES_NAME_RULE, USER_NAME_RULE } from '../../backup/series-location.js';
 import { stringOption, UsageError, type Command, type CommandIO, type OptionSpec, type ParsedCommandArgs } from '../command.js';
 
 export const TARGET_OPTION: OptionSpec = { type: 'string', valueName: 'DIR', description: 'directory holding the archives of the series' };
@@ -25,10 +26,19 @@ export function requiredPath(args: ParsedCommandArgs, name: string, command: Com
   return resolve(io.cwd, requiredString(args, name, command));
 }
 
+/** --name: it becomes part of file names, so it is checked before anything else happens. */
 export function seriesName(args: ParsedCommandArgs, command: Command): string {
   const name = requiredString(args, 'name', command);
-  if (!SERIES_NAME_PATTERN.test(name)) throw new UsageError(`--name "${name}" may only hold letters, digits, ".", "_" and "-"`, command);
+  if (!isSeriesName(name)) throw new UsageError(`--name ${JSON.stringify(name)} ${SERIES_NAME_RULE}`, command);
   return name;
+}
+
+/** --user: it names the folder TARGET/USER, so "../x", "/etc" and the like are refused here, before
+ * any path is built from it (the engine checks it again). */
+export function userOption(args: ParsedCommandArgs, command: Command): string | undefined {
+  const user = stringOption(args, 'user');
+  if (user !== undefined && !isUserName(user)) throw new UsageError(`--user ${JSON.stringify(user)} ${USER_NAME_RULE}`, command);
+  return user;
 }
 
 export function compressionOption(args: ParsedCommandArgs, command: Command): Compression {

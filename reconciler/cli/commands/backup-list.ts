@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { reportPerUserSeries, reportSeries, seriesReportToJson, type SeriesReport } from '../../backup/backup-list.js';
 import { describeIndexes } from '../../backup/index-ranges.js';
-import { booleanOption, stringOption, UsageError, type Command } from '../command.js';
+import { booleanOption, UsageError, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
+import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
 
 export const backupListCommand: Command = {
   name: 'backup list',
@@ -19,12 +18,12 @@ export const backupListCommand: Command = {
   async run(args, io) {
     const target = requiredPath(args, 'target', this, io);
     const name = seriesName(args, this);
-    const user = stringOption(args, 'user');
+    const user = userOption(args, this);
     const perUser = booleanOption(args, 'per-user');
     if (user !== undefined && perUser) throw new UsageError('give at most one of --user and --per-user', this);
     const reports = perUser
       ? await reportPerUserSeries(target, name)
-      : [await reportSeries(user === undefined ? target : join(target, user), name, user)];
+      : [await reportSeries(target, name, user)];
     const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
     if (booleanOption(args, 'json')) {
       io.stdout.write(`${JSON.stringify({ schemaVersion: 1, generatedAt: new Date().toISOString(), series: reports.map(seriesReportToJson) }, null, 2)}\n`);

@@ -1,9 +1,8 @@
 import { restoreBackup } from '../../backup/backup-restore.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
-import { join } from 'node:path';
-import { booleanOption, integerOption, stringOption, UsageError, type Command } from '../command.js';
+import { booleanOption, integerOption, UsageError, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
+import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
 
 export const backupRestoreCommand: Command = {
   name: 'backup restore',
@@ -21,11 +20,12 @@ export const backupRestoreCommand: Command = {
   async run(args, io) {
     const index = integerOption(args, 'index', 1);
     if (index === undefined) throw new UsageError('--index is required', this);
-    const user = stringOption(args, 'user');
+    const user = userOption(args, this);
     const target = requiredPath(args, 'target', this, io);
+    const name = seriesName(args, this);
     const result = await restoreBackup({
-      target: user === undefined ? target : join(target, user),
-      name: seriesName(args, this),
+      target,
+      name,
       index,
       to: requiredPath(args, 'to', this, io),
       force: booleanOption(args, 'force'),

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { verifySeries } from '../../backup/backup-verify.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
-import { booleanOption, stringOption, type Command } from '../command.js';
+import { booleanOption, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION } from './backup-common.js';
+import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
 
 export const backupVerifyCommand: Command = {
   name: 'backup verify',
@@ -11,9 +10,9 @@ export const backupVerifyCommand: Command = {
   synopsis: '--target DIR --name NAME [--user USER] [--json]',
   options: { target: TARGET_OPTION, name: NAME_OPTION, user: USER_OPTION, json: JSON_OPTION },
   async run(args, io) {
-    const user = stringOption(args, 'user');
+    const user = userOption(args, this);
     const target = requiredPath(args, 'target', this, io);
-    const result = await verifySeries(user === undefined ? target : join(target, user), seriesName(args, this), user);
+    const result = await verifySeries(target, seriesName(args, this), user);
     if (booleanOption(args, 'json')) {
       io.stdout.write(`${JSON.stringify({ ...result, diagnostics: result.diagnostics.map(diagnosticToJson) }, null, 2)}\n`);
     } else {
