@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
-import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import type { Change } from '../../plan/change.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import { CRON_MARKER } from './policy-files.js';
+import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
+import type { BackupPolicyCode } from './backup-policy-codes.js';
+import { markerLineOf } from './policy-files.js';
 
 interface Installed {
   target: string;
@@ -12,40 +13,70 @@ interface Installed {
   excludeText: string;
 }
 
-/** Writes a file through a temporary name in the same folder and a rename: cron never reads half a
- * schedule. */
+/** Exit status the scripts below use for "not pytin's: refused", told apart from a failure. */
+const NOT_OWNED = 3;
+
+/** Writes a file through a fresh temporary name in the same folder (mktemp: never a name someone
+ * could have planted a link at) and a rename, which replaces the entry itself and never follows a
+ * link at `path`: cron never reads half a schedule, and root never writes through a planted link. */
 function writeFileCommand(path: string, mode: string): string {
-  const temporary = posix.join(posix.dirname(path), `.${posix.basename(path)}.pytin-tmp`);
-  return `mkdir -p ${shellQuote(posix.dirname(path))} && cat > ${shellQuote(temporary)} && chmod ${mode} ${shellQuote(temporary)} && mv -f ${shellQuote(temporary)} ${shellQuote(path)}`;
+  const dir = shellQuote(posix.dirname(path));
+  return `mkdir -p -- ${dir} && tmp=$(mktemp ${shellQuote(`${posix.dirname(path)}/.pytin-XXXXXXXX`)}) && { cat > "$tmp" && chmod ${mode} "$tmp" && mv -f -- "$tmp" ${shellQuote(path)}; } || { rm -f -- "$tmp"; exit 1; }`;
+}
+
+/** The target folder: created 0700 when missing; an existing folder is used as it is (pytin never
+ * chmods what it did not create); a symbolic link or a non-folder is refused. */
+function targetCommand(target: string): string {
+  const t = shellQuote(target);
+  return [
+    `if [ -L ${t} ]; then echo "pytin: ${target.replace(/["\\$`]/g, '')} is a symbolic link; not used" >&2; exit ${NOT_OWNED}; fi`,
+    `if [ ! -e ${t} ]; then mkdir -p -- ${shellQuote(posix.dirname(target))} && mkdir -m 700 -- ${t}; elif [ ! -d ${t} ]; then echo "pytin: the target is not a folder" >&2; exit ${NOT_OWNED}; fi`,
+  ].join('\n');
+}
+
+/** Only a regular schedule file whose first line is this policy's marker is pytin's to replace or
+ * remove; a missing one may be created. */
+function ownedScheduleCheck(cronPath: string, policy: string): string {
+  const p = shellQuote(cronPath);
+  return `if [ -L ${p} ] || { [ -e ${p} ] && ! head -n 1 ${p} | grep -qxF ${shellQuote(markerLineOf(policy))}; }; then echo "pytin: ${posix.basename(cronPath)} exists and is not the schedule pytin installed for backup/${policy}; not changed" >&2; exit ${NOT_OWNED}; fi`;
 }
 
 /** Installs (or removes) a policy on its host: the target folder, the exclude file and the
- * schedule. Idempotent. Deleting removes only the schedule, never archives. */
+ * schedule. Idempotent. Deleting removes only the schedule, never archives. Changes only what
+ * pytin created: an existing target keeps its mode, a schedule file of another policy or another
+ * tool is never overwritten or removed. */
 export async function applyPolicy(change: Change, context: ApplyContext): Promise<ApplyOutcome> {
   const runner = hostRunner(context);
   const output: string[] = [];
-  const fail = (error: string): ApplyOutcome => failedOutcome(change, 'APPLY_BACKUP_INSTALL_FAILED', error, output.join('\n'), change.before);
+  const policy = change.address.slice('backup/'.length);
+  const fail = (code: BackupPolicyCode, error: string): ApplyOutcome => failedOutcome(change, code, error, output.join('\n'), change.before);
+  const step = async (command: string, stdin = ''): Promise<ApplyOutcome | undefined> => {
+    const result = await runner.run(command, { stdin });
+    output.push(`$ ${command.split('\n')[0]!.slice(0, 200)}`);
+    if (result.exitCode === NOT_OWNED) return fail('APPLY_BACKUP_NOT_OWNED', result.stderr.trim());
+    if (result.exitCode !== 0) return fail('APPLY_BACKUP_INSTALL_FAILED', `${command.split(' ')[0]}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    return undefined;
+  };
   try {
     if (change.action === 'delete') {
       const before = change.before as unknown as Installed;
-      // Only a schedule that carries pytin's marker is pytin's to remove.
-      const result = await runner.run(`if head -n 1 ${shellQuote(before.cronPath)} 2>/dev/null | grep -q ${shellQuote(`^${CRON_MARKER}`)}; then rm -f ${shellQuote(before.cronPath)}; fi`);
-      if (result.exitCode !== 0) return fail(result.stderr.trim());
+      const p = shellQuote(before.cronPath);
+      const refused = await step(`${ownedScheduleCheck(before.cronPath, policy)}\nrm -f -- ${p}`);
+      if (refused) return refused;
       return { ok: true, output: `removed ${before.cronPath} (archives in ${before.target} are kept)`, diagnostics: [], state: null };
     }
     const after = change.after as unknown as Installed;
-    const excludePath = posix.join(after.target, `.pytin-${change.address.slice('backup/'.length)}.exclude`);
+    const excludePath = posix.join(after.target, `.pytin-${policy}.exclude`);
     for (const [command, stdin] of [
-      [`mkdir -p ${shellQuote(after.target)} && chmod 700 ${shellQuote(after.target)}`, ''],
+      [targetCommand(after.target), ''],
       [writeFileCommand(excludePath, '600'), after.excludeText],
-      [writeFileCommand(after.cronPath, '644'), after.cronText],
+      [`${ownedScheduleCheck(after.cronPath, policy)}\n${writeFileCommand(after.cronPath, '644')}`, after.cronText],
     ] as const) {
-      const result = await runner.run(command, { stdin });
-      output.push(`$ ${command.split(' && ')[0]}`);
-      if (result.exitCode !== 0) return fail(`${command.split(' ')[0]}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+      const failed = await step(command, stdin);
+      if (failed) return failed;
     }
     return { ok: true, output: output.join('\n'), diagnostics: [], state: change.after as JsonValue };
   } catch (error) {
-    return fail((error as Error).message);
+    return fail('APPLY_BACKUP_INSTALL_FAILED', (error as Error).message);
   }
 }

@@ -31,7 +31,7 @@ export interface BackupsProbeTarget {
 /** What host observation reads for a policy. */
 export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
   const files = policyFiles(policy, agent);
-  const list = [agent.command, 'backup', 'list', '--target', shellQuote(policy.target), '--name', shellQuote(policy.name), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
+  const list = [shellQuote(agent.command), 'backup', 'list', '--target', shellQuote(policy.target), '--name', shellQuote(policy.name), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
   return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
 }
 
