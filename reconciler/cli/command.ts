@@ -18,6 +18,8 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** True when stdout is a terminal (colour, progress bars). */
   isTTY: boolean;
+  /** All of standard input (default: the process's). Tests give their own. */
+  stdin?: () => string;
 }
 
 export interface ParsedCommandArgs {
