@@ -29,8 +29,8 @@ function writeFileCommand(path: string, mode: string): string {
 function targetCommand(target: string): string {
   const t = shellQuote(target);
   return [
-    `if [ -L ${t} ]; then echo "pytin: ${target.replace(/["\\$`]/g, '')} is a symbolic link; not used" >&2; exit ${NOT_OWNED}; fi`,
-    `if [ ! -e ${t} ]; then mkdir -p -- ${shellQuote(posix.dirname(target))} && mkdir -m 700 -- ${t}; elif [ ! -d ${t} ]; then echo "pytin: the target is not a folder" >&2; exit ${NOT_OWNED}; fi`,
+    `if [ -L ${t} ]; then echo ${shellQuote(`${target} is a symbolic link; not used`)} >&2; exit ${NOT_OWNED}; fi`,
+    `if [ ! -e ${t} ]; then mkdir -p -- ${shellQuote(posix.dirname(target))} && mkdir -m 700 -- ${t}; elif [ ! -d ${t} ]; then echo "the target is not a folder" >&2; exit ${NOT_OWNED}; fi`,
   ].join('\n');
 }
 
@@ -38,7 +38,7 @@ function targetCommand(target: string): string {
  * remove; a missing one may be created. */
 function ownedScheduleCheck(cronPath: string, policy: string): string {
   const p = shellQuote(cronPath);
-  return `if [ -L ${p} ] || { [ -e ${p} ] && ! head -n 1 ${p} | grep -qxF ${shellQuote(markerLineOf(policy))}; }; then echo "pytin: ${posix.basename(cronPath)} exists and is not the schedule pytin installed for backup/${policy}; not changed" >&2; exit ${NOT_OWNED}; fi`;
+  return `if [ -L ${p} ] || { [ -e ${p} ] && ! head -n 1 ${p} | grep -qxF ${shellQuote(markerLineOf(policy))}; }; then echo ${shellQuote(`${posix.basename(cronPath)} exists and is not the schedule pytin installed for backup/${policy}; not changed`)} >&2; exit ${NOT_OWNED}; fi`;
 }
 
 /** Installs (or removes) a policy on its host: the target folder, the exclude file and the

@@ -119,3 +119,42 @@ test('the duplicate-address error names both places', () => {
   const acme = positionOfMarker(texts.get('vms/acme.yaml')!, '203.0.113.10');
   assert.match(diagnostics[0]!.summary, new RegExp(`held by vm/acme-web-01/eth0 \\(vms/acme\\.yaml:${acme.line}:${acme.col}\\)`));
 });
+
+// Attacks of a branch under review on what pytin derives or where it keeps its state.
+
+test('attack: a VM whose <vm>-<disk> volume is another tenant\'s disk is refused at its disk name', () => {
+  // globex's VM "acme" with disk "db-01-root" would be the volume acme-db-01-root: acme-db-01's root
+  // disk. Deleting globex's VM would delete acme's database disk.
+  const texts = labWith('vms/globex.yaml', /name: globex-cache-01([\s\S]*?)\{name: root, size: 10GiB\}/, 'name: acme$1{name: db-01-root, size: 10GiB}');
+  const { diagnostics } = validateInventory(snapshotOf(texts));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((d) => d.code), ['INV_RULE_DERIVED_NAME_COLLISION']);
+  const at = positionOfMarker(texts.get('vms/globex.yaml')!, 'db-01-root');
+  assert.deepEqual([errors[0]!.subject?.file, errors[0]!.subject?.start.line, errors[0]!.subject?.start.col], ['vms/globex.yaml', at.line, at.col]);
+  assert.match(errors[0]!.summary, /volume default\/acme-db-01-root, which is already the volume of vm\/acme-db-01 \(vms\/acme\.yaml:\d+:\d+\)/);
+});
+
+test('the same disk name in two VMs, or a collision in another pool, is no collision', () => {
+  const otherPool = labWith('vms/globex.yaml', /name: globex-cache-01([\s\S]*?)\{name: root, size: 10GiB\}/, 'name: acme$1{name: db-01-root, size: 10GiB, pool: ssd}');
+  assert.deepEqual(validateInventory(snapshotOf(otherPool)).diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
+test('attack: two backup policies that would share one cron.d file are refused', () => {
+  const policy = (name: string) => `---\nkind: BackupPolicy\nname: ${name}\nhost: backup-01\nsource: /srv/db\ntarget: /var/tmp/pytin-lab/backups/${name}\n`;
+  const texts = labWith('backups.yaml', 'exclude: ["*.tmp", ".cache/"]\n', `exclude: ["*.tmp", ".cache/"]\n${policy('db_main')}${policy('db.main')}`);
+  const { diagnostics } = validateInventory(snapshotOf(texts));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((d) => d.code), ['INV_RULE_DERIVED_NAME_COLLISION']);
+  assert.match(errors[0]!.summary, /backup\/db\.main would install its schedule as pytin-backup-db_main, which is already the schedule of backup\/db_main/);
+  assert.equal(errors[0]!.subject?.start.line, positionOfMarker(texts.get('backups.yaml')!, 'db.main').line);
+});
+
+test('attack: a Store document choosing the store\'s path (under .trusted/, under /proc) is refused at the path', () => {
+  for (const path of ['.trusted/store.sqlite', '/proc/self/mem']) {
+    const texts = labWith('settings.yaml', 'lastSeenWarningDays: 31', `path: ${path}\nlastSeenWarningDays: 31`);
+    const { diagnostics } = validateInventory(snapshotOf(texts));
+    assert.deepEqual(diagnostics.map((d) => d.code), ['INV_RULE_OPERATOR_SETTING'], path);
+    const at = positionOfMarker(texts.get('settings.yaml')!, path);
+    assert.deepEqual([diagnostics[0]!.subject?.start.line, diagnostics[0]!.subject?.start.col], [at.line, at.col]);
+  }
+});
