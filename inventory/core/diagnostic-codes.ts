@@ -36,6 +36,7 @@ export const INVENTORY_CODES = {
   INV_SCHEMA_ENUM: 'a value is not one of the allowed ones',
   INV_SCHEMA_RANGE: 'a number or a list length is out of range',
   INV_SCHEMA_INVALID: 'a value does not match the schema',
+  INV_SCHEMA_TOO_MANY_ERRORS: 'a document has more schema errors than are reported per document; the rest are summed up',
   // Cross-object rules
   INV_RULE_DUPLICATE_NAME: 'two resources of the same kind have the same name',
   INV_RULE_UNKNOWN_REFERENCE: 'a reference names a resource that does not exist',

@@ -75,6 +75,12 @@ function fieldName(path: ValuePath): string {
 
 type Locate = (path: ValuePath, target?: LocateTarget) => SourceRange;
 
+/** Schema diagnostics reported per document. A document with real mistakes has a handful; past a
+ * thousand it is the wrong file or generated garbage, where more identical lines help nobody and
+ * each costs a position lookup and memory (one list of 500,000 bad items in a 1 MB file made
+ * 500,000 diagnostics and a 1 GB process). The rest is summed up in one diagnostic. */
+export const MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT = 1000;
+
 /** Whether a schema path lies under one of the oneOf paths (each ending in "/"): its prefixes are
  * looked up, so the cost is the path's length, not the number of oneOf errors. */
 function insideOneOf(schemaPath: string, oneOfPaths: ReadonlySet<string>): boolean {
@@ -101,7 +107,7 @@ export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], docume
   }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const error of errors) {
+  for (const [index, error] of errors.entries()) {
     if (error.keyword === 'if') continue;
     if (error.keyword === 'required' && misspelt.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
     if (secretPaths.has(error.instancePath) && error.keyword !== SECRET_KEYWORD) continue;
@@ -111,6 +117,16 @@ export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], docume
     const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (out.length === MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT) {
+      out.push({
+        severity: 'error',
+        code: 'INV_SCHEMA_TOO_MANY_ERRORS',
+        summary: `the document has more than ${MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT} schema errors; up to ${errors.length - index} more from here on are not shown`,
+        subject: locate(path),
+        ...(address ? { address } : {}),
+      });
+      break;
+    }
     const diagnostic = toDiagnostic(error, path, document, locate);
     out.push(address ? { ...diagnostic, address } : diagnostic);
   }
