@@ -112,15 +112,10 @@ function validateProcess(repo: string, expectValid: boolean): ProcessMeasurement
   return run;
 }
 
-const startup: { floor: ProcessMeasurement[]; pytin: ProcessMeasurement[] } = { floor: [], pytin: [] };
 try {
-  // Start-up of both processes on a 5-line file: node, module loading, schema compilation, git.
+  // Start-up of both processes, measured on a 5-line file in the same alternation as the large one
+  // (a shared machine's load drifts): node, module loading, schema compilation, git.
   const tiny = repositoryWith('tiny', tenantWithLabels(1, () => 'a: b'));
-  for (let i = 0; i < RUNS; i++) {
-    startup.floor.push(measureProcess(process.execPath, [self, '--floor', join(tiny, FILE)]));
-    startup.pytin.push(validateProcess(tiny, true));
-  }
-  report('start-up, a 5-line file, whole processes', { 'node + yaml.parse (uniqueKeys off)': startup.floor, 'pytin validate': startup.pytin }, 'node + yaml.parse (uniqueKeys off)');
   for (const benchCase of CASES) {
     const bytes = Buffer.byteLength(benchCase.text);
     process.stdout.write(`\n${benchCase.name}: one labels mapping, ${bytes} bytes\n`);
@@ -146,17 +141,21 @@ try {
       'node + yaml.parse (uniqueKeys off)': [],
       ...(benchCase.withDefaults ? { 'node + yaml.parse (defaults)': [] } : {}),
       'pytin validate': [],
+      'node + yaml.parse, 5-line file': [],
+      'pytin validate, 5-line file': [],
     };
     for (let i = 0; i < RUNS; i++) {
       processes['node + yaml.parse (uniqueKeys off)']!.push(measureProcess(process.execPath, [self, '--floor', join(repo, FILE)]));
       if (benchCase.withDefaults) processes['node + yaml.parse (defaults)']!.push(measureProcess(process.execPath, [self, '--floor', join(repo, FILE), '--unique-keys']));
       processes['pytin validate']!.push(validateProcess(repo, benchCase.expectValid));
+      processes['node + yaml.parse, 5-line file']!.push(measureProcess(process.execPath, [self, '--floor', join(tiny, FILE)]));
+      processes['pytin validate, 5-line file']!.push(validateProcess(tiny, true));
     }
     report('whole processes', processes, 'node + yaml.parse (uniqueKeys off)');
-    // Net of start-up: what the file itself costs each process beyond a 5-line file.
-    const net = (name: string, startup: ProcessMeasurement[]) => median(processes[name]!.map((r) => r.cpuSeconds)) - median(startup.map((r) => r.cpuSeconds));
-    const floorNet = net('node + yaml.parse (uniqueKeys off)', startup.floor);
-    const pytinNet = net('pytin validate', startup.pytin);
+    // Net of start-up: what the file itself costs each process beyond the 5-line file.
+    const cpu = (name: string) => median(processes[name]!.map((r) => r.cpuSeconds));
+    const floorNet = cpu('node + yaml.parse (uniqueKeys off)') - cpu('node + yaml.parse, 5-line file');
+    const pytinNet = cpu('pytin validate') - cpu('pytin validate, 5-line file');
     process.stdout.write(`  net of start-up (cpu beyond the 5-line file): yaml.parse ${formatSeconds(floorNet)}, pytin validate ${formatSeconds(pytinNet)} (x${(pytinNet / floorNet).toFixed(2)})\n`);
   }
   process.stdout.write(
