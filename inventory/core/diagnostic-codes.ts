@@ -22,6 +22,10 @@ export const INVENTORY_CODES = {
   INV_YAML_ALIAS_LIMIT: 'aliases expand to more nodes than allowed (a "billion laughs" document)',
   INV_YAML_WARNING: 'the YAML parser warned about something',
   INV_YAML_FILE_TOO_LARGE: 'a file is larger than the inventory file limit',
+  INV_YAML_TOO_MANY_KEYS: 'a mapping has more keys than the per-mapping limit',
+  INV_YAML_UNKNOWN_ALIAS: 'an alias names no anchor before it in its document',
+  INV_YAML_RECURSIVE_ALIAS: 'an alias is inside the node it repeats (the value would contain itself)',
+  INV_YAML_COMPLEX_KEY: 'a mapping key is a list, a mapping or a tagged value instead of a plain name',
   // Schema
   INV_SCHEMA_UNKNOWN_KIND: 'a document names a kind pytin does not know',
   INV_SCHEMA_MISSING_KIND: 'a document has no kind',
@@ -32,6 +36,7 @@ export const INVENTORY_CODES = {
   INV_SCHEMA_ENUM: 'a value is not one of the allowed ones',
   INV_SCHEMA_RANGE: 'a number or a list length is out of range',
   INV_SCHEMA_INVALID: 'a value does not match the schema',
+  INV_SCHEMA_TOO_MANY_ERRORS: 'a document has more schema errors than are reported per document; the rest are summed up',
   // Cross-object rules
   INV_RULE_DUPLICATE_NAME: 'two resources of the same kind have the same name',
   INV_RULE_UNKNOWN_REFERENCE: 'a reference names a resource that does not exist',

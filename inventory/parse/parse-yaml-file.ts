@@ -2,12 +2,14 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Do
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceRange } from '../core/source-range.js';
 import { decodeInventoryText } from './decode-text.js';
+import { documentValue } from './document-value.js';
 import { positionOf } from './line-index.js';
+import { YAML_PARSE_OPTIONS } from './yaml-options.js';
+
+export { MAX_ALIAS_COUNT, MAX_KEYS_PER_MAPPING } from './document-value.js';
 
 /** The inventory never nests this deep; deeper input is rejected before anything recurses on it. */
 export const MAX_DEPTH = 64;
-/** Aliases may expand to at most this many nodes per document ("billion laughs" guard). */
-export const MAX_ALIAS_COUNT = 1000;
 
 export interface ParsedYamlDocument {
   /** 0-based position of the document in its file. */
@@ -43,11 +45,6 @@ function exceedsDepth(root: unknown, limit: number): Node | undefined {
   return undefined;
 }
 
-function duplicateKeyMessage(text: string, offset: number): string {
-  const key = text.slice(offset).match(/^[^:\n]*/)?.[0]?.trim();
-  return key ? `the key "${key}" appears twice in the same mapping` : 'a key appears twice in the same mapping';
-}
-
 /** Parses one inventory file into documents with positions. Never throws on bad input. */
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
   const lineCounter = new LineCounter();
@@ -57,7 +54,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
   const diagnostics: Diagnostic[] = [];
   let parsedDocuments: Document.Parsed[];
   try {
-    parsedDocuments = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    parsedDocuments = parseAllDocuments(text, { ...YAML_PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
   } catch (error) {
     // The yaml parser recurses on flow collections: absurd nesting exhausts the stack.
     if (error instanceof RangeError) {
@@ -76,16 +73,13 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
   parsedDocuments.forEach((document, index) => {
     // Point at the document's first key rather than at its `---` marker.
     const range = rangeAt(file, lineCounter, document.contents?.range?.[0] ?? document.range[0], document.range[1]);
-    let failed = false;
+    const failed = document.errors.length > 0;
     for (const error of document.errors) {
-      failed = true;
-      const [start, end] = error.pos;
-      const duplicate = error.code === 'DUPLICATE_KEY';
       diagnostics.push({
         severity: 'error',
-        code: duplicate ? 'INV_YAML_DUPLICATE_KEY' : 'INV_YAML_SYNTAX',
-        summary: duplicate ? duplicateKeyMessage(text, start) : `${error.message.split('\n')[0]} (${error.code})`,
-        subject: rangeAt(file, lineCounter, start, end),
+        code: 'INV_YAML_SYNTAX',
+        summary: `${error.message.split('\n')[0]} (${error.code})`,
+        subject: rangeAt(file, lineCounter, error.pos[0], error.pos[1]),
       });
     }
     for (const warning of document.warnings) {
@@ -96,7 +90,6 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
         subject: rangeAt(file, lineCounter, warning.pos[0], warning.pos[1]),
       });
     }
-    if (failed) return;
     const tooDeep = exceedsDepth(document.contents, MAX_DEPTH);
     if (tooDeep) {
       const at = tooDeep.range?.[0] ?? document.range[0];
@@ -108,18 +101,11 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
       });
       return;
     }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'INV_YAML_ALIAS_LIMIT',
-        summary: `aliases expand to too many nodes (${(error as Error).message})`,
-        subject: range,
-      });
-      return;
-    }
+    // Converted even after a syntax error, so that its duplicate keys are reported with it.
+    const converted = documentValue(document, (start, end) => rangeAt(file, lineCounter, start, end));
+    for (const diagnostic of converted.diagnostics) diagnostics.push(diagnostic);
+    if (failed || converted.diagnostics.length > 0) return;
+    const value = converted.value;
     if (value === null || value === undefined) {
       if (parsedDocuments.length > 1) {
         const marker = rangeAt(file, lineCounter, document.range[0], document.range[0]);
@@ -128,7 +114,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
       return;
     }
     if (!isMap(document.contents) || typeof value !== 'object' || Array.isArray(value)) {
-      const what = isSeq(document.contents) ? 'a list' : isScalar(document.contents) ? `the scalar ${JSON.stringify(String(value)).slice(0, 60)}` : 'not a mapping';
+      const what = isSeq(document.contents) ? 'a list' : isScalar(document.contents) ? `the scalar ${JSON.stringify(String(value).slice(0, 60)).slice(0, 60)}` : 'not a mapping';
       diagnostics.push({
         severity: 'error',
         code: 'INV_YAML_NOT_A_MAPPING',

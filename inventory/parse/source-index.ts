@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { SourceRange } from '../core/source-range.js';
 import { locateInDocument, type LocateTarget, type ValuePath } from './yaml-locate.js';
+import { YAML_PARSE_OPTIONS } from './yaml-options.js';
 
 export interface SourcePointer {
   file: string;
@@ -36,7 +37,7 @@ export class SourceIndex {
     let entry = this.parsed.get(pointer.file);
     if (!entry) {
       const lineCounter = new LineCounter();
-      const documents = parseAllDocuments(this.texts.get(pointer.file) ?? '', { lineCounter, uniqueKeys: true }) as Document.Parsed[];
+      const documents = parseAllDocuments(this.texts.get(pointer.file) ?? '', { ...YAML_PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
       entry = { documents: Array.isArray(documents) ? documents : [], lineCounter };
       this.parsed.set(pointer.file, entry);
     }

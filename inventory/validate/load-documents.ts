@@ -33,7 +33,9 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
   for (const inventoryFile of files) {
     const parsed = parseYamlFile(inventoryFile.path, inventoryFile.bytes);
     sources.addFile(parsed.file, parsed.text);
-    diagnostics.push(...parsed.diagnostics);
+    // A loop, not push(...list): a spread passes every element as an argument, and a file can give
+    // more diagnostics than the stack holds arguments.
+    for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
     documentCount += parsed.documents.length;
     for (const { document, value, index, range } of parsed.documents) {
       const locate = (path: ValuePath, target: 'value' | 'key' = 'value') => locateInDocument(document, parsed.lineCounter, parsed.file, path, target);
@@ -57,7 +59,7 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
       if (name !== undefined) declared.get(kind)!.add(name);
       const validate = validators[kind];
       if (!validate(record)) {
-        diagnostics.push(...schemaErrorsToDiagnostics(validate.errors ?? [], record, locate, address));
+        for (const diagnostic of schemaErrorsToDiagnostics(validate.errors ?? [], record, locate, address)) diagnostics.push(diagnostic);
         continue;
       }
       valid.push({

@@ -59,10 +59,14 @@ function distance(a: string, b: string): number {
 }
 
 function suggestion(unknown: string, known: string[]): string {
+  const threshold = Math.max(2, Math.floor(unknown.length / 3));
+  // The distance is at least the difference in length, so names too long or too short to be within
+  // the threshold are skipped: a key may be megabytes long, and the distance costs their product.
   const best = known
+    .filter((name) => Math.abs(name.length - unknown.length) <= threshold)
     .map((name) => ({ name, d: distance(unknown.toLowerCase(), name.toLowerCase()) }))
     .sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(unknown.length / 3)) ? `; did you mean "${best.name}"?` : '';
+  return best && best.d <= threshold ? `; did you mean "${best.name}"?` : '';
 }
 
 function fieldName(path: ValuePath): string {
@@ -71,11 +75,27 @@ function fieldName(path: ValuePath): string {
 
 type Locate = (path: ValuePath, target?: LocateTarget) => SourceRange;
 
+/** Schema diagnostics reported per document. A document with real mistakes has a handful; past a
+ * thousand it is the wrong file or generated garbage, where more identical lines help nobody and
+ * each costs a position lookup and memory (one list of 500,000 bad items in a 1 MB file made
+ * 500,000 diagnostics and a 1 GB process). The rest is summed up in one diagnostic. */
+export const MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT = 1000;
+
+/** Whether a schema path lies under one of the oneOf paths (each ending in "/"): its prefixes are
+ * looked up, so the cost is the path's length, not the number of oneOf errors. */
+function insideOneOf(schemaPath: string, oneOfPaths: ReadonlySet<string>): boolean {
+  for (let slash = schemaPath.indexOf('/'); slash >= 0; slash = schemaPath.indexOf('/', slash + 1)) {
+    if (oneOfPaths.has(schemaPath.slice(0, slash + 1))) return true;
+  }
+  return false;
+}
+
 /** Turns Ajv's errors for one document into diagnostics with positions, dropping the noise Ajv
  * reports around the real mistake (the failing branches of oneOf, the `if` that selected a `then`). */
 export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], document: unknown, locate: Locate, address?: string): Diagnostic[] {
   const secretPaths = new Set(errors.filter((e) => e.keyword === SECRET_KEYWORD).map((e) => e.instancePath));
-  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  // A set: every item of a list can fail the same oneOf, and each error is checked against these.
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath + '/'));
   // A misspelt required field is one mistake: "unknown field vcpu; did you mean vcpus" says it all,
   // so the "missing vcpus" error beside it is dropped.
   const misspelt = new Set<string>();
@@ -87,16 +107,26 @@ export function schemaErrorsToDiagnostics(errors: readonly ErrorObject[], docume
   }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const error of errors) {
+  for (const [index, error] of errors.entries()) {
     if (error.keyword === 'if') continue;
     if (error.keyword === 'required' && misspelt.has(`${error.instancePath}/${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
     if (secretPaths.has(error.instancePath) && error.keyword !== SECRET_KEYWORD) continue;
     // Errors inside a oneOf's branches explain why no branch matched; the oneOf error says it better.
-    if (oneOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    if (oneOfPaths.size > 0 && insideOneOf(error.schemaPath, oneOfPaths)) continue;
     const path = pointerToPath(error.instancePath);
     const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (out.length === MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT) {
+      out.push({
+        severity: 'error',
+        code: 'INV_SCHEMA_TOO_MANY_ERRORS',
+        summary: `the document has more than ${MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT} schema errors; up to ${errors.length - index} more from here on are not shown`,
+        subject: locate(path),
+        ...(address ? { address } : {}),
+      });
+      break;
+    }
     const diagnostic = toDiagnostic(error, path, document, locate);
     out.push(address ? { ...diagnostic, address } : diagnostic);
   }

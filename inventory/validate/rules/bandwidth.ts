@@ -21,14 +21,24 @@ function checkLimits(context: RuleContext, resource: Desired, path: ValuePath, l
 /** Limits and link speeds are consistent (warnings: the inventory still works, but says something
  * it cannot deliver). */
 export function bandwidth(context: RuleContext): void {
+  // Memoised: it is asked once per VM for the VM's hypervisor, and a hypervisor may list many interfaces.
+  const fastestByServer = new Map<Desired, number | undefined>();
   const fastestInterface = (server: Desired<import('../../model/specs.js').ServerSpec>): number | undefined => {
-    const speeds = (server.spec.interfaces ?? []).map((i) => (i.speed ? parseBandwidth(i.speed) : undefined)).filter((s): s is number => s !== undefined);
-    return speeds.length ? Math.max(...speeds) : undefined;
+    if (fastestByServer.has(server)) return fastestByServer.get(server);
+    // A loop, not Math.max(...speeds): a spread of a very long list overflows the stack.
+    let fastest: number | undefined;
+    for (const iface of server.spec.interfaces ?? []) {
+      const speed = iface.speed ? parseBandwidth(iface.speed) : undefined;
+      if (speed !== undefined && (fastest === undefined || speed > fastest)) fastest = speed;
+    }
+    fastestByServer.set(server, fastest);
+    return fastest;
   };
   for (const server of context.all('Server')) {
     server.spec.interfaces?.forEach((iface, i) => {
       if (!iface.speed || !iface.cabledTo) return;
-      const port = context.get('Switch', iface.cabledTo.switch)?.spec.ports.find((p) => p.name === iface.cabledTo!.port);
+      const switchResource = context.get('Switch', iface.cabledTo.switch);
+      const port = switchResource ? context.portOf(switchResource, iface.cabledTo.port) : undefined;
       const portSpeed = port?.speed ? parseBandwidth(port.speed) : undefined;
       const speed = parseBandwidth(iface.speed)!;
       if (portSpeed !== undefined && speed > portSpeed) {

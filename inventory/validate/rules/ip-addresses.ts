@@ -1,10 +1,12 @@
 import { formatIp, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
-import { addressUse, describeNetwork, poolLayout, type PoolLayout } from '../../model/pool-layout.js';
+import { describeNetwork, poolLayout, type PoolLayout } from '../../model/pool-layout.js';
 import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
 import { writtenAddresses, type WrittenAddress } from '../../model/ip-holdings.js';
 import type { IpHolding } from '../../model/desired-state.js';
 import { assertNever } from '../../core/errors.js';
 import type { RuleContext } from '../rule-context.js';
+import { PoolFinder } from './pool-finder.js';
+import { addressUseIndexed } from './reserved-lookup.js';
 
 /** Pools in numbers, for the pool checks and for placing addresses. */
 export function poolLayouts(context: RuleContext): PoolLayout[] {
@@ -30,11 +32,14 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
       }
     }
   }
-  // Overlaps: sort by start, compare each pool with the ones still open.
+  // Overlaps: sort by start and sweep, keeping the pool that reaches furthest so far. Every pool that
+  // overlaps an earlier-starting one overlaps that one too, so each is reported once, against it.
+  // (Reporting every overlapping pair would be quadratic: n copies of one network make n²/2 pairs.)
   const sorted = [...layouts].sort((a, b) => a.network.version - b.network.version || (a.network.first < b.network.first ? -1 : a.network.first > b.network.first ? 1 : 0));
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i + 1; j < sorted.length && rangesOverlap(sorted[i]!.network, sorted[j]!.network); j++) {
-      const [a, b] = [sorted[i]!, sorted[j]!];
+  let furthest: PoolLayout | undefined;
+  for (const layout of sorted) {
+    if (furthest && rangesOverlap(furthest.network, layout.network)) {
+      const [a, b] = [furthest, layout];
       const [earlier, later] = a.pool.source.file < b.pool.source.file || (a.pool.source.file === b.pool.source.file && a.pool.source.start.offset < b.pool.source.start.offset) ? [a, b] : [b, a];
       context.error(
         'INV_RULE_POOL_OVERLAP',
@@ -43,16 +48,49 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
         ['cidr'],
       );
     }
+    if (!furthest || furthest.network.version !== layout.network.version || layout.network.last > furthest.network.last) furthest = layout;
   }
 }
 
-function placeAddress(context: RuleContext, written: WrittenAddress, layouts: readonly PoolLayout[], byDatacenter: Map<string, PoolLayout[]>): string | undefined {
+/** Pool finders for the three ways an address names its pools: its own pool (a reservation), its
+ * holder's datacenter, or any pool (to say where a misplaced address does lie). */
+class PoolFinders {
+  readonly anyPool: PoolFinder;
+  private readonly byDatacenter: Map<string, PoolFinder>;
+  private readonly byName: Map<string, PoolFinder>;
+
+  constructor(layouts: readonly PoolLayout[]) {
+    this.anyPool = new PoolFinder(layouts);
+    this.byDatacenter = finderPerGroup(layouts, (l) => l.pool.spec.datacenter);
+    this.byName = finderPerGroup(layouts, (l) => l.pool.name);
+  }
+
+  inDatacenter(datacenter: string): PoolFinder | undefined {
+    return this.byDatacenter.get(datacenter);
+  }
+
+  named(name: string): PoolFinder | undefined {
+    return this.byName.get(name);
+  }
+}
+
+function finderPerGroup(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayout) => string): Map<string, PoolFinder> {
+  const groups = new Map<string, PoolLayout[]>();
+  for (const layout of layouts) {
+    const group = groups.get(keyOf(layout));
+    if (group) group.push(layout);
+    else groups.set(keyOf(layout), [layout]);
+  }
+  return new Map([...groups].map(([key, members]) => [key, new PoolFinder(members)]));
+}
+
+function placeAddress(context: RuleContext, written: WrittenAddress, finders: PoolFinders): string | undefined {
   const address = parseIp(written.text)!;
-  const candidates = written.pool ? layouts.filter((l) => l.pool.name === written.pool) : written.datacenter ? (byDatacenter.get(written.datacenter) ?? []) : layouts;
-  const layout = candidates.find((l) => l.network.version === address.version && address.value >= l.network.first && address.value <= l.network.last);
+  const candidates = written.pool ? finders.named(written.pool) : written.datacenter ? finders.inDatacenter(written.datacenter) : finders.anyPool;
+  const layout = candidates?.find(address.version, address.value);
   if (!layout) {
     if (written.datacenter === undefined && !written.pool) return undefined; // the holder's placement is broken: reported elsewhere
-    const elsewhere = layouts.find((l) => l.network.version === address.version && address.value >= l.network.first && address.value <= l.network.last);
+    const elsewhere = finders.anyPool.find(address.version, address.value);
     const where = written.pool ? `pool "${written.pool}"` : `any pool of datacenter "${written.datacenter}"`;
     context.error(
       'INV_RULE_IP_OUTSIDE_POOL',
@@ -62,7 +100,7 @@ function placeAddress(context: RuleContext, written: WrittenAddress, layouts: re
     );
     return undefined;
   }
-  const use = addressUse(layout, address.value);
+  const use = addressUseIndexed(layout, address.value);
   switch (use) {
     case 'usable':
       return layout.pool.name;
@@ -89,12 +127,7 @@ function placeAddress(context: RuleContext, written: WrittenAddress, layouts: re
 export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
   const layouts = poolLayouts(context);
   checkPools(context, layouts);
-  const byDatacenter = new Map<string, PoolLayout[]>();
-  for (const layout of layouts) {
-    const list = byDatacenter.get(layout.pool.spec.datacenter) ?? [];
-    list.push(layout);
-    byDatacenter.set(layout.pool.spec.datacenter, list);
-  }
+  const finders = new PoolFinders(layouts);
   // A rack whose datacenter does not exist was reported already; its devices' addresses are not
   // reported again as outside every pool of that datacenter.
   const placement = {
@@ -119,7 +152,7 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
     const canonical = formatIp(parseIp(entry.text)!);
     const earlier = holdings.get(canonical);
     if (earlier) {
-      const earlierResource = context.resources.find((r) => r.address === earlier.resource)!;
+      const earlierResource = context.resourceAt(earlier.resource)!;
       context.error(
         'INV_RULE_IP_DUPLICATE',
         `${canonical} is already held by ${earlier.holder} (${context.where(earlierResource, earlier.path)})`,
@@ -129,7 +162,7 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
       );
       continue;
     }
-    const pool = placeAddress(context, entry, layouts, byDatacenter);
+    const pool = placeAddress(context, entry, finders);
     holdings.set(canonical, { ip: canonical, holder: entry.holder, resource: entry.resource.address, pool, path: entry.path, origin: entry.resource.origin });
   }
   return holdings;

@@ -17,8 +17,8 @@ function resolve<K extends Kind>(context: RuleContext, from: Desired, path: Valu
 function checkCabling(context: RuleContext, from: Desired, path: ValuePath, cabling: { switch: string; port: string } | undefined): void {
   if (!cabling) return;
   const target = resolve(context, from, [...path, 'switch'], 'Switch', cabling.switch);
-  if (target && !target.spec.ports.some((p) => p.name === cabling.port)) {
-    context.error('INV_RULE_UNKNOWN_REFERENCE', `switch "${cabling.switch}" has no port "${cabling.port}"`, from, [...path, 'port'], `Declared ports: ${target.spec.ports.map((p) => p.name).slice(0, 20).join(', ')}${target.spec.ports.length > 20 ? ', ...' : ''}.`);
+  if (target && !context.portOf(target, cabling.port)) {
+    context.error('INV_RULE_UNKNOWN_REFERENCE', `switch "${cabling.switch}" has no port "${cabling.port}"`, from, [...path, 'port'], `Declared ports: ${target.spec.ports.slice(0, 20).map((p) => p.name).join(', ')}${target.spec.ports.length > 20 ? ', ...' : ''}.`);
   }
 }
 
@@ -34,7 +34,7 @@ export function references(context: RuleContext): void {
     resolve(context, sw, ['placement', 'rack'], 'Rack', sw.spec.placement.rack);
     resolve(context, sw, ['snmp', 'credentials'], 'SnmpCredentials', sw.spec.snmp?.credentials);
     sw.spec.uplinks?.forEach((uplink, i) => {
-      if (!sw.spec.ports.some((p) => p.name === uplink.port)) {
+      if (!context.portOf(sw, uplink.port)) {
         context.error('INV_RULE_UNKNOWN_REFERENCE', `switch "${sw.name}" has no port "${uplink.port}"`, sw, ['uplinks', i, 'port']);
       }
       checkCabling(context, sw, ['uplinks', i, 'to'], uplink.to);
