@@ -13,19 +13,21 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const lossyDecoder = new TextDecoder('utf-8');
 
+/** A file over the cap: refused before it is decoded or parsed (the readers refuse it before it is
+ * even read, from its size). */
+export function fileTooLarge(file: string, size: number): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'INV_YAML_FILE_TOO_LARGE',
+    summary: `${file} is ${size} bytes; inventory files may hold at most ${MAX_FILE_BYTES} bytes`,
+    detail: 'Split it into several files: pytin reads every *.yaml file under the inventory root. The file was not parsed.',
+    subject: { file, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
+  };
+}
+
 /** Decodes a file as UTF-8 (a BOM is dropped), or says where it stops being UTF-8. */
 export function decodeInventoryText(file: string, bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
-  if (bytes.length > MAX_FILE_BYTES) {
-    return {
-      diagnostic: {
-        severity: 'error',
-        code: 'INV_YAML_FILE_TOO_LARGE',
-        summary: `${file} is ${bytes.length} bytes; inventory files may hold at most ${MAX_FILE_BYTES} bytes`,
-        detail: 'Split it into several files: pytin reads every *.yaml file under the inventory root. The file was not parsed.',
-        subject: { file, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
-      },
-    };
-  }
+  if (bytes.length > MAX_FILE_BYTES) return { diagnostic: fileTooLarge(file, bytes.length) };
   try {
     return { text: strictDecoder.decode(bytes) };
   } catch {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { inventoryRoot, type GitLocation } from './git-repository.js';
 import { commitOf } from './read-at-commit.js';
+import { fileTooLarge, MAX_FILE_BYTES } from '../parse/decode-text.js';
 import { AUX_FILE_LIMIT, isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
 
 /** Folders never part of an inventory. */
@@ -45,9 +46,13 @@ export async function readInventoryWorktree(location: GitLocation): Promise<Inve
       subject: { file: path, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
     });
   }
-  const files: InventoryFile[] = await Promise.all(
-    paths.filter(isInventoryFileName).map(async (path) => ({ path, bytes: await readFile(join(root, path)) })),
-  );
+  const files: InventoryFile[] = [];
+  for (const path of paths.filter(isInventoryFileName)) {
+    // Over the cap: refused from its size, never read.
+    const { size } = await stat(join(root, path));
+    if (size > MAX_FILE_BYTES) diagnostics.push(fileTooLarge(path, size));
+    else files.push({ path, bytes: await readFile(join(root, path)) });
+  }
   const auxFiles: InventoryFile[] = [];
   for (const path of paths.filter((p) => !isInventoryFileName(p) && !isMisnamedYaml(p))) {
     if ((await stat(join(root, path))).size <= AUX_FILE_LIMIT) auxFiles.push({ path, bytes: await readFile(join(root, path)) });

@@ -30,12 +30,14 @@ export function buildPlan(input: PlanInput, drivers: readonly PlanningDriver[], 
   for (const driver of drivers) {
     const contribution = driver.plan(input);
     // A no-op is kept only when it tells people something (a backup policy's next full and prune).
-    changes.push(...contribution.changes.filter((c) => c.action !== 'no-op' || (c.notes?.length ?? 0) > 0));
-    drift.push(...contribution.drift);
-    diagnostics.push(...contribution.diagnostics);
+    // Loops, not push(...spread): a spread passes every item as an argument, and a large
+    // inventory's hundred thousand entries would overflow the stack.
+    for (const change of contribution.changes) if (change.action !== 'no-op' || (change.notes?.length ?? 0) > 0) changes.push(change);
+    for (const d of contribution.drift) drift.push(d);
+    for (const d of contribution.diagnostics) diagnostics.push(d);
   }
   const ordered = orderChanges(changes, drivers);
-  diagnostics.push(...safetyDiagnostics(ordered, input.state, policy));
+  for (const d of safetyDiagnostics(ordered, input.state, policy)) diagnostics.push(d);
   drift.sort((a, b) => a.address.localeCompare(b.address) || a.kind.localeCompare(b.kind));
   return {
     revision: { ...input.state.revision },

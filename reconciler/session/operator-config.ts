@@ -63,7 +63,7 @@ export function loadOperatorConfig(path: string | undefined): OperatorConfig | D
   }
   if (bytes.length > 1024 * 1024) return [problem(`the pytin configuration ${path} is larger than 1 MiB`)];
   const parsed = parseYamlFile(path, bytes);
-  const invalid = (diagnostics: Diagnostic[]) => diagnostics.map((d) => ({ ...d, code: d.code.startsWith('INV_YAML') ? 'CONFIG_UNREADABLE' : 'CONFIG_INVALID', summary: `pytin configuration: ${d.summary}` }));
+  const invalid = (diagnostics: Diagnostic[]) => diagnostics.map((d) => ({ ...d, code: d.code.split('_')[1] === 'YAML' ? 'CONFIG_UNREADABLE' : 'CONFIG_INVALID', summary: `pytin configuration: ${d.summary}` }));
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return invalid(parsed.diagnostics);
   const document = parsed.documents[0];
   if (parsed.documents.length !== 1 || !document) return [problem(`the pytin configuration ${path} must hold exactly one YAML document`)];
