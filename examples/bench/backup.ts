@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBackup } from '../../reconciler/backup/backup-run.js';
+import { runBackup } from '../../reconciler/backup/run/backup-run.js';
 import { restoreBackup } from '../../reconciler/backup/backup-restore.js';
 import { tarCompressionArgs, type Compression } from '../../reconciler/backup/compression.js';
 

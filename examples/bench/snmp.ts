@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { bulkWalk, DEFAULT_MAX_REPETITIONS } from '../../reconciler/transports/snmp/bulk-walk.js';
 import { openSession } from '../../reconciler/transports/snmp/snmp-session.js';
-import { arpFromIpNetToPhysical } from '../../reconciler/observe/snmp/extract-arp.js';
+import { arpFromIpNetToPhysical } from '../../reconciler/observe/snmp/extract/extract-arp.js';
 import { DiagnosticSink } from '../../reconciler/observe/snmp/diagnostic-sink.js';
 import { OID } from '../../reconciler/observe/snmp/mib-oids.js';
 import { observeDevice } from '../../reconciler/observe/snmp/observe-device.js';
@@ -24,7 +24,7 @@ import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/n
 import { startSnmpd } from '../../test/lab/snmpd.js';
 import { makeTempDir } from '../../test/lab/daemon.js';
 import { openStore, type Store } from '../../reconciler/store/open-store.js';
-import { recordDeviceWalk } from '../../reconciler/store/device-store.js';
+import { recordDeviceWalk } from '../../reconciler/store/facts/device-store.js';
 
 const ROWS = 10_000;
 const RUNS = 9;

@@ -8,7 +8,7 @@ import type { DomainFacts } from '../../reconciler/drivers/kvm/domain-facts.js';
 import { generateDomainXml } from '../../reconciler/drivers/kvm/domain-xml.js';
 import { parseDomainXml } from '../../reconciler/drivers/kvm/parse-domain-xml.js';
 import { parseXml } from '../../reconciler/observe/hosts/xml/parse-xml.js';
-import { recordHostObservation } from '../../reconciler/store/host-store.js';
+import { recordHostObservation } from '../../reconciler/store/facts/host-store.js';
 import type { Store } from '../../reconciler/store/open-store.js';
 
 export interface MatchingFactsOptions {

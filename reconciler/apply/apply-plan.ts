@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ApplyOutcome, Driver, TargetTransport } from '../drivers/driver.js';
 import { changeTarget, describeTarget, type Change, type ChangeTarget } from '../plan/change.js';
 import type { Plan } from '../plan/plan.js';
-import type { OutcomeStatus } from '../store/apply-runs.js';
+import type { OutcomeStatus } from '../store/apply/apply-runs.js';
 import { mapBounded } from '../support/bounded-parallel.js';
 
 export interface ChangeOutcome {

@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from '../../inventory/core/diagnostic.js';
 import { makeAddress } from '../../inventory/core/address.js';
 import type { BackupCode } from './backup-codes.js';
-import { isSeriesName, isUserName } from './series-files.js';
+import { isSeriesName, isUserName } from './series/series-files.js';
 
 /** The address of a series: `backup/NAME`, or `backup/NAME/USER` for one user of a per-user policy.
  * A name or user that fails its pattern shows as "?": it may hold a newline or worse. */

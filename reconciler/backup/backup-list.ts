@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import { diagnosticToJson, type Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic } from './backup-diagnostic.js';
-import { lockLiveness, readLock, type LockLiveness } from './backup-lock.js';
-import { archiveKind, prunedWhenIndex, type ArchiveKind } from './rotation.js';
-import { readRunLog, type RunLogEntry } from './run-log.js';
-import { lstatIfPresent, UnsafeFileError } from './safe-fs.js';
-import { isUserName, seriesDirectory, seriesFiles } from './series-files.js';
-import { locateSeries } from './series-location.js';
-import { loadState, type ArchiveRecord } from './series-state.js';
+import { lockLiveness, readLock, type LockLiveness } from './series/backup-lock.js';
+import { archiveKind, prunedWhenIndex, type ArchiveKind } from './series/rotation.js';
+import { readRunLog, type RunLogEntry } from './run/run-log.js';
+import { lstatIfPresent, UnsafeFileError } from './fs/safe-fs.js';
+import { isUserName, seriesDirectory, seriesFiles } from './series/series-files.js';
+import { locateSeries } from './series/series-location.js';
+import { loadState, type ArchiveRecord } from './series/series-state.js';
 
 /** One archive as `backup list --json` shows it. */
 export interface ArchiveReport extends ArchiveRecord {

@@ -4,12 +4,12 @@ import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic, errnoCode, errorMessage } from './backup-diagnostic.js';
 import { tarCompressionArgs } from './compression.js';
-import { loadState, type ArchiveRecord } from './series-state.js';
-import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
-import { describeIndexes } from './index-ranges.js';
-import { sha256OfHandle } from './archive-checksum.js';
-import { locateSeries } from './series-location.js';
-import { makeDirectory, openRegularFile, UnsafeFileError } from './safe-fs.js';
+import { loadState, type ArchiveRecord } from './series/series-state.js';
+import { runTar, tarMessages, tarVerdict } from './run/tar-runner.js';
+import { describeIndexes } from './series/index-ranges.js';
+import { sha256OfHandle } from './fs/archive-checksum.js';
+import { locateSeries } from './series/series-location.js';
+import { makeDirectory, openRegularFile, UnsafeFileError } from './fs/safe-fs.js';
 
 export interface RestoreOptions {
   /** The policy's target; with `user`, the series is the one in TARGET/USER. */

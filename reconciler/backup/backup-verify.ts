@@ -1,13 +1,13 @@
-import { sha256OfFile, sha256OfHandle } from './archive-checksum.js';
+import { sha256OfFile, sha256OfHandle } from './fs/archive-checksum.js';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic, errnoCode, errorMessage } from './backup-diagnostic.js';
 import { tarCompressionArgs } from './compression.js';
-import { loadState } from './series-state.js';
-import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
-import { locateSeries } from './series-location.js';
-import { lstatIfPresent, openRegularFile, UnsafeFileError } from './safe-fs.js';
+import { loadState } from './series/series-state.js';
+import { runTar, tarMessages, tarVerdict } from './run/tar-runner.js';
+import { locateSeries } from './series/series-location.js';
+import { lstatIfPresent, openRegularFile, UnsafeFileError } from './fs/safe-fs.js';
 
 export interface ArchiveCheck {
   index: number;

@@ -7,10 +7,10 @@ import { observeCommand } from './commands/observe.js';
 import { planCommand } from './commands/plan.js';
 import { applyCommand } from './commands/apply.js';
 import { lockStatusCommand, lockBreakCommand } from './commands/lock.js';
-import { backupRunCommand } from './commands/backup-run.js';
-import { backupRestoreCommand } from './commands/backup-restore.js';
-import { backupListCommand } from './commands/backup-list.js';
-import { backupVerifyCommand } from './commands/backup-verify.js';
+import { backupRunCommand } from './commands/backup/backup-run.js';
+import { backupRestoreCommand } from './commands/backup/backup-restore.js';
+import { backupListCommand } from './commands/backup/backup-list.js';
+import { backupVerifyCommand } from './commands/backup/backup-verify.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
 export const COMMANDS: readonly Command[] = [

@@ -4,8 +4,8 @@ import { UsageError, type Command, type CommandIO, type ParsedCommandArgs } from
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from './exit-codes.js';
 import { commandUsage, generalUsage } from './usage.js';
 import { renderDiagnosticsHuman } from '../render/diagnostics.js';
-import { StoreFailedError } from '../store/store-failed-error.js';
-import { StoreRefusedError } from '../store/store-error.js';
+import { StoreFailedError } from '../store/file/store-failed-error.js';
+import { StoreRefusedError } from '../store/file/store-error.js';
 
 /** Finds the command named by the first one or two words of argv. */
 function findCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: string[] } | undefined {

@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { mapBounded } from '../support/bounded-parallel.js';
 import type { Store } from '../store/open-store.js';
-import { recordDeviceWalk } from '../store/device-store.js';
-import { recordHostObservation } from '../store/host-store.js';
-import { recordFailedRun } from '../store/observation-runs.js';
+import { recordDeviceWalk } from '../store/facts/device-store.js';
+import { recordHostObservation } from '../store/facts/host-store.js';
+import { recordFailedRun } from '../store/facts/observation-runs.js';
 import type { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
 import type { HostProbe } from './hosts/host-probe.js';

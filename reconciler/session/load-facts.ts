@@ -2,12 +2,12 @@ import type { ConnectionSettings } from '../../inventory/model/connection-settin
 import type { Driver } from '../drivers/driver.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
 import type { AddressSighting, ObservedFacts, SwitchWalkView } from '../plan/observed-facts.js';
-import { lastAppliedStates } from '../store/apply-runs.js';
-import { readDeviceFacts } from '../store/device-store.js';
-import { readManyHostFacts } from '../store/host-store.js';
-import { lastRun } from '../store/observation-runs.js';
+import { lastAppliedStates } from '../store/apply/apply-runs.js';
+import { readDeviceFacts } from '../store/facts/device-store.js';
+import { readManyHostFacts } from '../store/facts/host-store.js';
+import { lastRun } from '../store/facts/observation-runs.js';
 import type { Store } from '../store/open-store.js';
-import type { Row } from '../store/sqlite.js';
+import type { Row } from '../store/file/sqlite.js';
 
 /** Reads what the store knows about the servers and switches of the trusted connection settings
  * (the ones pytin observes), once per plan. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { ApplyLock } from '../store/apply-lock.js';
+import type { ApplyLock } from '../store/apply/apply-lock.js';
 
 export function describeLock(lock: ApplyLock): string {
   const age = Math.round((Date.now() - lock.since) / 1000);

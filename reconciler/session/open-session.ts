@@ -10,7 +10,7 @@ import { DRIVERS } from '../drivers/registry.js';
 import { observeInventory, type ObservationResult, type ObservationSubject } from '../observe/observe-inventory.js';
 import type { ChangeTarget } from '../plan/change.js';
 import { openStore, type Store } from '../store/open-store.js';
-import { StoreRefusedError } from '../store/store-error.js';
+import { StoreRefusedError } from '../store/file/store-error.js';
 import type { CommandRunner } from '../transports/command-runner.js';
 import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';

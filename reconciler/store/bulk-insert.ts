@@ -1,4 +1,4 @@
-import type { SqlRunner, SqlValue } from './sqlite.js';
+import type { SqlRunner, SqlValue } from './file/sqlite.js';
 
 /** Rows per statement: bounds the size of one JSON document handed to SQLite. */
 const ROWS_PER_STATEMENT = 20_000;

@@ -1,5 +1,5 @@
-import type { SqliteDatabase } from './sqlite.js';
-import { StoreRefusedError } from './store-error.js';
+import type { SqliteDatabase } from './file/sqlite.js';
+import { StoreRefusedError } from './file/store-error.js';
 
 /** Versioned schema steps. Invariant: a step, once released, is never edited — add a new one.
  * Times are milliseconds since the epoch (INTEGER); 64-bit counters are decimal TEXT. */

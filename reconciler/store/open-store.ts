@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { migrate } from './migrations.js';
-import { openSqlite, type SqliteDatabase } from './sqlite.js';
-import { StoreFailedError } from './store-failed-error.js';
-import { StoreRefusedError } from './store-error.js';
-import { PYTIN_APPLICATION_ID, proveStoreIsPytins } from './store-identity.js';
-import { prepareStorePath } from './store-path.js';
-import { refuseUnwritableStore } from './store-writable.js';
+import { openSqlite, type SqliteDatabase } from './file/sqlite.js';
+import { StoreFailedError } from './file/store-failed-error.js';
+import { StoreRefusedError } from './file/store-error.js';
+import { PYTIN_APPLICATION_ID, proveStoreIsPytins } from './file/store-identity.js';
+import { prepareStorePath } from './file/store-path.js';
+import { refuseUnwritableStore } from './file/store-writable.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
 export type Store = SqliteDatabase;

@@ -11,7 +11,7 @@ import type { StoreSpec } from '../../../inventory/model/specs.js';
 import type { InventorySnapshot } from '../../../inventory/source/inventory-snapshot.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { openStore } from '../../store/open-store.js';
-import { addressesSeenSince } from '../../store/ip-history.js';
+import { addressesSeenSince } from '../../store/facts/ip-history.js';
 import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';

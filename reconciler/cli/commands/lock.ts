@@ -1,7 +1,7 @@
-import { breakApplyLock, readApplyLock } from '../../store/apply-lock.js';
+import { breakApplyLock, readApplyLock } from '../../store/apply/apply-lock.js';
 import { describeLock, holderGone } from '../../session/lock-status.js';
 import { openStore } from '../../store/open-store.js';
-import { StoreRefusedError } from '../../store/store-error.js';
+import { StoreRefusedError } from '../../store/file/store-error.js';
 import { booleanOption, stringOption, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { renderDiagnosticsHuman } from '../../render/diagnostics.js';

@@ -8,11 +8,11 @@ import { FACT_SECTIONS, type DeviceFacts, type FactSection, type SectionComplete
 import { DeviceWalker, type ColumnWalk } from './device-walker.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
 import { OID } from './mib-oids.js';
-import { extractSystem } from './extract-system.js';
-import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract-interfaces.js';
-import { arpFromIpNetToMedia, arpFromIpNetToPhysical, mergeArp } from './extract-arp.js';
-import { basePortIfIndex, fdbFromDot1d, fdbFromDot1q, vlanByFdbId } from './extract-fdb.js';
-import { extractLldp, LLDP_COLUMNS, type LldpColumn } from './extract-lldp.js';
+import { extractSystem } from './extract/extract-system.js';
+import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract/extract-interfaces.js';
+import { arpFromIpNetToMedia, arpFromIpNetToPhysical, mergeArp } from './extract/extract-arp.js';
+import { basePortIfIndex, fdbFromDot1d, fdbFromDot1q, vlanByFdbId } from './extract/extract-fdb.js';
+import { extractLldp, LLDP_COLUMNS, type LldpColumn } from './extract/extract-lldp.js';
 import { quirksFor } from './vendor-quirks.js';
 
 export interface ObserveOptions {

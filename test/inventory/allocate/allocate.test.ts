@@ -98,7 +98,7 @@ test('an address the network shows in use (observed facts in the store) is never
   const repo = await labRepo();
   t.after(repo.remove);
   const { openStore } = await import('../../../reconciler/store/open-store.js');
-  const { recordIpSightings } = await import('../../../reconciler/store/ip-history.js');
+  const { recordIpSightings } = await import('../../../reconciler/store/facts/ip-history.js');
   const store = await openStore(join(repo.path, '.pytin', 'store.sqlite'));
   const now = Date.now();
   await store.transaction((tx) => recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.13', mac: '52:54:00:99:00:13', device: 'sw-r01', port: 'Gi1/0/3', vlan: 100 }], now));

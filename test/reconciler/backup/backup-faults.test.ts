@@ -6,9 +6,9 @@ import { appendFile, mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFi
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeTempDir, waitFor } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/backup-run.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
 import type { BackupRunOptions } from '../../../reconciler/backup/backup-options.js';
-import { sha256OfFile } from '../../../reconciler/backup/archive-checksum.js';
+import { sha256OfFile } from '../../../reconciler/backup/fs/archive-checksum.js';
 import { manifestDifferences, manifestOf } from './tree-manifest.js';
 import { listJson, pytin, STACK_TRACE } from './backup-cli.js';
 

@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { makeTempDir } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/backup-run.js';
-import { runPerUserBackup } from '../../../reconciler/backup/per-user-run.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { runPerUserBackup } from '../../../reconciler/backup/run/per-user-run.js';
 import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
 
 /** Issue 8, hole 2: `backup run --per-user` as root made archives 0644 out of 0700 homes, so every

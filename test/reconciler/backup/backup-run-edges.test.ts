@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/backup-run.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
 import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
 import { pytin } from './backup-cli.js';
 

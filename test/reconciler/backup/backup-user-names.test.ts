@@ -6,8 +6,8 @@ import { makeTempDir } from '../../lab/daemon.js';
 import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
 import { verifySeries } from '../../../reconciler/backup/backup-verify.js';
 import { reportPerUserSeries, reportSeries } from '../../../reconciler/backup/backup-list.js';
-import { runBackup } from '../../../reconciler/backup/backup-run.js';
-import { runPerUserBackup } from '../../../reconciler/backup/per-user-run.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { runPerUserBackup } from '../../../reconciler/backup/run/per-user-run.js';
 import { pytin, STACK_TRACE } from './backup-cli.js';
 import { watch, type Canary } from './canary.js';
 

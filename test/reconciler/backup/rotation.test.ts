@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { archiveKind, prunedByRun, prunedWhenIndex, validateRotationPolicy, type RotationPolicy } from '../../../reconciler/backup/rotation.js';
+import { archiveKind, prunedByRun, prunedWhenIndex, validateRotationPolicy, type RotationPolicy } from '../../../reconciler/backup/series/rotation.js';
 
 /** One row per run: the index made, its kind ('F' full, 'i' incremental), what that run prunes and
  * what remains afterwards. Written out by hand from the rule in DESIGN.md, not computed. */

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { networkDrift } from '../../../reconciler/plan/network-drift.js';
 import type { ObservedFacts } from '../../../reconciler/plan/observed-facts.js';
-import type { StoredDeviceFacts } from '../../../reconciler/store/device-store.js';
-import type { DeviceFacts } from '../../../reconciler/store/device-facts.js';
+import type { StoredDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
+import type { DeviceFacts } from '../../../reconciler/store/facts/device-facts.js';
 import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { readDeviceFacts, recordDeviceWalk } from '../../../reconciler/store/device-store.js';
+import { readDeviceFacts, recordDeviceWalk } from '../../../reconciler/store/facts/device-store.js';
 import { sampleDeviceFacts } from './fixtures/sample-device-facts.js';
 import { tempStore } from './fixtures/temp-store.js';
 

@@ -6,8 +6,8 @@ import { runCli } from '../../../reconciler/cli/run-cli.js';
 import type { Command } from '../../../reconciler/cli/command.js';
 import { lockStatusCommand } from '../../../reconciler/cli/commands/lock.js';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { tryTakeApplyLock } from '../../../reconciler/store/apply-lock.js';
-import { StoreFailedError } from '../../../reconciler/store/store-failed-error.js';
+import { tryTakeApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
+import { StoreFailedError } from '../../../reconciler/store/file/store-failed-error.js';
 import { captureIO } from '../../support/capture-io.js';
 import { corruptPage, rootPageOf, tempFolder } from './fixtures/store-files.js';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { readApplyLock, tryTakeApplyLock } from '../../../reconciler/store/apply-lock.js';
-import { StoreFailedError } from '../../../reconciler/store/store-failed-error.js';
-import { StoreRefusedError } from '../../../reconciler/store/store-error.js';
-import { openSqlite } from '../../../reconciler/store/sqlite.js';
+import { readApplyLock, tryTakeApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
+import { StoreFailedError } from '../../../reconciler/store/file/store-failed-error.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { openSqlite } from '../../../reconciler/store/file/sqlite.js';
 import { corruptPage, rootPageOf, tempFolder } from './fixtures/store-files.js';
 import { mountNamespaceUnavailable, runPytinInMountNamespace } from './fixtures/mount-namespace.js';
 

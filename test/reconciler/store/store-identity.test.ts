@@ -4,10 +4,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../../../reconciler/store/open-store.js';
 import { migrate } from '../../../reconciler/store/migrations.js';
-import { openSqlite } from '../../../reconciler/store/sqlite.js';
-import { StoreRefusedError } from '../../../reconciler/store/store-error.js';
-import { PYTIN_APPLICATION_ID } from '../../../reconciler/store/store-identity.js';
-import { readApplyLock } from '../../../reconciler/store/apply-lock.js';
+import { openSqlite } from '../../../reconciler/store/file/sqlite.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { PYTIN_APPLICATION_ID } from '../../../reconciler/store/file/store-identity.js';
+import { readApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';
 
 /** Another application's database, written and closed the way that application would. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeTempDir } from '../../lab/daemon.js';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { readDeviceFacts } from '../../../reconciler/store/device-store.js';
+import { readDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
 
 const writer = fileURLToPath(new URL('./fixtures/store-writer.js', import.meta.url));
 const INTERFACES = 3000;

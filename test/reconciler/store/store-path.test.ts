@@ -6,7 +6,7 @@ import { chmod, lstat, mkdir, stat, symlink, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { StoreRefusedError } from '../../../reconciler/store/store-error.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';
 
 /** The refusal openStore must produce: a StoreRefusedError with this code whose summary names the path. */

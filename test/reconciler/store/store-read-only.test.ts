@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../reconciler/store/open-store.js';
-import { StoreRefusedError } from '../../../reconciler/store/store-error.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
 import { makeImmutable } from './fixtures/immutable.js';
 import { mountNamespaceUnavailable, runPytinInMountNamespace } from './fixtures/mount-namespace.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';

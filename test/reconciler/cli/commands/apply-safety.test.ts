@@ -8,8 +8,8 @@ import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-envir
 import { startSshd } from '../../../lab/sshd.js';
 import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 import { openStore } from '../../../../reconciler/store/open-store.js';
-import { tryTakeApplyLock } from '../../../../reconciler/store/apply-lock.js';
-import { changeOutcomes, lastApplyRun } from '../../../../reconciler/store/apply-runs.js';
+import { tryTakeApplyLock } from '../../../../reconciler/store/apply/apply-lock.js';
+import { changeOutcomes, lastApplyRun } from '../../../../reconciler/store/apply/apply-runs.js';
 
 let lab: LabEnvironment;
 before(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-environment.js';
 import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 import { openStore } from '../../../../reconciler/store/open-store.js';
-import { appliedState, lastApplyRun } from '../../../../reconciler/store/apply-runs.js';
+import { appliedState, lastApplyRun } from '../../../../reconciler/store/apply/apply-runs.js';
 
 let lab: LabEnvironment;
 before(async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arpFromIpNetToPhysical, mergeArp } from '../../../../reconciler/observe/snmp/extract-arp.js';
-import { fdbFromDot1q, vlanByFdbId } from '../../../../reconciler/observe/snmp/extract-fdb.js';
+import { arpFromIpNetToPhysical, mergeArp } from '../../../../reconciler/observe/snmp/extract/extract-arp.js';
+import { fdbFromDot1q, vlanByFdbId } from '../../../../reconciler/observe/snmp/extract/extract-fdb.js';
 import { DiagnosticSink, ROW_DIAGNOSTICS_PER_TABLE } from '../../../../reconciler/observe/snmp/diagnostic-sink.js';
 import { OID } from '../../../../reconciler/observe/snmp/mib-oids.js';
 import type { SnmpVarbind } from '../../../../reconciler/transports/snmp/snmp-value.js';
