@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalIp, parseCidr, parseIpRange } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
+import { CRON_MAX_LENGTH, isCronSchedule } from '../../schemas/formats/cron.js';
 import { parseBandwidth, parseSize } from '../../schemas/formats/units.js';
 import { isResourceName } from '../../schemas/formats/names.js';
 
@@ -47,4 +48,23 @@ test('bandwidths and sizes parse with their units', () => {
 test('resource names are safe everywhere they are used', () => {
   assert.ok(isResourceName('web-01.prod_a'));
   for (const bad of ['Web', '-x', 'a/b', 'a b', 'x'.repeat(64), '']) assert.equal(isResourceName(bad), false, bad);
+});
+
+test('cron schedules: five numeric fields separated by single spaces, read by croner', () => {
+  for (const good of ['30 2 * * *', '* * * * *', '*/15 * * * *', '0 9-17/4 * * 1-5', '0 1,13 * * *', '0 0 1 * 0', '0 0 * * 7', '0 0 * * 0,7', '1-5/2,7 * * * *', '00 02 * * *']) {
+    assert.equal(isCronSchedule(good), true, good);
+  }
+  const bad = [
+    '', '@daily', '@reboot', '* * * *', '* * * * * *', '30  2 * * *', ' 30 2 * * *', '30 2 * * * ', // shape
+    '61 * * * *', '* 24 * * *', '* * 0 * *', '* * 32 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *', '*/0 * * * *', '1,,2 * * * *', '1- * * * *', // range
+    '5/5 * * * *', '/5 * * * *', // a numeric start before a step means different things to different crons
+    '0 0 * * mon', '0 0 * JAN *', '0 0 L * *', '0 0 ? * *', '0 0 * * 1#2', '0 0 15W * *', 'H * * * *', // names and extensions
+    '#\n@hourly root touch /tmp/x;', '30 2 * * * root', '30 2 * * *;', '30 2 * * %', '30 2 * * *#', // injection
+    `${'0,'.repeat(CRON_MAX_LENGTH)}0 * * * *`,
+  ];
+  for (const text of bad) assert.equal(isCronSchedule(text), false, JSON.stringify(text));
+  // Every whitespace and control character but the single space, wherever it stands.
+  for (const c of ['\n', '\r', '\v', '\f', '\t', '\x85', '\u2028', '\u2029', '\0', '\x1b', '\x7f', '\u00a0', '\u2000', '\u3000', '\u200b', '\ufeff']) {
+    for (const text of [`30 2 * *${c}*`, `30 2 * * *${c}`, `${c}30 2 * * *`, `3${c}0 2 * * *`]) assert.equal(isCronSchedule(text), false, JSON.stringify(text));
+  }
 });
