@@ -5,6 +5,7 @@ import { KINDS, KIND_NAMES, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES, type Kind } fr
 import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
 import { normaliseMac } from './formats/mac.js';
 import { parseBandwidth, parseSize } from './formats/units.js';
+import { isCronSchedule } from './formats/cron.js';
 import { isHostName, isResourceName } from './formats/names.js';
 
 /** The schema JSON files live beside the sources (schemas/), not in the build output. */
@@ -41,6 +42,7 @@ function createAjv(): Ajv {
   ajv.addFormat('pytin-bandwidth', (s: string) => parseBandwidth(s) !== undefined);
   ajv.addFormat('pytin-size', (s: string) => parseSize(s) !== undefined);
   ajv.addFormat('pytin-host', isHostName);
+  ajv.addFormat('pytin-cron', isCronSchedule);
   ajv.addKeyword({
     keyword: SECRET_KEYWORD,
     schemaType: 'boolean',

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { Address4, Address6 } from 'ip-address';
 
 export type IpVersion = 4 | 6;
 
@@ -25,72 +25,25 @@ export interface IpRange {
 
 const BITS: Record<IpVersion, number> = { 4: 32, 6: 128 };
 
+/** Strict: a dotted quad without leading zeros, short forms (127.1) or hex/octal parts; IPv6 in
+ * any RFC 4291 text form (embedded dotted quad included), without a zone id (fe80::1%eth0: an
+ * inventory address means the same on every host) and without a prefix. ip-address reads the
+ * text; it would also take a `/prefix` (and IPv6 a `%zone`) as part of an address, so those are
+ * refused first. An IPv4 text never holds a colon and an IPv6 text always does, so one parse
+ * decides (ip-address throws on anything else). */
 export function parseIp(text: string): IpAddress | undefined {
-  if (isIPv4(text)) {
-    // isIPv4 rejects leading zeros and out-of-range octets.
-    let value = 0n;
-    for (const part of text.split('.')) value = (value << 8n) | BigInt(Number(part));
-    return { version: 4, value };
+  if (text.includes('/') || text.includes('%')) return undefined;
+  try {
+    return text.includes(':') ? { version: 6, value: new Address6(text).bigInt() } : { version: 4, value: new Address4(text).bigInt() };
+  } catch {
+    return undefined;
   }
-  if (isIPv6(text) && !text.includes('%')) return { version: 6, value: parseIpv6(text) };
-  return undefined;
 }
 
-function parseIpv6(text: string): bigint {
-  let head = text;
-  let tail = '';
-  const doubleColon = text.indexOf('::');
-  if (doubleColon >= 0) {
-    head = text.slice(0, doubleColon);
-    tail = text.slice(doubleColon + 2);
-  }
-  const groups = (part: string): number[] => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const piece of part.split(':')) {
-      if (piece.includes('.')) {
-        // An embedded IPv4 address (::ffff:192.0.2.1) fills the last two groups.
-        const octets = piece.split('.').map(Number);
-        out.push((octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!);
-      } else out.push(parseInt(piece, 16));
-    }
-    return out;
-  };
-  const headGroups = groups(head);
-  const tailGroups = groups(tail);
-  const all = [...headGroups, ...new Array<number>(8 - headGroups.length - tailGroups.length).fill(0), ...tailGroups];
-  let value = 0n;
-  for (const group of all) value = (value << 16n) | BigInt(group);
-  return value;
-}
-
-/** The canonical text of an address: dotted quad, or RFC 5952 compressed IPv6 in lower case. */
+/** The canonical text of an address: dotted quad, or RFC 5952 in lower case (the longest run of
+ * zero groups compressed, the first on a tie; an IPv4-mapped address in hex, ::ffff:c000:201). */
 export function formatIp(address: IpAddress): string {
-  if (address.version === 4) {
-    const v = address.value;
-    return [24n, 16n, 8n, 0n].map((shift) => String((v >> shift) & 255n)).join('.');
-  }
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((address.value >> shift) & 0xffffn));
-  // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return address.version === 4 ? Address4.fromBigInt(address.value).correctForm() : Address6.fromBigInt(address.value).correctForm();
 }
 
 /** Canonical text of an address given as text; `undefined` if it is not an address. */
