@@ -15,6 +15,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'pytin-bandwidth': 'a bandwidth like 100Mbit (units bit, kbit, Mbit, Gbit, Tbit)',
   'pytin-size': 'a size like 20GiB (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)',
   'pytin-host': 'a host name or an IP address',
+  'pytin-cron': 'a cron schedule: five fields of digits and * , - / separated by single spaces',
 };
 
 export function pointerToPath(instancePath: string): ValuePath {

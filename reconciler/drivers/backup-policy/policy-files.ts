@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { InternalError } from '../../../inventory/core/errors.js';
+import { isCronSchedule } from '../../../schemas/formats/cron.js';
 import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
 import { shellQuote } from '../../transports/shell-quote.js';
@@ -41,6 +42,13 @@ export function cronField(text: string): string {
   return text.replace(/%/g, '\\%');
 }
 
+/** The schedule of a cron line: the strict `pytin-cron` format the schema checks, checked again
+ * where it is written (a schedule is the start of a root cron line). */
+function cronSchedule(schedule: string): string {
+  if (!isCronSchedule(schedule)) throw new InternalError(`a schedule that is not the pytin-cron format reached a cron line: ${JSON.stringify(schedule.slice(0, 80))}`);
+  return schedule;
+}
+
 /** An exclude pattern, one per line of the exclude file: a line break would add patterns. */
 function excludeLine(pattern: string): string {
   if (/[\r\n\0]/.test(pattern)) throw new InternalError(`an exclude pattern holds a line break or NUL: ${JSON.stringify(pattern.slice(0, 80))}`);
@@ -73,7 +81,7 @@ export function policyFiles(policy: BackupPolicySpec, agent: BackupAgent): Polic
     'SHELL=/bin/sh',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     // cron.d lines carry the user; output goes to the series log the engine keeps.
-    `${cronField(policy.schedule)} root ${cronField(run)} >/dev/null 2>&1`,
+    `${cronSchedule(policy.schedule)} root ${cronField(run)} >/dev/null 2>&1`,
     '',
   ].join('\n');
   const excludeText = (policy.exclude ?? []).map(excludeLine).join('');
