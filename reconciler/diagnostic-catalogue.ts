@@ -24,10 +24,3 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   'drivers/backup-policy': BACKUP_POLICY_CODES,
   session: SESSION_CODES,
 };
-
-/** code -> meaning, across every area. */
-export function allDiagnosticCodes(): Map<string, string> {
-  const all = new Map<string, string>();
-  for (const catalogue of Object.values(CATALOGUES)) for (const [code, meaning] of Object.entries(catalogue)) all.set(code, meaning);
-  return all;
-}

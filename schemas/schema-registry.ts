@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { KINDS, KIND_NAMES, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES, type Kind } from './kinds.js';
 import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
 import { normaliseMac } from './formats/mac.js';
@@ -14,8 +14,6 @@ export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.ur
 export function readSchemaFile(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + file, 'utf8')) as Record<string, unknown>;
 }
-
-export type SchemaError = ErrorObject;
 
 export interface SchemaRegistry {
   validators: Record<Kind, ValidateFunction>;

@@ -3,7 +3,7 @@ import { formatSourceRange } from '../core/source-range.js';
 import type { Desired } from '../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../model/holder-datacenter.js';
 import { poolLayout } from '../model/pool-layout.js';
-import type { IPPoolSpec, ServerSpec, VMSpec } from '../model/specs.js';
+import type { IPPoolSpec, RackSpec, ServerSpec, VMSpec } from '../model/specs.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
 import { validateInventory, type ValidationResult } from '../validate/validate-inventory.js';
 import { lowestFreeAddresses } from './free-addresses.js';
@@ -47,7 +47,7 @@ export function planAllocation(snapshot: InventorySnapshot, request: AllocationR
   const holder = state.resources.get(`${prefix}/${name}`) as Desired<VMSpec> | Desired<ServerSpec> | undefined;
   if (!holder) return fail('INV_ALLOC_UNKNOWN_HOLDER', `${prefix}/${name} does not exist`);
   const interfaces = holder.spec.interfaces ?? [];
-  let index = interfaceName === undefined ? (interfaces.length === 1 ? 0 : -1) : interfaces.findIndex((i) => i.name === interfaceName);
+  const index = interfaceName === undefined ? (interfaces.length === 1 ? 0 : -1) : interfaces.findIndex((i) => i.name === interfaceName);
   if (index < 0) {
     const names = interfaces.map((i) => i.name).join(', ') || 'none';
     return interfaceName === undefined
@@ -57,7 +57,7 @@ export function planAllocation(snapshot: InventorySnapshot, request: AllocationR
   const poolResource = state.resources.get(`pool/${request.pool}`) as Desired<IPPoolSpec> | undefined;
   if (!poolResource) return fail('INV_ALLOC_UNKNOWN_POOL', `pool "${request.pool}" does not exist`);
   const lookup = {
-    rack: (n: string) => state.resources.get(`rack/${n}`) as Desired<import('../model/specs.js').RackSpec> | undefined,
+    rack: (n: string) => state.resources.get(`rack/${n}`) as Desired<RackSpec> | undefined,
     server: (n: string) => state.resources.get(`server/${n}`) as Desired<ServerSpec> | undefined,
   };
   const datacenter = holder.kind === 'VM' ? vmDatacenter(lookup, holder as Desired<VMSpec>) : serverDatacenter(lookup, holder as Desired<ServerSpec>);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { migrate } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './file/sqlite.js';
 import { StoreFailedError } from './file/store-failed-error.js';
@@ -9,11 +8,6 @@ import { refuseUnwritableStore } from './file/store-writable.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
 export type Store = SqliteDatabase;
-
-/** `.pytin/store.sqlite` beside the inventory. */
-export function defaultStorePath(inventoryRoot: string): string {
-  return join(inventoryRoot, '.pytin', 'store.sqlite');
-}
 
 /** Any failure while opening, as the refusal the callers of openStore report. */
 function asRefusal(error: unknown, path: string): StoreRefusedError {

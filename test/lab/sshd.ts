@@ -121,7 +121,7 @@ export async function startSshd(options: LabSshdOptions = {}): Promise<LabSshd> 
     } catch (error) {
       const log = await readFile(logPath, 'utf8').catch(() => '');
       await stop();
-      throw new Error(`${(error as Error).message}\nsshd log:\n${log}`);
+      throw new Error(`${(error as Error).message}\nsshd log:\n${log}`, { cause: error });
     }
     const [type, base64] = (await readFile(`${hostKeyPath}.pub`, 'utf8')).trim().split(/\s+/);
     return {

@@ -1,6 +1,6 @@
 import { formatBandwidth, parseBandwidth } from '../../../schemas/formats/units.js';
 import type { Desired } from '../../model/desired-state.js';
-import type { BandwidthLimitsSpec } from '../../model/specs.js';
+import type { BandwidthLimitsSpec, ServerSpec } from '../../model/specs.js';
 import type { ValuePath } from '../../parse/yaml-locate.js';
 import type { RuleContext } from '../rule-context.js';
 
@@ -23,7 +23,7 @@ function checkLimits(context: RuleContext, resource: Desired, path: ValuePath, l
 export function bandwidth(context: RuleContext): void {
   // Memoised: it is asked once per VM for the VM's hypervisor, and a hypervisor may list many interfaces.
   const fastestByServer = new Map<Desired, number | undefined>();
-  const fastestInterface = (server: Desired<import('../../model/specs.js').ServerSpec>): number | undefined => {
+  const fastestInterface = (server: Desired<ServerSpec>): number | undefined => {
     if (fastestByServer.has(server)) return fastestByServer.get(server);
     // A loop, not Math.max(...speeds): a spread of a very long list overflows the stack.
     let fastest: number | undefined;

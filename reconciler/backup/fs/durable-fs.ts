@@ -1,5 +1,4 @@
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { appendToFile, createExclusiveFile } from './safe-fs.js';
 
 /** Flushes a directory, making the renames and links done in it durable. */
@@ -25,13 +24,6 @@ export async function writeNewFileDurably(path: string, content: string): Promis
   } finally {
     await handle.close();
   }
-}
-
-/** Renames a flushed file into place and flushes the directory: a reader (or a crash) sees the
- * old file or the new one, never a half-written one. */
-export async function renameDurably(from: string, to: string): Promise<void> {
-  await rename(from, to);
-  await fsyncDirectory(dirname(to));
 }
 
 /** Appends one line in a single write (O_APPEND: concurrent runs never interleave inside a

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { assertNever } from '../../../inventory/core/errors.js';
 
 export interface TarOutcome {
   /** null when tar was killed or could not start. */
@@ -25,23 +24,6 @@ export function tarVerdict(outcome: TarOutcome): TarVerdict {
       return 'files-changed';
     default:
       return 'failed';
-  }
-}
-
-export function describeVerdict(verdict: TarVerdict): string {
-  switch (verdict) {
-    case 'ok':
-      return 'tar succeeded';
-    case 'files-changed':
-      return 'tar exited 1: some files changed while being read';
-    case 'failed':
-      return 'tar failed';
-    case 'killed':
-      return 'tar was killed';
-    case 'not-started':
-      return 'tar could not be started';
-    default:
-      return assertNever(verdict, 'tar verdict');
   }
 }
 

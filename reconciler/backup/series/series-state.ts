@@ -1,6 +1,6 @@
 import { isCompression, type Compression } from '../compression.js';
 import { archiveKind, fullIndexOf, type ArchiveKind } from './rotation.js';
-import { renameDurably, writeNewFileDurably } from '../fs/durable-fs.js';
+import { writeNewFileDurably } from '../fs/durable-fs.js';
 import { archiveFileName, classifyEntry, type SeriesFiles, type TemporaryFiles } from './series-files.js';
 import { errnoCode, errorMessage } from '../backup-diagnostic.js';
 import { readRegularFile, UnsafeFileError, type FileIdentity } from '../fs/safe-fs.js';
@@ -88,15 +88,10 @@ export async function loadStateFile(path: string, name: string): Promise<LoadedS
   return typeof checked === 'string' ? { status: 'corrupt', reason: checked } : { status: 'ok', state: checked };
 }
 
-/** Writes the next index file under the run's temporary name and flushes it; `commitState`
- * makes it the index. Until then it is the journal of the commit: what the run is placing. */
+/** Writes the next index file under the run's temporary name and flushes it; the commit
+ * (archive-commit.ts) renames it into the index. Until then it is the journal of the commit: what the run is placing. */
 export async function writeStateAside(temporary: TemporaryFiles, state: SeriesState): Promise<void> {
   await writeNewFileDurably(temporary.state, `${JSON.stringify(state, null, 2)}\n`);
-}
-
-/** Replaces the index by the one written aside, atomically and durably. */
-export async function commitState(files: SeriesFiles, temporary: TemporaryFiles): Promise<void> {
-  await renameDurably(temporary.state, files.state);
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;

@@ -1,4 +1,3 @@
-import { assertNever } from '../../../inventory/core/errors.js';
 
 /** How a domain comes to exist on a host.
  * - `define`: `virsh define` of pytin's XML, then `virsh start`. For libvirt's test driver
@@ -24,15 +23,4 @@ export function strategyForUri(uri: string): HostStrategy {
   const scheme = /^([a-z0-9+]+):/i.exec(uri)?.[1]?.toLowerCase() ?? '';
   const driver = scheme.split('+')[0];
   return driver === 'test' ? { install: 'define', provisionVolumes: false } : { install: 'virt-install', provisionVolumes: true };
-}
-
-export function describeStrategy(strategy: HostStrategy): string {
-  switch (strategy.install) {
-    case 'define':
-      return `virsh define${strategy.provisionVolumes ? ' (volumes provisioned)' : ' (volumes not provisioned)'}`;
-    case 'virt-install':
-      return 'virt-install from the install tree with the kickstart';
-    default:
-      return assertNever(strategy.install, 'install method');
-  }
 }

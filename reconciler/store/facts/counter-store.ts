@@ -61,9 +61,3 @@ export async function interfaceRates(store: Store, device: string, ifIndex: numb
   }
   return rates;
 }
-
-/** Drops samples older than `before` (ms); the store keeps what graphs and billing still need. */
-export async function pruneCounterSamples(store: Store, before: number): Promise<number> {
-  const { changes } = await store.run('DELETE FROM counter_samples WHERE sampled_at < ?', [before]);
-  return changes;
-}

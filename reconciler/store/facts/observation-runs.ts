@@ -65,15 +65,6 @@ export async function lastRun(db: SqlRunner, source: ObservationSource, subject:
   return row ? toRun(row) : undefined;
 }
 
-export async function listRuns(db: SqlRunner, source: ObservationSource, subject: string, limit = 50): Promise<ObservationRun[]> {
-  const rows = await db.all<RunRow>('SELECT * FROM observation_runs WHERE source = ? AND subject = ? ORDER BY id DESC LIMIT ?', [
-    source,
-    subject,
-    limit,
-  ]);
-  return rows.map(toRun);
-}
-
 /** A walk or host observation that produced nothing usable. The last good facts stay. */
 export async function recordFailedRun(
   db: { transaction<T>(body: (tx: SqlRunner) => Promise<T>): Promise<T> },

@@ -31,7 +31,7 @@ test('allocate writes the lowest free addresses into the holder, keeping comment
 });
 
 test('allocate extends a block list and adds a missing ips key', async (t) => {
-  let texts = labWith('vms/globex.yaml', '    ips: [203.0.113.21]\n', '    ips:\n      - 203.0.113.21   # the app\n');
+  const texts = labWith('vms/globex.yaml', '    ips: [203.0.113.21]\n', '    ips:\n      - 203.0.113.21   # the app\n');
   texts.set('vms/acme.yaml', texts.get('vms/acme.yaml')!.replace('    ips: [203.0.113.12]\n', ''));
   const repo = await labRepo(texts);
   t.after(repo.remove);
@@ -44,7 +44,6 @@ test('allocate extends a block list and adds a missing ips key', async (t) => {
   const acme = readFileSync(join(repo.path, 'vms/acme.yaml'), 'utf8');
   assert.match(acme, /    mac: 52:54:00:a0:00:03\n    bandwidth: {inbound: 1Gbit, outbound: 200Mbit}\n    ips: \[203\.0\.113\.12\]\n/);
   assert.deepEqual(validateInventory(await readInventory({ repo: repo.path, worktree: true })).diagnostics, []);
-  texts = new Map();
 });
 
 test('a pool without enough free addresses is refused and no file is touched', async (t) => {

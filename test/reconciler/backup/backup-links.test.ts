@@ -149,7 +149,7 @@ test('temporary files swapped for links while tar runs: tar writes only through 
       await (await open(fifo, 'w')).close();
     }
   };
-  const run = await runBackup(options(source, target, { excludeFrom: fifo, hooks: { onTarStarted: () => (swapped = attack()) } }));
+  const run = await runBackup(options(source, target, { excludeFrom: fifo, hooks: { onTarStarted: () => void (swapped = attack()) } }));
   await swapped;
   await archiveCanary.assertUntouched('tar wrote the archive through a link');
   await snapshotCanary.assertUntouched('tar wrote the snapshot through a link');
