@@ -17,7 +17,7 @@ async function craftedAgent(rows: { oid: string; type: string; value: string }[]
     const handler = await craftedTable(temp.path, `.${MEDIA}`, rows, { wrap });
     const snmpd = await startSnmpd({ port: await freeUdpPort(), community: 'crafted', passPersist: [handler], disableModules: ['ip'] });
     return {
-      target: { version: '2c', host: snmpd.host, port: snmpd.port, community: 'crafted', timeoutMs: 1000, retries: 1 },
+      target: { version: '2c', host: snmpd.host, port: snmpd.port, community: 'crafted', timeoutMs: 5000, retries: 2 },
       stop: async () => {
         await snmpd.stop();
         await temp.remove();
@@ -36,7 +36,8 @@ describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
     t.after(() => agent.stop());
     const started = Date.now();
     const facts = await observeDevice(agent.target, { budgetMs: 60_000 });
-    assert.ok(Date.now() - started < 20_000, 'bounded');
+    // The walk stops at the loop, not at the 60 s budget (a busy machine may be slow, never that slow).
+    assert.ok(Date.now() - started < 50_000, 'bounded by the loop, not the budget');
     const loop = facts.diagnostics.find((d) => d.code === 'OBS_SNMP_OID_NOT_INCREASING');
     assert.ok(loop, JSON.stringify(facts.diagnostics));
     assert.match(loop.summary, /ipNetToMediaPhysAddress: the agent answered 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.1 after 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.3/);
@@ -85,7 +86,9 @@ describe('the agent stopped in the middle of a big walk', () => {
   test('ends with a clear error after the timeout and marks the data partial, not complete', async () => {
     let killedAt = 0;
     const facts = await observeDevice(
-      { version: '2c', host: snmpd.host, port: snmpd.port, community: 'doomed', timeoutMs: 300, retries: 1, maxRepetitions: 10 },
+      // Generous, so no request before the kill times out on a busy machine; the test then
+      // waits the two attempts out after the kill.
+      { version: '2c', host: snmpd.host, port: snmpd.port, community: 'doomed', timeoutMs: 3000, retries: 1, maxRepetitions: 10 },
       {
         onProgress: (column, rows) => {
           if (column === 'ipNetToPhysicalPhysAddress' && rows >= 2000 && killedAt === 0) {
@@ -97,7 +100,7 @@ describe('the agent stopped in the middle of a big walk', () => {
     );
     assert.ok(killedAt > 0, 'the agent was killed during the walk');
     const waited = Date.now() - killedAt;
-    assert.ok(waited >= 600 && waited < 5000, `gave up ${waited} ms after the kill`);
+    assert.ok(waited >= 6000 && waited < 120_000, `gave up ${waited} ms after the kill`);
     assert.equal(facts.completeness.system, 'complete');
     assert.equal(facts.completeness.interfaces, 'complete');
     assert.equal(facts.completeness.arp, 'partial');

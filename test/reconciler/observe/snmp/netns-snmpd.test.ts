@@ -28,7 +28,7 @@ after(async () => {
   await netns?.remove();
 });
 
-const v2c = (): SnmpTarget => ({ version: '2c', host: snmpd.host, port: snmpd.port, community: 'lab-community', timeoutMs: 1000, retries: 1 });
+const v2c = (): SnmpTarget => ({ version: '2c', host: snmpd.host, port: snmpd.port, community: 'lab-community', timeoutMs: 5000, retries: 2 });
 
 describe('observing a real snmpd in a network namespace', () => {
   test('reads a neighbour table of 10,000 IPv4 rows and the IPv6 neighbours in full form, completely', async () => {
@@ -47,7 +47,7 @@ describe('observing a real snmpd in a network namespace', () => {
 
   test('SNMPv3 authPriv (SHA + AES) reads the same agent', async () => {
     const facts = await observeDevice({
-      version: '3', host: snmpd.host, port: snmpd.port, timeoutMs: 1000, retries: 1,
+      version: '3', host: snmpd.host, port: snmpd.port, timeoutMs: 5000, retries: 2,
       user: V3_USER.name, auth: { protocol: 'sha', key: V3_USER.authKey }, priv: { protocol: 'aes', key: V3_USER.privKey },
     });
     assert.deepEqual(facts.diagnostics.filter((d) => d.severity === 'error'), []);
@@ -58,7 +58,7 @@ describe('observing a real snmpd in a network namespace', () => {
 
   test('SNMPv3 authNoPriv (SHA-256) reads the same agent', async () => {
     const facts = await observeDevice({
-      version: '3', host: snmpd.host, port: snmpd.port, timeoutMs: 1000, retries: 1,
+      version: '3', host: snmpd.host, port: snmpd.port, timeoutMs: 5000, retries: 2,
       user: V3_AUTH_ONLY.name, auth: { protocol: 'sha256', key: V3_AUTH_ONLY.authKey },
     });
     assert.deepEqual(facts.diagnostics.filter((d) => d.severity === 'error'), []);

@@ -36,7 +36,7 @@ before(async () => {
   assert.ok(devices.length > 0, `no recordings in ${fixtures}`);
   agent = await startSnmpsim(fixtures, devices);
   for (const device of devices) {
-    observed.set(device, await observeDevice({ version: '2c', host: '127.0.0.1', port: agent.port, community: device, timeoutMs: 2000, retries: 1 }));
+    observed.set(device, await observeDevice({ version: '2c', host: '127.0.0.1', port: agent.port, community: device, timeoutMs: 10_000, retries: 2 }));
   }
 });
 after(async () => {

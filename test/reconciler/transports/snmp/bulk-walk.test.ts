@@ -13,7 +13,7 @@ describe('GetBulk walks against a real snmpd', () => {
   let session: SnmpSession;
   before(async () => {
     snmpd = await startSnmpd({ port: await freeUdpPort(), community: 'walker' });
-    session = openSession({ version: '2c', host: snmpd.host, port: snmpd.port, community: 'walker', timeoutMs: 1000, retries: 1 });
+    session = openSession({ version: '2c', host: snmpd.host, port: snmpd.port, community: 'walker', timeoutMs: 5000, retries: 2 });
   });
   after(async () => {
     session?.close();
