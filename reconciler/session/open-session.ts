@@ -120,11 +120,11 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
         if (target.kind === 'service') {
           return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `no service "${target.name}" is configured` };
         }
-        const ssh = this.hosts.get(target.name);
-        if (!ssh) return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `host "${target.name}" has no SSH settings pytin can use`, address: `server/${target.name}` };
+        const host = ssh.hosts.get(target.name);
+        if (!host) return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `host "${target.name}" has no SSH settings pytin can use`, address: `server/${target.name}` };
         let runner = runners.get(target.name);
         if (!runner) {
-          runner = new SshCommandRunner(pool.host(ssh));
+          runner = new SshCommandRunner(pool.host(host));
           runners.set(target.name, runner);
         }
         return { kind: 'host', runner };
