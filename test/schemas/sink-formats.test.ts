@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
 import { isInterfaceName, isStoragePoolName } from '../../schemas/formats/device-names.js';
 import { isLibvirtUri, parseLibvirtUri } from '../../schemas/formats/libvirt-uri.js';
 import { isBackupTarget, isHostPath, isInventoryPath, isProgram, systemFolderOf } from '../../schemas/formats/paths.js';
@@ -124,4 +127,11 @@ test('install trees: http(s), ftp, nfs URLs or absolute paths, nothing virt-inst
   refusesBreakers(isInstallTree, 'http://m.example/os');
   assert.equal(isHttpUrl('http://127.0.0.1:8080/api_jsonrpc.php'), true);
   for (const bad of ['ftp://m/x', 'http://m/x?a=b', 'http://u:p@m/x', 'http://m/x y']) assert.equal(isHttpUrl(bad), false, bad);
+});
+
+test('every sink format has words for its diagnostics', () => {
+  const registry = readFileSync(fileURLToPath(new URL('../../../schemas/schema-registry.ts', import.meta.url)), 'utf8');
+  const registered = [...registry.matchAll(/addFormat\('([^']+)', (is(?:LibvirtUri|HostPath|BackupTarget|InventoryPath|Program|InterfaceName|StoragePoolName|InstallTree|HttpUrl))\)/g)].map((m) => m[1]!);
+  assert.equal(registered.length, 9);
+  assert.deepEqual(Object.keys(SINK_FORMAT_NAMES).sort(), registered.sort());
 });
