@@ -51,9 +51,11 @@ class HostSession {
     return this.runner.host;
   }
 
-  async sh(command: string, options: { stdin?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+  /** Runs a command and records it. `readsOtherDomains`: its standard output (other domains'
+   * definitions) stays out of the transcript, which is the change's output: only errors go in. */
+  async sh(command: string, options: { stdin?: string; timeoutMs?: number; readsOtherDomains?: boolean } = {}): Promise<CommandResult> {
     const result = await this.runner.run(command, { timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
-    const out = `${result.stdout}${result.stderr}`.trim();
+    const out = `${options.readsOtherDomains ? '' : result.stdout}${result.stderr}`.trim();
     this.transcript.push(`$ ${command}${options.stdin !== undefined ? ' <<(stdin)' : ''}${out ? `\n${out}` : ''}${result.exitCode === 0 ? '' : `\n[exit ${result.exitCode ?? result.signal}]`}`);
     return result;
   }
@@ -105,7 +107,7 @@ async function volumeOnHost(session: HostSession, pool: string, volume: string):
 async function refuseVolumesInUse(session: HostSession, volumes: readonly VolumeOnHost[], except: string | null, consequence: string): Promise<void> {
   if (volumes.length === 0) return;
   const marker = `pytin-disks-${randomBytes(8).toString('hex')}`;
-  const result = await session.sh(domainDisksScript(session.uri, marker));
+  const result = await session.sh(domainDisksScript(session.uri, marker), { readsOtherDomains: true });
   if (result.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot list the disks of the domains on ${session.host}: ${result.stderr.trim()}`);
   let domains;
   try {
