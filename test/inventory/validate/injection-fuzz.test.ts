@@ -115,7 +115,9 @@ function kvmSink(vmName = 'acme-web-01') {
     assert.equal(facts.name, spec.name);
     assert.deepEqual(facts.disks.map((x) => x.source), spec.disks.map((x) => `${x.pool}/${x.volume}`));
     assert.deepEqual(facts.interfaces.map((x) => x.bridge), spec.interfaces.map((x) => x.bridge));
-    assert.deepEqual(readOwnership(facts.pytin)?.applied?.disks.map((x) => x.pool), spec.disks.map((x) => x.pool));
+    const applied = readOwnership(facts.pytin)?.applied;
+    assert.deepEqual(applied?.disks.map((x) => [x.name, x.pool, x.volume]), spec.disks.map((x) => [x.name, x.pool, x.volume]));
+    assert.deepEqual(applied?.interfaces.map((x) => x.name), spec.interfaces.map((x) => x.name));
     const vol = ['vol-create-as', spec.disks[0]!.pool, spec.disks[0]!.volume, '1', '--format', 'qcow2'];
     assert.deepEqual(shellWords(virshCommand(spec.uri, vol)), ['virsh', '-c', spec.uri, ...vol]);
   };
@@ -191,6 +193,8 @@ const fields: Field[] = [
   { name: 'Server.backupAgent.command', file: 'servers/backup-01.yaml', find: 'command: pytin ', replace: (v) => `command: ${v} `, base: 'pytin', sink: backupSink },
   { name: 'Server.backupAgent.cronDir', file: 'servers/backup-01.yaml', find: 'cronDir: /var/tmp/pytin-lab/cron.d', replace: (v) => `cronDir: ${v}`, base: '/var/tmp/pytin-lab/cron.d', sink: backupSink },
   { name: 'VM.name', file: 'vms/acme.yaml', find: 'name: acme-web-01', replace: (v) => `name: ${v}`, base: 'acme-web-01', sink: (value, g) => (assert.ok(isResourceName(value)), kvmSink(value)(value, g)) },
+  { name: 'VM.disks[].name', file: 'vms/acme.yaml', find: '  - {name: root, size: 20GiB}\ninstall:', replace: (v) => `  - {name: ${v}, size: 20GiB}\ninstall:`, base: 'root', sink: kvmSink() },
+  { name: 'VM.interfaces[].name', file: 'vms/acme.yaml', find: '  - name: eth0\n    mac: 52:54:00:a0:00:01\n', replace: (v) => `  - name: ${v}\n    mac: 52:54:00:a0:00:01\n`, base: 'eth0', sink: kvmSink() },
   { name: 'VM.disks[].pool', file: 'vms/acme.yaml', find: '  - {name: root, size: 20GiB}\ninstall:', replace: (v) => `  - {name: root, size: 20GiB, pool: ${v}}\ninstall:`, base: 'default', sink: kvmSink() },
   { name: 'VM.interfaces[].bridge', file: 'vms/acme.yaml', find: '    mac: 52:54:00:a0:00:01\n', replace: (v) => `    mac: 52:54:00:a0:00:01\n    bridge: ${v}\n`, base: 'br0', sink: kvmSink() },
   { name: 'VM.install.tree', file: 'vms/acme.yaml', find: 'tree: "http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os"', replace: (v) => `tree: ${v}`, base: 'http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os', sink: kvmSink() },
