@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { KINDS, KIND_NAMES, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES, type Kind } from './kinds.js';
+import { isInterfaceName, isStoragePoolName } from './formats/device-names.js';
+import { isLibvirtUri } from './formats/libvirt-uri.js';
+import { isBackupTarget, isHostPath, isInventoryPath, isProgram } from './formats/paths.js';
+import { isHttpUrl, isInstallTree } from './formats/urls.js';
 import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
 import { normaliseMac } from './formats/mac.js';
 import { parseBandwidth, parseSize } from './formats/units.js';
@@ -31,6 +35,17 @@ function createAjv(): Ajv {
   // defined by the parent schema, the idiomatic way to say "exactly one of".
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
   ajv.addFormat('pytin-name', isResourceName);
+  // Values that reach a shell, a cron line, a URI, an option string or a file name (issue 8):
+  // drivers check the same predicates again where they use them.
+  ajv.addFormat('pytin-libvirt-uri', isLibvirtUri);
+  ajv.addFormat('pytin-host-path', isHostPath);
+  ajv.addFormat('pytin-backup-target', isBackupTarget);
+  ajv.addFormat('pytin-inventory-path', isInventoryPath);
+  ajv.addFormat('pytin-program', isProgram);
+  ajv.addFormat('pytin-interface-name', isInterfaceName);
+  ajv.addFormat('pytin-storage-pool', isStoragePoolName);
+  ajv.addFormat('pytin-install-tree', isInstallTree);
+  ajv.addFormat('pytin-http-url', isHttpUrl);
   ajv.addFormat('pytin-ipv4', (s: string) => parseIp(s)?.version === 4);
   ajv.addFormat('pytin-ipv6', (s: string) => parseIp(s)?.version === 6);
   ajv.addFormat('pytin-ip', (s: string) => parseIp(s) !== undefined);

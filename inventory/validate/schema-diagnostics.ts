@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceRange } from '../core/source-range.js';
 import type { LocateTarget, ValuePath } from '../parse/yaml-locate.js';
 import { SECRET_KEYWORD } from '../../schemas/schema-registry.js';
+import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
 
 const FORMAT_NAMES: Record<string, string> = {
   'pytin-name': 'a name (lower-case letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters)',
@@ -16,6 +17,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'pytin-size': 'a size like 20GiB (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)',
   'pytin-host': 'a host name or an IP address',
   'pytin-cron': 'a cron schedule: five fields of digits and * , - / separated by single spaces',
+  ...SINK_FORMAT_NAMES,
 };
 
 export function pointerToPath(instancePath: string): ValuePath {

@@ -7,7 +7,9 @@ import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hos
 import { shellQuote } from '../../transports/shell-quote.js';
 import type { BackupPolicyFacts, BackupsFacts } from './backup-facts.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
-import { CRON_MARKER, policyFiles, type BackupAgent } from './policy-files.js';
+import { checkedAgent, checkedName, checkedTarget, CRON_MARKER, policyFiles, type BackupAgent } from './policy-files.js';
+import { isHostPath } from '../../../schemas/formats/paths.js';
+import { InternalError } from '../../../inventory/core/errors.js';
 
 /** The key the backup policy driver's facts are stored under (one document per host). */
 export const BACKUP_FACTS_KEY = 'backups';
@@ -31,7 +33,7 @@ export interface BackupsProbeTarget {
 /** What host observation reads for a policy. */
 export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
   const files = policyFiles(policy, agent);
-  const list = [shellQuote(agent.command), 'backup', 'list', '--target', shellQuote(policy.target), '--name', shellQuote(policy.name), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
+  const list = [shellQuote(checkedAgent(agent).command), 'backup', 'list', '--target', shellQuote(checkedTarget(policy)), '--name', shellQuote(checkedName(policy)), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
   return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
 }
 
@@ -42,6 +44,7 @@ export function backupsProbe(target: BackupsProbeTarget): HostProbe<BackupsFacts
 function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, marker: string): string {
   const lines: string[] = [];
   if (cronDir !== undefined) {
+    if (!isHostPath(cronDir)) throw new InternalError(`cron folder ${JSON.stringify(cronDir.slice(0, 120))} is not safe in a command (the schema should have refused it)`);
     // Every schedule pytin installed in the folder, also of policies git no longer has.
     lines.push(
       `for f in ${shellQuote(cronDir)}/pytin-backup-*; do [ -f "$f" ] || continue; head -n 1 "$f" | grep -q '^${CRON_MARKER}' || continue; echo "${marker} installed $(basename "$f")"; cat "$f"; echo "${marker} rc 0"; done`,

@@ -3,6 +3,8 @@ import { InternalError } from '../../../inventory/core/errors.js';
 import { isCronSchedule } from '../../../schemas/formats/cron.js';
 import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
+import { isResourceName } from '../../../schemas/formats/names.js';
+import { isBackupTarget, isHostPath, isProgram } from '../../../schemas/formats/paths.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 
 export const DEFAULT_AGENT = { command: 'pytin', cronDir: '/etc/cron.d' } as const;
@@ -33,12 +35,18 @@ export function markerLineOf(policy: string): string {
  * injective). */
 export const cronFileName = cronFileNameOf;
 
+/** Line breaks of any reader (cron, sh, tar's exclude file, Python's splitlines) and NUL. */
+const LINE_BREAK = /[\r\n\v\f\u001c-\u001e\u0085\u2028\u2029\0]/;
+
 /** One field of a cron.d line. cron ends a line at a newline and turns `%` in the command into a
  * newline (the rest becomes the command's input): a value from the inventory that could do either
- * would run as another command, as root. The schemas keep both out; this is the check at the
- * point of use, and `%` is escaped as cron wants. */
+ * would run as another command, as root. The schemas keep both out (no line break, no `%` and no
+ * `\` in any value of the line); this is the check at the point of use, and `%` is escaped as cron
+ * wants. cron's escape has a hole: a backslash before `\%` takes the escape's backslash for
+ * itself (`\\%` still ends the command), so a `%` after an odd run of backslashes is refused. */
 export function cronField(text: string): string {
-  if (/[\r\n\v\f\u0085\u2028\u2029\0]/.test(text)) throw new InternalError(`a cron line field holds a line break or NUL: ${JSON.stringify(text.slice(0, 80))}`);
+  if (LINE_BREAK.test(text)) throw new InternalError(`a cron line field holds a line break or NUL: ${JSON.stringify(text.slice(0, 80))}`);
+  if (/(?:^|[^\\])(?:\\\\)*\\%/.test(text)) throw new InternalError(`a cron line field holds a backslash before %, which cron cannot escape: ${JSON.stringify(text.slice(0, 80))}`);
   return text.replace(/%/g, '\\%');
 }
 
@@ -51,17 +59,39 @@ function cronSchedule(schedule: string): string {
 
 /** An exclude pattern, one per line of the exclude file: a line break would add patterns. */
 function excludeLine(pattern: string): string {
-  if (/[\r\n\0]/.test(pattern)) throw new InternalError(`an exclude pattern holds a line break or NUL: ${JSON.stringify(pattern.slice(0, 80))}`);
+  if (LINE_BREAK.test(pattern) || /[\u0000-\u001f\u007f-\u009f]/.test(pattern)) throw new InternalError(`an exclude pattern holds a line break or control character: ${JSON.stringify(pattern.slice(0, 80))}`);
   return `${pattern}\n`;
 }
 
-/** The arguments of `pytin backup run` that carry the policy (also for `backup list`). */
-export function seriesArguments(policy: BackupPolicySpec): string[] {
-  return [...(policy.perUserHome ? ['--per-user', policy.perUserHome] : ['--source', policy.source ?? '']), '--target', policy.target, '--name', policy.name];
+function check(ok: boolean, what: string, value: string): string {
+  if (!ok) throw new InternalError(`${what} ${JSON.stringify(value.slice(0, 120))} is not safe in a command or cron line (the schema should have refused it)`);
+  return value;
 }
 
-export function policyFiles(policy: BackupPolicySpec, agent: BackupAgent): PolicyFiles {
-  const excludePath = posix.join(policy.target, `.pytin-${policy.name}.exclude`);
+/** The backup agent as it goes into cron lines and shell commands: one program word, and an
+ * absolute normalised folder (the schemas' forms, checked again here). */
+export function checkedAgent(agent: BackupAgent): BackupAgent {
+  return { command: check(isProgram(agent.command), 'backup agent command', agent.command), cronDir: check(isHostPath(agent.cronDir), 'cron folder', agent.cronDir) };
+}
+
+/** The arguments of `pytin backup run` that carry the policy (also for `backup list`): paths in
+ * the host-path form (no blank, quote, `%`, `\` or line break), the name a resource name. */
+export function seriesArguments(policy: BackupPolicySpec): string[] {
+  const source: [string, string] = policy.perUserHome ? ['--per-user', check(isHostPath(policy.perUserHome), 'perUserHome', policy.perUserHome)] : ['--source', check(isHostPath(policy.source ?? ''), 'source', policy.source ?? '')];
+  return [...source, '--target', checkedTarget(policy), '--name', checkedName(policy)];
+}
+
+export function checkedTarget(policy: BackupPolicySpec): string {
+  return check(isBackupTarget(policy.target), 'target', policy.target);
+}
+
+export function checkedName(policy: BackupPolicySpec): string {
+  return check(isResourceName(policy.name), 'policy name', policy.name);
+}
+
+export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAgent): PolicyFiles {
+  const agent = checkedAgent(configuredAgent);
+  const excludePath = posix.join(checkedTarget(policy), `.pytin-${checkedName(policy)}.exclude`);
   const run = [
     shellQuote(agent.command),
     'backup',

@@ -9,6 +9,7 @@ import { readTcFacts } from './read-tc.js';
 import { addressesFromState, stateFromTrees, treesFor } from './shaping-state.js';
 import { shapingBatch } from './tc-batch.js';
 import { treeDifferences, type TcDeviceTree } from './tc-tree.js';
+import { tcDevice } from './tc-words.js';
 
 
 async function observe(runner: CommandRunner, devices: readonly string[]): Promise<TcObserved | string> {
@@ -58,12 +59,12 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
   };
 
   for (const device of interfaces) {
-    const link = await runner.run(`ip link show dev ${shellQuote(device)}`);
+    const link = await runner.run(`ip link show dev ${shellQuote(tcDevice(device))}`);
     if (link.exitCode !== 0) return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim(), await stateNow());
   }
   for (const tree of desired) {
     if (tree.redirectTo === null) continue;
-    const ifb = shellQuote(tree.redirectTo);
+    const ifb = shellQuote(tcDevice(tree.redirectTo));
     // An ifb pytin names is pytin's (tc-handles.ts): created once, left in place when unused.
     const made = await runner.run(`ip link show dev ${ifb} >/dev/null 2>&1 || ip link add ${ifb} type ifb; ip link set dev ${ifb} up`);
     if (made.exitCode !== 0) {

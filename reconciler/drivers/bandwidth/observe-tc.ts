@@ -6,6 +6,7 @@ import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hos
 import { shellQuote } from '../../transports/shell-quote.js';
 import { parseTcListing, type TcListing } from './parse-tc.js';
 import type { TcFacts, TcInterfaceFacts, TcObject } from './tc-facts.js';
+import { tcDevice } from './tc-words.js';
 
 /** The key the tc driver's facts are stored under (one document per host). */
 export const TC_FACTS_KEY = 'tc';
@@ -36,7 +37,7 @@ const LISTINGS: readonly { section: string; listing: TcListing; args: string }[]
 export function tcScript(interfaces: readonly string[], marker: string): string {
   const lines: string[] = [];
   for (const dev of interfaces) {
-    const quoted = shellQuote(dev);
+    const quoted = shellQuote(tcDevice(dev));
     for (const { section, args } of LISTINGS) {
       lines.push(`echo '${marker} ${section} '${quoted}`, `tc -j ${args} ${quoted} 2>&1; echo "${marker} rc $?"`);
     }
@@ -68,7 +69,7 @@ function splitSections(stdout: string, marker: string): Section[] {
       const last = sections[sections.length - 1];
       if (last) last.exitCode = Number(line.slice(marker.length + 4));
     } else if (line.startsWith(`${marker} `)) {
-      // Interface names cannot contain whitespace, nor can class handles: splitting is safe.
+      // Interface names (checked by tcScript) and class handles hold no blank: splitting is safe.
       const [section = '', dev = '', parent] = line.slice(marker.length + 1).split(' ');
       sections.push({ section, dev, parent: parent ?? null, output: [], exitCode: null });
     } else {

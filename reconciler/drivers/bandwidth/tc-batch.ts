@@ -2,6 +2,7 @@ import { InternalError } from '../../../inventory/core/errors.js';
 import { observedDevice, addressBucket, hashOffset, type TcObserved, type TcObservedDevice } from './read-shaping.js';
 import { HASH_BUCKETS, IPV4_TABLE, IPV6_TABLE, MAX_NODES_PER_BUCKET, PYTIN_INGRESS_PREF, PYTIN_PREF, PYTIN_QDISC_HANDLE } from './tc-handles.js';
 import { isEmptyTree, sameClass, type AddressField, type TcAddressFilter, type TcDeviceTree } from './tc-tree.js';
+import { tcAddress, tcClassid, tcDevice } from './tc-words.js';
 
 const hex = (n: number) => n.toString(16);
 
@@ -30,7 +31,8 @@ function fieldOf(tree: TcDeviceTree): AddressField | null {
 
 function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
   if (obs.root === 'foreign') throw new InternalError(`${tree.device}: refusing to build under a root qdisc pytin did not create`);
-  const dev = tree.device;
+  // Every value that comes from git is checked where it enters a line (tc-words.ts).
+  const dev = tcDevice(tree.device);
   const lines: string[] = [];
   const egress = { ...tree, redirectTo: null };
   const field = fieldOf(tree);
@@ -68,7 +70,7 @@ function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
       const o = observedClasses.get(c.classid);
       if (o && obs.root === 'pytin' && sameClass(c, o)) continue;
       const burst = c.burstBytes === null ? '' : ` burst ${c.burstBytes}b cburst ${c.burstBytes}b`;
-      lines.push(`class replace dev ${dev} parent ${PYTIN_QDISC_HANDLE} classid ${c.classid} htb rate ${c.rateBitsPerSecond}bit ceil ${c.ceilBitsPerSecond}bit${burst}`);
+      lines.push(`class replace dev ${dev} parent ${PYTIN_QDISC_HANDLE} classid ${tcClassid(c.classid)} htb rate ${c.rateBitsPerSecond}bit ceil ${c.ceilBitsPerSecond}bit${burst}`);
     }
     const usedNodes = new Map<string, Set<number>>(); // "table:bucket" -> node ids
     for (const handle of kept.values()) {
@@ -87,8 +89,8 @@ function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
       while (used.has(node)) node++;
       if (node > MAX_NODES_PER_BUCKET) throw new InternalError(`${dev}: more than ${MAX_NODES_PER_BUCKET} addresses in hash bucket ${slot}`);
       usedNodes.set(slot, used.add(node));
-      const match = v6 ? `match ip6 ${f.field} ${f.ip}/128` : `match ip ${f.field} ${f.ip}/32`;
-      lines.push(`${filterCmd('add')} handle ${slot}:${hex(node)} u32 ht ${slot}: ${match} flowid ${f.classid}`);
+      const match = v6 ? `match ip6 ${f.field} ${tcAddress(f.ip)}/128` : `match ip ${f.field} ${tcAddress(f.ip)}/32`;
+      lines.push(`${filterCmd('add')} handle ${slot}:${hex(node)} u32 ht ${slot}: ${match} flowid ${tcClassid(f.classid)}`);
     }
   } else if (obs.root === 'pytin') {
     if (obs.foreignClasses === 0 && obs.foreignFilters === 0) {
@@ -105,7 +107,7 @@ function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
     if (obs.tree.redirectTo !== tree.redirectTo) {
       if (!obs.ingressQdisc) lines.push(`qdisc add dev ${dev} ingress`);
       if (obs.ingressFilter) lines.push(`filter del dev ${dev} parent ffff: pref ${PYTIN_INGRESS_PREF}`);
-      lines.push(`${ingress.replace('%s', 'add')} u32 match u32 0 0 action mirred egress redirect dev ${tree.redirectTo}`);
+      lines.push(`${ingress.replace('%s', 'add')} u32 match u32 0 0 action mirred egress redirect dev ${tcDevice(tree.redirectTo)}`);
     }
   } else if (obs.ingressFilter) {
     lines.push(`filter del dev ${dev} parent ffff: pref ${PYTIN_INGRESS_PREF}`);

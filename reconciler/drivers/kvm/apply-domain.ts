@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { assertNever, InternalError } from '../../../inventory/core/errors.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
+import { volumeNameOf } from '../../../inventory/model/derived-names.js';
+import { isStoragePoolName } from '../../../schemas/formats/device-names.js';
 import type { Change } from '../../plan/change.js';
 import type { DomainFacts } from './domain-facts.js';
 import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
-import type { CommandResult, CommandRunner } from '../../transports/command-runner.js';
+import { shellQuote, type CommandResult, type CommandRunner } from '../../transports/command-runner.js';
 import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
 import { domainSpecFromJson, type DomainSpec } from './domain-spec.js';
 import { generateDomainXml } from './domain-xml.js';
@@ -12,7 +15,9 @@ import { strategyForUri, type HostStrategy } from './install-strategy.js';
 import type { KvmCode } from './kvm-codes.js';
 import { ownershipFor, ownershipXml, PYTIN_METADATA_KEY, readOwnership } from './ownership.js';
 import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand } from './virsh-command.js';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
+import { checkedDomainName, checkedPool, checkedUri, checkedVolume } from './sink-values.js';
+import { KICKSTART_DIR, kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
+import { domainDisksScript, parseDomainDisks, usersOf, type VolumeOnHost } from './volume-users.js';
 
 const COMMAND_TIMEOUT_MS = 120_000;
 const INSTALL_TIMEOUT_MS = 600_000;
@@ -42,9 +47,15 @@ class HostSession {
     readonly uri: string,
   ) {}
 
-  async sh(command: string, options: { stdin?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+  get host(): string {
+    return this.runner.host;
+  }
+
+  /** Runs a command and records it. `readsOtherDomains`: its standard output (other domains'
+   * definitions) stays out of the transcript, which is the change's output: only errors go in. */
+  async sh(command: string, options: { stdin?: string; timeoutMs?: number; readsOtherDomains?: boolean } = {}): Promise<CommandResult> {
     const result = await this.runner.run(command, { timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
-    const out = `${result.stdout}${result.stderr}`.trim();
+    const out = `${options.readsOtherDomains ? '' : result.stdout}${result.stderr}`.trim();
     this.transcript.push(`$ ${command}${options.stdin !== undefined ? ' <<(stdin)' : ''}${out ? `\n${out}` : ''}${result.exitCode === 0 ? '' : `\n[exit ${result.exitCode ?? result.signal}]`}`);
     return result;
   }
@@ -77,6 +88,36 @@ class HostSession {
     } catch (error) {
       throw new ApplyStop('APPLY_KVM_UNREADABLE', `the definition of ${name} on ${this.runner.host} could not be read: ${(error as Error).message}`);
     }
+  }
+}
+
+/** A volume as the host has it: its file (for disks that name it by path), or null when the host
+ * has no such volume. */
+async function volumeOnHost(session: HostSession, pool: string, volume: string): Promise<VolumeOnHost | null> {
+  const result = await session.virsh(['vol-path', '--pool', checkedPool(pool), checkedVolume(volume)]);
+  if (result.exitCode === 0) return { pool, volume, path: result.stdout.trim() || null };
+  if (isVolumeMissing(result.stderr)) return null;
+  throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot check volume ${pool}/${volume}: ${result.stderr.trim()}`);
+}
+
+/** Stops the change when a domain other than `except` uses one of the volumes (its live or
+ * persistent definition names the pool volume or its file). Read from the host right before
+ * pytin reuses or deletes a volume, never taken from the plan: volume names are per VM, but a
+ * domain pytin does not own (or a hand-made definition) can still point at one. */
+async function refuseVolumesInUse(session: HostSession, volumes: readonly VolumeOnHost[], except: string | null, consequence: string): Promise<void> {
+  if (volumes.length === 0) return;
+  const marker = `pytin-disks-${randomBytes(8).toString('hex')}`;
+  const result = await session.sh(domainDisksScript(session.uri, marker), { readsOtherDomains: true });
+  if (result.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot list the disks of the domains on ${session.host}: ${result.stderr.trim()}`);
+  let domains;
+  try {
+    domains = parseDomainDisks(result.stdout, marker);
+  } catch (error) {
+    throw new ApplyStop('APPLY_KVM_UNREADABLE', `the disks of the domains on ${session.host} could not be read: ${(error as Error).message}`);
+  }
+  const used = volumes.map((v) => ({ volume: v, users: usersOf(v, domains, except) })).filter((u) => u.users.length > 0);
+  if (used.length > 0) {
+    throw new ApplyStop('APPLY_KVM_VOLUME_IN_USE', `${used.map((u) => `volume ${u.volume.pool}/${u.volume.volume} is used by domain ${u.users.join(', ')}`).join('; ')} on ${session.host}; ${consequence}`);
   }
 }
 
@@ -127,13 +168,20 @@ async function setSizing(session: HostSession, spec: DomainSpec, config: DomainF
   }
 }
 
+/** Creates the VM's volumes. A volume already there was left by an earlier, interrupted create of
+ * this VM (names are per VM) and is reused, but only when no domain uses it: the VM's own domain
+ * does not exist yet, so any user is another domain, whose disk pytin would otherwise share. All
+ * volumes are checked before any is created: a refused create changes nothing. */
 async function provisionVolumes(session: HostSession, spec: DomainSpec): Promise<void> {
+  const existing: VolumeOnHost[] = [];
+  const missing: DomainSpec['disks'] = [];
   for (const disk of spec.disks) {
-    const info = await session.virsh(['vol-info', '--pool', disk.pool, disk.volume]);
-    if (info.exitCode === 0) continue; // left by an earlier, interrupted create of this VM (names are per VM)
-    if (!isVolumeMissing(info.stderr)) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot check volume ${disk.pool}/${disk.volume}: ${info.stderr.trim()}`);
-    await session.must(['vol-create-as', disk.pool, disk.volume, String(disk.sizeBytes), '--format', 'qcow2']);
+    const volume = await volumeOnHost(session, disk.pool, disk.volume);
+    if (volume) existing.push(volume);
+    else missing.push(disk);
   }
+  await refuseVolumesInUse(session, existing, null, `${spec.name} was not created and nothing was changed`);
+  for (const disk of missing) await session.must(['vol-create-as', checkedPool(disk.pool), checkedVolume(disk.volume), String(disk.sizeBytes), '--format', 'qcow2']);
 }
 
 async function updateInPlace(session: HostSession, spec: DomainSpec, fields: readonly string[], commit: string | null): Promise<void> {
@@ -161,7 +209,7 @@ async function create(session: HostSession, spec: DomainSpec, commit: string | n
     case 'virt-install':
       if (spec.install) {
         const path = kickstartPathOnHost(spec.name);
-        const write = await session.sh(`umask 077 && mkdir -p /var/lib/pytin/kickstart && cat > ${path}`, { stdin: spec.install.kickstart });
+        const write = await session.sh(`umask 077 && mkdir -p ${shellQuote(KICKSTART_DIR)} && cat > ${shellQuote(path)}`, { stdin: spec.install.kickstart });
         if (write.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot write ${path}: ${write.stderr.trim()}`);
         const install = await session.sh(shellCommand(virtInstallArgv(spec, path)), { timeoutMs: INSTALL_TIMEOUT_MS });
         if (install.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virt-install failed: ${install.stderr.trim()}`);
@@ -185,26 +233,49 @@ async function create(session: HostSession, spec: DomainSpec, commit: string | n
   await session.must(['start', spec.name]);
 }
 
+/** The volumes pytin's record on the domain says it provisioned, each checked to be one pytin
+ * names for this VM (`<vm>-<disk>` in a pool): a record edited on the host to name another
+ * volume is not acted on. */
+function recordedVolumes(name: string, ownership: ReturnType<typeof readOwnership>, host: string): Array<{ pool: string; volume: string }> {
+  const disks = ownership?.applied?.disks ?? [];
+  for (const disk of disks) {
+    if (disk.volume !== volumeNameOf(name, disk.name) || !isStoragePoolName(disk.pool)) {
+      throw new ApplyStop('APPLY_KVM_VOLUME_NOT_OWNED', `pytin's record on domain ${name} on ${host} names volume ${JSON.stringify(`${disk.pool}/${disk.volume}`)}, which is not a volume pytin makes for it; nothing was changed`);
+    }
+  }
+  return disks.map((d) => ({ pool: d.pool, volume: d.volume }));
+}
+
 /** Destroy and undefine, pytin's domains only: ownership is checked on the host right before,
  * not trusted from the plan. Volumes named in pytin's record are deleted on hosts where pytin
- * provisions them, and the kickstart on virt-install hosts. A domain already gone is success
- * (idempotent). */
+ * provisions them, and the kickstart on virt-install hosts. A volume another domain uses is
+ * never deleted: checked before anything is destroyed (then nothing changes), and again right
+ * before the volumes go. A domain already gone is success (idempotent). */
 async function remove(session: HostSession, name: string, address: string, host: string, strategy: HostStrategy): Promise<void> {
   const existing = await session.read(name);
   if (!existing) return;
   requireOwned(existing, address, host);
   const ownership = readOwnership(existing.facts.pytin);
+  const volumes: VolumeOnHost[] = [];
+  if (strategy.provisionVolumes) {
+    for (const v of recordedVolumes(name, ownership, host)) {
+      const volume = await volumeOnHost(session, v.pool, v.volume);
+      if (volume) volumes.push(volume);
+    }
+  }
+  await refuseVolumesInUse(session, volumes, name, `${name} was not removed and nothing was changed`);
   if (isRunning(existing.facts)) await session.must(['destroy', name]);
   await session.must(['undefine', name]);
   if (strategy.install === 'virt-install') {
     // The kickstart holds the tenant's keys: it goes with the guest.
-    const removed = await session.sh(`rm -f ${kickstartPathOnHost(name)}`);
-    if (removed.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot remove ${kickstartPathOnHost(name)}: ${removed.stderr.trim()}`);
+    const path = kickstartPathOnHost(name);
+    const removed = await session.sh(`rm -f ${shellQuote(path)}`);
+    if (removed.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot remove ${path}: ${removed.stderr.trim()}`);
   }
-  if (!strategy.provisionVolumes) return;
-  for (const disk of ownership?.applied?.disks ?? []) {
-    const deleted = await session.virsh(['vol-delete', '--pool', disk.pool, disk.volume]);
-    if (deleted.exitCode !== 0 && !isVolumeMissing(deleted.stderr)) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot delete volume ${disk.pool}/${disk.volume}: ${deleted.stderr.trim()}`);
+  await refuseVolumesInUse(session, volumes, name, `${name} was removed but its volumes were kept`);
+  for (const volume of volumes) {
+    const deleted = await session.virsh(['vol-delete', '--pool', checkedPool(volume.pool), checkedVolume(volume.volume)]);
+    if (deleted.exitCode !== 0 && !isVolumeMissing(deleted.stderr)) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot delete volume ${volume.pool}/${volume.volume}: ${deleted.stderr.trim()}`);
   }
 }
 
@@ -226,7 +297,7 @@ function targetOf(change: Change): Target {
     strategy !== null && typeof strategy === 'object' && !Array.isArray(strategy) && (strategy.install === 'define' || strategy.install === 'virt-install')
       ? { install: strategy.install, provisionVolumes: strategy.provisionVolumes === true }
       : strategyForUri(uri);
-  return { name, address: change.address, host: hypervisor, uri, strategy: parsedStrategy };
+  return { name: checkedDomainName(name), address: change.address, host: hypervisor, uri: checkedUri(uri), strategy: parsedStrategy };
 }
 
 /** Applies one planned KVM change over the hypervisor's CommandRunner (`virsh -c URI ...`).

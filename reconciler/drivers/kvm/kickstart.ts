@@ -16,7 +16,11 @@ export type KickstartResult = { ok: true; text: string } | { ok: false; problems
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]*)\s*\}\}/g;
 const SCALARS = ['ip', 'netmask', 'gateway', 'dns', 'hostname'] as const;
 type Scalar = (typeof SCALARS)[number];
-const SSH_KEY = /^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( [^"\\\r\n]*)?$/;
+/** One OpenSSH public key, as it goes between the double quotes of kickstart's `sshkey` line: its
+ * comment is printable ASCII without `"` or `\` (a quote would end the argument; a vertical tab,
+ * U+0085 or U+2028 is a line break to Python's splitlines, which would start a new kickstart
+ * command such as `%post`). The Tenant schema allows the same. */
+const SSH_KEY = /^(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( [ !#-[\]-~]*)?$/;
 /** Kickstart options that carry a password. pytin's guests get root access by SSH key only (the
  * old tool baked one root password into every guest). */
 const PASSWORD_OPTION = /--(plaintext|iscrypted|password)\b/;

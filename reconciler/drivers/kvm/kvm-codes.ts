@@ -13,6 +13,8 @@ export const KVM_CODES = {
   APPLY_KVM_NOT_OWNED: 'the domain on the host is not owned by pytin (or by another address); it was not changed',
   APPLY_KVM_UNREADABLE: 'the domain definition read back from the host could not be parsed',
   APPLY_KVM_TRANSPORT: 'the hypervisor could not be reached while applying',
+  APPLY_KVM_VOLUME_IN_USE: 'a storage volume pytin would reuse or delete is used by another domain on the host; it was neither reused nor deleted',
+  APPLY_KVM_VOLUME_NOT_OWNED: 'pytin\'s record on a domain names a volume pytin does not make for that VM; no volume was deleted',
 } as const satisfies Record<string, string>;
 
 export type KvmCode = keyof typeof KVM_CODES;

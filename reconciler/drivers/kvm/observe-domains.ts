@@ -6,6 +6,7 @@ import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hos
 import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 import type { DomainFacts } from './domain-facts.js';
+import { checkedUri } from './sink-values.js';
 import { parseDomainState, parseDomainXml } from './parse-domain-xml.js';
 
 /** The key the KVM driver's facts are stored under (one document per hypervisor). */
@@ -15,7 +16,7 @@ export const KVM_FACTS_KEY = 'domains';
  * connection runs `echo MARK uuid; domstate uuid; dumpxml uuid` for each — one round trip, and
  * one libvirt connection (which also makes the test driver's in-memory state consistent). */
 export function domainsScript(uri: string | undefined, marker: string): string {
-  const connect = uri ? `-c ${shellQuote(uri)}` : '';
+  const connect = uri ? `-c ${shellQuote(checkedUri(uri))}` : '';
   return [
     `uuids=$(virsh ${connect} list --all --uuid) || exit $?`,
     'cmds=',

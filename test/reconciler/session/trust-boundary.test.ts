@@ -96,24 +96,30 @@ test('attack: a branch sends any environment variable as the community', async (
 });
 
 test('attack: a branch runs programs on the hosts during plan --refresh (backup agent command, libvirt URI)', async () => {
-  const canaries = [join(lab.dir, `canary-agent-${randomBytes(4).toString('hex')}`), join(lab.dir, `canary-uri-${randomBytes(4).toString('hex')}`)];
-  const evil = join(lab.dir, 'evil.sh');
-  writeFileSync(evil, `#!/bin/sh\ntouch ${canaries[1]}\n`);
-  chmodSync(evil, 0o755);
+  const canaries = [join(lab.dir, `canary-agent-${randomBytes(4).toString('hex')}`), join(lab.dir, `canary-uri-${randomBytes(4).toString('hex')}`), join(lab.dir, `canary-program-${randomBytes(4).toString('hex')}`)];
+  const script = (canary: string) => {
+    const path = join(lab.dir, `evil-${randomBytes(4).toString('hex')}.sh`);
+    writeFileSync(path, `#!/bin/sh\ntouch ${canary}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  // Values no schema accepts: a command line in the agent, a libvirt transport that runs a program.
   branch('run-programs', [
     ['servers/backup-01.yaml', (s) => s.replace('command: pytin', `command: "pytin; touch ${canaries[0]}"`)],
-    ['servers/hypervisors.yaml', (s) => s.replace(/uri: "test\+unix:[^"]+"/, `uri: "qemu+ext:///system?command=${evil}"`)],
+    ['servers/hypervisors.yaml', (s) => s.replace(/uri: "test\+unix:[^"]+"/, `uri: "qemu+ext:///system?command=${script(canaries[1]!)}"`)],
   ]);
-  const run = await pytinIn(lab, 'plan', '--refresh', '--ref', 'run-programs', '--config', trusted);
+  for (const config of [untrusted, trusted]) {
+    const run = await pytinIn(lab, 'plan', '--refresh', '--ref', 'run-programs', '--config', config);
+    assert.equal(run.code, 1);
+    assert.match(run.out, /servers\/backup-01\.yaml:\d+:\d+: error INV_SCHEMA_FORMAT: "backupAgent\.command"/);
+    assert.match(run.out, /servers\/hypervisors\.yaml:\d+:\d+: error INV_SCHEMA_FORMAT: "libvirt\.uri"/);
+  }
+  // A value every schema accepts (a program path) still never runs while the branch is under
+  // review: with a trusted ref, observation uses main's backup agent.
+  branch('run-program-path', [['servers/backup-01.yaml', (s) => s.replace('command: pytin', `command: ${script(canaries[2]!)}`)]]);
+  const reviewed = await pytinIn(lab, 'plan', '--refresh', '--ref', 'run-program-path', '--config', trusted);
+  assert.match(reviewed.out + reviewed.err, /TRUST_CONNECTIONS_DIFFER: the connection settings of server\/backup-01 differ on this revision; pytin uses those of main/);
   for (const canary of canaries) assert.equal(existsSync(canary), false, `${canary} must not exist`);
-  assert.match(run.out + run.err, /TRUST_CONNECTIONS_DIFFER: the connection settings of server\/backup-01 differ/);
-  assert.match(run.out + run.err, /TRUST_CONNECTIONS_DIFFER: the connection settings of server\/hv-01 differ/);
-  // Without a trusted ref the branch's values never validate.
-  const laptop = await pytinIn(lab, 'plan', '--refresh', '--ref', 'run-programs', '--config', untrusted);
-  for (const canary of canaries) assert.equal(existsSync(canary), false, `${canary} must not exist`);
-  assert.equal(laptop.code, 1);
-  assert.match(laptop.out, /servers\/backup-01\.yaml:\d+:\d+: error INV_SCHEMA_/);
-  assert.match(laptop.out, /servers\/hypervisors\.yaml:\d+:\d+: error INV_SCHEMA_/);
 });
 
 test('attack: a branch commits .pytin/known_hosts (its own pinned keys) into the checkout CI plans', async () => {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { compileShaping } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { shapingBatch } from '../../../../reconciler/drivers/bandwidth/tc-batch.js';
+import { tcScript } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
 import { parseTcSize, quantizeRate, tcPrintedRate } from '../../../../reconciler/drivers/bandwidth/tc-rate.js';
 import { recordedFacts, RECORDED_SHAPING, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
 
@@ -73,4 +75,12 @@ test('rates are applied at the precision tc prints them; sizes read in powers of
   for (const [bits, printed] of cases) assert.equal(tcPrintedRate(bits), printed, String(bits));
   assert.equal(quantizeRate(12_345_678), 12_345_000);
   assert.deepEqual(['1600b', '15Kb', '64Kb', '1Mb', 'x'].map(parseTcSize), [1600, 15360, 65536, 1048576, null]);
+});
+
+test('an interface name that would add words or lines to a tc command is a bug, never run', () => {
+  for (const device of ['eth0 root', 'eth0\nqdisc del dev lo root', 'eth0;reboot', '-eth0', 'a'.repeat(16), 'eth0\u2028x']) {
+    const desired = compileShaping('h', { interfaces: [device], limits: [{ ip: '10.0.0.5', bandwidth: { inbound: '10Mbit' } }] });
+    assert.throws(() => shapingBatch(desired.devices, empty()), (e: Error) => e instanceof InternalError && /not safe in a tc command/.test(e.message), JSON.stringify(device));
+    assert.throws(() => tcScript([device], 'm'), InternalError, JSON.stringify(device));
+  }
 });

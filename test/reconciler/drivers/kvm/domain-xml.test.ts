@@ -5,6 +5,7 @@ import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
 import { domainSpecFromJson, domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
 import { labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 import { labWith } from '../../../support/lab-inventory.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
 
 test('the domain XML of a lab VM parses back through the host observer to the same facts', () => {
   const spec = specOf(labDomains(), 'acme-web-01');
@@ -74,4 +75,15 @@ test('a domain spec survives the JSON a saved plan carries', () => {
   const json = JSON.parse(JSON.stringify(domainSpecJson(spec)));
   assert.deepEqual(domainSpecFromJson(json), spec);
   assert.throws(() => domainSpecFromJson({ ...json, vcpus: 'two' }), /vcpus/);
+});
+
+test('tabs and line breaks round-trip as character references; characters XML cannot carry are a bug', () => {
+  const spec = { ...specOf(labDomains(), 'acme-web-01'), tenant: 'a\tb\nc\r\nd' };
+  assert.equal(readOwnership(observedFrom(spec, 'c1').pytin)?.tenant, 'a\tb\nc\r\nd');
+  assert.match(generateDomainXml(spec, 'c1'), /tenant="a&#9;b&#10;c&#13;&#10;d"/);
+  for (const bad of ['\0', '\x01', '\x0b', '\x0c', '\x1f', '\ufffe', '\uffff', '\ud800', 'x\udc00']) {
+    assert.throws(() => generateDomainXml({ ...spec, tenant: `a${bad}b` }, 'c1'), (e: Error) => e instanceof InternalError && /XML cannot carry/.test(e.message), JSON.stringify(bad));
+  }
+  // A whole surrogate pair (an emoji) is a character like any other.
+  assert.equal(readOwnership(observedFrom({ ...spec, tenant: 'a\u{1F600}b' }, 'c1').pytin)?.tenant, 'a\u{1F600}b');
 });

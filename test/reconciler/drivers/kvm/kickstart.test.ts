@@ -44,6 +44,9 @@ test('refusals: unknown placeholders, missing values, passwords, no keys, bad ke
     ['no IPv4 address', 'network --ip={{ip}}', { ip: null }, /\{\{ip\}\} has no value/],
     ['no SSH key', 'sshkey --username=root "{{sshKeys}}"', { sshKeys: [] }, /no SSH key/],
     ['a key breaking out of its quotes', 'sshkey --username=root "{{sshKeys}}"', { sshKeys: ['ssh-ed25519 AAAA x"\nrootpw --plaintext x'] }, /not a one-line OpenSSH public key/],
+    ...['\v', '\f', '\x85', '\u2028', '\u2029', '\0', '\\'].map(
+      (c): [string, string, Partial<KickstartValues>, RegExp] => [`a key comment with ${JSON.stringify(c)}`, 'sshkey --username=root "{{sshKeys}}"', { sshKeys: [`ssh-ed25519 AAAA x${c}%post`] }, /not a one-line OpenSSH public key/],
+    ),
   ];
   for (const [name, template, values, expected] of cases) {
     const result = renderKickstart(template, { ...VALUES, ...values });
