@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { startLabEnvironment } from '../test/lab/lab-environment.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Writes a large synthetic inventory: `node dist/examples/generate.js --out DIR [--racks N]
 // [--servers N] [--vms N] [--pools N] [--datacenters N] [--tenants N] [--seed N]`.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
 import { DEFAULT_PARAMETERS, generateInventory, type GeneratorParameters } from './generator/generate-inventory.js';
 
 const numeric = Object.keys(DEFAULT_PARAMETERS) as Array<keyof GeneratorParameters>;

@@ -1,13 +1,13 @@
 import { INVENTORY_CODES } from '../inventory/core/diagnostic-codes.js';
+import { BACKUP_CODES } from './backup/backup-codes.js';
+import { BACKUP_POLICY_CODES } from './drivers/backup-policy/backup-policy-codes.js';
+import { BANDWIDTH_CODES } from './drivers/bandwidth/bandwidth-codes.js';
+import { KVM_CODES } from './drivers/kvm/kvm-codes.js';
 import { HOST_OBSERVATION_CODES } from './observe/hosts/host-codes.js';
 import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
-import { STORE_CODES } from './store/store-codes.js';
 import { PLAN_CODES } from './plan/plan-codes.js';
-import { KVM_CODES } from './drivers/kvm/kvm-codes.js';
-import { BACKUP_CODES } from './backup/backup-codes.js';
-import { BANDWIDTH_CODES } from './drivers/bandwidth/bandwidth-codes.js';
-import { BACKUP_POLICY_CODES } from './drivers/backup-policy/backup-policy-codes.js';
 import { SESSION_CODES } from './session/session-codes.js';
+import { STORE_CODES } from './store/store-codes.js';
 
 /** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
  * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { Ajv, type ValidateFunction } from 'ajv';
-import { KINDS, KIND_NAMES, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES, type Kind } from './kinds.js';
-import { isInterfaceName, isStoragePoolName } from './formats/device-names.js';
-import { isLibvirtUri } from './formats/libvirt-uri.js';
-import { isBackupTarget, isHostPath, isInventoryPath, isProgram } from './formats/paths.js';
-import { isHttpUrl, isInstallTree } from './formats/urls.js';
-import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
-import { normaliseMac } from './formats/mac.js';
-import { parseBandwidth, parseSize } from './formats/units.js';
+
 import { isCronSchedule } from './formats/cron.js';
+import { isInterfaceName, isStoragePoolName } from './formats/device-names.js';
+import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
+import { isLibvirtUri } from './formats/libvirt-uri.js';
+import { normaliseMac } from './formats/mac.js';
 import { isHostName, isResourceName } from './formats/names.js';
+import { isBackupTarget, isHostPath, isInventoryPath, isProgram } from './formats/paths.js';
+import { parseBandwidth, parseSize } from './formats/units.js';
+import { isHttpUrl, isInstallTree } from './formats/urls.js';
+import { type Kind, KIND_NAMES, KINDS, OPERATOR_CONFIG_SCHEMA, SCHEMA_FILES } from './kinds.js';
 
 /** The schema JSON files live beside the sources (schemas/), not in the build output. */
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));

@@ -2,14 +2,15 @@
 // hypervisors (sshd + unprivileged libvirtd with the test driver, each), with the default
 // parallelism and with --parallelism 1, alternately, whole processes; between two timed applies an
 // untimed apply of the commit without VMs deletes them again. Medians and the speedup.
-import { writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from '../../test/lab/daemon.js';
-import { startLabLibvirtd, type LabLibvirtd } from '../../test/lab/libvirtd.js';
-import { generateKey, startSshd, type LabSshd } from '../../test/lab/sshd.js';
-import { git } from '../../test/support/git-repo.js';
+
 import { DEFAULT_APPLY_PARALLELISM } from '../../reconciler/cli/commands/apply.js';
+import { makeTempDir } from '../../test/lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../test/lab/libvirtd.js';
+import { generateKey, type LabSshd, startSshd } from '../../test/lab/sshd.js';
+import { git } from '../../test/support/git-repo.js';
 import { formatSeconds, measureProcess, median } from './measure.js';
 
 const HOSTS = 4;
@@ -39,10 +40,15 @@ try {
     'kind: Tenant\nname: t\nbillingId: T-1\n',
     'kind: SshEndpoint\nname: root\nprivateKey: {file: id_ed25519}\n',
     'kind: IPPool\nname: p\ndatacenter: dc\ncidr: 203.0.113.0/24\ngateway: 203.0.113.1\n',
-    ...hosts.map((h, i) => `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${i + 1}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.sshd.port}, endpoint: root}\nlibvirt: {uri: "${h.libvirtd.uri}", bridge: br0}\n`),
+    ...hosts.map(
+      (h, i) =>
+        `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${i + 1}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.sshd.port}, endpoint: root}\nlibvirt: {uri: "${h.libvirtd.uri}", bridge: br0}\n`,
+    ),
   ];
-  const vms = Array.from({ length: VMS }, (_, i) =>
-    `kind: VM\nname: vm-${String(i).padStart(3, '0')}\ntenant: t\nhypervisor: hv-${i % HOSTS}\nvcpus: 1\nmemory: 1GiB\ndisks: [{name: root, size: 10GiB}]\ninterfaces: [{name: eth0, ips: [203.0.113.${i + 2}], bandwidth: {inbound: 100Mbit, outbound: 100Mbit}}]\n`,
+  const vms = Array.from(
+    { length: VMS },
+    (_, i) =>
+      `kind: VM\nname: vm-${String(i).padStart(3, '0')}\ntenant: t\nhypervisor: hv-${i % HOSTS}\nvcpus: 1\nmemory: 1GiB\ndisks: [{name: root, size: 10GiB}]\ninterfaces: [{name: eth0, ips: [203.0.113.${i + 2}], bandwidth: {inbound: 100Mbit, outbound: 100Mbit}}]\n`,
   );
   git(repo, 'init', '-q', '-b', 'empty');
   writeFileSync(join(repo, '.gitignore'), '.pytin/\n');
@@ -62,11 +68,15 @@ try {
   const parallel: number[] = [];
   const serial: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const [list, extra] of [[parallel, []], [serial, ['--parallelism', '1']]] as const) {
+    for (const [list, extra] of [
+      [parallel, []],
+      [serial, ['--parallelism', '1']],
+    ] as const) {
       const run = apply('full', ...extra);
       if (!run.stdout.includes(`Apply complete: ${VMS} applied`)) throw new Error(`unexpected apply output:\n${run.stdout.slice(-1000)}`);
       list.push(run.wallSeconds);
-      if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}: wall ${run.wallSeconds} s, pytin's own cpu ${run.cpuSeconds.toFixed(1)} s\n`);
+      if (process.env.BENCH_VERBOSE)
+        process.stdout.write(`${extra.join(' ') || 'default'}: wall ${run.wallSeconds} s, pytin's own cpu ${run.cpuSeconds.toFixed(1)} s\n`);
       apply('empty', '--allow-mass-destroy');
     }
   }

@@ -9,9 +9,10 @@ import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBackup } from '../../reconciler/backup/run/backup-run.js';
+
 import { restoreBackup } from '../../reconciler/backup/backup-restore.js';
-import { tarCompressionArgs, type Compression } from '../../reconciler/backup/compression.js';
+import { type Compression, tarCompressionArgs } from '../../reconciler/backup/compression.js';
+import { runBackup } from '../../reconciler/backup/run/backup-run.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 20000);
 // Even, so that each side goes first equally often.
@@ -27,7 +28,10 @@ function prng(seed: number): () => number {
   };
 }
 
-const WORDS = 'the quick brown fox jumps over lazy dog backup archive tar gzip index sequence rotation server rack switch port vlan address pool tenant billing invoice mail user home config log error warning'.split(' ');
+const WORDS =
+  'the quick brown fox jumps over lazy dog backup archive tar gzip index sequence rotation server rack switch port vlan address pool tenant billing invoice mail user home config log error warning'.split(
+    ' ',
+  );
 
 /** Text-like content (compresses about 3-4x, like source code and mail) of 256 B to 8 KiB. */
 function content(random: () => number): string {
@@ -60,7 +64,9 @@ async function changeTree(root: string, round: number): Promise<void> {
   const random = prng(1000 + round);
   for (let k = 0; k < 200; k++) {
     const i = Math.floor(random() * FILES);
-    await appendFile(join(root, `d${Math.floor(i / FILES_PER_DIR / 10)}`, `sub${Math.floor(i / FILES_PER_DIR)}`, `file-${i}.txt`), content(random)).catch(() => undefined);
+    await appendFile(join(root, `d${Math.floor(i / FILES_PER_DIR / 10)}`, `sub${Math.floor(i / FILES_PER_DIR)}`, `file-${i}.txt`), content(random)).catch(
+      () => undefined,
+    );
   }
   for (let k = 0; k < 50; k++) await writeFile(join(root, 'd0', 'sub0', `new-${round}-${k}.txt`), content(random));
   for (let k = 0; k < 20; k++) {
@@ -130,7 +136,9 @@ async function benchCompression(work: string, source: string, compression: Compr
     }
   }
   rows.push(full);
-  sizes.push(`${compression}: full archive ${((await stat(join(pytinTarget, `bench-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB (plain tar ${((await stat(join(plainDir, `plain-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB)`);
+  sizes.push(
+    `${compression}: full archive ${((await stat(join(pytinTarget, `bench-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB (plain tar ${((await stat(join(plainDir, `plain-1.${ext}`))).size / 2 ** 20).toFixed(1)} MiB)`,
+  );
 
   const incremental: Row = { what: `incremental ${compression}`, pytin: [], plain: [] };
   for (let rep = 0; rep < reps; rep++) {
@@ -164,7 +172,13 @@ async function benchCompression(work: string, source: string, compression: Compr
     const doPlain = async () => {
       await mkdir(plainTo);
       for (let i = 1; i <= lastIndex; i++) {
-        await run('tar', ['--extract', ...tarCompressionArgs(compression), `--file=${join(plainDir, `plain-${i}.${ext}`)}`, '--listed-incremental=/dev/null', `--directory=${plainTo}`]);
+        await run('tar', [
+          '--extract',
+          ...tarCompressionArgs(compression),
+          `--file=${join(plainDir, `plain-${i}.${ext}`)}`,
+          '--listed-incremental=/dev/null',
+          `--directory=${plainTo}`,
+        ]);
       }
     };
     if (rep % 2 === 0) {
@@ -190,7 +204,9 @@ try {
   const t0 = performance.now();
   const bytes = await generateTree(source);
   const dirs = (await readdir(source)).length;
-  console.log(`tree: ${FILES} files in ${dirs * 10} directories, ${(bytes / 2 ** 20).toFixed(1)} MiB (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `tree: ${FILES} files in ${dirs * 10} directories, ${(bytes / 2 ** 20).toFixed(1)} MiB (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   console.log(`work directory: ${work}; repetitions: ${REPS} per figure, alternating which side goes first`);
   console.log('ratio = pytin / plain tar (goal <= 1.05)\n');
   // One untimed full run warms the page cache for everything that follows.
@@ -204,10 +220,13 @@ try {
   for (const row of rows) {
     const [p, q] = [median(row.pytin), median(row.plain)];
     const [pm, qm] = [Math.min(...row.pytin), Math.min(...row.plain)];
-    console.log(`${row.what.padEnd(width)}  ${p.toFixed(3).padStart(8)} s  ${q.toFixed(3).padStart(8)} s  ${(p / q).toFixed(3)}x  ${pm.toFixed(3).padStart(7)} s  ${qm.toFixed(3).padStart(7)} s  ${(pm / qm).toFixed(3)}x`);
+    console.log(
+      `${row.what.padEnd(width)}  ${p.toFixed(3).padStart(8)} s  ${q.toFixed(3).padStart(8)} s  ${(p / q).toFixed(3)}x  ${pm.toFixed(3).padStart(7)} s  ${qm.toFixed(3).padStart(7)} s  ${(pm / qm).toFixed(3)}x`,
+    );
   }
   console.log('\nevery repetition (s), pytin | plain:');
-  for (const row of rows) console.log(`  ${row.what.padEnd(width)}  ${row.pytin.map((v) => v.toFixed(3)).join(' ')} | ${row.plain.map((v) => v.toFixed(3)).join(' ')}`);
+  for (const row of rows)
+    console.log(`  ${row.what.padEnd(width)}  ${row.pytin.map((v) => v.toFixed(3)).join(' ')} | ${row.plain.map((v) => v.toFixed(3)).join(' ')}`);
   const gzipFull = median(rows.find((r) => r.what === 'full gzip')!.plain);
   console.log('\nagainst plain tar with gzip (the old format):');
   for (const row of rows.filter((r) => !r.what.includes('gzip') && r.what.startsWith('full'))) {

@@ -3,16 +3,17 @@
 // on libvirt's test driver), with the default parallelism and with --parallelism 1, alternately,
 // whole processes; medians and the speedup. snmpd rather than snmpsimd: snmpsimd is Python and
 // CPU-bound, so 8 of them on 2 cores would measure the agents, not pytin.
-import { writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSnmpd, type Snmpd } from '../../test/lab/snmpd.js';
-import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/netns.js';
-import { generateKey, startSshd, type LabSshd } from '../../test/lab/sshd.js';
-import { makeTempDir } from '../../test/lab/daemon.js';
-import { git } from '../../test/support/git-repo.js';
+
 import { DEFAULT_OBSERVE_PARALLELISM } from '../../reconciler/cli/commands/observe.js';
-import { measureProcess, median, formatSeconds } from './measure.js';
+import { makeTempDir } from '../../test/lab/daemon.js';
+import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/netns.js';
+import { type Snmpd, startSnmpd } from '../../test/lab/snmpd.js';
+import { generateKey, type LabSshd, startSshd } from '../../test/lab/sshd.js';
+import { git } from '../../test/support/git-repo.js';
+import { formatSeconds, measureProcess, median } from './measure.js';
 
 const DEVICES = 8;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -39,8 +40,14 @@ try {
     'kind: Rack\nname: r1\ndatacenter: dc\n',
     'kind: SshEndpoint\nname: root\nprivateKey: {file: id_ed25519}\n',
     'kind: SnmpCredentials\nname: bench\nversion: v2c\ncommunity: {env: PYTIN_SECRET_BENCH_COMMUNITY}\n',
-    ...agents.map((a, i) => `kind: Switch\nname: sw-${i}\nplacement: {rack: r1, position: ${i + 1}}\nsnmp: {host: ${a.host}, port: ${a.port}, credentials: bench, timeoutMs: 3000}\nports: []\n`),
-    ...hosts.map((h, i) => `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${20 + i}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.port}, endpoint: root}\nlibvirt: {uri: "test:///default"}\n`),
+    ...agents.map(
+      (a, i) =>
+        `kind: Switch\nname: sw-${i}\nplacement: {rack: r1, position: ${i + 1}}\nsnmp: {host: ${a.host}, port: ${a.port}, credentials: bench, timeoutMs: 3000}\nports: []\n`,
+    ),
+    ...hosts.map(
+      (h, i) =>
+        `kind: Server\nname: hv-${i}\nplacement: {rack: r1, position: ${20 + i}}\nroles: [hypervisor]\nssh: {host: 127.0.0.1, port: ${h.port}, endpoint: root}\nlibvirt: {uri: "test:///default"}\n`,
+    ),
   ];
   writeFileSync(join(repo, 'inventory.yaml'), docs.join('---\n'));
   git(repo, 'init', '-q');
@@ -51,11 +58,14 @@ try {
   const parallel: number[] = [];
   const serial: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const [list, extra] of [[parallel, []], [serial, ['--parallelism', '1']]] as const) {
+    for (const [list, extra] of [
+      [parallel, []],
+      [serial, ['--parallelism', '1']],
+    ] as const) {
       const run = measureProcess(process.execPath, [pytin, 'observe', '--repo', repo, ...extra]);
-      if (run.exitCode !== 0) throw new Error(`pytin observe ${extra.join(" ")} failed:\n${run.stdout}`);
+      if (run.exitCode !== 0) throw new Error(`pytin observe ${extra.join(' ')} failed:\n${run.stdout}`);
       list.push(run.wallSeconds);
-      if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(" ") || "default"}:\n${run.stdout}`);
+      if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}:\n${run.stdout}`);
     }
   }
   const p = median(parallel);

@@ -2,6 +2,7 @@
 // the `yaml` package, nothing else. Run as its own process so it is timed like `pytin validate`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { parseAllDocuments } from 'yaml';
 
 function walk(dir: string, out: string[]): string[] {

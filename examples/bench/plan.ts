@@ -9,11 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
+
 import { readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
-import { recordMatchingFacts } from '../generator/matching-facts.js';
 import { openStore } from '../../reconciler/store/open-store.js';
+import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
+import { recordMatchingFacts } from '../generator/matching-facts.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -21,7 +22,11 @@ const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 're
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-plan-'));
 try {
   await generateInventory(dir, DEFAULT_PARAMETERS);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' },
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'generated');
@@ -33,14 +38,23 @@ try {
   const store = await openStore(join(dir, '.pytin', 'store.sqlite'));
   const hypervisors = await recordMatchingFacts(store, state, commit, { observedAt: () => Date.now() });
   await store.close();
-  process.stdout.write(`inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${hypervisors} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`);
+  process.stdout.write(
+    `inventory: ${JSON.stringify(DEFAULT_PARAMETERS)}; facts of ${hypervisors} hypervisors stored in ${((Date.now() - setupStarted) / 1000).toFixed(0)} s; ${RUNS} runs each, alternating\n`,
+  );
   const env = { PYTIN_SECRET_SNMP_COMMUNITY: 'bench' };
   Object.assign(process.env, env);
   const results: Record<'validate' | 'plan', ProcessMeasurement[]> = { validate: [], plan: [] };
   for (let i = 0; i < RUNS; i++) {
     results.validate.push(measureProcess(process.execPath, [pytin, 'validate', '--repo', dir]));
     const plan = measureProcess(process.execPath, [pytin, 'plan', '--repo', dir, '--detailed-exitcode', '--json']);
-    if (plan.exitCode !== 0) throw new Error(`the plan is not empty (exit ${plan.exitCode}): ${plan.stdout.split('\n').filter((l) => !l.includes('"no-op"')).slice(0, 5).join('\n')}`);
+    if (plan.exitCode !== 0)
+      throw new Error(
+        `the plan is not empty (exit ${plan.exitCode}): ${plan.stdout
+          .split('\n')
+          .filter((l) => !l.includes('"no-op"'))
+          .slice(0, 5)
+          .join('\n')}`,
+      );
     results.plan.push(plan);
   }
   const v = { wall: median(results.validate.map((r) => r.wallSeconds)), cpu: median(results.validate.map((r) => r.cpuSeconds)) };
@@ -54,7 +68,10 @@ try {
     ].join('\n'),
   );
   if (process.env.BENCH_PROFILE) {
-    execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE, pytin, 'plan', '--repo', dir, '--json'], { stdio: 'ignore', env: process.env });
+    execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE, pytin, 'plan', '--repo', dir, '--json'], {
+      stdio: 'ignore',
+      env: process.env,
+    });
     process.stdout.write(`profile written to ${process.env.BENCH_PROFILE}\n`);
   }
 } finally {

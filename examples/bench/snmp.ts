@@ -14,17 +14,18 @@
  *   figure: walk + parse + store against snmpbulkwalk, as the issue asks. */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { bulkWalk, DEFAULT_MAX_REPETITIONS } from '../../reconciler/transports/snmp/bulk-walk.js';
-import { openSession } from '../../reconciler/transports/snmp/snmp-session.js';
-import { arpFromIpNetToPhysical } from '../../reconciler/observe/snmp/extract/extract-arp.js';
+
 import { DiagnosticSink } from '../../reconciler/observe/snmp/diagnostic-sink.js';
+import { arpFromIpNetToPhysical } from '../../reconciler/observe/snmp/extract/extract-arp.js';
 import { OID } from '../../reconciler/observe/snmp/mib-oids.js';
 import { observeDevice } from '../../reconciler/observe/snmp/observe-device.js';
+import { recordDeviceWalk } from '../../reconciler/store/facts/device-store.js';
+import { openStore, type Store } from '../../reconciler/store/open-store.js';
+import { bulkWalk, DEFAULT_MAX_REPETITIONS } from '../../reconciler/transports/snmp/bulk-walk.js';
+import { openSession } from '../../reconciler/transports/snmp/snmp-session.js';
+import { makeTempDir } from '../../test/lab/daemon.js';
 import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/netns.js';
 import { startSnmpd } from '../../test/lab/snmpd.js';
-import { makeTempDir } from '../../test/lab/daemon.js';
-import { openStore, type Store } from '../../reconciler/store/open-store.js';
-import { recordDeviceWalk } from '../../reconciler/store/facts/device-store.js';
 
 const ROWS = 10_000;
 const RUNS = 9;
@@ -54,7 +55,13 @@ async function pytinWalk(host: string, port: number, store: Store): Promise<{ ms
     device: 'bench',
     startedAt: at,
     finishedAt: at,
-    facts: { system: { sysName: 'bench', sysDescr: null, sysObjectID: null, sysUpTime: 0 }, interfaces: [], arp: arp.map((a) => ({ ifIndex: a.ifIndex, ip: a.ip, mac: a.mac })), fdb: [], lldp: [] },
+    facts: {
+      system: { sysName: 'bench', sysDescr: null, sysObjectID: null, sysUpTime: 0 },
+      interfaces: [],
+      arp: arp.map((a) => ({ ifIndex: a.ifIndex, ip: a.ip, mac: a.mac })),
+      fdb: [],
+      lldp: [],
+    },
   });
   const stored = performance.now();
   return { ms: walked - started, storeMs: stored - walked, rows: arp.length };

@@ -17,9 +17,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { parse } from 'yaml';
-import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
+import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
 
 const FILE = 'tenants.yaml';
@@ -53,13 +55,24 @@ function tenantWithLabels(keys: number, entry: (i: number) => string): string {
 }
 
 const CASES: Case[] = [
-  { name: '9,500 keys (valid)', text: tenantWithLabels(9_500, (i) => `label-${String(i).padStart(5, '0')}: value ${i} ${'x'.repeat(80)}`), expectValid: true, withDefaults: true },
+  {
+    name: '9,500 keys (valid)',
+    text: tenantWithLabels(9_500, (i) => `label-${String(i).padStart(5, '0')}: value ${i} ${'x'.repeat(80)}`),
+    expectValid: true,
+    withDefaults: true,
+  },
   // Short keys, so that 80,000 of them stay under the 1 MiB file limit.
   { name: '80,000 keys (capped)', text: tenantWithLabels(80_000, (i) => `k${String(i).padStart(5, '0')}: v`), expectValid: false, withDefaults: false },
 ];
 
 function snapshotOf(text: string): InventorySnapshot {
-  return { revision: { commit: null, ref: null, worktree: true, path: '' }, rootDir: tmpdir(), files: [{ path: FILE, bytes: Buffer.from(text, 'utf8') }], auxFiles: [], diagnostics: [] };
+  return {
+    revision: { commit: null, ref: null, worktree: true, path: '' },
+    rootDir: tmpdir(),
+    files: [{ path: FILE, bytes: Buffer.from(text, 'utf8') }],
+    auxFiles: [],
+    diagnostics: [],
+  };
 }
 
 interface InProcess {
@@ -99,7 +112,17 @@ function repositoryWith(name: string, text: string): string {
   const repo = join(dir, name);
   mkdirSync(repo);
   writeFileSync(join(repo, FILE), text);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repo,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'bench',
+        GIT_AUTHOR_EMAIL: 'b@example.invalid',
+        GIT_COMMITTER_NAME: 'bench',
+        GIT_COMMITTER_EMAIL: 'b@example.invalid',
+      },
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'bench');
@@ -115,7 +138,10 @@ function validateProcess(repo: string, expectValid: boolean): ProcessMeasurement
 try {
   // Start-up of both processes, measured on a 5-line file in the same alternation as the large one
   // (a shared machine's load drifts): node, module loading, schema compilation, git.
-  const tiny = repositoryWith('tiny', tenantWithLabels(1, () => 'a: b'));
+  const tiny = repositoryWith(
+    'tiny',
+    tenantWithLabels(1, () => 'a: b'),
+  );
   for (const benchCase of CASES) {
     const bytes = Buffer.byteLength(benchCase.text);
     process.stdout.write(`\n${benchCase.name}: one labels mapping, ${bytes} bytes\n`);
@@ -124,10 +150,15 @@ try {
     // In process. One warm-up of each first: it compiles the schemas and lets the JIT settle.
     const check = validateInventory(snapshot);
     const errors = check.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
-    if (benchCase.expectValid ? errors.length > 0 : !errors.includes('INV_YAML_TOO_MANY_KEYS')) throw new Error(`unexpected diagnostics: ${errors.slice(0, 5).join(', ')}`);
+    if (benchCase.expectValid ? errors.length > 0 : !errors.includes('INV_YAML_TOO_MANY_KEYS'))
+      throw new Error(`unexpected diagnostics: ${errors.slice(0, 5).join(', ')}`);
     if (benchCase.withDefaults) parse(benchCase.text);
     parse(benchCase.text, { uniqueKeys: false });
-    const inProcess: Record<string, InProcess[]> = { 'yaml.parse (uniqueKeys off)': [], ...(benchCase.withDefaults ? { 'yaml.parse (defaults)': [] } : {}), validateInventory: [] };
+    const inProcess: Record<string, InProcess[]> = {
+      'yaml.parse (uniqueKeys off)': [],
+      ...(benchCase.withDefaults ? { 'yaml.parse (defaults)': [] } : {}),
+      validateInventory: [],
+    };
     for (let i = 0; i < RUNS; i++) {
       inProcess['yaml.parse (uniqueKeys off)']!.push(timeInProcess(() => parse(benchCase.text, { uniqueKeys: false })));
       if (benchCase.withDefaults) inProcess['yaml.parse (defaults)']!.push(timeInProcess(() => parse(benchCase.text)));
@@ -146,7 +177,8 @@ try {
     };
     for (let i = 0; i < RUNS; i++) {
       processes['node + yaml.parse (uniqueKeys off)']!.push(measureProcess(process.execPath, [self, '--floor', join(repo, FILE)]));
-      if (benchCase.withDefaults) processes['node + yaml.parse (defaults)']!.push(measureProcess(process.execPath, [self, '--floor', join(repo, FILE), '--unique-keys']));
+      if (benchCase.withDefaults)
+        processes['node + yaml.parse (defaults)']!.push(measureProcess(process.execPath, [self, '--floor', join(repo, FILE), '--unique-keys']));
       processes['pytin validate']!.push(validateProcess(repo, benchCase.expectValid));
       processes['node + yaml.parse, 5-line file']!.push(measureProcess(process.execPath, [self, '--floor', join(tiny, FILE)]));
       processes['pytin validate, 5-line file']!.push(validateProcess(tiny, true));
@@ -156,7 +188,9 @@ try {
     const cpu = (name: string) => median(processes[name]!.map((r) => r.cpuSeconds));
     const floorNet = cpu('node + yaml.parse (uniqueKeys off)') - cpu('node + yaml.parse, 5-line file');
     const pytinNet = cpu('pytin validate') - cpu('pytin validate, 5-line file');
-    process.stdout.write(`  net of start-up (cpu beyond the 5-line file): yaml.parse ${formatSeconds(floorNet)}, pytin validate ${formatSeconds(pytinNet)} (x${(pytinNet / floorNet).toFixed(2)})\n`);
+    process.stdout.write(
+      `  net of start-up (cpu beyond the 5-line file): yaml.parse ${formatSeconds(floorNet)}, pytin validate ${formatSeconds(pytinNet)} (x${(pytinNet / floorNet).toFixed(2)})\n`,
+    );
   }
   process.stdout.write(
     '\nreference: yaml.parse of the same text, measured in this run; "uniqueKeys off" is parsing alone, "defaults" adds yaml\'s own\n' +

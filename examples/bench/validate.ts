@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateInventory, DEFAULT_PARAMETERS } from '../generator/generate-inventory.js';
+
+import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -18,7 +19,17 @@ const floor = join(here, 'parse-floor.js');
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-validate-'));
 try {
   const files = await generateInventory(dir, DEFAULT_PARAMETERS);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'bench',
+        GIT_AUTHOR_EMAIL: 'b@example.invalid',
+        GIT_COMMITTER_NAME: 'bench',
+        GIT_COMMITTER_EMAIL: 'b@example.invalid',
+      },
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'generated');

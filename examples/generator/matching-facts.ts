@@ -1,5 +1,5 @@
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
 import { connectionSettingsOf } from '../../inventory/model/connection-settings.js';
+import { type DesiredState, resourcesOfKind } from '../../inventory/model/desired-state.js';
 import type { BackupPolicySpec } from '../../inventory/model/specs.js';
 import type { BackupsFacts } from '../../reconciler/drivers/backup-policy/backup-facts.js';
 import { cronFileName, DEFAULT_AGENT, policyFiles } from '../../reconciler/drivers/backup-policy/policy-files.js';
@@ -31,14 +31,39 @@ export async function recordMatchingFacts(store: Store, state: DesiredState, com
     const shown = options.mutate ? options.mutate(index, domains) : domains;
     if (shown === null) continue;
     const empty: BackupsFacts = { policies: [], installed: [] };
-    await recordHostObservation(store, { host, startedAt: options.observedAt(index), observedAt: options.observedAt(index), facts: new Map<string, unknown>([['basics', basics(host)], ['domains', shown], ['tc', { interfaces: [] }], ['backups', empty]]), errors: [] });
+    await recordHostObservation(store, {
+      host,
+      startedAt: options.observedAt(index),
+      observedAt: options.observedAt(index),
+      facts: new Map<string, unknown>([
+        ['basics', basics(host)],
+        ['domains', shown],
+        ['tc', { interfaces: [] }],
+        ['backups', empty],
+      ]),
+      errors: [],
+    });
   }
   const byHost = new Map<string, BackupPolicySpec[]>();
   for (const p of resourcesOfKind<BackupPolicySpec>(state, 'BackupPolicy')) byHost.set(p.spec.host, [...(byHost.get(p.spec.host) ?? []), p.spec]);
   for (const [host, policies] of byHost) {
     const files = policies.map((p) => ({ name: p.name, ...policyFiles(p, DEFAULT_AGENT) }));
-    const backups: BackupsFacts = { policies: files.map((f) => ({ name: f.name, cron: f.cronText, exclude: f.excludeText, series: [] })), installed: files.map((f) => ({ file: cronFileName(f.name), text: f.cronText })) };
-    await recordHostObservation(store, { host, startedAt: options.observedAt(0), observedAt: options.observedAt(0), facts: new Map<string, unknown>([['basics', basics(host)], ['domains', null], ['tc', { interfaces: [] }], ['backups', backups]]), errors: [] });
+    const backups: BackupsFacts = {
+      policies: files.map((f) => ({ name: f.name, cron: f.cronText, exclude: f.excludeText, series: [] })),
+      installed: files.map((f) => ({ file: cronFileName(f.name), text: f.cronText })),
+    };
+    await recordHostObservation(store, {
+      host,
+      startedAt: options.observedAt(0),
+      observedAt: options.observedAt(0),
+      facts: new Map<string, unknown>([
+        ['basics', basics(host)],
+        ['domains', null],
+        ['tc', { interfaces: [] }],
+        ['backups', backups],
+      ]),
+      errors: [],
+    });
   }
   return desired.hypervisors.size;
 }

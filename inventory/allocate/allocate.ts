@@ -1,4 +1,4 @@
-import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { formatSourceRange } from '../core/source-range.js';
 import type { Desired } from '../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../model/holder-datacenter.js';
@@ -35,9 +35,18 @@ function fail(code: string, summary: string, detail?: string): { diagnostics: Di
 
 /** Chooses free addresses and computes the edited file. Writes nothing: the caller writes the
  * file only when this returns an allocation, so a refused allocation touches no file. */
-export function planAllocation(snapshot: InventorySnapshot, request: AllocationRequest, validation: ValidationResult = validateInventory(snapshot)): Allocation | { diagnostics: Diagnostic[] } {
+export function planAllocation(
+  snapshot: InventorySnapshot,
+  request: AllocationRequest,
+  validation: ValidationResult = validateInventory(snapshot),
+): Allocation | { diagnostics: Diagnostic[] } {
   if (hasErrors(validation.diagnostics)) {
-    return { diagnostics: [{ severity: 'error', code: 'INV_ALLOC_INVALID_INVENTORY', summary: 'the inventory has errors; fix them before allocating' }, ...validation.diagnostics] };
+    return {
+      diagnostics: [
+        { severity: 'error', code: 'INV_ALLOC_INVALID_INVENTORY', summary: 'the inventory has errors; fix them before allocating' },
+        ...validation.diagnostics,
+      ],
+    };
   }
   const { state } = validation;
   const [prefix, name, interfaceName, ...rest] = request.to.split('/');
@@ -62,12 +71,19 @@ export function planAllocation(snapshot: InventorySnapshot, request: AllocationR
   };
   const datacenter = holder.kind === 'VM' ? vmDatacenter(lookup, holder as Desired<VMSpec>) : serverDatacenter(lookup, holder as Desired<ServerSpec>);
   if (datacenter !== poolResource.spec.datacenter) {
-    return fail('INV_ALLOC_WRONG_DATACENTER', `pool "${request.pool}" is in datacenter "${poolResource.spec.datacenter}", but ${holder.address} is in "${datacenter}"`);
+    return fail(
+      'INV_ALLOC_WRONG_DATACENTER',
+      `pool "${request.pool}" is in datacenter "${poolResource.spec.datacenter}", but ${holder.address} is in "${datacenter}"`,
+    );
   }
   const layout = poolLayout(poolResource)!;
   const chosen = lowestFreeAddresses(layout, new Set(state.ipHoldings.keys()), request.seenInUse ?? new Set(), request.count);
   if (chosen.length < request.count) {
-    return fail('INV_ALLOC_POOL_EXHAUSTED', `pool "${request.pool}" has ${chosen.length} free address${chosen.length === 1 ? '' : 'es'}, ${request.count} asked for`, 'No file was changed.');
+    return fail(
+      'INV_ALLOC_POOL_EXHAUSTED',
+      `pool "${request.pool}" has ${chosen.length} free address${chosen.length === 1 ? '' : 'es'}, ${request.count} asked for`,
+      'No file was changed.',
+    );
   }
   const file = holder.origin.file;
   const text = validation.sources.text(file)!;
@@ -85,7 +101,11 @@ export function checkAllocation(snapshot: InventorySnapshot, allocation: Allocat
   for (const ip of allocation.addresses) {
     const holding = result.state.ipHoldings.get(ip);
     if (holding?.holder !== allocation.holder) {
-      problems.push({ severity: 'error', code: 'INV_ALLOC_INVALID_INVENTORY', summary: `internal check failed: ${ip} is not held by ${allocation.holder} after the edit` });
+      problems.push({
+        severity: 'error',
+        code: 'INV_ALLOC_INVALID_INVENTORY',
+        summary: `internal check failed: ${ip} is not held by ${allocation.holder} after the edit`,
+      });
     }
   }
   return problems;

@@ -1,6 +1,7 @@
-import { LineCounter, parseAllDocuments, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { ValuePath } from '../parse/yaml-locate.js';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap, type YAMLSeq } from 'yaml';
+
 import { InternalError } from '../core/errors.js';
+import type { ValuePath } from '../parse/yaml-locate.js';
 
 /** How an address is written: IPv6 quoted, so no YAML reader mistakes its colons. */
 function scalarText(ip: string): string {

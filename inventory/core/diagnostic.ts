@@ -1,5 +1,5 @@
-import { compareSourceRanges, formatSourceRange, type SourceRange } from './source-range.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
+import { compareSourceRanges, formatSourceRange, type SourceRange } from './source-range.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -49,9 +49,7 @@ export function diagnosticToJson(d: Diagnostic): DiagnosticJson {
 }
 
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort(
-    (a, b) => compareSourceRanges(a.subject, b.subject) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
-  );
+  return [...diagnostics].sort((a, b) => compareSourceRanges(a.subject, b.subject) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,6 +1,6 @@
 import type { Address } from '../core/address.js';
 import type { InventoryRevision } from '../source/inventory-snapshot.js';
-import { resourcesOfKind, type Desired, type DesiredState } from './desired-state.js';
+import { type Desired, type DesiredState, resourcesOfKind } from './desired-state.js';
 import type { ServerSpec, SnmpCredentialsSpec, SshEndpointSpec, SwitchSpec } from './specs.js';
 
 /** How pytin reaches one server, and what it runs there: connection settings, never desired state. */

@@ -1,8 +1,8 @@
 import type { Address } from '../core/address.js';
 import type { SourceRange } from '../core/source-range.js';
+import type { ValuePath } from '../parse/yaml-locate.js';
 import type { InventoryRevision } from '../source/inventory-snapshot.js';
 import type { ResourceSpec } from './specs.js';
-import type { ValuePath } from '../parse/yaml-locate.js';
 
 /** Where a resource was written: enough to find any of its values again (see SourceIndex). */
 export interface DocumentOrigin {

@@ -30,7 +30,9 @@ export function writtenAddresses(sources: Sources): WrittenAddress[] {
   for (const server of sources.servers) {
     const datacenter = sources.serverDatacenter(server);
     server.spec.interfaces?.forEach((iface, i) =>
-      iface.ips?.forEach((text, j) => out.push({ text, holder: `${server.address}/${iface.name}`, resource: server, path: ['interfaces', i, 'ips', j], datacenter })),
+      iface.ips?.forEach((text, j) =>
+        out.push({ text, holder: `${server.address}/${iface.name}`, resource: server, path: ['interfaces', i, 'ips', j], datacenter }),
+      ),
     );
     server.spec.shaping?.limits?.forEach((limit, i) =>
       out.push({ text: limit.ip, holder: `${server.address}/shaping`, resource: server, path: ['shaping', 'limits', i, 'ip'], datacenter }),
@@ -44,7 +46,14 @@ export function writtenAddresses(sources: Sources): WrittenAddress[] {
   }
   for (const pool of sources.pools) {
     pool.spec.reservations?.forEach((reservation, i) =>
-      out.push({ text: reservation.ip, holder: `${pool.address}/reservation`, resource: pool, path: ['reservations', i, 'ip'], datacenter: pool.spec.datacenter, pool: pool.name }),
+      out.push({
+        text: reservation.ip,
+        holder: `${pool.address}/reservation`,
+        resource: pool,
+        path: ['reservations', i, 'ip'],
+        datacenter: pool.spec.datacenter,
+        pool: pool.name,
+      }),
     );
   }
   return out;

@@ -1,4 +1,4 @@
-import { parseCidr, parseIp, parseIpRange, formatIp, type IpNetwork, type IpRange } from '../../schemas/formats/ip.js';
+import { formatIp, type IpNetwork, type IpRange, parseCidr, parseIp, parseIpRange } from '../../schemas/formats/ip.js';
 import type { Desired } from './desired-state.js';
 import type { IPPoolSpec } from './specs.js';
 

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isSeq, type Alias, type Document, type Node } from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isPair, isSeq, type Node } from 'yaml';
 
 const targetsOf = new WeakMap<Document, Map<Alias, Node>>();
 

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Pair } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Pair } from 'yaml';
+
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { DiagnosticCode } from '../core/diagnostic-codes.js';
 import { formatSourceRange, type SourceRange } from '../core/source-range.js';
@@ -75,7 +76,13 @@ export function documentValue(document: Document.Parsed, rangeOf: RangeOf): Docu
     if (isAlias(node)) return resolveAlias(node.source, node);
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor) anchors.set(anchor, PENDING);
-    const converted = isMap(node) ? convertMap(node.items as Pair[]) : isSeq(node) ? convertSeq(node.items) : isPair(node) ? convertMap([node]) : { value: isScalar(node) ? node.value : null, nodes: 1 };
+    const converted = isMap(node)
+      ? convertMap(node.items as Pair[])
+      : isSeq(node)
+        ? convertSeq(node.items)
+        : isPair(node)
+          ? convertMap([node])
+          : { value: isScalar(node) ? node.value : null, nodes: 1 };
     // A later anchor of the same name replaces this one for later aliases (YAML: the most recent wins).
     if (anchor) anchors.set(anchor, converted);
     return converted;
@@ -84,7 +91,12 @@ export function documentValue(document: Document.Parsed, rangeOf: RangeOf): Docu
   const resolveAlias = (name: string, node: unknown): Converted => {
     const target = anchors.get(name);
     if (target === undefined) {
-      report('INV_YAML_UNKNOWN_ALIAS', `the alias *${name} names no anchor &${name} before it in this document`, at(node), 'An alias repeats a node marked with an anchor earlier in the same document (anchors do not cross `---`).');
+      report(
+        'INV_YAML_UNKNOWN_ALIAS',
+        `the alias *${name} names no anchor &${name} before it in this document`,
+        at(node),
+        'An alias repeats a node marked with an anchor earlier in the same document (anchors do not cross `---`).',
+      );
       return { value: null, nodes: 1 };
     }
     if (target === PENDING) {
@@ -94,7 +106,12 @@ export function documentValue(document: Document.Parsed, rangeOf: RangeOf): Docu
     expansion += target.nodes;
     if (expansion > MAX_ALIAS_COUNT && !expansionReported) {
       expansionReported = true;
-      report('INV_YAML_ALIAS_LIMIT', `aliases expand to more than ${MAX_ALIAS_COUNT} nodes in this document (this alias makes ${expansion})`, at(node), 'Deeply nested aliases multiply the data (a "billion laughs" document); write the values out instead.');
+      report(
+        'INV_YAML_ALIAS_LIMIT',
+        `aliases expand to more than ${MAX_ALIAS_COUNT} nodes in this document (this alias makes ${expansion})`,
+        at(node),
+        'Deeply nested aliases multiply the data (a "billion laughs" document); write the values out instead.',
+      );
     }
     return target;
   };
@@ -107,7 +124,8 @@ export function documentValue(document: Document.Parsed, rangeOf: RangeOf): Docu
     }
     const { value, nodes } = convert(key);
     const name = propertyName(value);
-    if (name === undefined) report('INV_YAML_COMPLEX_KEY', 'a mapping key is not a plain value (a tagged date or binary?); inventory keys are plain names', at(key));
+    if (name === undefined)
+      report('INV_YAML_COMPLEX_KEY', 'a mapping key is not a plain value (a tagged date or binary?); inventory keys are plain names', at(key));
     return { name, nodes };
   };
 
@@ -134,7 +152,11 @@ export function documentValue(document: Document.Parsed, rangeOf: RangeOf): Docu
       if (key.name === undefined) continue;
       const first = firstKeys.get(key.name);
       if (first !== undefined) {
-        report('INV_YAML_DUPLICATE_KEY', `the key ${quoteKey(key.name)} appears twice in the same mapping; first at ${formatSourceRange(at(first))}`, at(pair.key));
+        report(
+          'INV_YAML_DUPLICATE_KEY',
+          `the key ${quoteKey(key.name)} appears twice in the same mapping; first at ${formatSourceRange(at(first))}`,
+          at(pair.key),
+        );
         continue;
       }
       firstKeys.set(key.name, pair.key ?? pair);

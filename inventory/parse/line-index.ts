@@ -1,4 +1,5 @@
 import { LineCounter } from 'yaml';
+
 import type { SourcePosition } from '../core/source-range.js';
 
 /** A 1-based line:col position of a character offset, from yaml's LineCounter. */

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceRange } from '../core/source-range.js';
 import { decodeInventoryText } from './decode-text.js';
@@ -114,7 +115,11 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedYamlFile {
       return;
     }
     if (!isMap(document.contents) || typeof value !== 'object' || Array.isArray(value)) {
-      const what = isSeq(document.contents) ? 'a list' : isScalar(document.contents) ? `the scalar ${JSON.stringify(String(value).slice(0, 60)).slice(0, 60)}` : 'not a mapping';
+      const what = isSeq(document.contents)
+        ? 'a list'
+        : isScalar(document.contents)
+          ? `the scalar ${JSON.stringify(String(value).slice(0, 60)).slice(0, 60)}`
+          : 'not a mapping';
       diagnostics.push({
         severity: 'error',
         code: 'INV_YAML_NOT_A_MAPPING',

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+
 import type { SourceRange } from '../core/source-range.js';
 import { locateInDocument, type LocateTarget, type ValuePath } from './yaml-locate.js';
 import { YAML_PARSE_OPTIONS } from './yaml-options.js';

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+
 import type { SourceRange } from '../core/source-range.js';
 import { aliasTarget } from './alias-targets.js';
 import { positionOf } from './line-index.js';

@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync, constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SecretRef } from '../model/specs.js';
 import { destinationAllowed } from './destination-match.js';
@@ -45,7 +46,12 @@ export function secretFilePath(ref: { file: string }, policy: Pick<SecretPolicy,
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
-    return problem('INV_SECRET_FILE_UNREADABLE', use, `${use.what} reads the file ${path}, which ${reason}`, `Secret files live outside git, in the secrets folder ${policy.dir}; create it on the machine that runs pytin.`);
+    return problem(
+      'INV_SECRET_FILE_UNREADABLE',
+      use,
+      `${use.what} reads the file ${path}, which ${reason}`,
+      `Secret files live outside git, in the secrets folder ${policy.dir}; create it on the machine that runs pytin.`,
+    );
   }
   // A symbolic link inside the folder may not lead out of it.
   if (!inside(realDir, real)) return outside(real);
@@ -59,13 +65,29 @@ function readSecretFile(path: string, policy: Pick<SecretPolicy, 'maxFileBytes'>
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    return problem('INV_SECRET_FILE_UNREADABLE', use, `${use.what} reads the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'Check its owner and mode.');
+    return problem(
+      'INV_SECRET_FILE_UNREADABLE',
+      use,
+      `${use.what} reads the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      'Check its owner and mode.',
+    );
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return problem('INV_SECRET_FILE_NOT_REGULAR', use, `${use.what} reads ${path}, which is not a regular file`, 'A secret is a small regular file: not a device, a FIFO, a socket or a folder.');
+    if (!stat.isFile())
+      return problem(
+        'INV_SECRET_FILE_NOT_REGULAR',
+        use,
+        `${use.what} reads ${path}, which is not a regular file`,
+        'A secret is a small regular file: not a device, a FIFO, a socket or a folder.',
+      );
     if (stat.size > policy.maxFileBytes) {
-      return problem('INV_SECRET_FILE_TOO_LARGE', use, `${use.what} reads ${path}, which has ${stat.size} bytes (more than ${policy.maxFileBytes})`, 'A password, key or community is small; raise secrets.maxFileBytes in the pytin configuration if this one really is larger.');
+      return problem(
+        'INV_SECRET_FILE_TOO_LARGE',
+        use,
+        `${use.what} reads ${path}, which has ${stat.size} bytes (more than ${policy.maxFileBytes})`,
+        'A password, key or community is small; raise secrets.maxFileBytes in the pytin configuration if this one really is larger.',
+      );
     }
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
@@ -75,7 +97,12 @@ function readSecretFile(path: string, policy: Pick<SecretPolicy, 'maxFileBytes'>
       read += n;
     }
     // A trailing newline is how editors and `echo` leave secret files; it is not part of the secret.
-    return new Secret(buffer.subarray(0, read).toString('utf8').replace(/\r?\n$/, ''));
+    return new Secret(
+      buffer
+        .subarray(0, read)
+        .toString('utf8')
+        .replace(/\r?\n$/, ''),
+    );
   } finally {
     closeSync(fd);
   }
@@ -105,7 +132,12 @@ export function resolveSecret(ref: SecretRef, policy: SecretPolicy, use: SecretU
     }
     const value = policy.env[ref.env];
     if (value === undefined || value === '') {
-      return problem('INV_SECRET_ENV_MISSING', use, `${use.what} reads the environment variable ${ref.env}, which is not set`, `Export ${ref.env} before running pytin (CI: add it to the job's secrets).`);
+      return problem(
+        'INV_SECRET_ENV_MISSING',
+        use,
+        `${use.what} reads the environment variable ${ref.env}, which is not set`,
+        `Export ${ref.env} before running pytin (CI: add it to the job's secrets).`,
+      );
     }
     return new Secret(value);
   }

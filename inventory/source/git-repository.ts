@@ -1,6 +1,8 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+
+import { type SimpleGit, simpleGit } from 'simple-git';
+
 import type { Diagnostic } from '../core/diagnostic.js';
 
 export interface GitLocation {
@@ -57,6 +59,14 @@ export async function trackedFilesUnder(repoDir: string, paths: readonly string[
   }
   const inside = paths.map((p) => relative(topLevel, resolve(p))).filter((rel) => rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep));
   if (inside.length === 0) return [];
-  const listed = await simpleGit({ baseDir: topLevel, binary: 'git', trimmed: false }).raw(['ls-files', '-z', '--', ...inside.map((rel) => rel.split(sep).join('/'))]);
-  return listed.split('\0').filter(Boolean).map((rel) => resolve(topLevel, rel));
+  const listed = await simpleGit({ baseDir: topLevel, binary: 'git', trimmed: false }).raw([
+    'ls-files',
+    '-z',
+    '--',
+    ...inside.map((rel) => rel.split(sep).join('/')),
+  ]);
+  return listed
+    .split('\0')
+    .filter(Boolean)
+    .map((rel) => resolve(topLevel, rel));
 }

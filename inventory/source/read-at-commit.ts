@@ -1,9 +1,10 @@
 import { simpleGit } from 'simple-git';
+
 import type { Diagnostic } from '../core/diagnostic.js';
 import { TransportError } from '../core/errors.js';
-import { inventoryRoot, type GitLocation } from './git-repository.js';
 import { fileTooLarge, MAX_FILE_BYTES } from '../parse/decode-text.js';
-import { AUX_FILE_LIMIT, isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+import { type GitLocation, inventoryRoot } from './git-repository.js';
+import { AUX_FILE_LIMIT, type InventoryFile, type InventorySnapshot, isInventoryFileName, isMisnamedYaml } from './inventory-snapshot.js';
 
 interface TreeEntry {
   blob: string;
@@ -107,7 +108,11 @@ export async function readInventoryAtCommit(location: GitLocation, ref: string):
   }
   // An inventory file over the cap is refused from the size ls-tree gave: its bytes are never read.
   for (const entry of tree.filter((e) => isInventoryFileName(e.path) && e.size > MAX_FILE_BYTES)) diagnostics.push(fileTooLarge(entry.path, entry.size));
-  const wanted = tree.filter((entry) => (isInventoryFileName(entry.path) && entry.size <= MAX_FILE_BYTES) || (!isMisnamedYaml(entry.path) && !isInventoryFileName(entry.path) && entry.size <= AUX_FILE_LIMIT));
+  const wanted = tree.filter(
+    (entry) =>
+      (isInventoryFileName(entry.path) && entry.size <= MAX_FILE_BYTES) ||
+      (!isMisnamedYaml(entry.path) && !isInventoryFileName(entry.path) && entry.size <= AUX_FILE_LIMIT),
+  );
   const read = await readBlobs(location, wanted);
   const files = read.filter((f) => isInventoryFileName(f.path));
   const auxFiles = read.filter((f) => !isInventoryFileName(f.path));

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import type { InventorySnapshot } from './inventory-snapshot.js';
+
 import { locateRepository } from './git-repository.js';
+import type { InventorySnapshot } from './inventory-snapshot.js';
 import { readInventoryAtCommit } from './read-at-commit.js';
 import { readInventoryWorktree } from './read-worktree.js';
 

@@ -1,10 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Diagnostic } from '../core/diagnostic.js';
-import { inventoryRoot, type GitLocation } from './git-repository.js';
-import { commitOf } from './read-at-commit.js';
 import { fileTooLarge, MAX_FILE_BYTES } from '../parse/decode-text.js';
-import { AUX_FILE_LIMIT, isInventoryFileName, isMisnamedYaml, type InventoryFile, type InventorySnapshot } from './inventory-snapshot.js';
+import { type GitLocation, inventoryRoot } from './git-repository.js';
+import { AUX_FILE_LIMIT, type InventoryFile, type InventorySnapshot, isInventoryFileName, isMisnamedYaml } from './inventory-snapshot.js';
+import { commitOf } from './read-at-commit.js';
 
 /** Folders never part of an inventory. */
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.pytin']);

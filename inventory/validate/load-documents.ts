@@ -1,13 +1,13 @@
-import { KINDS, KIND_NAMES, isKind, type Kind } from '../../schemas/kinds.js';
+import { isKind, type Kind, KIND_NAMES, KINDS } from '../../schemas/kinds.js';
 import { schemaRegistry } from '../../schemas/schema-registry.js';
 import { makeAddress } from '../core/address.js';
 import type { Diagnostic } from '../core/diagnostic.js';
+import type { Desired } from '../model/desired-state.js';
+import type { ResourceSpec } from '../model/specs.js';
 import { parseYamlFile } from '../parse/parse-yaml-file.js';
 import { SourceIndex } from '../parse/source-index.js';
 import { locateInDocument, type ValuePath } from '../parse/yaml-locate.js';
 import type { InventoryFile } from '../source/inventory-snapshot.js';
-import type { Desired } from '../model/desired-state.js';
-import type { ResourceSpec } from '../model/specs.js';
 import { schemaErrorsToDiagnostics } from './schema-diagnostics.js';
 
 export interface LoadedDocuments {
@@ -42,7 +42,12 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
       const record = value as Record<string, unknown>;
       const kind = record.kind;
       if (kind === undefined) {
-        diagnostics.push({ severity: 'error', code: 'INV_SCHEMA_MISSING_KIND', summary: `the document has no "kind" (one of ${KIND_NAMES.join(', ')})`, subject: range });
+        diagnostics.push({
+          severity: 'error',
+          code: 'INV_SCHEMA_MISSING_KIND',
+          summary: `the document has no "kind" (one of ${KIND_NAMES.join(', ')})`,
+          subject: range,
+        });
         continue;
       }
       if (!isKind(kind)) {

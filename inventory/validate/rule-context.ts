@@ -79,7 +79,14 @@ export class RuleContext {
   }
 
   error(code: string, summary: string, resource: Desired, path: ValuePath, detail?: string, target: LocateTarget = 'value'): void {
-    this.diagnostics.push({ severity: 'error', code, summary, address: resource.address, subject: this.at(resource, path, target), ...(detail ? { detail } : {}) });
+    this.diagnostics.push({
+      severity: 'error',
+      code,
+      summary,
+      address: resource.address,
+      subject: this.at(resource, path, target),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   warning(code: string, summary: string, resource: Desired, path: ValuePath, detail?: string): void {

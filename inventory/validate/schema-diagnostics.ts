@@ -1,9 +1,10 @@
 import type { ErrorObject } from 'ajv';
+
+import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
+import { SECRET_KEYWORD } from '../../schemas/schema-registry.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SourceRange } from '../core/source-range.js';
 import type { LocateTarget, ValuePath } from '../parse/yaml-locate.js';
-import { SECRET_KEYWORD } from '../../schemas/schema-registry.js';
-import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
 
 const FORMAT_NAMES: Record<string, string> = {
   'pytin-name': 'a name (lower-case letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters)',
@@ -152,16 +153,34 @@ function toDiagnostic(error: ErrorObject, path: ValuePath, document: unknown, lo
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.properties as Record<string, unknown>) ?? {});
-      return make('INV_SCHEMA_UNKNOWN_FIELD', `unknown field "${extra}" in ${fieldName(path)}${suggestion(extra, known)}`, locate([...path, extra], 'key'), known.length ? `Known fields: ${known.join(', ')}.` : undefined);
+      return make(
+        'INV_SCHEMA_UNKNOWN_FIELD',
+        `unknown field "${extra}" in ${fieldName(path)}${suggestion(extra, known)}`,
+        locate([...path, extra], 'key'),
+        known.length ? `Known fields: ${known.join(', ')}.` : undefined,
+      );
     }
     case 'type':
       return make('INV_SCHEMA_TYPE', `${fieldName(path)} must be ${String(params.type)}, got ${describeValue(value)}`, locate(path));
     case 'format':
-      return make('INV_SCHEMA_FORMAT', `${fieldName(path)}: ${describeValue(value)} is not ${FORMAT_NAMES[String(params.format)] ?? String(params.format)}`, locate(path));
+      return make(
+        'INV_SCHEMA_FORMAT',
+        `${fieldName(path)}: ${describeValue(value)} is not ${FORMAT_NAMES[String(params.format)] ?? String(params.format)}`,
+        locate(path),
+      );
     case 'pattern':
-      return make('INV_SCHEMA_FORMAT', `${fieldName(path)}: ${describeValue(value)} does not have the expected form`, locate(path), `${String((error.parentSchema as { description?: string } | undefined)?.description ?? '')} (pattern ${String(params.pattern)})`.trim());
+      return make(
+        'INV_SCHEMA_FORMAT',
+        `${fieldName(path)}: ${describeValue(value)} does not have the expected form`,
+        locate(path),
+        `${String((error.parentSchema as { description?: string } | undefined)?.description ?? '')} (pattern ${String(params.pattern)})`.trim(),
+      );
     case 'enum':
-      return make('INV_SCHEMA_ENUM', `${fieldName(path)} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(value)}`, locate(path));
+      return make(
+        'INV_SCHEMA_ENUM',
+        `${fieldName(path)} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(value)}`,
+        locate(path),
+      );
     case 'const':
       return make('INV_SCHEMA_ENUM', `${fieldName(path)} must be ${JSON.stringify(params.allowedValue)}; got ${describeValue(value)}`, locate(path));
     case 'minimum':
@@ -189,7 +208,11 @@ function toDiagnostic(error: ErrorObject, path: ValuePath, document: unknown, lo
       if (branches.every((b) => b.length === 1)) {
         const names = branches.map((b) => `"${b[0]}"`).join(' or ');
         const passing = params.passingSchemas;
-        return make('INV_SCHEMA_INVALID', Array.isArray(passing) ? `${fieldName(path)} sets both ${names}; set exactly one` : `${fieldName(path)} needs ${names}`, locate(path));
+        return make(
+          'INV_SCHEMA_INVALID',
+          Array.isArray(passing) ? `${fieldName(path)} sets both ${names}; set exactly one` : `${fieldName(path)} needs ${names}`,
+          locate(path),
+        );
       }
       return make('INV_SCHEMA_INVALID', `${fieldName(path)} matches none of the allowed forms`, locate(path));
     }

@@ -1,20 +1,20 @@
 import { formatIp, parseIp } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
-import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
 import type { Desired, DesiredState } from '../model/desired-state.js';
 import type { SourceIndex } from '../parse/source-index.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
 import { loadDocuments } from './load-documents.js';
-import { RuleContext, type Rule } from './rule-context.js';
+import { type Rule, RuleContext } from './rule-context.js';
 import { bandwidth } from './rules/bandwidth.js';
+import { derivedNames } from './rules/derived-names.js';
 import { hypervisorCapacity } from './rules/hypervisor-capacity.js';
 import { ipAddresses } from './rules/ip-addresses.js';
 import { macAndCabling } from './rules/mac-and-cabling.js';
+import { operatorSettings } from './rules/operator-settings.js';
 import { rackUnits } from './rules/rack-units.js';
 import { references } from './rules/references.js';
 import { uniqueNames } from './rules/unique-names.js';
-import { operatorSettings } from './rules/operator-settings.js';
-import { derivedNames } from './rules/derived-names.js';
 
 /** The rules that only report. (ipAddresses also builds the address index, so it runs apart.) */
 const RULES: readonly Rule[] = [uniqueNames, references, rackUnits, macAndCabling, bandwidth, hypervisorCapacity, derivedNames, operatorSettings];
@@ -31,7 +31,11 @@ function normaliseSpec(resource: Desired): void {
   const spec = resource.spec as { interfaces?: Array<{ mac?: string; ips?: string[] }> };
   for (const iface of spec.interfaces ?? []) {
     if (iface.mac !== undefined) iface.mac = normaliseMac(iface.mac) ?? iface.mac;
-    if (iface.ips) iface.ips = iface.ips.map((ip) => { const parsed = parseIp(ip); return parsed ? formatIp(parsed) : ip; });
+    if (iface.ips)
+      iface.ips = iface.ips.map((ip) => {
+        const parsed = parseIp(ip);
+        return parsed ? formatIp(parsed) : ip;
+      });
   }
 }
 

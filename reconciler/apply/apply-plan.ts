@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ApplyOutcome, Driver, TargetTransport } from '../drivers/driver.js';
-import { changeTarget, describeTarget, type Change, type ChangeTarget } from '../plan/change.js';
+import { type Change, type ChangeTarget, changeTarget, describeTarget } from '../plan/change.js';
 import type { Plan } from '../plan/plan.js';
 import type { OutcomeStatus } from '../store/apply/apply-runs.js';
 import { mapBounded } from '../support/bounded-parallel.js';

@@ -22,9 +22,10 @@ export const BACKUP_CODES = {
   BACKUP_SNAPSHOT_MISSING: 'the tar snapshot file of the current index is gone, so no increment can be made',
   BACKUP_SNAPSHOT_CHANGED: 'the tar snapshot file of the current index differs from the one recorded; an increment made from it could silently miss changes',
   BACKUP_NO_SERIES: 'no backup series of that name exists in the target',
-  BACKUP_UNSAFE_FILE: 'a file of the series (index, snapshot, lock, log or archive) is a symbolic link or not a regular file; pytin neither follows nor removes it',
+  BACKUP_UNSAFE_FILE:
+    'a file of the series (index, snapshot, lock, log or archive) is a symbolic link or not a regular file; pytin neither follows nor removes it',
   BACKUP_NAME_TAKEN: 'a file the index does not record has the name of the archive or snapshot the run is to make; pytin neither overwrites nor removes it',
-  BACKUP_UNLISTED_ARCHIVE: 'a file named like an archive of the series is not in its index (another tool\'s, or an older version\'s); pytin leaves it alone',
+  BACKUP_UNLISTED_ARCHIVE: "a file named like an archive of the series is not in its index (another tool's, or an older version's); pytin leaves it alone",
   // Locking
   BACKUP_LOCK_HELD: 'another run of the same series is in progress',
   BACKUP_LOCK_STALE: 'a lock left by a process that no longer exists was taken over',

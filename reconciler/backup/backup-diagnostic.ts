@@ -1,5 +1,5 @@
-import type { Diagnostic, Severity } from '../../inventory/core/diagnostic.js';
 import { makeAddress } from '../../inventory/core/address.js';
+import type { Diagnostic, Severity } from '../../inventory/core/diagnostic.js';
 import type { BackupCode } from './backup-codes.js';
 import { isSeriesName, isUserName } from './series/series-files.js';
 

@@ -1,15 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { diagnosticToJson, type Diagnostic } from '../../inventory/core/diagnostic.js';
+
+import { type Diagnostic, diagnosticToJson } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic } from './backup-diagnostic.js';
-import { lockLiveness, readLock, type LockLiveness } from './series/backup-lock.js';
-import { archiveKind, prunedWhenIndex, type ArchiveKind } from './series/rotation.js';
-import { readRunLog, type RunLogEntry } from './run/run-log.js';
 import { lstatIfPresent, UnsafeFileError } from './fs/safe-fs.js';
+import { readRunLog, type RunLogEntry } from './run/run-log.js';
+import { type LockLiveness, lockLiveness, readLock } from './series/backup-lock.js';
+import { type ArchiveKind, archiveKind, prunedWhenIndex } from './series/rotation.js';
 import { isUserName, seriesDirectory, seriesFiles } from './series/series-files.js';
 import { locateSeries } from './series/series-location.js';
-import { loadState, type ArchiveRecord } from './series/series-state.js';
+import { type ArchiveRecord, loadState } from './series/series-state.js';
 
 /** One archive as `backup list --json` shows it. */
 export interface ArchiveReport extends ArchiveRecord {
@@ -122,7 +123,11 @@ export async function reportSeries(target: string, name: string, user?: string, 
     iterations: state.iterations,
     keepSequences: state.keepSequences,
     currentIndex: state.currentIndex,
-    next: { index: nextIndex, kind: archiveKind(nextIndex, state.iterations), prunes: archives.filter((a) => a.prunedWhenIndex === nextIndex).map((a) => a.index) },
+    next: {
+      index: nextIndex,
+      kind: archiveKind(nextIndex, state.iterations),
+      prunes: archives.filter((a) => a.prunedWhenIndex === nextIndex).map((a) => a.index),
+    },
     archives,
     totalBytes: archives.reduce((sum, a) => sum + a.sizeBytes, 0),
     snapshotPresent: state.currentIndex === 0 ? null : (await lstatIfPresent(files.snapshot(state.currentIndex)).catch(() => undefined))?.isFile() === true,

@@ -1,15 +1,16 @@
-import { readdir, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic, errnoCode, errorMessage } from './backup-diagnostic.js';
 import { tarCompressionArgs } from './compression.js';
-import { loadState, type ArchiveRecord } from './series/series-state.js';
+import { sha256OfHandle } from './fs/archive-checksum.js';
+import { makeDirectory, openRegularFile, UnsafeFileError } from './fs/safe-fs.js';
 import { runTar, tarMessages, tarVerdict } from './run/tar-runner.js';
 import { describeIndexes } from './series/index-ranges.js';
-import { sha256OfHandle } from './fs/archive-checksum.js';
 import { locateSeries } from './series/series-location.js';
-import { makeDirectory, openRegularFile, UnsafeFileError } from './fs/safe-fs.js';
+import { type ArchiveRecord, loadState } from './series/series-state.js';
 
 export interface RestoreOptions {
   /** The policy's target; with `user`, the series is the one in TARGET/USER. */
@@ -57,12 +58,20 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const existing = state.archives.map((a) => a.index);
   if (!wanted) {
     const why = options.index > state.currentIndex ? 'was never made' : 'was pruned by the rotation';
-    return failed(backupDiagnostic('error', 'BACKUP_INDEX_NOT_FOUND', `index ${options.index} ${why}; the series holds ${existing.length ? `indexes ${describeIndexes(existing)}` : 'no archive'}`, address));
+    return failed(
+      backupDiagnostic(
+        'error',
+        'BACKUP_INDEX_NOT_FOUND',
+        `index ${options.index} ${why}; the series holds ${existing.length ? `indexes ${describeIndexes(existing)}` : 'no archive'}`,
+        address,
+      ),
+    );
   }
   const chain: ArchiveRecord[] = [];
   for (let i = wanted.fullIndex; i <= wanted.index; i++) {
     const record = state.archives.find((a) => a.index === i);
-    if (!record) return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs archive ${i}, which the index does not list`, address));
+    if (!record)
+      return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs archive ${i}, which the index does not list`, address));
     chain.push(record);
   }
   const handles: FileHandle[] = [];
@@ -71,8 +80,16 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       try {
         handles.push(await openRegularFile(join(files.target, record.file)));
       } catch (error) {
-        if (error instanceof UnsafeFileError) return failed(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `index ${options.index} needs ${error.message}`, address));
-        return failed(backupDiagnostic('error', 'BACKUP_CHAIN_BROKEN', `index ${options.index} needs ${record.file}, which is missing from ${files.target}${errnoCode(error) === 'ENOENT' ? '' : ` (${errorMessage(error)})`}`, address));
+        if (error instanceof UnsafeFileError)
+          return failed(backupDiagnostic('error', 'BACKUP_UNSAFE_FILE', `index ${options.index} needs ${error.message}`, address));
+        return failed(
+          backupDiagnostic(
+            'error',
+            'BACKUP_CHAIN_BROKEN',
+            `index ${options.index} needs ${record.file}, which is missing from ${files.target}${errnoCode(error) === 'ENOENT' ? '' : ` (${errorMessage(error)})`}`,
+            address,
+          ),
+        );
       }
     }
     // Every archive of the chain is checked before anything is extracted: a damaged increment
@@ -80,16 +97,32 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     const checksums = await Promise.all(handles.map((handle) => sha256OfHandle(handle)));
     const damaged = chain.filter((record, i) => checksums[i] !== record.sha256);
     if (damaged.length > 0) {
-      return failed(backupDiagnostic('error', 'BACKUP_RESTORE_CORRUPT', `index ${options.index} needs ${damaged.map((r) => r.file).join(', ')}, whose sha256 differs from the one recorded; nothing was extracted`, address, 'run `pytin backup verify` for details'));
+      return failed(
+        backupDiagnostic(
+          'error',
+          'BACKUP_RESTORE_CORRUPT',
+          `index ${options.index} needs ${damaged.map((r) => r.file).join(', ')}, whose sha256 differs from the one recorded; nothing was extracted`,
+          address,
+          'run `pytin backup verify` for details',
+        ),
+      );
     }
     const to = resolve(options.to);
     try {
       const entries = await readdir(to);
       if (entries.length > 0 && !options.force) {
-        return failed(backupDiagnostic('error', 'BACKUP_RESTORE_NOT_EMPTY', `the destination ${to} is not empty (${entries.length} entries); use --force to restore over it`, address));
+        return failed(
+          backupDiagnostic(
+            'error',
+            'BACKUP_RESTORE_NOT_EMPTY',
+            `the destination ${to} is not empty (${entries.length} entries); use --force to restore over it`,
+            address,
+          ),
+        );
       }
     } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be read: ${errorMessage(error)}`, address));
+      if (errnoCode(error) !== 'ENOENT')
+        return failed(backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `the destination ${to} cannot be read: ${errorMessage(error)}`, address));
       try {
         await makeDirectory(to);
       } catch (mkdirError) {
@@ -98,11 +131,20 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     }
     const done: number[] = [];
     for (const [i, record] of chain.entries()) {
-      const outcome = await runTar(['--extract', '--file=-', '--listed-incremental=/dev/null', ...tarCompressionArgs(record.compression), `--directory=${to}`], { stdin: handles[i]!.fd });
+      const outcome = await runTar(
+        ['--extract', '--file=-', '--listed-incremental=/dev/null', ...tarCompressionArgs(record.compression), `--directory=${to}`],
+        { stdin: handles[i]!.fd },
+      );
       const verdict = tarVerdict(outcome);
       if (verdict !== 'ok') {
         return failed(
-          backupDiagnostic('error', 'BACKUP_RESTORE_FAILED', `extracting ${record.file} failed (${outcome.signal ?? `exit status ${outcome.exitStatus ?? outcome.spawnError}`}); ${to} holds a partial restore up to index ${done.at(-1) ?? 'none'}`, address, tarMessages(outcome.stderr).join('\n')),
+          backupDiagnostic(
+            'error',
+            'BACKUP_RESTORE_FAILED',
+            `extracting ${record.file} failed (${outcome.signal ?? `exit status ${outcome.exitStatus ?? outcome.spawnError}`}); ${to} holds a partial restore up to index ${done.at(-1) ?? 'none'}`,
+            address,
+            tarMessages(outcome.stderr).join('\n'),
+          ),
           done,
         );
       }

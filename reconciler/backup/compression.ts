@@ -1,5 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+
 import { assertNever } from '../../inventory/core/errors.js';
 
 /** gzip is the old tool's format; pigz writes the same format on every core; zstd is faster and

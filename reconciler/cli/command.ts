@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+
 import type { ExitCode } from './exit-codes.js';
 
 /** Option specs as node:util parseArgs takes them, plus a description for the usage text. */

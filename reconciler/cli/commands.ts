@@ -1,16 +1,16 @@
 import type { Command } from './command.js';
-import { validateCommand } from './commands/validate.js';
 import { allocateCommand } from './commands/allocate.js';
-import { schemaCommand } from './commands/schema.js';
-import { observeDeviceCommand } from './commands/observe-device.js';
-import { observeCommand } from './commands/observe.js';
-import { planCommand } from './commands/plan.js';
 import { applyCommand } from './commands/apply.js';
-import { lockStatusCommand, lockBreakCommand } from './commands/lock.js';
-import { backupRunCommand } from './commands/backup/backup-run.js';
-import { backupRestoreCommand } from './commands/backup/backup-restore.js';
 import { backupListCommand } from './commands/backup/backup-list.js';
+import { backupRestoreCommand } from './commands/backup/backup-restore.js';
+import { backupRunCommand } from './commands/backup/backup-run.js';
 import { backupVerifyCommand } from './commands/backup/backup-verify.js';
+import { lockBreakCommand, lockStatusCommand } from './commands/lock.js';
+import { observeCommand } from './commands/observe.js';
+import { observeDeviceCommand } from './commands/observe-device.js';
+import { planCommand } from './commands/plan.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
 export const COMMANDS: readonly Command[] = [

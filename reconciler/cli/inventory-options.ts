@@ -1,6 +1,6 @@
-import { readInventory, type InventorySourceOptions } from '../../inventory/source/read-inventory.js';
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
-import { booleanOption, stringOption, UsageError, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
+import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
+import { booleanOption, type CommandIO, type OptionSpec, type ParsedCommandArgs, stringOption, UsageError } from './command.js';
 
 /** The options every command that reads the inventory takes. */
 export const INVENTORY_OPTIONS: Record<string, OptionSpec> = {

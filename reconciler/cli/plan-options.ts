@@ -1,14 +1,18 @@
+import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { DEFAULT_MASS_DESTROY_PERCENT, type SafetyPolicy } from '../plan/safety.js';
 import { openSession, type SessionOptions, type SessionResult } from '../session/open-session.js';
-import { booleanOption, integerOption, type Command, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
+import { booleanOption, type Command, type CommandIO, integerOption, type OptionSpec, type ParsedCommandArgs } from './command.js';
 import { INVENTORY_OPTIONS, inventorySourceFrom } from './inventory-options.js';
 import { explicitStorePath, operatorConfigFrom, STATE_OPTIONS } from './state-options.js';
-import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 
 export const SAFETY_OPTIONS: Record<string, OptionSpec> = {
   'allow-destroy': { type: 'string', valueName: 'ADDRESS', multiple: true, description: 'allow deleting or replacing this protected resource' },
   'allow-mass-destroy': { type: 'boolean', description: 'allow a plan that deletes more than --mass-destroy-percent of a kind' },
-  'mass-destroy-percent': { type: 'string', valueName: 'N', description: `share of a kind a plan may delete without --allow-mass-destroy (default ${DEFAULT_MASS_DESTROY_PERCENT})` },
+  'mass-destroy-percent': {
+    type: 'string',
+    valueName: 'N',
+    description: `share of a kind a plan may delete without --allow-mass-destroy (default ${DEFAULT_MASS_DESTROY_PERCENT})`,
+  },
 };
 
 export function safetyPolicyFrom(args: ParsedCommandArgs): SafetyPolicy {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { runCli } from './run-cli.js';
 import { COMMANDS } from './commands.js';
+import { runCli } from './run-cli.js';
 
 const exitCode = await runCli(COMMANDS, process.argv.slice(2), {
   stdout: process.stdout,

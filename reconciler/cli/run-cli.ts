@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
-import { InternalError, TransportError, StalePlanError } from '../../inventory/core/errors.js';
-import { UsageError, type Command, type CommandIO, type ParsedCommandArgs } from './command.js';
+
+import { InternalError, StalePlanError, TransportError } from '../../inventory/core/errors.js';
+import { renderDiagnosticsHuman } from '../render/diagnostics.js';
+import { StoreRefusedError } from '../store/file/store-error.js';
+import { StoreFailedError } from '../store/file/store-failed-error.js';
+import { type Command, type CommandIO, type ParsedCommandArgs, UsageError } from './command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from './exit-codes.js';
 import { commandUsage, generalUsage } from './usage.js';
-import { renderDiagnosticsHuman } from '../render/diagnostics.js';
-import { StoreFailedError } from '../store/file/store-failed-error.js';
-import { StoreRefusedError } from '../store/file/store-error.js';
 
 /** Finds the command named by the first one or two words of argv. */
 function findCommand(commands: readonly Command[], argv: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -47,7 +48,10 @@ export async function runCli(commands: readonly Command[], argv: readonly string
     io.stdout.write(generalUsage(commands));
     return argv.length === 0 ? EXIT_ERROR : EXIT_OK;
   }
-  const found = findCommand(commands, argv.filter((a) => a !== '--debug'));
+  const found = findCommand(
+    commands,
+    argv.filter((a) => a !== '--debug'),
+  );
   if (!found) {
     io.stderr.write(`pytin: unknown command "${argv[0]}"\n\n${generalUsage(commands)}`);
     return EXIT_ERROR;

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
+
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { loadOperatorConfig, operatorConfigPath, type OperatorConfig } from '../session/operator-config.js';
-import { statePaths, type StatePaths } from '../session/state-paths.js';
-import { stringOption, type CommandIO, type OptionSpec, type ParsedCommandArgs } from './command.js';
+import { loadOperatorConfig, type OperatorConfig, operatorConfigPath } from '../session/operator-config.js';
+import { type StatePaths, statePaths } from '../session/state-paths.js';
+import { type CommandIO, type OptionSpec, type ParsedCommandArgs, stringOption } from './command.js';
 
 /** The options of every command that uses pytin's state (store, known_hosts, secrets). */
 export const STATE_OPTIONS: Record<string, OptionSpec> = {
   config: { type: 'string', valueName: 'FILE', description: 'the pytin configuration (default: $PYTIN_CONFIG, else /etc/pytin/config.yaml if it exists)' },
-  store: { type: 'string', valueName: 'FILE', description: 'the SQLite store (default: the configuration\'s, else .pytin/store.sqlite beside the inventory)' },
+  store: { type: 'string', valueName: 'FILE', description: "the SQLite store (default: the configuration's, else .pytin/store.sqlite beside the inventory)" },
 };
 
 /** The operator configuration these options name, or the diagnostics saying why it cannot be read. */

@@ -1,15 +1,15 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { mapBounded } from '../support/bounded-parallel.js';
-import type { Store } from '../store/open-store.js';
 import { recordDeviceWalk } from '../store/facts/device-store.js';
 import { recordHostObservation } from '../store/facts/host-store.js';
 import { recordFailedRun } from '../store/facts/observation-runs.js';
+import type { Store } from '../store/open-store.js';
+import { mapBounded } from '../support/bounded-parallel.js';
+import type { SnmpTarget } from '../transports/snmp/snmp-target.js';
 import type { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
 import type { HostProbe } from './hosts/host-probe.js';
 import { observeHost } from './hosts/observe-host.js';
 import { observeDevice } from './snmp/observe-device.js';
-import type { SnmpTarget } from '../transports/snmp/snmp-target.js';
 import { isCompleteWalk, snmpFactsForStore } from './snmp-facts-for-store.js';
 
 /** A switch to observe: its name in the inventory and how to reach its agent. */
@@ -84,7 +84,15 @@ async function observeServer(host: HostToObserve, options: ObserveInventoryOptio
   });
   const parts = [...observation.summaries, ...(observation.basics ? [`up ${Math.round(observation.basics.uptimeSeconds / 3600)} h`] : [])];
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { source: 'host', subject: name, address, ok, durationMs: now() - startedAt, summary: parts.length ? parts.join('; ') : 'nothing observed', diagnostics };
+  return {
+    source: 'host',
+    subject: name,
+    address,
+    ok,
+    durationMs: now() - startedAt,
+    summary: parts.length ? parts.join('; ') : 'nothing observed',
+    diagnostics,
+  };
 }
 
 /** Observes switches and hosts, `parallelism` at once, each independently (one unreachable

@@ -1,5 +1,5 @@
-import type { DeviceFacts as ObservedDeviceFacts } from './snmp/device-facts.js';
 import type { DeviceFacts as StoredDeviceFacts } from '../store/facts/device-facts.js';
+import type { DeviceFacts as ObservedDeviceFacts } from './snmp/device-facts.js';
 
 /** Whether a walk may replace the stored facts: only a whole walk does. A partial section (agent
  * stopped mid-walk, looping OIDs) would make absent rows look like "not seen", which later

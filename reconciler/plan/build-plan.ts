@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { Change } from './change.js';
-import { networkDrift, type DriftPolicy } from './network-drift.js';
+import { type DriftPolicy, networkDrift } from './network-drift.js';
 import type { Plan } from './plan.js';
 import type { PlanInput, PlanningDriver } from './planning-port.js';
 import { safetyDiagnostics, type SafetyPolicy } from './safety.js';
@@ -15,10 +15,7 @@ export function orderChanges(changes: readonly Change[], drivers: readonly Plann
   const name = (c: Change) => c.host ?? c.service ?? '';
   return [...changes].sort(
     (a, b) =>
-      kind(a) - kind(b) ||
-      name(a).localeCompare(name(b)) ||
-      (order.get(a.driver) ?? 0) - (order.get(b.driver) ?? 0) ||
-      a.address.localeCompare(b.address),
+      kind(a) - kind(b) || name(a).localeCompare(name(b)) || (order.get(a.driver) ?? 0) - (order.get(b.driver) ?? 0) || a.address.localeCompare(b.address),
   );
 }
 

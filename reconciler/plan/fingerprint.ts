@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 import type { HostFactsView } from './observed-facts.js';
 import type { PlanningDriver } from './planning-port.js';
 

@@ -1,7 +1,7 @@
-import { canonicalIp, parseIp } from '../../schemas/formats/ip.js';
-import { resourcesOfKind, type DesiredState } from '../../inventory/model/desired-state.js';
-import { addressUse, poolLayout, type PoolLayout } from '../../inventory/model/pool-layout.js';
+import { type DesiredState, resourcesOfKind } from '../../inventory/model/desired-state.js';
+import { addressUse, type PoolLayout, poolLayout } from '../../inventory/model/pool-layout.js';
 import type { IPPoolSpec, ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import { canonicalIp, parseIp } from '../../schemas/formats/ip.js';
 import type { Drift } from './drift.js';
 import type { ObservedFacts } from './observed-facts.js';
 
@@ -24,7 +24,9 @@ function layoutFor(layouts: readonly PoolLayout[], ip: string): PoolLayout | und
  * same inventory, facts and time give the same drift. Never a change: people decide. */
 export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: DriftPolicy): Drift[] {
   const drift: Drift[] = [];
-  const layouts = resourcesOfKind<IPPoolSpec>(state, 'IPPool').map(poolLayout).filter((l): l is PoolLayout => l !== undefined);
+  const layouts = resourcesOfKind<IPPoolSpec>(state, 'IPPool')
+    .map(poolLayout)
+    .filter((l): l is PoolLayout => l !== undefined);
 
   // Addresses answering ARP in a managed pool that nobody holds. "Answering" = in the latest
   // successful walk of the device that saw it (older sightings are history, not presence).
@@ -38,7 +40,11 @@ export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: 
     drift.push({
       address: `ip/${ip}`,
       kind: 'unallocated-address-in-use',
-      evidence: { source: 'snmp', where: `${sighting.device}${sighting.port ? ` ${sighting.port}` : ''} (MAC ${sighting.mac})`, seenAt: iso(sighting.lastSeen) },
+      evidence: {
+        source: 'snmp',
+        where: `${sighting.device}${sighting.port ? ` ${sighting.port}` : ''} (MAC ${sighting.mac})`,
+        seenAt: iso(sighting.lastSeen),
+      },
       message: `answers on the network in pool "${layout.pool.name}" but is allocated to nobody`,
     });
   }

@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
+
 import type { Change } from './change.js';
 import type { Plan } from './plan.js';
 
 /** What apply acts on in a change: everything but the words for people (reason, notes). */
 function actionable(change: Change): unknown {
-  return { address: change.address, action: change.action, driver: change.driver, host: change.host ?? null, service: change.service ?? null, before: change.before, after: change.after, fields: change.fields ?? null };
+  return {
+    address: change.address,
+    action: change.action,
+    driver: change.driver,
+    host: change.host ?? null,
+    service: change.service ?? null,
+    before: change.before,
+    after: change.after,
+    fields: change.fields ?? null,
+  };
 }
 
 /** The changes apply would make, as canonical JSON (no-ops carry nothing to apply). */
@@ -26,5 +36,7 @@ export function changesDiffer(saved: readonly Change[], derived: readonly Change
 
 /** A hash of what a plan binds and does, recorded with every apply of it. */
 export function planHash(plan: Pick<Plan, 'changes' | 'revision' | 'factsFingerprint'>): string {
-  return createHash('sha256').update(JSON.stringify({ revision: plan.revision, facts: plan.factsFingerprint, changes: plan.changes })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ revision: plan.revision, facts: plan.factsFingerprint, changes: plan.changes }))
+    .digest('hex');
 }

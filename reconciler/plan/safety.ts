@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { splitAddress } from '../../inventory/core/address.js';
+import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { hasErrors } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import { isJsonObject, type JsonValue } from '../../inventory/core/json-value.js';
@@ -72,7 +72,8 @@ export function safetyDiagnostics(changes: readonly Change[], state: DesiredStat
     }
   }
   const deletes = new Map<string, number>();
-  for (const change of changes) if (change.action === 'delete') deletes.set(splitAddress(change.address).prefix, (deletes.get(splitAddress(change.address).prefix) ?? 0) + 1);
+  for (const change of changes)
+    if (change.action === 'delete') deletes.set(splitAddress(change.address).prefix, (deletes.get(splitAddress(change.address).prefix) ?? 0) + 1);
   for (const [prefix, count] of deletes) {
     const remaining = [...state.resources.keys()].filter((a) => splitAddress(a).prefix === prefix).length;
     const share = (100 * count) / (count + remaining);

@@ -1,4 +1,4 @@
-import { countBySeverity, diagnosticToJson, formatDiagnostic, type Diagnostic } from '../../inventory/core/diagnostic.js';
+import { countBySeverity, type Diagnostic, diagnosticToJson, formatDiagnostic } from '../../inventory/core/diagnostic.js';
 import type { InventoryRevision } from '../../inventory/source/inventory-snapshot.js';
 
 export function describeRevision(revision: InventoryRevision): string {

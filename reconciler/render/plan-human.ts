@@ -1,4 +1,4 @@
-import { actionGlyph, changeTarget, describeTarget, type Change } from '../plan/change.js';
+import { actionGlyph, type Change, changeTarget, describeTarget } from '../plan/change.js';
 import type { Drift } from '../plan/drift.js';
 import { formatJsonValue, jsonDifferences } from './json-diff.js';
 import type { PlanMessage } from './plan-json.js';
@@ -37,7 +37,9 @@ function paint(style: Style, change: Change): (text: string) => string {
 function changeLines(change: Change, style: Style): string[] {
   const colour = paint(style, change);
   const where = ` on ${describeTarget(changeTarget(change))}`;
-  const lines = [`${colour(actionGlyph(change.action).padStart(3))} ${change.address} ${style.dim(`(${change.driver}${where})`)}${change.reason ? ` — ${change.reason}` : ''}`];
+  const lines = [
+    `${colour(actionGlyph(change.action).padStart(3))} ${change.address} ${style.dim(`(${change.driver}${where})`)}${change.reason ? ` — ${change.reason}` : ''}`,
+  ];
   const differences = jsonDifferences(change.before ?? undefined, change.after ?? undefined);
   const shown = change.action === 'update' || change.action === 'replace' ? differences : [];
   for (const d of shown) lines.push(`      ${d.path}: ${formatJsonValue(d.before)} -> ${formatJsonValue(d.after)}`);

@@ -1,14 +1,25 @@
-import { diagnosticToJson, type DiagnosticJson } from '../../inventory/core/diagnostic.js';
+import { type DiagnosticJson, diagnosticToJson } from '../../inventory/core/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { Drift } from '../plan/drift.js';
-import { PLAN_FORMAT_VERSION, summarize, type Plan, type PlanRevision } from '../plan/plan.js';
+import { type Plan, PLAN_FORMAT_VERSION, type PlanRevision, summarize } from '../plan/plan.js';
 
 export type PlanMessage =
   | { type: 'version'; format: number; tool: 'pytin' }
   | ({ type: 'planned_change' } & Change)
   | ({ type: 'drift' } & Drift)
   | ({ type: 'diagnostic' } & DiagnosticJson)
-  | { type: 'change_summary'; add: number; change: number; destroy: number; drift: number; errors: number; warnings: number; revision: PlanRevision; factsFingerprint: string; createdAt: string };
+  | {
+      type: 'change_summary';
+      add: number;
+      change: number;
+      destroy: number;
+      drift: number;
+      errors: number;
+      warnings: number;
+      revision: PlanRevision;
+      factsFingerprint: string;
+      createdAt: string;
+    };
 
 /** The plan as JSON-lines messages: what `--json` prints and the API serves. The human and
  * markdown forms are rendered from these messages, never from the Plan directly, so the three

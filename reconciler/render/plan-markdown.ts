@@ -27,7 +27,9 @@ export function renderPlanMarkdown(messages: readonly PlanMessage[]): string {
   const head = [
     `### pytin plan for ${commit}`,
     '',
-    summary ? `**Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.** ${summary.drift} drift, ${summary.errors} errors, ${summary.warnings} warnings.` : '',
+    summary
+      ? `**Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.** ${summary.drift} drift, ${summary.errors} errors, ${summary.warnings} warnings.`
+      : '',
     '',
     view.verdict === 'blocked' ? `**${verdictSentence(view)}**` : verdictSentence(view).replace(/:$/, '.'),
     '',
@@ -44,16 +46,24 @@ export function renderPlanMarkdown(messages: readonly PlanMessage[]): string {
   if (listed.length) {
     const lines = ['| | address | driver | target | what |', '|---|---|---|---|---|'];
     for (const c of listed) {
-      const what = c.action === 'update' || c.action === 'replace'
-        ? jsonDifferences(c.before ?? undefined, c.after ?? undefined).map((d) => `\`${d.path}\`: ${formatJsonValue(d.before)} → ${formatJsonValue(d.after)}`).join('<br>')
-        : (c.reason ?? c.action);
-      lines.push(`| \`${actionGlyph(c.action)}\` | \`${c.address}\` | ${c.driver} | ${escapeCell(describeTarget(changeTarget(c)))} | ${escapeCell(what)}${c.notes?.length ? `<br>⚠ ${escapeCell(c.notes.join('; '))}` : ''} |`);
+      const what =
+        c.action === 'update' || c.action === 'replace'
+          ? jsonDifferences(c.before ?? undefined, c.after ?? undefined)
+              .map((d) => `\`${d.path}\`: ${formatJsonValue(d.before)} → ${formatJsonValue(d.after)}`)
+              .join('<br>')
+          : (c.reason ?? c.action);
+      lines.push(
+        `| \`${actionGlyph(c.action)}\` | \`${c.address}\` | ${c.driver} | ${escapeCell(describeTarget(changeTarget(c)))} | ${escapeCell(what)}${c.notes?.length ? `<br>⚠ ${escapeCell(c.notes.join('; '))}` : ''} |`,
+      );
     }
     sections.push(['#### Changes', '', ...fold(`${listed.length} changes`, lines), '']);
   }
   if (view.drift.length) {
     const lines = ['| address | kind | evidence | |', '|---|---|---|---|'];
-    for (const d of view.drift) lines.push(`| \`${d.address}\` | ${d.kind} | ${escapeCell(`${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt}`)} | ${escapeCell(d.message)} |`);
+    for (const d of view.drift)
+      lines.push(
+        `| \`${d.address}\` | ${d.kind} | ${escapeCell(`${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt}`)} | ${escapeCell(d.message)} |`,
+      );
     sections.push(['#### Drift (observed, not acted on)', '', ...fold(`${view.drift.length} drift entries`, lines), '']);
   }
   let text = head.join('\n');

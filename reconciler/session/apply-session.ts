@@ -3,11 +3,11 @@ import { applyPlan, type ChangeOutcome } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { changesDiffer, planHash } from '../plan/plan-identity.js';
 import { canApply, type SafetyPolicy } from '../plan/safety.js';
-import { releaseApplyLock, tryTakeApplyLock, type ApplyLock } from '../store/apply/apply-lock.js';
+import { type ApplyLock, releaseApplyLock, tryTakeApplyLock } from '../store/apply/apply-lock.js';
 import { finishApplyRun, recordChangeOutcome, startApplyRun } from '../store/apply/apply-runs.js';
 import { describeLock } from './lock-status.js';
 import type { Session } from './open-session.js';
-import { staleness, type SavedPlan } from './plan-file.js';
+import { type SavedPlan, staleness } from './plan-file.js';
 import { planInSession } from './plan-session.js';
 
 export interface ApplyRequest {
@@ -31,8 +31,7 @@ export interface ApplyRequest {
 
 export type ApplyReport =
   /** Nothing was applied; the diagnostics say why. */
-  | { applied: false; diagnostics: Diagnostic[] }
-  | { applied: true; plan: Plan; outcomes: ChangeOutcome[]; runId: number; ok: boolean };
+  { applied: false; diagnostics: Diagnostic[] } | { applied: true; plan: Plan; outcomes: ChangeOutcome[]; runId: number; ok: boolean };
 
 const refused = (diagnostics: Diagnostic[]): ApplyReport => ({ applied: false, diagnostics });
 
@@ -54,13 +53,22 @@ async function planToApply(session: Session, request: ApplyRequest): Promise<Pla
   if (!request.saved) return (await planInSession(session, { refresh: request.refresh, safety: request.safety })).plan;
   const saved = request.saved.plan;
   const madeAt = Date.parse(saved.createdAt);
-  if (!Number.isFinite(madeAt)) return [{ severity: 'error', code: 'PLAN_FILE_UNREADABLE', summary: `the saved plan's creation time "${String(saved.createdAt)}" is not a time` }];
+  if (!Number.isFinite(madeAt))
+    return [{ severity: 'error', code: 'PLAN_FILE_UNREADABLE', summary: `the saved plan's creation time "${String(saved.createdAt)}" is not a time` }];
   const derived = (await planInSession(session, { refresh: false, safety: request.safety, now: madeAt })).plan;
   const stale = staleness(saved, { commit: session.state.revision.commit, factsFingerprint: derived.factsFingerprint });
-  if (stale) return [{ severity: 'error', code: 'APPLY_STALE_PLAN', summary: `the saved plan is stale: ${stale}`, detail: 'Plan again and review the new plan.' }];
+  if (stale)
+    return [{ severity: 'error', code: 'APPLY_STALE_PLAN', summary: `the saved plan is stale: ${stale}`, detail: 'Plan again and review the new plan.' }];
   const difference = changesDiffer(saved.changes, derived.changes);
   if (difference) {
-    return [{ severity: 'error', code: 'APPLY_PLAN_MISMATCH', summary: `the saved plan does not match its own inputs: ${difference}`, detail: 'The file was edited, or made by another version of pytin. Plan again and review the new plan.' }];
+    return [
+      {
+        severity: 'error',
+        code: 'APPLY_PLAN_MISMATCH',
+        summary: `the saved plan does not match its own inputs: ${difference}`,
+        detail: 'The file was edited, or made by another version of pytin. Plan again and review the new plan.',
+      },
+    ];
   }
   return derived;
 }
@@ -70,15 +78,29 @@ async function planToApply(session: Session, request: ApplyRequest): Promise<Pla
  * the run and every outcome as it ends, observes the touched hosts again (so the next plan shows
  * exactly what is left) and records the applied desired state. */
 export async function applyInSession(session: Session, request: ApplyRequest): Promise<ApplyReport> {
-  const lock: ApplyLock = { holder: request.holder.name, host: request.holder.host, pid: request.holder.pid, commit: session.state.revision.commit, since: Date.now() };
+  const lock: ApplyLock = {
+    holder: request.holder.name,
+    host: request.holder.host,
+    pid: request.holder.pid,
+    commit: session.state.revision.commit,
+    since: Date.now(),
+  };
   const heldBy = await takeLock(session, lock, request.lockTimeoutSeconds);
   if (heldBy) {
-    return refused([{ severity: 'error', code: 'APPLY_LOCKED', summary: `another apply holds the lock: ${describeLock(heldBy)}`, detail: 'Wait for it (--lock-timeout SECONDS), or if its process is gone: pytin lock break.' }]);
+    return refused([
+      {
+        severity: 'error',
+        code: 'APPLY_LOCKED',
+        summary: `another apply holds the lock: ${describeLock(heldBy)}`,
+        detail: 'Wait for it (--lock-timeout SECONDS), or if its process is gone: pytin lock break.',
+      },
+    ]);
   }
   try {
     const plan = await planToApply(session, request);
     if (Array.isArray(plan)) return refused(plan);
-    if (!canApply(plan)) return refused([{ severity: 'error', code: 'APPLY_REFUSED', summary: 'nothing was applied' }, ...plan.diagnostics.filter((d) => d.severity === 'error')]);
+    if (!canApply(plan))
+      return refused([{ severity: 'error', code: 'APPLY_REFUSED', summary: 'nothing was applied' }, ...plan.diagnostics.filter((d) => d.severity === 'error')]);
     request.onPlan?.(plan);
     const commit = session.state.revision.commit;
     const runId = await startApplyRun(session.store, { commit, planHash: planHash(plan), holder: lock.holder, startedAt: Date.now() });

@@ -6,8 +6,8 @@ import { lastAppliedStates } from '../store/apply/apply-runs.js';
 import { readDeviceFacts } from '../store/facts/device-store.js';
 import { readManyHostFacts } from '../store/facts/host-store.js';
 import { lastRun } from '../store/facts/observation-runs.js';
-import type { Store } from '../store/open-store.js';
 import type { Row } from '../store/file/sqlite.js';
+import type { Store } from '../store/open-store.js';
 
 /** Reads what the store knows about the servers and switches of the trusted connection settings
  * (the ones pytin observes), once per plan. */
@@ -23,6 +23,8 @@ export async function loadObservedFacts(store: Store, connections: ConnectionSet
     `SELECT h.ip, h.mac, h.device, h.port, h.vlan, h.last_seen FROM ip_history h
      WHERE h.id = (SELECT h2.id FROM ip_history h2 WHERE h2.ip = h.ip ORDER BY h2.last_seen DESC, h2.id DESC LIMIT 1)`,
   );
-  const sightings = new Map<string, AddressSighting>(rows.map((r) => [r.ip, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]));
+  const sightings = new Map<string, AddressSighting>(
+    rows.map((r) => [r.ip, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]),
+  );
   return { hosts, devices, sightings, lastApplied: await lastAppliedStates(store), fingerprint: fingerprintOf(hosts, drivers) };
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+
 import type { ApplyLock } from '../store/apply/apply-lock.js';
 
 export function describeLock(lock: ApplyLock): string {

@@ -1,16 +1,16 @@
-import { hasErrors, type Diagnostic } from '../../inventory/core/diagnostic.js';
+import { type Diagnostic, hasErrors } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
-import { readInventory, type InventorySourceOptions } from '../../inventory/source/read-inventory.js';
+import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import type { Driver, TargetTransport } from '../drivers/driver.js';
 import { DRIVERS } from '../drivers/registry.js';
-import { observeInventory, type ObservationResult, type ObservationSubject } from '../observe/observe-inventory.js';
+import { type ObservationResult, type ObservationSubject, observeInventory } from '../observe/observe-inventory.js';
 import type { ChangeTarget } from '../plan/change.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { StoreRefusedError } from '../store/file/store-error.js';
+import { openStore, type Store } from '../store/open-store.js';
 import type { CommandRunner } from '../transports/command-runner.js';
 import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';
@@ -18,7 +18,7 @@ import type { SshTarget } from '../transports/ssh/ssh-target.js';
 import type { OperatorConfig } from './operator-config.js';
 import { snmpTargets } from './snmp-targets.js';
 import { sshTargets } from './ssh-targets.js';
-import { stateNotInGit, statePaths, type StatePaths } from './state-paths.js';
+import { stateNotInGit, type StatePaths, statePaths } from './state-paths.js';
 import { trustedConnections } from './trusted-connections.js';
 
 /** Plain options: what a CLI command or the server asks a session for. */
@@ -92,7 +92,13 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
     throw error;
   }
   const drivers = options.drivers ?? DRIVERS;
-  const secrets: SecretPolicy = { env: options.env, allowedEnv: options.operator.secrets.allowedEnv, dir: paths.secretsDir, maxFileBytes: options.operator.secrets.maxFileBytes, destinations: options.operator.secrets.destinations };
+  const secrets: SecretPolicy = {
+    env: options.env,
+    allowedEnv: options.operator.secrets.allowedEnv,
+    dir: paths.secretsDir,
+    maxFileBytes: options.operator.secrets.maxFileBytes,
+    destinations: options.operator.secrets.destinations,
+  };
   const pool = new SshPool({ knownHostsPath: paths.knownHosts, trustNewHosts: options.trustNewHosts });
   const ssh = sshTargets(connections, secrets);
   const snmp = snmpTargets(connections, secrets);
@@ -121,7 +127,13 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
           return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `no service "${target.name}" is configured` };
         }
         const host = ssh.hosts.get(target.name);
-        if (!host) return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `host "${target.name}" has no SSH settings pytin can use`, address: `server/${target.name}` };
+        if (!host)
+          return {
+            severity: 'error',
+            code: 'APPLY_TARGET_UNKNOWN',
+            summary: `host "${target.name}" has no SSH settings pytin can use`,
+            address: `server/${target.name}`,
+          };
         let runner = runners.get(target.name);
         if (!runner) {
           runner = new SshCommandRunner(pool.host(host));

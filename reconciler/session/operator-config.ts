@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { SecretRef } from '../../inventory/model/specs.js';
 import { parseYamlFile } from '../../inventory/parse/parse-yaml-file.js';
@@ -26,7 +27,12 @@ export interface OperatorConfig {
   stateDir: string | undefined;
   store: string | undefined;
   knownHosts: string | undefined;
-  secrets: { dir: string | undefined; allowedEnv: readonly string[]; maxFileBytes: number; destinations: ReadonlyArray<{ secret: SecretRef; hosts: readonly string[] }> };
+  secrets: {
+    dir: string | undefined;
+    allowedEnv: readonly string[];
+    maxFileBytes: number;
+    destinations: ReadonlyArray<{ secret: SecretRef; hosts: readonly string[] }>;
+  };
   trustedRef: string | undefined;
 }
 
@@ -59,11 +65,21 @@ export function loadOperatorConfig(path: string | undefined): OperatorConfig | D
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    return [problem(`cannot read the pytin configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'Pass an existing file with --config FILE or PYTIN_CONFIG.')];
+    return [
+      problem(
+        `cannot read the pytin configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        'Pass an existing file with --config FILE or PYTIN_CONFIG.',
+      ),
+    ];
   }
   if (bytes.length > 1024 * 1024) return [problem(`the pytin configuration ${path} is larger than 1 MiB`)];
   const parsed = parseYamlFile(path, bytes);
-  const invalid = (diagnostics: Diagnostic[]) => diagnostics.map((d) => ({ ...d, code: d.code.split('_')[1] === 'YAML' ? 'CONFIG_UNREADABLE' : 'CONFIG_INVALID', summary: `pytin configuration: ${d.summary}` }));
+  const invalid = (diagnostics: Diagnostic[]) =>
+    diagnostics.map((d) => ({
+      ...d,
+      code: d.code.split('_')[1] === 'YAML' ? 'CONFIG_UNREADABLE' : 'CONFIG_INVALID',
+      summary: `pytin configuration: ${d.summary}`,
+    }));
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return invalid(parsed.diagnostics);
   const document = parsed.documents[0];
   if (parsed.documents.length !== 1 || !document) return [problem(`the pytin configuration ${path} must hold exactly one YAML document`)];

@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { PLAN_FORMAT_VERSION, type Plan } from '../plan/plan.js';
+import { type Plan, PLAN_FORMAT_VERSION } from '../plan/plan.js';
 import { planHash } from '../plan/plan-identity.js';
 
 /** A saved plan: the plan and a hash of its changes (recorded with every apply of it). */
@@ -42,7 +43,10 @@ export async function readSavedPlan(path: string): Promise<SavedPlan | Diagnosti
 /** Why a saved plan no longer fits the world, or undefined when it still does. */
 export function staleness(saved: Plan, now: { commit: string | null; factsFingerprint: string }): string | undefined {
   const reasons: string[] = [];
-  if (saved.revision.commit !== now.commit) reasons.push(`the inventory is now at ${now.commit?.slice(0, 12) ?? 'no commit'}, the plan was made at ${saved.revision.commit?.slice(0, 12) ?? 'no commit'}`);
+  if (saved.revision.commit !== now.commit)
+    reasons.push(
+      `the inventory is now at ${now.commit?.slice(0, 12) ?? 'no commit'}, the plan was made at ${saved.revision.commit?.slice(0, 12) ?? 'no commit'}`,
+    );
   if (saved.factsFingerprint !== now.factsFingerprint) reasons.push('the observed hosts changed since the plan was made (facts fingerprint differs)');
   return reasons.length ? reasons.join('; ') : undefined;
 }

@@ -33,7 +33,11 @@ export async function planInSession(session: Session, request: PlanRequest): Pro
   const refreshed = request.refresh ? await session.observe(undefined, request.onRefreshResult) : [];
   const now = request.now ?? Date.now();
   const facts = await loadObservedFacts(session.store, session.connections, session.drivers);
-  const built = buildPlan({ state: session.state, connections: session.connections, files: session.files, facts, now }, session.drivers, planPolicyFor(session, request.safety, now));
+  const built = buildPlan(
+    { state: session.state, connections: session.connections, files: session.files, facts, now },
+    session.drivers,
+    planPolicyFor(session, request.safety, now),
+  );
   // Connection settings (a missing SNMP community) matter only when this run talks to devices.
   const plan = { ...built, diagnostics: [...session.inventoryWarnings, ...(request.refresh ? session.setupDiagnostics : []), ...built.diagnostics] };
   return { plan, refreshed };

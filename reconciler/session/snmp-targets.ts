@@ -2,8 +2,8 @@ import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { SnmpCredentialsSpec } from '../../inventory/model/specs.js';
 import { resolveSecret } from '../../inventory/secrets/resolve-secret.js';
-import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import { Secret } from '../../inventory/secrets/secret.js';
+import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { DeviceToObserve } from '../observe/observe-inventory.js';
 
 /** Turns every switch with an `snmp` section (trusted connection settings) into an SNMP target,

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { trackedFilesUnder } from '../../inventory/source/git-repository.js';
 import type { OperatorConfig } from './operator-config.js';
@@ -16,7 +17,12 @@ export interface StatePaths {
 export function statePaths(operator: OperatorConfig, inventoryRoot: string, explicitStore?: string): StatePaths {
   const stateDir = operator.stateDir ?? join(inventoryRoot, '.pytin');
   const store = explicitStore ?? operator.store ?? join(stateDir, 'store.sqlite');
-  return { stateDir, store, knownHosts: operator.knownHosts ?? join(dirname(store), 'known_hosts'), secretsDir: operator.secrets.dir ?? join(stateDir, 'secrets') };
+  return {
+    stateDir,
+    store,
+    knownHosts: operator.knownHosts ?? join(dirname(store), 'known_hosts'),
+    secretsDir: operator.secrets.dir ?? join(stateDir, 'secrets'),
+  };
 }
 
 /** Refuses state that git tracks. The default state folder lies in the inventory's work tree, and
@@ -29,6 +35,7 @@ export async function stateNotInGit(inventoryRoot: string, paths: StatePaths): P
     severity: 'error',
     code: 'TRUST_STATE_IN_GIT',
     summary: `pytin's state is in files git tracks: ${tracked.slice(0, 5).join(', ')}${tracked.length > 5 ? `, and ${tracked.length - 5} more` : ''}`,
-    detail: 'The store, known_hosts and secret files are the operator\'s, never the repository\'s: a branch could plant them. Remove them from git (git rm --cached) and ignore the folder, or set stateDir in the pytin configuration to a folder outside the repository.',
+    detail:
+      "The store, known_hosts and secret files are the operator's, never the repository's: a branch could plant them. Remove them from git (git rm --cached) and ignore the folder, or set stateDir in the pytin configuration to a folder outside the repository.",
   };
 }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
-import { connectionSettingsOf, type ConnectionSettings } from '../../inventory/model/connection-settings.js';
+import { type ConnectionSettings, connectionSettingsOf } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
-import { readInventory, type InventorySourceOptions } from '../../inventory/source/read-inventory.js';
+import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 
 /** The connection-relevant settings of each resource, as comparable text. */
@@ -28,14 +28,31 @@ export async function trustedConnections(
   const snapshot = await readInventory({ ...source, ref: trustedRef, worktree: false });
   const unknown = snapshot.diagnostics.find((d) => d.code === 'INV_GIT_UNKNOWN_REF');
   if (unknown) {
-    return { failed: [{ severity: 'error', code: 'TRUST_REF_UNKNOWN', summary: `the trusted ref "${trustedRef}" of the pytin configuration does not exist: ${unknown.summary}`, detail: 'Fetch it (git fetch origin main) or correct connections.trustedRef.' }] };
+    return {
+      failed: [
+        {
+          severity: 'error',
+          code: 'TRUST_REF_UNKNOWN',
+          summary: `the trusted ref "${trustedRef}" of the pytin configuration does not exist: ${unknown.summary}`,
+          detail: 'Fetch it (git fetch origin main) or correct connections.trustedRef.',
+        },
+      ],
+    };
   }
   const validation = validateInventory(snapshot);
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     return {
       failed: [
-        { severity: 'error', code: 'TRUST_REF_INVALID', summary: `the inventory at the trusted ref "${trustedRef}" (${snapshot.revision.commit?.slice(0, 12) ?? 'no commit'}) has ${errors.length} error(s); its connection settings cannot be used`, detail: errors.slice(0, 5).map((d) => `${d.code}: ${d.summary}`).join('\n') },
+        {
+          severity: 'error',
+          code: 'TRUST_REF_INVALID',
+          summary: `the inventory at the trusted ref "${trustedRef}" (${snapshot.revision.commit?.slice(0, 12) ?? 'no commit'}) has ${errors.length} error(s); its connection settings cannot be used`,
+          detail: errors
+            .slice(0, 5)
+            .map((d) => `${d.code}: ${d.summary}`)
+            .join('\n'),
+        },
       ],
     };
   }

@@ -7,7 +7,13 @@ const ROWS_PER_STATEMENT = 20_000;
  * unpacks them with json_each, in C. Binding every value separately cost more than the insert
  * itself (a 10,000-row ARP table: ~1.5 s one row per call, ~70 ms multi-row VALUES, ~15 ms this).
  * `verb` lets a caller say `INSERT OR REPLACE`. Buffers are not supported (JSON has no bytes). */
-export async function insertRows(tx: SqlRunner, table: string, columns: readonly string[], rows: ReadonlyArray<readonly SqlValue[]>, verb = 'INSERT'): Promise<void> {
+export async function insertRows(
+  tx: SqlRunner,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly SqlValue[]>,
+  verb = 'INSERT',
+): Promise<void> {
   const select = columns.map((_, i) => `value ->> ${i}`).join(', ');
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);

@@ -186,9 +186,7 @@ async function currentVersion(db: Pick<SqliteDatabase, 'get'>): Promise<number> 
  * migrating at the same time (the version is re-read under the write lock); refuses a store
  * from a newer pytin rather than guessing at its schema. */
 export async function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-  );
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const found = await currentVersion(db);
   if (found > latest) {

@@ -1,10 +1,10 @@
-import { migrate } from './migrations.js';
 import { openSqlite, type SqliteDatabase } from './file/sqlite.js';
-import { StoreFailedError } from './file/store-failed-error.js';
 import { StoreRefusedError } from './file/store-error.js';
-import { PYTIN_APPLICATION_ID, proveStoreIsPytins } from './file/store-identity.js';
+import { StoreFailedError } from './file/store-failed-error.js';
+import { proveStoreIsPytins, PYTIN_APPLICATION_ID } from './file/store-identity.js';
 import { prepareStorePath } from './file/store-path.js';
 import { refuseUnwritableStore } from './file/store-writable.js';
+import { migrate } from './migrations.js';
 
 /** The fact store: one SQLite file. Every function of reconciler/store takes it. */
 export type Store = SqliteDatabase;

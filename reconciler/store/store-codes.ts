@@ -9,9 +9,9 @@ export const STORE_CODES = {
   STORE_PATH_SYMLINK: 'the store file is a symbolic link; refused because a planted link would redirect the writes of pytin',
   STORE_READ_ONLY: 'the store file, its folder or its filesystem cannot be written (permissions, immutable attribute, read-only mount)',
   STORE_CORRUPT: 'SQLite found the store file damaged (a corrupt page or header)',
-  STORE_DISK_FULL: 'the filesystem holding the store (or the user\'s quota) is full; the failed write was not kept',
+  STORE_DISK_FULL: "the filesystem holding the store (or the user's quota) is full; the failed write was not kept",
   STORE_IO_FAILED: 'the operating system reported an I/O error reading or writing the store',
-  STORE_BUSY: 'another process held the store\'s write lock for longer than the busy timeout',
+  STORE_BUSY: "another process held the store's write lock for longer than the busy timeout",
 } as const satisfies Record<string, string>;
 
 export type StoreCode = keyof typeof STORE_CODES;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+
 import { TransportError } from '../../inventory/core/errors.js';
 import type { CommandOptions, CommandResult, CommandRunner } from './command-runner.js';
 
@@ -17,7 +18,12 @@ export class LocalRunner implements CommandRunner {
       let stdout = '';
       let stderr = '';
       let timedOut = false;
-      const timer = options.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, options.timeoutMs) : undefined;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs)
+        : undefined;
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', (error) => reject(new TransportError(`${this.host}: cannot run ${program}: ${error.message}`, false)));

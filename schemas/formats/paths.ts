@@ -67,7 +67,21 @@ export const SYSTEM_TREES: readonly string[] = [
 /** Folders that are never a backup target themselves (a folder below them is fine): shared
  * top-level folders. A target is a folder whose content pytin owns (archives, snapshots, index,
  * lock, exclude file), which these never are; `/home` would also back up into itself. */
-export const SHARED_FOLDERS: readonly string[] = ['/', '/home', '/media', '/mnt', '/opt', '/srv', '/tmp', '/var', '/var/cache', '/var/lib', '/var/log', '/var/spool', '/var/tmp'];
+export const SHARED_FOLDERS: readonly string[] = [
+  '/',
+  '/home',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/srv',
+  '/tmp',
+  '/var',
+  '/var/cache',
+  '/var/lib',
+  '/var/log',
+  '/var/spool',
+  '/var/tmp',
+];
 
 /** Why a host path cannot be a backup target, or undefined when it can. */
 export function systemFolderOf(path: string): string | undefined {

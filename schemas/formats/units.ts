@@ -34,7 +34,12 @@ export function parseSize(text: string): number | undefined {
 }
 
 export function formatBandwidth(bitsPerSecond: number): string {
-  for (const [unit, factor] of [['Tbit', 1e12], ['Gbit', 1e9], ['Mbit', 1e6], ['kbit', 1e3]] as const) {
+  for (const [unit, factor] of [
+    ['Tbit', 1e12],
+    ['Gbit', 1e9],
+    ['Mbit', 1e6],
+    ['kbit', 1e3],
+  ] as const) {
     if (bitsPerSecond >= factor && bitsPerSecond % factor === 0) return `${bitsPerSecond / factor}${unit}`;
   }
   return `${bitsPerSecond}bit`;

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+
 import { isHostName } from './names.js';
 import { isHostPath, MAX_PATH_LENGTH } from './paths.js';
 

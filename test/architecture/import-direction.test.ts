@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { PROJECT_ROOT } from '../support/lab-inventory.js';
-import { findCycles, importGraph, type ImportEdge } from './import-graph.js';
+import { findCycles, type ImportEdge, importGraph } from './import-graph.js';
 
 // The import rules of DESIGN.md, checked on the sources. A rule broken here is a design decision
 // to take in the open (change the rule and DESIGN.md), never a line to add to an exception list.
@@ -54,7 +55,9 @@ test('inside reconciler, imports only go to lower layers (cli -> session -> appl
   const unranked = [...new Set(inside.flatMap((e) => [area(e.from), area(e.to)]))].filter((a) => !(a in RECONCILER_RANK) && a !== 'diagnostic-catalogue');
   assert.deepEqual(unranked, [], 'every reconciler folder has a rank');
   // The diagnostic catalogue joins every area's codes; only tests read it.
-  const upward = inside.filter((e) => area(e.from) !== 'diagnostic-catalogue' && (area(e.to) === 'diagnostic-catalogue' || RECONCILER_RANK[area(e.to)]! >= RECONCILER_RANK[area(e.from)]!));
+  const upward = inside.filter(
+    (e) => area(e.from) !== 'diagnostic-catalogue' && (area(e.to) === 'diagnostic-catalogue' || RECONCILER_RANK[area(e.to)]! >= RECONCILER_RANK[area(e.from)]!),
+  );
   assert.deepEqual(describe(upward), []);
 });
 
@@ -65,7 +68,9 @@ test('nothing outside reconciler/cli imports from cli/', () => {
 
 test('the planner is pure: plan/ imports no driver, store, transport or I/O module (node:crypto for hashing only)', () => {
   const planImports = graph.edges.filter((e) => e.from.startsWith('reconciler/plan/'));
-  const impure = planImports.filter((e) => (e.local ? !e.to.startsWith('reconciler/plan/') && !e.to.startsWith('inventory/') && !e.to.startsWith('schemas/') : e.to !== 'node:crypto'));
+  const impure = planImports.filter((e) =>
+    e.local ? !e.to.startsWith('reconciler/plan/') && !e.to.startsWith('inventory/') && !e.to.startsWith('schemas/') : e.to !== 'node:crypto',
+  );
   assert.deepEqual(describe(impure), []);
 });
 
@@ -73,7 +78,10 @@ test('no file imports itself through a circle of imports', () => {
   const next = new Map<string, string[]>();
   for (const e of local) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
   const cycles = findCycles(graph.files, (f) => next.get(f) ?? []);
-  assert.deepEqual(cycles.map((c) => c.join(' -> ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' -> ')),
+    [],
+  );
 });
 
 test('no folder imports itself through a circle of folders', () => {
@@ -86,7 +94,10 @@ test('no folder imports itself through a circle of folders', () => {
     next.set(from, (next.get(from) ?? new Set()).add(to));
   }
   const cycles = findCycles(next.keys(), (f) => next.get(f) ?? []);
-  assert.deepEqual(cycles.map((c) => c.join(' -> ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' -> ')),
+    [],
+  );
 });
 
 test('the import rules see the sources (a check that finds nothing to check proves nothing)', () => {

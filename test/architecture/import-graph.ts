@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** One import of a source file: the file it names (resolved, relative to the project root, as
@@ -34,7 +34,10 @@ export function importGraph(root: string, folders: readonly string[]): { files: 
       const spec = match[3]!;
       const typeOnly = match[2] !== undefined;
       if (spec.startsWith('.')) {
-        const target = relative(root, resolve(root, dirname(file), spec)).split(sep).join('/').replace(/\.js$/, '.ts');
+        const target = relative(root, resolve(root, dirname(file), spec))
+          .split(sep)
+          .join('/')
+          .replace(/\.js$/, '.ts');
         edges.push({ from: file, to: target, local: true, typeOnly });
       } else edges.push({ from: file, to: spec, local: false, typeOnly });
     }

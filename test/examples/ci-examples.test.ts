@@ -1,8 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { parse } from 'yaml';
+
 import { COMMANDS } from '../../reconciler/cli/commands.js';
 import { PROJECT_ROOT } from '../support/lab-inventory.js';
 

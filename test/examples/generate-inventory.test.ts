@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateInventory, DEFAULT_PARAMETERS } from '../../examples/generator/generate-inventory.js';
+import { test } from 'node:test';
+
+import { DEFAULT_PARAMETERS, generateInventory } from '../../examples/generator/generate-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import { makeTempDir } from '../lab/daemon.js';
 import { snapshotOf } from '../support/lab-inventory.js';

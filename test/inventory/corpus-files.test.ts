@@ -1,16 +1,19 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+import { test } from 'node:test';
+
 import { formatDiagnostic } from '../../inventory/core/diagnostic.js';
+import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import { labTexts, PROJECT_ROOT, snapshotOf } from '../support/lab-inventory.js';
 
 /** Each corpus file holds one mistake and says what it expects in `# expect: CODE LINE:COL`
  * lines. It is added to the (valid) lab inventory, and exactly those diagnostics must appear. */
 const CORPUS = join(PROJECT_ROOT, 'test', 'inventory', 'corpus');
 
-for (const name of readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const name of readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   test(`corpus: ${name}`, () => {
     const text = readFileSync(join(CORPUS, name), 'utf8');
     const expected = [...text.matchAll(/^# expect: (\S+) (\d+):(\d+)$/gm)].map((m) => `${m[1]} ${m[2]}:${m[3]}`);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { startDaemon, waitFor } from './daemon.js';
 
 const run = promisify(execFile);
@@ -11,7 +12,14 @@ const run = promisify(execFile);
  * Returns what the receiver measured, in bits per second. Bounded: the client is killed after
  * seconds + 15 s, the server is stopped by its PID whatever happens.
  */
-export async function iperfBitsPerSecond(options: { serverNs: string; clientNs: string; serverIp: string; reverse: boolean; seconds?: number; port?: number }): Promise<number> {
+export async function iperfBitsPerSecond(options: {
+  serverNs: string;
+  clientNs: string;
+  serverIp: string;
+  reverse: boolean;
+  seconds?: number;
+  port?: number;
+}): Promise<number> {
   const seconds = options.seconds ?? 3;
   const port = String(options.port ?? 5201);
   const server = startDaemon('ip', ['netns', 'exec', options.serverNs, 'iperf3', '-s', '-1', '-B', options.serverIp, '-p', port]);
@@ -21,7 +29,20 @@ export async function iperfBitsPerSecond(options: { serverNs: string; clientNs: 
       async () => (await run('ip', ['netns', 'exec', options.serverNs, 'ss', '-Hltn', `sport = :${port}`])).stdout.includes(port),
       10_000,
     );
-    const args = ['netns', 'exec', options.clientNs, 'iperf3', '-c', options.serverIp, '-p', port, '-t', String(seconds), '-J', ...(options.reverse ? ['-R'] : [])];
+    const args = [
+      'netns',
+      'exec',
+      options.clientNs,
+      'iperf3',
+      '-c',
+      options.serverIp,
+      '-p',
+      port,
+      '-t',
+      String(seconds),
+      '-J',
+      ...(options.reverse ? ['-R'] : []),
+    ];
     const { stdout } = await run('ip', args, { timeout: (seconds + 15) * 1000, maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(stdout) as { end?: { sum_received?: { bits_per_second?: number } }; error?: string };
     const bits = report.end?.sum_received?.bits_per_second;

@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, copyFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { makeTempDir } from './daemon.js';
-import { startLabLibvirtd, type LabLibvirtd } from './libvirtd.js';
-import { snmpFixturesDir } from './snmp-fixtures.js';
-import { startSnmpsim, type Snmpsim } from './snmpsim.js';
-import { generateKey, startSshd, type LabSshd } from './sshd.js';
+
 import { git, writeFiles } from '../support/git-repo.js';
 import { labTexts } from '../support/lab-inventory.js';
+import { makeTempDir } from './daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from './libvirtd.js';
+import { snmpFixturesDir } from './snmp-fixtures.js';
+import { type Snmpsim, startSnmpsim } from './snmpsim.js';
+import { generateKey, type LabSshd, startSshd } from './sshd.js';
 
 const run = promisify(execFile);
 
@@ -102,7 +103,11 @@ export async function startLabEnvironment(options: LabEnvironmentOptions = {}): 
     const sshd = {
       'hv-01': await startSshd({ clientKeyPath: clientKey, ...port('hv-01') }),
       'hv-02': await startSshd({ clientKeyPath: clientKey, ...port('hv-02') }),
-      'backup-01': await startSshd({ clientKeyPath: clientKey, commandPrefix: `/usr/bin/ip netns exec ${namespace} /usr/bin/env PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, ...port('backup-01') }),
+      'backup-01': await startSshd({
+        clientKeyPath: clientKey,
+        commandPrefix: `/usr/bin/ip netns exec ${namespace} /usr/bin/env PATH=${bin}:/usr/sbin:/usr/bin:/sbin:/bin`,
+        ...port('backup-01'),
+      }),
     };
     for (const s of Object.values(sshd)) stops.push(s.stop);
     const env = { PYTIN_SECRET_SW_R01_COMMUNITY: LAB_SWITCH_RECORDINGS['sw-r01'], PYTIN_SECRET_SW_R02_COMMUNITY: LAB_SWITCH_RECORDINGS['sw-r02'] };

@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { makeTempDir, startDaemon, waitFor } from './daemon.js';
 
 const run = promisify(execFile);
@@ -57,7 +58,13 @@ export async function startLabLibvirtd(options: { socketDir?: string } = {}): Pr
   );
   const socketPath = join(sockets, 'libvirt-sock');
   const uri = `test+unix:///default?socket=${socketPath}`;
-  const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: home, XDG_RUNTIME_DIR: runtime, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+  const env = {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: home,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
   const daemon = startDaemonAs('/usr/sbin/libvirtd', ['-f', config], env);
   let holder: ReturnType<typeof spawn> | undefined;
   const stop = async () => {
@@ -71,18 +78,23 @@ export async function startLabLibvirtd(options: { socketDir?: string } = {}): Pr
     await daemon.stop();
     await dir.remove();
     if (options.socketDir) {
-    await rm(options.socketDir, { recursive: true, force: true });
-    // libvirtd runs as nobody: every folder above the socket must let it through.
-    await mkdir(dirname(options.socketDir), { mode: 0o755, recursive: true });
-    await chmod(dirname(options.socketDir), 0o755);
-  }
+      await rm(options.socketDir, { recursive: true, force: true });
+      // libvirtd runs as nobody: every folder above the socket must let it through.
+      await mkdir(dirname(options.socketDir), { mode: 0o755, recursive: true });
+      await chmod(dirname(options.socketDir), 0o755);
+    }
   };
   try {
-    await waitFor('libvirtd to answer on its socket', async () => {
-      if (daemon.process.exitCode !== null) throw new Error('libvirtd exited before answering');
-      await run('/usr/bin/virsh', ['-c', uri, 'uri']);
-      return true;
-    }, 20_000, 200);
+    await waitFor(
+      'libvirtd to answer on its socket',
+      async () => {
+        if (daemon.process.exitCode !== null) throw new Error('libvirtd exited before answering');
+        await run('/usr/bin/virsh', ['-c', uri, 'uri']);
+        return true;
+      },
+      20_000,
+      200,
+    );
     // The holder proves it is connected by answering `uri` on its stdin; its stdin then stays
     // open (and with it the connection) until stop().
     const connected = spawn('/usr/bin/virsh', ['-c', uri], { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -92,10 +104,15 @@ export async function startLabLibvirtd(options: { socketDir?: string } = {}): Pr
       if (answer.length < 4096) answer += chunk.toString();
     });
     connected.stdin?.write('uri\n');
-    await waitFor('the holder connection', () => {
-      if (connected.exitCode !== null) throw new Error('the holder virsh exited');
-      return answer.includes('test+unix://');
-    }, 10_000, 50);
+    await waitFor(
+      'the holder connection',
+      () => {
+        if (connected.exitCode !== null) throw new Error('the holder virsh exited');
+        return answer.includes('test+unix://');
+      },
+      10_000,
+      50,
+    );
   } catch (error) {
     await stop();
     throw error;

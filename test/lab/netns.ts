@@ -45,7 +45,9 @@ export async function createNetns(): Promise<Netns> {
   const [a, b, c, d] = prefix.split('.').map(Number) as [number, number, number, number];
   const hostIp = `${a}.${b}.${c}.${d + 1}`;
   const innerIp = `${a}.${b}.${c}.${d + 2}`;
-  const ula = `fd${randomBytes(5).toString('hex').replace(/^(..)(....)(....)$/, '$1:$2:$3')}`;
+  const ula = `fd${randomBytes(5)
+    .toString('hex')
+    .replace(/^(..)(....)(....)$/, '$1:$2:$3')}`;
   const hostIp6 = `${ula}::1`;
   const innerIp6 = `${ula}::2`;
   await ip(['netns', 'add', name]);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { waitFor, type Daemon } from './daemon.js';
+
+import { type Daemon, waitFor } from './daemon.js';
 
 const run = promisify(execFile);
 
@@ -17,14 +18,24 @@ export function agentStopper(daemon: Daemon, removeFolder: () => Promise<void>):
 
 /** Waits until the agent answers a sysName GET with `community`; on failure stops it (so a test
  * that never got the agent still leaves nothing running) and rethrows. */
-export async function whenAgentAnswers(daemon: Daemon, stop: () => Promise<void>, target: { host: string; port: number; community: string }, timeoutMs: number): Promise<void> {
+export async function whenAgentAnswers(
+  daemon: Daemon,
+  stop: () => Promise<void>,
+  target: { host: string; port: number; community: string },
+  timeoutMs: number,
+): Promise<void> {
   const name = daemon.process.spawnfile;
   try {
-    await waitFor(`${name} to answer`, async () => {
-      if (daemon.process.exitCode !== null) throw new Error(`${name} exited: ${daemon.stderr.slice(-500)}`);
-      await run('snmpget', ['-v2c', '-c', target.community, '-t', '0.3', '-r', '0', '-On', `${target.host}:${target.port}`, '1.3.6.1.2.1.1.5.0']);
-      return true;
-    }, timeoutMs, 100);
+    await waitFor(
+      `${name} to answer`,
+      async () => {
+        if (daemon.process.exitCode !== null) throw new Error(`${name} exited: ${daemon.stderr.slice(-500)}`);
+        await run('snmpget', ['-v2c', '-c', target.community, '-t', '0.3', '-r', '0', '-On', `${target.host}:${target.port}`, '1.3.6.1.2.1.1.5.0']);
+        return true;
+      },
+      timeoutMs,
+      100,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -1,10 +1,10 @@
-import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, startDaemon, type Daemon } from './daemon.js';
-import type { Netns } from './netns.js';
 
+import { type Daemon, makeTempDir, startDaemon } from './daemon.js';
+import type { Netns } from './netns.js';
+import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 
 export interface SnmpdV3User {
   name: string;

@@ -1,9 +1,10 @@
-import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 import { execFile } from 'node:child_process';
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freeUdpPort, makeTempDir, startDaemon, type Daemon } from './daemon.js';
+
+import { type Daemon, freeUdpPort, makeTempDir, startDaemon } from './daemon.js';
+import { agentStopper, whenAgentAnswers } from './snmp-agent-ready.js';
 
 const run = promisify(execFile);
 

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { freeTcpPort, makeTempDir, startDaemon, waitFor } from './daemon.js';
 
 const run = promisify(execFile);
@@ -114,10 +115,14 @@ export async function startSshd(options: LabSshdOptions = {}): Promise<LabSshd> 
       await dir.remove();
     };
     try {
-      await waitFor(`sshd on 127.0.0.1:${port}`, async () => {
-        if (daemon.process.exitCode !== null) throw new Error('sshd exited');
-        return sshBannerSeen(port);
-      }, 10_000);
+      await waitFor(
+        `sshd on 127.0.0.1:${port}`,
+        async () => {
+          if (daemon.process.exitCode !== null) throw new Error('sshd exited');
+          return sshBannerSeen(port);
+        },
+        10_000,
+      );
     } catch (error) {
       const log = await readFile(logPath, 'utf8').catch(() => '');
       await stop();

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
-import { canonicalIp } from '../../schemas/formats/ip.js';
+
 import { LocalRunner } from '../../reconciler/transports/local-runner.js';
+import { canonicalIp } from '../../schemas/formats/ip.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,9 @@ export async function createTcLab(): Promise<TcLab> {
   const host = `pytin-tc-${id}`;
   const guest = `pytin-tc-${id}-g`;
   const subnet = `10.${randomInt(64, 128)}.${randomInt(0, 256)}`;
-  const ula = `fd${randomBytes(5).toString('hex').replace(/^(..)(....)(....)$/, '$1:$2:$3')}`;
+  const ula = `fd${randomBytes(5)
+    .toString('hex')
+    .replace(/^(..)(....)(....)$/, '$1:$2:$3')}`;
   const lab = {
     host,
     guest,
@@ -82,7 +85,10 @@ export async function ifbSupport(): Promise<{ ok: true } | { ok: false; message:
     await ip('-n', ns, 'link', 'add', 'ifbtest', 'type', 'ifb');
     return { ok: true };
   } catch (error) {
-    return { ok: false, message: `this kernel cannot create ifb devices ("ip link add ifbtest type ifb" failed: ${(error as Error).message.trim()}); load the ifb module (modprobe ifb)` };
+    return {
+      ok: false,
+      message: `this kernel cannot create ifb devices ("ip link add ifbtest type ifb" failed: ${(error as Error).message.trim()}); load the ifb module (modprobe ifb)`,
+    };
   } finally {
     await ip('netns', 'del', ns).catch(() => undefined);
   }

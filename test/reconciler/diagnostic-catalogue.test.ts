@@ -1,8 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import ts from 'typescript';
+
 import { CATALOGUES } from '../../reconciler/diagnostic-catalogue.js';
 import { PROJECT_ROOT } from '../support/lab-inventory.js';
 
@@ -27,7 +29,8 @@ function stringTexts(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) out.push(node.text);
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
+      out.push(node.text);
     node.forEachChild(visit);
   };
   visit(source);
@@ -60,7 +63,10 @@ test('no code is defined in two catalogues', () => {
 test('every diagnostic code the sources use, in any string or template string, is catalogued', () => {
   const used = usedCodes();
   assert.ok(used.length > 100, 'the scan finds the codes the sources use');
-  assert.ok(used.some((u) => u.code === 'APPLY_SKIPPED'), 'codes inside template strings are seen');
+  assert.ok(
+    used.some((u) => u.code === 'APPLY_SKIPPED'),
+    'codes inside template strings are seen',
+  );
   const missing = used.filter((u) => !catalogued.has(u.code)).map((u) => `${u.code} (${u.file})`);
   assert.deepEqual([...new Set(missing)], []);
 });

@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { CRON_MAX_LENGTH, isCronSchedule } from '../../schemas/formats/cron.js';
 import { canonicalIp, formatIp, parseCidr, parseIp, parseIpRange } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
-import { CRON_MAX_LENGTH, isCronSchedule } from '../../schemas/formats/cron.js';
-import { parseBandwidth, parseSize } from '../../schemas/formats/units.js';
 import { isResourceName } from '../../schemas/formats/names.js';
+import { parseBandwidth, parseSize } from '../../schemas/formats/units.js';
 
 test('IP addresses parse to one canonical form (RFC 5952 for IPv6)', () => {
   const table: Array<[string, string | undefined]> = [
@@ -22,7 +23,28 @@ test('IP addresses parse to one canonical form (RFC 5952 for IPv6)', () => {
 });
 
 test('IPv4 is a strict dotted quad: no leading zeros, short, hex or octal forms, no spaces', () => {
-  for (const bad of ['127.1', '127.0.1', '2130706433', '0x7f.0.0.1', '0x7f000001', '0177.0.0.1', '010.0.0.1', '1.2.3.04', '1.2.3.4.', '.1.2.3.4', '1.2.3.4.5', '1.2.3.-1', '1.2.3.256', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4\n', '1.2.3.4/32', '1.2.3.4%eth0', '１.2.3.4', '']) {
+  for (const bad of [
+    '127.1',
+    '127.0.1',
+    '2130706433',
+    '0x7f.0.0.1',
+    '0x7f000001',
+    '0177.0.0.1',
+    '010.0.0.1',
+    '1.2.3.04',
+    '1.2.3.4.',
+    '.1.2.3.4',
+    '1.2.3.4.5',
+    '1.2.3.-1',
+    '1.2.3.256',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '1.2.3.4\n',
+    '1.2.3.4/32',
+    '1.2.3.4%eth0',
+    '１.2.3.4',
+    '',
+  ]) {
     assert.equal(parseIp(bad), undefined, JSON.stringify(bad));
   }
   assert.deepEqual(parseIp('0.0.0.0'), { version: 4, value: 0n });
@@ -30,7 +52,25 @@ test('IPv4 is a strict dotted quad: no leading zeros, short, hex or octal forms,
 });
 
 test('IPv6 without zone ids or prefixes; an embedded dotted quad is strict too', () => {
-  for (const bad of ['fe80::1%eth0', 'fe80::1%1', '2001:db8::1/128', '1::2::3', '2001:db8::00001', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', ':1:2:3:4:5:6:7', '::ffff:01.2.3.4', '::ffff:0x1.2.3.4', '::ffff:1.2.3', '::ffff:1.2.3.256', '1:2:3:4:5:6:7:1.2.3.4', '::g', '[::1]', ' ::1', '::1\n']) {
+  for (const bad of [
+    'fe80::1%eth0',
+    'fe80::1%1',
+    '2001:db8::1/128',
+    '1::2::3',
+    '2001:db8::00001',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    ':1:2:3:4:5:6:7',
+    '::ffff:01.2.3.4',
+    '::ffff:0x1.2.3.4',
+    '::ffff:1.2.3',
+    '::ffff:1.2.3.256',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    '::g',
+    '[::1]',
+    ' ::1',
+    '::1\n',
+  ]) {
     assert.equal(parseIp(bad), undefined, JSON.stringify(bad));
   }
   // An IPv4-compatible address is not an IPv4-mapped one: ::1.2.3.4 is ::102:304.
@@ -59,7 +99,21 @@ test('CIDRs are strict: zero host bits, a decimal prefix in range, a strict addr
   assert.deepEqual(parseCidr('0.0.0.0/0'), { version: 4, first: 0n, last: 0xffffffffn, prefixLength: 0 });
   assert.deepEqual(parseCidr('2001:db8::/32'), { version: 6, first: 0x20010db8n << 96n, last: (0x20010db8n << 96n) | ((1n << 96n) - 1n), prefixLength: 32 });
   assert.equal(parseCidr('203.0.113.9/32')?.first, parseIp('203.0.113.9')!.value);
-  for (const bad of ['203.0.113.0/33', '203.0.113.0/', '203.0.113.0/-1', '203.0.113.0/+24', '203.0.113.0/2 4', '203.0.113.0/0x18', '203.0.113.0/1000', '203.0.113.0', '010.0.0.0/8', '10.0/8', '2001:db8::1/64', 'fe80::%eth0/64', '2001:db8::/64/64']) {
+  for (const bad of [
+    '203.0.113.0/33',
+    '203.0.113.0/',
+    '203.0.113.0/-1',
+    '203.0.113.0/+24',
+    '203.0.113.0/2 4',
+    '203.0.113.0/0x18',
+    '203.0.113.0/1000',
+    '203.0.113.0',
+    '010.0.0.0/8',
+    '10.0/8',
+    '2001:db8::1/64',
+    'fe80::%eth0/64',
+    '2001:db8::/64/64',
+  ]) {
     assert.equal(parseCidr(bad), undefined, bad);
   }
 });
@@ -74,7 +128,8 @@ test('CIDRs must have zero host bits; ranges must be ordered and of one version'
 });
 
 test('MACs in every common notation normalise to lower case with colons', () => {
-  for (const input of ['52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF']) assert.equal(normaliseMac(input), '52:54:00:ab:cd:ef', input);
+  for (const input of ['52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF'])
+    assert.equal(normaliseMac(input), '52:54:00:ab:cd:ef', input);
   for (const bad of ['52:54:00:ab:cd', '52:54-00:ab:cd:ef', '5254.00ab.cdeg', '']) assert.equal(normaliseMac(bad), undefined, bad);
 });
 
@@ -94,15 +149,53 @@ test('resource names are safe everywhere they are used', () => {
 });
 
 test('cron schedules: five numeric fields separated by single spaces, read by croner', () => {
-  for (const good of ['30 2 * * *', '* * * * *', '*/15 * * * *', '0 9-17/4 * * 1-5', '0 1,13 * * *', '0 0 1 * 0', '0 0 * * 7', '0 0 * * 0,7', '1-5/2,7 * * * *', '00 02 * * *']) {
+  for (const good of [
+    '30 2 * * *',
+    '* * * * *',
+    '*/15 * * * *',
+    '0 9-17/4 * * 1-5',
+    '0 1,13 * * *',
+    '0 0 1 * 0',
+    '0 0 * * 7',
+    '0 0 * * 0,7',
+    '1-5/2,7 * * * *',
+    '00 02 * * *',
+  ]) {
     assert.equal(isCronSchedule(good), true, good);
   }
   const bad = [
-    '', '@daily', '@reboot', '* * * *', '* * * * * *', '30  2 * * *', ' 30 2 * * *', '30 2 * * * ', // shape
-    '61 * * * *', '* 24 * * *', '* * 0 * *', '* * 32 * *', '* * * 13 *', '* * * * 8', '5-1 * * * *', '*/0 * * * *', '1,,2 * * * *', '1- * * * *', // range
-    '5/5 * * * *', '/5 * * * *', // a numeric start before a step means different things to different crons
-    '0 0 * * mon', '0 0 * JAN *', '0 0 L * *', '0 0 ? * *', '0 0 * * 1#2', '0 0 15W * *', 'H * * * *', // names and extensions
-    '#\n@hourly root touch /tmp/x;', '30 2 * * * root', '30 2 * * *;', '30 2 * * %', '30 2 * * *#', // injection
+    '',
+    '@daily',
+    '@reboot',
+    '* * * *',
+    '* * * * * *',
+    '30  2 * * *',
+    ' 30 2 * * *',
+    '30 2 * * * ', // shape
+    '61 * * * *',
+    '* 24 * * *',
+    '* * 0 * *',
+    '* * 32 * *',
+    '* * * 13 *',
+    '* * * * 8',
+    '5-1 * * * *',
+    '*/0 * * * *',
+    '1,,2 * * * *',
+    '1- * * * *', // range
+    '5/5 * * * *',
+    '/5 * * * *', // a numeric start before a step means different things to different crons
+    '0 0 * * mon',
+    '0 0 * JAN *',
+    '0 0 L * *',
+    '0 0 ? * *',
+    '0 0 * * 1#2',
+    '0 0 15W * *',
+    'H * * * *', // names and extensions
+    '#\n@hourly root touch /tmp/x;',
+    '30 2 * * * root',
+    '30 2 * * *;',
+    '30 2 * * %',
+    '30 2 * * *#', // injection
     `${'0,'.repeat(CRON_MAX_LENGTH)}0 * * * *`,
   ];
   for (const text of bad) assert.equal(isCronSchedule(text), false, JSON.stringify(text));

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { SCHEMA_FILES } from '../../schemas/kinds.js';
 import { readSchemaFile, schemaRegistry } from '../../schemas/schema-registry.js';
 

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
+
 import { isInterfaceName, isStoragePoolName } from '../../schemas/formats/device-names.js';
 import { isLibvirtUri, parseLibvirtUri } from '../../schemas/formats/libvirt-uri.js';
 import { isBackupTarget, isHostPath, isInventoryPath, isProgram, systemFolderOf } from '../../schemas/formats/paths.js';
+import { SINK_FORMAT_NAMES } from '../../schemas/formats/sink-format-names.js';
 import { isHttpUrl, isInstallTree } from '../../schemas/formats/urls.js';
 
 // The formats of values that reach a shell, a cron line, a URI, an option string or a file name
@@ -78,18 +79,76 @@ test('libvirt URIs: transports and parameters that run programs or read files ar
 
 test('host paths are absolute and normalised, of safe characters only', () => {
   for (const good of ['/', '/srv', '/var/tmp/pytin-lab/backups/home', '/data/a.b_c+d@e-f']) assert.equal(isHostPath(good), true, good);
-  for (const bad of ['', 'srv', './srv', '/srv/', '//srv', '/srv//x', '/srv/./x', '/srv/../etc', '/..', '/.', '/a b', '/a%b', '/a\\b', "/a'b", '/a"b', '/a,b', '/a=b', '/a:b', '/a~b', '/a;b', '/a$(x)', '/a`x`', '/a|b', '/a&b', '/a*', '/dаta', `/${'a'.repeat(1024)}`]) {
+  for (const bad of [
+    '',
+    'srv',
+    './srv',
+    '/srv/',
+    '//srv',
+    '/srv//x',
+    '/srv/./x',
+    '/srv/../etc',
+    '/..',
+    '/.',
+    '/a b',
+    '/a%b',
+    '/a\\b',
+    "/a'b",
+    '/a"b',
+    '/a,b',
+    '/a=b',
+    '/a:b',
+    '/a~b',
+    '/a;b',
+    '/a$(x)',
+    '/a`x`',
+    '/a|b',
+    '/a&b',
+    '/a*',
+    '/dаta',
+    `/${'a'.repeat(1024)}`,
+  ]) {
     assert.equal(isHostPath(bad), false, JSON.stringify(bad));
   }
   refusesBreakers(isHostPath, '/srv/data');
 });
 
 test('a backup target is never a system folder', () => {
-  for (const bad of ['/', '/etc', '/etc/logrotate.d', '/etc/cron.d/x', '/usr/local/backup', '/bin', '/sbin/x', '/lib64', '/boot', '/dev/shm', '/proc/1', '/sys', '/run/x', '/root', '/root/backup', '/home', '/var', '/var/lib', '/var/spool/cron/crontabs', '/tmp']) {
+  for (const bad of [
+    '/',
+    '/etc',
+    '/etc/logrotate.d',
+    '/etc/cron.d/x',
+    '/usr/local/backup',
+    '/bin',
+    '/sbin/x',
+    '/lib64',
+    '/boot',
+    '/dev/shm',
+    '/proc/1',
+    '/sys',
+    '/run/x',
+    '/root',
+    '/root/backup',
+    '/home',
+    '/var',
+    '/var/lib',
+    '/var/spool/cron/crontabs',
+    '/tmp',
+  ]) {
     assert.equal(isBackupTarget(bad), false, bad);
     assert.notEqual(systemFolderOf(bad), undefined, bad);
   }
-  for (const good of ['/backup/home', '/home/backup', '/var/backups', '/var/tmp/pytin-lab/backups/home', '/srv/backup', '/tmp/pytin-test-1/backups', '/library', '/etcetera']) {
+  for (const good of [
+    '/backup/home',
+    '/home/backup',
+    '/var/backups',
+    '/var/tmp/pytin-lab/backups/home',
+    '/srv/backup',
+    '/tmp/pytin-test-1/backups',
+    '/library',
+    '/etcetera',
+  ]) {
     assert.equal(isBackupTarget(good), true, good);
   }
 });
@@ -102,7 +161,22 @@ test('inventory paths stay inside the inventory', () => {
 
 test('a program is one word: a name or an absolute path', () => {
   for (const good of ['pytin', 'pytin-0.2', '/usr/local/bin/pytin', '/opt/pytin/bin/pytin']) assert.equal(isProgram(good), true, good);
-  for (const bad of ['', '/', 'pytin; touch /tmp/x', 'pytin backup', '-x', '.hidden', '../bin/pytin', 'bin/pytin', '/opt/../bin/x', '$(touch /tmp/x)', '`x`', 'a%b', 'a|b', `${'a'.repeat(65)}`]) {
+  for (const bad of [
+    '',
+    '/',
+    'pytin; touch /tmp/x',
+    'pytin backup',
+    '-x',
+    '.hidden',
+    '../bin/pytin',
+    'bin/pytin',
+    '/opt/../bin/x',
+    '$(touch /tmp/x)',
+    '`x`',
+    'a%b',
+    'a|b',
+    `${'a'.repeat(65)}`,
+  ]) {
     assert.equal(isProgram(bad), false, bad);
   }
   refusesBreakers(isProgram, 'pytin');
@@ -110,7 +184,8 @@ test('a program is one word: a name or an absolute path', () => {
 
 test('interface and pool names have no separator a sub-option or tc word parser sees', () => {
   for (const good of ['eno1', 'br0', 'veth-guests', 'bond0.100', 'a'.repeat(15)]) assert.equal(isInterfaceName(good), true, good);
-  for (const bad of ['', 'a'.repeat(16), '-x', '.x', 'br0,mac=52:54:00:00:00:01', 'br0=x', 'a/b', 'a:b', 'a b', 'a"b', "a'b", 'a\\b', 'eth%d']) assert.equal(isInterfaceName(bad), false, bad);
+  for (const bad of ['', 'a'.repeat(16), '-x', '.x', 'br0,mac=52:54:00:00:00:01', 'br0=x', 'a/b', 'a:b', 'a b', 'a"b', "a'b", 'a\\b', 'eth%d'])
+    assert.equal(isInterfaceName(bad), false, bad);
   refusesBreakers(isInterfaceName, 'br0');
   for (const good of ['default', 'ssd-pool', 'pool_2.a', 'a'.repeat(64)]) assert.equal(isStoragePoolName(good), true, good);
   for (const bad of ['', 'a'.repeat(65), 'default,source.pool=other', 'a=b', 'a/b', '-a', 'a b', "a'b"]) assert.equal(isStoragePoolName(bad), false, bad);
@@ -118,10 +193,36 @@ test('interface and pool names have no separator a sub-option or tc word parser 
 });
 
 test('install trees: http(s), ftp, nfs URLs or absolute paths, nothing virt-install splits', () => {
-  for (const good of ['http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os', 'https://mirror.example.net:8443/os/', 'ftp://192.0.2.1/pub/centos', 'nfs://nfs.example.net/export/centos', 'http://[2001:db8::1]/os', 'http://m.example/a%20b', '/srv/trees/centos9']) {
+  for (const good of [
+    'http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os',
+    'https://mirror.example.net:8443/os/',
+    'ftp://192.0.2.1/pub/centos',
+    'nfs://nfs.example.net/export/centos',
+    'http://[2001:db8::1]/os',
+    'http://m.example/a%20b',
+    '/srv/trees/centos9',
+  ]) {
     assert.equal(isInstallTree(good), true, good);
   }
-  for (const bad of ['', '/', 'http://m/os,kernel=/tmp/k,initrd=/tmp/i', 'http://m/os?x=1', 'http://m/os#x', 'http://user:pw@m/os', 'http://m/../os', 'http://m//os', 'http://m/a%2', 'http://m/a b', "http://m/a'b", 'file:///etc/passwd', 'javascript:x', 'http:///os', 'http://-x/os', 'nfs:host:/path', 'relative/path']) {
+  for (const bad of [
+    '',
+    '/',
+    'http://m/os,kernel=/tmp/k,initrd=/tmp/i',
+    'http://m/os?x=1',
+    'http://m/os#x',
+    'http://user:pw@m/os',
+    'http://m/../os',
+    'http://m//os',
+    'http://m/a%2',
+    'http://m/a b',
+    "http://m/a'b",
+    'file:///etc/passwd',
+    'javascript:x',
+    'http:///os',
+    'http://-x/os',
+    'nfs:host:/path',
+    'relative/path',
+  ]) {
     assert.equal(isInstallTree(bad), false, bad);
   }
   refusesBreakers(isInstallTree, 'http://m.example/os');
@@ -131,7 +232,11 @@ test('install trees: http(s), ftp, nfs URLs or absolute paths, nothing virt-inst
 
 test('every sink format has words for its diagnostics', () => {
   const registry = readFileSync(fileURLToPath(new URL('../../../schemas/schema-registry.ts', import.meta.url)), 'utf8');
-  const registered = [...registry.matchAll(/addFormat\('([^']+)', (is(?:LibvirtUri|HostPath|BackupTarget|InventoryPath|Program|InterfaceName|StoragePoolName|InstallTree|HttpUrl))\)/g)].map((m) => m[1]!);
+  const registered = [
+    ...registry.matchAll(
+      /addFormat\('([^']+)', (is(?:LibvirtUri|HostPath|BackupTarget|InventoryPath|Program|InterfaceName|StoragePoolName|InstallTree|HttpUrl))\)/g,
+    ),
+  ].map((m) => m[1]!);
   assert.equal(registered.length, 9);
   assert.deepEqual(Object.keys(SINK_FORMAT_NAMES).sort(), registered.sort());
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+
 import type { CommandIO } from '../../reconciler/cli/command.js';
 
 /** A CommandIO whose output the test reads back. */

@@ -1,6 +1,7 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { InventoryFile, InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
 
 /** The repository root (tests run from dist/test/..., sources stay at the top). */

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../reconciler/cli/run-cli.js';
+
 import { COMMANDS } from '../../reconciler/cli/commands.js';
+import { runCli } from '../../reconciler/cli/run-cli.js';
 import type { LabEnvironment } from '../lab/lab-environment.js';
 import { captureIO } from './capture-io.js';
 import { git } from './git-repo.js';

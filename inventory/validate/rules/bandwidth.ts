@@ -6,14 +6,26 @@ import type { RuleContext } from '../rule-context.js';
 
 const LIMIT_FIELDS = ['inbound', 'outbound', 'inboundPeak', 'outboundPeak'] as const;
 
-function checkLimits(context: RuleContext, resource: Desired, path: ValuePath, limits: BandwidthLimitsSpec | undefined, speed: number | undefined, what: string): void {
+function checkLimits(
+  context: RuleContext,
+  resource: Desired,
+  path: ValuePath,
+  limits: BandwidthLimitsSpec | undefined,
+  speed: number | undefined,
+  what: string,
+): void {
   if (!limits || speed === undefined) return;
   for (const field of LIMIT_FIELDS) {
     const text = limits[field];
     if (text === undefined) continue;
     const rate = parseBandwidth(text)!;
     if (rate > speed) {
-      context.warning('INV_RULE_BANDWIDTH_OVER_SPEED', `${field} limit ${text} exceeds ${what} (${formatBandwidth(speed)}); the link caps it anyway`, resource, [...path, field]);
+      context.warning(
+        'INV_RULE_BANDWIDTH_OVER_SPEED',
+        `${field} limit ${text} exceeds ${what} (${formatBandwidth(speed)}); the link caps it anyway`,
+        resource,
+        [...path, field],
+      );
     }
   }
 }
@@ -42,15 +54,24 @@ export function bandwidth(context: RuleContext): void {
       const portSpeed = port?.speed ? parseBandwidth(port.speed) : undefined;
       const speed = parseBandwidth(iface.speed)!;
       if (portSpeed !== undefined && speed > portSpeed) {
-        context.warning('INV_RULE_BANDWIDTH_OVER_SPEED', `interface speed ${iface.speed} exceeds the speed of switch port ${iface.cabledTo.switch}/${iface.cabledTo.port} (${port!.speed})`, server, ['interfaces', i, 'speed']);
+        context.warning(
+          'INV_RULE_BANDWIDTH_OVER_SPEED',
+          `interface speed ${iface.speed} exceeds the speed of switch port ${iface.cabledTo.switch}/${iface.cabledTo.port} (${port!.speed})`,
+          server,
+          ['interfaces', i, 'speed'],
+        );
       }
     });
     const fastest = fastestInterface(server);
-    server.spec.shaping?.limits?.forEach((limit, i) => checkLimits(context, server, ['shaping', 'limits', i, 'bandwidth'], limit.bandwidth, fastest, `the fastest interface of server "${server.name}"`));
+    server.spec.shaping?.limits?.forEach((limit, i) =>
+      checkLimits(context, server, ['shaping', 'limits', i, 'bandwidth'], limit.bandwidth, fastest, `the fastest interface of server "${server.name}"`),
+    );
   }
   for (const vm of context.all('VM')) {
     const hypervisor = context.get('Server', vm.spec.hypervisor);
     const fastest = hypervisor ? fastestInterface(hypervisor) : undefined;
-    vm.spec.interfaces.forEach((iface, i) => checkLimits(context, vm, ['interfaces', i, 'bandwidth'], iface.bandwidth, fastest, `the fastest interface of hypervisor "${vm.spec.hypervisor}"`));
+    vm.spec.interfaces.forEach((iface, i) =>
+      checkLimits(context, vm, ['interfaces', i, 'bandwidth'], iface.bandwidth, fastest, `the fastest interface of hypervisor "${vm.spec.hypervisor}"`),
+    );
   }
 }

@@ -1,6 +1,6 @@
+import { cronFileNameOf, volumeNameOf } from '../../model/derived-names.js';
 import type { Desired } from '../../model/desired-state.js';
 import type { BackupPolicySpec, VMSpec } from '../../model/specs.js';
-import { cronFileNameOf, volumeNameOf } from '../../model/derived-names.js';
 import type { ValuePath } from '../../parse/yaml-locate.js';
 import type { RuleContext } from '../rule-context.js';
 
@@ -22,7 +22,7 @@ export function derivedNames(context: RuleContext): void {
           `disk "${disk.name}" of vm/${vm.name} would be the volume ${key}, which is already the volume of vm/${first.vm.name} (${context.where(first.vm, first.path)})`,
           vm,
           path,
-          'Volumes are named <vm>-<disk> in their pool: rename one disk (or VM) so that the two volumes differ, or deleting one VM would delete the other\'s disk.',
+          "Volumes are named <vm>-<disk> in their pool: rename one disk (or VM) so that the two volumes differ, or deleting one VM would delete the other's disk.",
         );
       }
     });

@@ -23,7 +23,12 @@ export function hypervisorCapacity(context: RuleContext): void {
     const vcpuLimit = capacity.vcpus * capacity.cpuOvercommit;
     const memoryLimit = parseSize(capacity.memory)! * capacity.memoryOvercommit;
     if (vcpus > vcpuLimit) {
-      context.warning('INV_RULE_HYPERVISOR_OVERCOMMIT', `${vms.length} VMs use ${vcpus} vCPUs; hypervisor "${server.name}" allows ${vcpuLimit} (${capacity.vcpus} x ${capacity.cpuOvercommit})`, server, ['capacity', 'vcpus']);
+      context.warning(
+        'INV_RULE_HYPERVISOR_OVERCOMMIT',
+        `${vms.length} VMs use ${vcpus} vCPUs; hypervisor "${server.name}" allows ${vcpuLimit} (${capacity.vcpus} x ${capacity.cpuOvercommit})`,
+        server,
+        ['capacity', 'vcpus'],
+      );
     }
     if (memory > memoryLimit) {
       context.warning(

@@ -1,16 +1,19 @@
 import { formatIp, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
-import { describeNetwork, poolLayout, type PoolLayout } from '../../model/pool-layout.js';
-import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
-import { writtenAddresses, type WrittenAddress } from '../../model/ip-holdings.js';
-import type { IpHolding } from '../../model/desired-state.js';
 import { assertNever } from '../../core/errors.js';
+import type { IpHolding } from '../../model/desired-state.js';
+import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
+import { type WrittenAddress, writtenAddresses } from '../../model/ip-holdings.js';
+import { describeNetwork, type PoolLayout, poolLayout } from '../../model/pool-layout.js';
 import type { RuleContext } from '../rule-context.js';
 import { PoolFinder } from './pool-finder.js';
 import { addressUseIndexed } from './reserved-lookup.js';
 
 /** Pools in numbers, for the pool checks and for placing addresses. */
 export function poolLayouts(context: RuleContext): PoolLayout[] {
-  return context.all('IPPool').map(poolLayout).filter((l): l is PoolLayout => l !== undefined);
+  return context
+    .all('IPPool')
+    .map(poolLayout)
+    .filter((l): l is PoolLayout => l !== undefined);
 }
 
 function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void {
@@ -22,7 +25,10 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
         context.error('INV_RULE_POOL_GATEWAY_OUTSIDE', `gateway ${pool.spec.gateway} is not inside ${pool.spec.cidr}`, pool, ['gateway']);
       }
     }
-    const ranges: Array<[string | undefined, (string | number)[]]> = [[pool.spec.range, ['range']], ...(pool.spec.reserved ?? []).map((r, i): [string, (string | number)[]] => [r, ['reserved', i]])];
+    const ranges: Array<[string | undefined, (string | number)[]]> = [
+      [pool.spec.range, ['range']],
+      ...(pool.spec.reserved ?? []).map((r, i): [string, (string | number)[]] => [r, ['reserved', i]]),
+    ];
     for (const [text, path] of ranges) {
       if (text === undefined) continue;
       const first = parseIp(text.split('-')[0]!.trim());
@@ -35,12 +41,17 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
   // Overlaps: sort by start and sweep, keeping the pool that reaches furthest so far. Every pool that
   // overlaps an earlier-starting one overlaps that one too, so each is reported once, against it.
   // (Reporting every overlapping pair would be quadratic: n copies of one network make n²/2 pairs.)
-  const sorted = [...layouts].sort((a, b) => a.network.version - b.network.version || (a.network.first < b.network.first ? -1 : a.network.first > b.network.first ? 1 : 0));
+  const sorted = [...layouts].sort(
+    (a, b) => a.network.version - b.network.version || (a.network.first < b.network.first ? -1 : a.network.first > b.network.first ? 1 : 0),
+  );
   let furthest: PoolLayout | undefined;
   for (const layout of sorted) {
     if (furthest && rangesOverlap(furthest.network, layout.network)) {
       const [a, b] = [furthest, layout];
-      const [earlier, later] = a.pool.source.file < b.pool.source.file || (a.pool.source.file === b.pool.source.file && a.pool.source.start.offset < b.pool.source.start.offset) ? [a, b] : [b, a];
+      const [earlier, later] =
+        a.pool.source.file < b.pool.source.file || (a.pool.source.file === b.pool.source.file && a.pool.source.start.offset < b.pool.source.start.offset)
+          ? [a, b]
+          : [b, a];
       context.error(
         'INV_RULE_POOL_OVERLAP',
         `pool "${later.pool.name}" (${describeNetwork(later)}) overlaps pool "${earlier.pool.name}" (${describeNetwork(earlier)}, ${context.where(earlier.pool, ['cidr'])})`,
@@ -105,13 +116,28 @@ function placeAddress(context: RuleContext, written: WrittenAddress, finders: Po
     case 'usable':
       return layout.pool.name;
     case 'network':
-      context.error('INV_RULE_IP_NETWORK_ADDRESS', `${written.text} is the network address of pool "${layout.pool.name}" (${describeNetwork(layout)})`, written.resource, written.path);
+      context.error(
+        'INV_RULE_IP_NETWORK_ADDRESS',
+        `${written.text} is the network address of pool "${layout.pool.name}" (${describeNetwork(layout)})`,
+        written.resource,
+        written.path,
+      );
       return layout.pool.name;
     case 'broadcast':
-      context.error('INV_RULE_IP_BROADCAST_ADDRESS', `${written.text} is the broadcast address of pool "${layout.pool.name}" (${describeNetwork(layout)})`, written.resource, written.path);
+      context.error(
+        'INV_RULE_IP_BROADCAST_ADDRESS',
+        `${written.text} is the broadcast address of pool "${layout.pool.name}" (${describeNetwork(layout)})`,
+        written.resource,
+        written.path,
+      );
       return layout.pool.name;
     case 'gateway':
-      context.error('INV_RULE_IP_GATEWAY', `${written.text} is the gateway of pool "${layout.pool.name}"; a gateway is never held`, written.resource, written.path);
+      context.error(
+        'INV_RULE_IP_GATEWAY',
+        `${written.text} is the gateway of pool "${layout.pool.name}"; a gateway is never held`,
+        written.resource,
+        written.path,
+      );
       return layout.pool.name;
     case 'reserved':
       context.error('INV_RULE_IP_RESERVED', `${written.text} is in a reserved range of pool "${layout.pool.name}"`, written.resource, written.path);

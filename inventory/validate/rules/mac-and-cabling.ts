@@ -17,14 +17,25 @@ export function macAndCabling(context: RuleContext): void {
     if (mac === undefined) return;
     const normal = normaliseMac(mac)!;
     const earlier = macs.get(normal);
-    if (earlier) context.error('INV_RULE_MAC_DUPLICATE', `MAC ${normal} is already used by ${earlier.what} (${context.where(earlier.resource, earlier.path)})`, place.resource, place.path);
+    if (earlier)
+      context.error(
+        'INV_RULE_MAC_DUPLICATE',
+        `MAC ${normal} is already used by ${earlier.what} (${context.where(earlier.resource, earlier.path)})`,
+        place.resource,
+        place.path,
+      );
     else macs.set(normal, place);
   };
   const claimPort = (switchName: string, port: string, place: Place) => {
     const key = `${switchName}\u0000${port}`;
     const earlier = ports.get(key);
     if (earlier) {
-      context.error('INV_RULE_PORT_CABLED_TWICE', `port "${port}" of switch "${switchName}" is already cabled to ${earlier.what} (${context.where(earlier.resource, earlier.path)})`, place.resource, place.path);
+      context.error(
+        'INV_RULE_PORT_CABLED_TWICE',
+        `port "${port}" of switch "${switchName}" is already cabled to ${earlier.what} (${context.where(earlier.resource, earlier.path)})`,
+        place.resource,
+        place.path,
+      );
     } else ports.set(key, place);
   };
   for (const server of context.all('Server')) {

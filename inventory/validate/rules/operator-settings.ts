@@ -8,7 +8,7 @@ export function operatorSettings(context: RuleContext): void {
     if (store.spec.path === undefined) continue;
     context.error(
       'INV_RULE_OPERATOR_SETTING',
-      'the store\'s location is not an inventory setting: the operator sets it outside git',
+      "the store's location is not an inventory setting: the operator sets it outside git",
       store,
       ['path'],
       'Remove "path" here; set "store" (or "stateDir") in the pytin configuration (--config FILE, PYTIN_CONFIG), or pass --store FILE. A branch under review must not choose where pytin keeps its facts and which host keys it trusts.',

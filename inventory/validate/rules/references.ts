@@ -18,7 +18,16 @@ function checkCabling(context: RuleContext, from: Desired, path: ValuePath, cabl
   if (!cabling) return;
   const target = resolve(context, from, [...path, 'switch'], 'Switch', cabling.switch);
   if (target && !context.portOf(target, cabling.port)) {
-    context.error('INV_RULE_UNKNOWN_REFERENCE', `switch "${cabling.switch}" has no port "${cabling.port}"`, from, [...path, 'port'], `Declared ports: ${target.spec.ports.slice(0, 20).map((p) => p.name).join(', ')}${target.spec.ports.length > 20 ? ', ...' : ''}.`);
+    context.error(
+      'INV_RULE_UNKNOWN_REFERENCE',
+      `switch "${cabling.switch}" has no port "${cabling.port}"`,
+      from,
+      [...path, 'port'],
+      `Declared ports: ${target.spec.ports
+        .slice(0, 20)
+        .map((p) => p.name)
+        .join(', ')}${target.spec.ports.length > 20 ? ', ...' : ''}.`,
+    );
   }
 }
 
@@ -46,18 +55,31 @@ export function references(context: RuleContext): void {
     server.spec.interfaces?.forEach((iface, i) => checkCabling(context, server, ['interfaces', i, 'cabledTo'], iface.cabledTo));
     server.spec.shaping?.limits?.forEach((limit, i) => resolve(context, server, ['shaping', 'limits', i, 'tenant'], 'Tenant', limit.tenant));
     if (server.spec.shaping && !server.spec.roles?.includes('shared-host')) {
-      context.error('INV_RULE_WRONG_ROLE', `server "${server.name}" has shaping but not the shared-host role`, server, ['shaping'], 'Add shared-host to roles, or remove shaping.');
+      context.error(
+        'INV_RULE_WRONG_ROLE',
+        `server "${server.name}" has shaping but not the shared-host role`,
+        server,
+        ['shaping'],
+        'Add shared-host to roles, or remove shaping.',
+      );
     }
   }
   for (const vm of context.all('VM')) {
     resolve(context, vm, ['tenant'], 'Tenant', vm.spec.tenant);
     const hypervisor = resolve(context, vm, ['hypervisor'], 'Server', vm.spec.hypervisor);
     if (hypervisor && !hypervisor.spec.roles?.includes('hypervisor')) {
-      context.error('INV_RULE_WRONG_ROLE', `server "${hypervisor.name}" does not have the hypervisor role`, vm, ['hypervisor'], `Add "hypervisor" to the roles of server "${hypervisor.name}" (${context.where(hypervisor, ['name'])}), or place the VM on a hypervisor.`);
+      context.error(
+        'INV_RULE_WRONG_ROLE',
+        `server "${hypervisor.name}" does not have the hypervisor role`,
+        vm,
+        ['hypervisor'],
+        `Add "hypervisor" to the roles of server "${hypervisor.name}" (${context.where(hypervisor, ['name'])}), or place the VM on a hypervisor.`,
+      );
     }
     const seen = new Set<string>();
     vm.spec.interfaces.forEach((iface, i) => {
-      if (seen.has(iface.name)) context.error('INV_RULE_DUPLICATE_NAME', `interface "${iface.name}" is defined twice in VM "${vm.name}"`, vm, ['interfaces', i, 'name']);
+      if (seen.has(iface.name))
+        context.error('INV_RULE_DUPLICATE_NAME', `interface "${iface.name}" is defined twice in VM "${vm.name}"`, vm, ['interfaces', i, 'name']);
       seen.add(iface.name);
     });
     const disks = new Set<string>();
@@ -69,14 +91,16 @@ export function references(context: RuleContext): void {
   for (const server of context.all('Server')) {
     const seen = new Set<string>();
     server.spec.interfaces?.forEach((iface, i) => {
-      if (seen.has(iface.name)) context.error('INV_RULE_DUPLICATE_NAME', `interface "${iface.name}" is defined twice in server "${server.name}"`, server, ['interfaces', i, 'name']);
+      if (seen.has(iface.name))
+        context.error('INV_RULE_DUPLICATE_NAME', `interface "${iface.name}" is defined twice in server "${server.name}"`, server, ['interfaces', i, 'name']);
       seen.add(iface.name);
     });
   }
   for (const sw of context.all('Switch')) {
     const seen = new Set<string>();
     sw.spec.ports.forEach((port, i) => {
-      if (seen.has(port.name)) context.error('INV_RULE_DUPLICATE_NAME', `port "${port.name}" is declared twice on switch "${sw.name}"`, sw, ['ports', i, 'name']);
+      if (seen.has(port.name))
+        context.error('INV_RULE_DUPLICATE_NAME', `port "${port.name}" is declared twice on switch "${sw.name}"`, sw, ['ports', i, 'name']);
       seen.add(port.name);
     });
   }

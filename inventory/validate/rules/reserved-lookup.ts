@@ -1,5 +1,5 @@
 import type { IpRange } from '../../../schemas/formats/ip.js';
-import { addressUse, type AddressUse, type PoolLayout } from '../../model/pool-layout.js';
+import { type AddressUse, addressUse, type PoolLayout } from '../../model/pool-layout.js';
 
 /** A pool's reserved ranges merged into disjoint ones, sorted by start. */
 const mergedOf = new WeakMap<PoolLayout, IpRange[]>();

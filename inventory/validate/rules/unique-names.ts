@@ -1,4 +1,4 @@
-import { KIND_NAMES, type Kind } from '../../../schemas/kinds.js';
+import { type Kind, KIND_NAMES } from '../../../schemas/kinds.js';
 import type { Desired } from '../../model/desired-state.js';
 import type { RuleContext } from '../rule-context.js';
 
@@ -13,7 +13,9 @@ export function uniqueNames(context: RuleContext): void {
     for (const resource of all) {
       const earlier = first.get(resource.name);
       if (earlier) {
-        context.error('INV_RULE_DUPLICATE_NAME', `${kind} "${resource.name}" is defined twice; first at ${context.where(earlier, ['name'])}`, resource, ['name']);
+        context.error('INV_RULE_DUPLICATE_NAME', `${kind} "${resource.name}" is defined twice; first at ${context.where(earlier, ['name'])}`, resource, [
+          'name',
+        ]);
       } else first.set(resource.name, resource);
     }
     if (SINGLETONS.includes(kind) && all.length > 1) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+
 import { openRegularFile } from './safe-fs.js';
 
 /** sha256 of an open file from its start, hex, read with positioned reads: the descriptor's offset
@@ -7,7 +8,7 @@ import { openRegularFile } from './safe-fs.js';
 export async function sha256OfHandle(handle: FileHandle): Promise<string> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1 << 20);
-  for (let position = 0; ; ) {
+  for (let position = 0; ;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     hash.update(buffer.subarray(0, bytesRead));

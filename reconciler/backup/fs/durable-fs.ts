@@ -1,4 +1,5 @@
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
+
 import { appendToFile, createExclusiveFile } from './safe-fs.js';
 
 /** Flushes a directory, making the renames and links done in it durable. */

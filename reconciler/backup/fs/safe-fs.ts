@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
 import { errnoCode } from '../backup-diagnostic.js';
 
 /** The modes of everything the engine creates. Archives hold every user's files, so nothing the

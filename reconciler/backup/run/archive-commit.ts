@@ -1,16 +1,17 @@
-import { link, lstat, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, link, lstat, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import { sha256OfFile, sha256OfHandle } from '../fs/archive-checksum.js';
 import { backupDiagnostic, errnoCode } from '../backup-diagnostic.js';
 import type { BackupRunOptions } from '../backup-options.js';
-import { removalProblem, removeRecorded } from './crash-recovery.js';
+import { sha256OfFile, sha256OfHandle } from '../fs/archive-checksum.js';
 import { fsyncDirectory } from '../fs/durable-fs.js';
-import { fullIndexOf, prunedByRun, type ArchiveKind } from '../series/rotation.js';
-import type { Fail } from './run-stop.js';
 import { identityOf, lstatIfPresent } from '../fs/safe-fs.js';
+import { type ArchiveKind, fullIndexOf, prunedByRun } from '../series/rotation.js';
 import { classifyEntry, type SeriesFiles, type TemporaryFiles } from '../series/series-files.js';
-import { writeStateAside, type ArchiveRecord, type RemovalRecord, type SeriesState } from '../series/series-state.js';
+import { type ArchiveRecord, type RemovalRecord, type SeriesState, writeStateAside } from '../series/series-state.js';
+import { removalProblem, removeRecorded } from './crash-recovery.js';
+import type { Fail } from './run-stop.js';
 
 export interface CommitInput {
   index: number;
@@ -39,7 +40,14 @@ export interface Committed {
  * file, so a file pytin did not record is never overwritten. The index records as `removing` the
  * files the commit drops (archives of the rotation, the previous snapshot), each with the identity
  * it has now: only those, and only while they keep that identity, are ever removed. */
-export async function commitArchive(files: SeriesFiles, options: BackupRunOptions, state: SeriesState, input: CommitInput, fail: Fail, address: string): Promise<Committed> {
+export async function commitArchive(
+  files: SeriesFiles,
+  options: BackupRunOptions,
+  state: SeriesState,
+  input: CommitInput,
+  fail: Fail,
+  address: string,
+): Promise<Committed> {
   const finalArchive = files.archive(input.index, options.compression);
   const finalSnapshot = files.snapshot(input.index);
   const [archiveInfo, archiveSha256, snapshotSha256] = await Promise.all([input.archive.stat(), sha256OfHandle(input.archive), sha256OfHandle(input.snapshot)]);
@@ -55,7 +63,11 @@ export async function commitArchive(files: SeriesFiles, options: BackupRunOption
     tarExitStatus: input.tarExitStatus,
   };
   const archives = [...state.archives.filter((a) => a.index !== input.index), archive];
-  const pruned = prunedByRun(input.index, archives.map((a) => a.index), options);
+  const pruned = prunedByRun(
+    input.index,
+    archives.map((a) => a.index),
+    options,
+  );
   const diagnostics: Diagnostic[] = [];
   const removing: RemovalRecord[] = [...input.carried];
   for (const old of archives.filter((a) => pruned.includes(a.index))) {
@@ -64,7 +76,14 @@ export async function commitArchive(files: SeriesFiles, options: BackupRunOption
     if (info.isFile() && info.size === old.sizeBytes) {
       removing.push({ file: old.file, ...identityOf(info) });
     } else {
-      diagnostics.push(backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${old.file} is due for rotation, but it is not the archive pytin recorded (${info.isFile() ? `${info.size} bytes, recorded ${old.sizeBytes}` : 'not a regular file'}); left alone`, address));
+      diagnostics.push(
+        backupDiagnostic(
+          'warning',
+          'BACKUP_PRUNE_FAILED',
+          `${old.file} is due for rotation, but it is not the archive pytin recorded (${info.isFile() ? `${info.size} bytes, recorded ${old.sizeBytes}` : 'not a regular file'}); left alone`,
+          address,
+        ),
+      );
     }
   }
   if (state.currentIndex > 0) {
@@ -75,7 +94,15 @@ export async function commitArchive(files: SeriesFiles, options: BackupRunOption
     if (info?.isFile()) {
       const recorded = state.snapshotSha256 === undefined || (await sha256OfFile(previous).catch(() => undefined)) === state.snapshotSha256;
       if (recorded) removing.push({ file: basename(previous), ...identityOf(info) });
-      else diagnostics.push(backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${basename(previous)} is no longer current, but it is not the snapshot pytin recorded; left alone`, address));
+      else
+        diagnostics.push(
+          backupDiagnostic(
+            'warning',
+            'BACKUP_PRUNE_FAILED',
+            `${basename(previous)} is no longer current, but it is not the snapshot pytin recorded; left alone`,
+            address,
+          ),
+        );
     }
   }
   const committed: SeriesState = {
@@ -100,7 +127,12 @@ export async function commitArchive(files: SeriesFiles, options: BackupRunOption
       try {
         await link(from, to);
       } catch (error) {
-        if (errnoCode(error) === 'EEXIST') fail('BACKUP_NAME_TAKEN', `${to} appeared while the run made it; pytin does not overwrite it, and archive ${input.index} was not committed`, 'move it away');
+        if (errnoCode(error) === 'EEXIST')
+          fail(
+            'BACKUP_NAME_TAKEN',
+            `${to} appeared while the run made it; pytin does not overwrite it, and archive ${input.index} was not committed`,
+            'move it away',
+          );
         throw error;
       }
       placed.push(to);
@@ -139,7 +171,13 @@ export async function pruneFiles(files: SeriesFiles, state: SeriesState, address
   const unlisted = (await readdir(files.target)).filter((entry) => classifyEntry(files.name, entry)?.role === 'archive' && !known.has(entry)).sort();
   if (unlisted.length > 0) {
     problems.push(
-      backupDiagnostic('warning', 'BACKUP_UNLISTED_ARCHIVE', `${unlisted.slice(0, 5).join(', ')}${unlisted.length > 5 ? ` and ${unlisted.length - 5} more` : ''} ${unlisted.length === 1 ? 'is' : 'are'} named like archives of the series but not recorded in its index; left alone`, address, 'another tool\'s files, or an older pytin\'s: move them out of the target once they are not needed'),
+      backupDiagnostic(
+        'warning',
+        'BACKUP_UNLISTED_ARCHIVE',
+        `${unlisted.slice(0, 5).join(', ')}${unlisted.length > 5 ? ` and ${unlisted.length - 5} more` : ''} ${unlisted.length === 1 ? 'is' : 'are'} named like archives of the series but not recorded in its index; left alone`,
+        address,
+        "another tool's files, or an older pytin's: move them out of the target once they are not needed",
+      ),
     );
   }
   return problems;

@@ -1,23 +1,24 @@
 import { createHash } from 'node:crypto';
-import { unlink, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { assertNever } from '../../../inventory/core/errors.js';
-import { acquireLock } from '../series/backup-lock.js';
 import { backupDiagnostic, errnoCode, errorMessage, seriesAddress } from '../backup-diagnostic.js';
 import type { BackupRunOptions } from '../backup-options.js';
 import { tarCompressionArgs } from '../compression.js';
+import { createExclusiveFile, openRegularFile, UnsafeFileError } from '../fs/safe-fs.js';
+import { acquireLock } from '../series/backup-lock.js';
+import { type ArchiveKind, archiveKind, validateRotationPolicy } from '../series/rotation.js';
+import { isSeriesName, isUserName, newRunToken, type SeriesFiles, seriesFiles, temporaryFiles } from '../series/series-files.js';
+import { SERIES_NAME_RULE, USER_NAME_RULE } from '../series/series-location.js';
+import type { ArchiveRecord, SeriesState } from '../series/series-state.js';
 import { commitArchive, pruneFiles } from './archive-commit.js';
-import { archiveKind, validateRotationPolicy, type ArchiveKind } from '../series/rotation.js';
+import { recoverEarlierRun } from './crash-recovery.js';
 import { appendRunLog, type RunResult } from './run-log.js';
 import { checkNamesFree, checkSource, loadSeriesState, prepareTarget } from './run-preconditions.js';
-import { recoverEarlierRun } from './crash-recovery.js';
-import { SERIES_NAME_RULE, USER_NAME_RULE } from '../series/series-location.js';
-import { RunStop, type Fail } from './run-stop.js';
-import { createExclusiveFile, openRegularFile, UnsafeFileError } from '../fs/safe-fs.js';
-import { isSeriesName, isUserName, newRunToken, seriesFiles, temporaryFiles, type SeriesFiles } from '../series/series-files.js';
-import type { ArchiveRecord, SeriesState } from '../series/series-state.js';
+import { type Fail, RunStop } from './run-stop.js';
 import { runTar, tarMessages, tarVerdict } from './tar-runner.js';
 
 export interface BackupRunResult {
@@ -80,7 +81,9 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     // only acted on once the lock is settled (a held lock is the more useful message).
     const [lock, sourceCheck] = await Promise.all([
       acquireLock(files.lock, temporary.lock, token).catch((error: unknown) =>
-        error instanceof UnsafeFileError ? fail('BACKUP_UNSAFE_FILE', `the lock ${error.message}`, 'remove it if no run of the series is in progress') : Promise.reject(error),
+        error instanceof UnsafeFileError
+          ? fail('BACKUP_UNSAFE_FILE', `the lock ${error.message}`, 'remove it if no run of the series is in progress')
+          : Promise.reject(error),
       ),
       checkSource(options, target, fail).then(
         (path) => ({ ok: true as const, path }),
@@ -99,9 +102,14 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
     if (lock.tookOverFrom) {
       const old = lock.tookOverFrom;
       diagnostics.push(
-        backupDiagnostic('warning', 'BACKUP_LOCK_STALE', old.torn
-          ? `took over an empty or unreadable lock last written ${old.startedAt} (left by a crash)`
-          : `took over a stale lock of pid ${old.pid} on ${old.host} (started ${old.startedAt}), which no longer runs`, address),
+        backupDiagnostic(
+          'warning',
+          'BACKUP_LOCK_STALE',
+          old.torn
+            ? `took over an empty or unreadable lock last written ${old.startedAt} (left by a crash)`
+            : `took over a stale lock of pid ${old.pid} on ${old.host} (started ${old.startedAt}), which no longer runs`,
+          address,
+        ),
       );
     }
 
@@ -139,10 +147,19 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
         case 'ok':
           break;
         case 'files-changed':
-          diagnostics.push(backupDiagnostic('warning', 'BACKUP_FILES_CHANGED', `some files changed while tar read them; archive ${index} is valid and the next run picks the changes up`, address, messages));
+          diagnostics.push(
+            backupDiagnostic(
+              'warning',
+              'BACKUP_FILES_CHANGED',
+              `some files changed while tar read them; archive ${index} is valid and the next run picks the changes up`,
+              address,
+              messages,
+            ),
+          );
           break;
         case 'failed':
-          if (/No space left on device|Disk quota exceeded/.test(tar.stderr)) fail('BACKUP_DISK_FULL', `the target ${target} is full; archive ${index} was not made and nothing was advanced`, messages);
+          if (/No space left on device|Disk quota exceeded/.test(tar.stderr))
+            fail('BACKUP_DISK_FULL', `the target ${target} is full; archive ${index} was not made and nothing was advanced`, messages);
           fail('BACKUP_TAR_FAILED', `tar failed with exit status ${tar.exitStatus}; archive ${index} was not made and nothing was advanced`, messages);
           break;
         case 'killed':
@@ -154,7 +171,14 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
         default:
           assertNever(verdict, 'tar verdict');
       }
-      const record = await commitArchive(files, options, state, { index, kind, archive, snapshot, temporary, carried: recovery.carried, tarExitStatus: verdict === 'files-changed' ? 1 : 0 }, fail, address);
+      const record = await commitArchive(
+        files,
+        options,
+        state,
+        { index, kind, archive, snapshot, temporary, carried: recovery.carried, tarExitStatus: verdict === 'files-changed' ? 1 : 0 },
+        fail,
+        address,
+      );
       outcome.archive = record.archive;
       outcome.pruned = record.pruned;
       diagnostics.push(...record.diagnostics);
@@ -185,7 +209,9 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
         errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.summary}`),
         pid: process.pid,
         host: hostname(),
-      }).catch((error: unknown) => diagnostics.push(backupDiagnostic('warning', 'BACKUP_LOG_FAILED', `the run log ${files!.log} could not be appended: ${errorMessage(error)}`, address)));
+      }).catch((error: unknown) =>
+        diagnostics.push(backupDiagnostic('warning', 'BACKUP_LOG_FAILED', `the run log ${files!.log} could not be appended: ${errorMessage(error)}`, address)),
+      );
     }
     await release?.();
   }
@@ -215,14 +241,20 @@ async function copyPreviousSnapshot(path: string, state: SeriesState, into: File
   try {
     previous = await openRegularFile(path);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') fail('BACKUP_SNAPSHOT_MISSING', `the snapshot ${path} of index ${state.currentIndex} is gone`, 'restore it, or start a new series (another --name or an empty target)');
-    if (error instanceof UnsafeFileError) fail('BACKUP_UNSAFE_FILE', `the snapshot ${error.message}`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
+    if (errnoCode(error) === 'ENOENT')
+      fail(
+        'BACKUP_SNAPSHOT_MISSING',
+        `the snapshot ${path} of index ${state.currentIndex} is gone`,
+        'restore it, or start a new series (another --name or an empty target)',
+      );
+    if (error instanceof UnsafeFileError)
+      fail('BACKUP_UNSAFE_FILE', `the snapshot ${error.message}`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
     throw error;
   }
   const hash = createHash('sha256');
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await previous.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
@@ -234,7 +266,11 @@ async function copyPreviousSnapshot(path: string, state: SeriesState, into: File
   }
   // Index files of older versions record no snapshot checksum: nothing to compare with.
   if (state.snapshotSha256 !== undefined && hash.digest('hex') !== state.snapshotSha256) {
-    fail('BACKUP_SNAPSHOT_CHANGED', `the snapshot ${path} of index ${state.currentIndex} is not the one recorded (another sha256); an increment made from it could silently miss changes`, 'restore the real snapshot, or start a new series (another --name or an empty target)');
+    fail(
+      'BACKUP_SNAPSHOT_CHANGED',
+      `the snapshot ${path} of index ${state.currentIndex} is not the one recorded (another sha256); an increment made from it could silently miss changes`,
+      'restore the real snapshot, or start a new series (another --name or an empty target)',
+    );
   }
 }
 
@@ -266,7 +302,13 @@ function fileSystemFailure(error: unknown, address: string, index: number | null
   const code = errnoCode(error);
   const what = index === null ? 'the run' : `archive ${index}`;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return backupDiagnostic('error', 'BACKUP_DISK_FULL', `the target file system is full; ${what} was not committed and nothing was advanced`, address, errorMessage(error));
+    return backupDiagnostic(
+      'error',
+      'BACKUP_DISK_FULL',
+      `the target file system is full; ${what} was not committed and nothing was advanced`,
+      address,
+      errorMessage(error),
+    );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return backupDiagnostic('error', 'BACKUP_TARGET_UNWRITABLE', `the target cannot be written; ${what} was not committed`, address, errorMessage(error));

@@ -1,11 +1,12 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { assertNever } from '../../../inventory/core/errors.js';
-import { sha256OfFile } from '../fs/archive-checksum.js';
 import { backupDiagnostic, errnoCode, errorMessage } from '../backup-diagnostic.js';
+import { sha256OfFile } from '../fs/archive-checksum.js';
 import { identityOf, lstatIfPresent, sameIdentity } from '../fs/safe-fs.js';
-import { isTemporaryOf, temporaryFiles, type SeriesFiles } from '../series/series-files.js';
+import { isTemporaryOf, type SeriesFiles, temporaryFiles } from '../series/series-files.js';
 import { loadStateFile, type RemovalRecord, type SeriesState } from '../series/series-state.js';
 
 export interface Recovery {
@@ -49,7 +50,14 @@ async function recoverDeadRun(files: SeriesFiles, state: SeriesState, deadToken:
     if (!isTemporaryOf(files.name, deadToken, entry)) continue;
     await unlink(join(files.target, entry)).catch((error: unknown) => {
       if (errnoCode(error) !== 'ENOENT') {
-        diagnostics.push(backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${entry}, a temporary file of a run that died, could not be removed: ${errorMessage(error)}`, address));
+        diagnostics.push(
+          backupDiagnostic(
+            'warning',
+            'BACKUP_PRUNE_FAILED',
+            `${entry}, a temporary file of a run that died, could not be removed: ${errorMessage(error)}`,
+            address,
+          ),
+        );
       }
     });
   }
@@ -86,7 +94,12 @@ export function removalProblem(removal: RemovalRecord, outcome: RemovalOutcome, 
     case 'absent':
       return undefined;
     case 'replaced':
-      return backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${removal.file} was due for removal, but another file has taken its name since; left alone`, address);
+      return backupDiagnostic(
+        'warning',
+        'BACKUP_PRUNE_FAILED',
+        `${removal.file} was due for removal, but another file has taken its name since; left alone`,
+        address,
+      );
     case 'failed':
       return backupDiagnostic('warning', 'BACKUP_PRUNE_FAILED', `${removal.file} could not be removed (the next run tries again): ${outcome.reason}`, address);
     default:

@@ -1,13 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { backupDiagnostic, errorMessage, seriesAddress } from '../backup-diagnostic.js';
 import type { PerUserBackupOptions } from '../backup-options.js';
-import { runBackup, type BackupRunResult } from './backup-run.js';
-import { prepareTarget } from './run-preconditions.js';
-import { RunStop, type Fail } from './run-stop.js';
 import { isSeriesName, isUserName, seriesDirectory } from '../series/series-files.js';
 import { SERIES_NAME_RULE, USER_NAME_RULE } from '../series/series-location.js';
+import { type BackupRunResult, runBackup } from './backup-run.js';
+import { prepareTarget } from './run-preconditions.js';
+import { type Fail, RunStop } from './run-stop.js';
 
 export interface PerUserRunResult {
   results: BackupRunResult[];
@@ -31,12 +32,15 @@ export async function listUserDirectories(home: string): Promise<string[]> {
 export async function runPerUserBackup(options: PerUserBackupOptions): Promise<PerUserRunResult> {
   const address = seriesAddress(options.name);
   const policyFailure = (diagnostic: Diagnostic): PerUserRunResult => ({ results: [], diagnostics: [diagnostic] });
-  if (!isSeriesName(options.name)) return policyFailure(backupDiagnostic('error', 'BACKUP_BAD_NAME', `series name ${JSON.stringify(options.name)} ${SERIES_NAME_RULE}`, address));
+  if (!isSeriesName(options.name))
+    return policyFailure(backupDiagnostic('error', 'BACKUP_BAD_NAME', `series name ${JSON.stringify(options.name)} ${SERIES_NAME_RULE}`, address));
   let users: string[];
   try {
     users = await listUserDirectories(options.home);
   } catch (error) {
-    return policyFailure(backupDiagnostic('error', 'BACKUP_PER_USER_HOME_MISSING', `the home directory ${options.home} cannot be listed: ${errorMessage(error)}`, address));
+    return policyFailure(
+      backupDiagnostic('error', 'BACKUP_PER_USER_HOME_MISSING', `the home directory ${options.home} cannot be listed: ${errorMessage(error)}`, address),
+    );
   }
   if (users.length === 0) {
     return policyFailure(backupDiagnostic('error', 'BACKUP_PER_USER_EMPTY', `the home directory ${options.home} holds no user directory`, address));
@@ -57,7 +61,20 @@ export async function runPerUserBackup(options: PerUserBackupOptions): Promise<P
   for (const user of users) {
     if (!isUserName(user)) {
       // A directory entry of the home is anyone's to name: no path of the target is built from it.
-      results.push(failedUser(options.name, user, home, target, backupDiagnostic('error', 'BACKUP_BAD_USER', `the user directory ${JSON.stringify(user)} of ${home} is not backed up: a user name ${USER_NAME_RULE}`, address)));
+      results.push(
+        failedUser(
+          options.name,
+          user,
+          home,
+          target,
+          backupDiagnostic(
+            'error',
+            'BACKUP_BAD_USER',
+            `the user directory ${JSON.stringify(user)} of ${home} is not backed up: a user name ${USER_NAME_RULE}`,
+            address,
+          ),
+        ),
+      );
       continue;
     }
     const runOptions = { ...common, source: join(home, user), target: seriesDirectory(target, user), user };
@@ -65,7 +82,20 @@ export async function runPerUserBackup(options: PerUserBackupOptions): Promise<P
       results.push(await runBackup(runOptions));
     } catch (error) {
       // A bug while backing up one user must not cost the others their backup.
-      results.push(failedUser(options.name, user, runOptions.source, runOptions.target, backupDiagnostic('error', 'BACKUP_USER_FAILED', `the backup of ${user} failed unexpectedly: ${errorMessage(error)}`, seriesAddress(options.name, user))));
+      results.push(
+        failedUser(
+          options.name,
+          user,
+          runOptions.source,
+          runOptions.target,
+          backupDiagnostic(
+            'error',
+            'BACKUP_USER_FAILED',
+            `the backup of ${user} failed unexpectedly: ${errorMessage(error)}`,
+            seriesAddress(options.name, user),
+          ),
+        ),
+      );
     }
   }
   return { results, diagnostics: [] };

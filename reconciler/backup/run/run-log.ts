@@ -1,7 +1,7 @@
-import type { ArchiveKind } from '../series/rotation.js';
-import { appendLine } from '../fs/durable-fs.js';
 import { errnoCode } from '../backup-diagnostic.js';
+import { appendLine } from '../fs/durable-fs.js';
 import { readRegularFile } from '../fs/safe-fs.js';
+import type { ArchiveKind } from '../series/rotation.js';
 
 /** A line per run: a log this large was not written by pytin. */
 const MAX_LOG_BYTES = 64 << 20;
@@ -71,9 +71,14 @@ function isRunLogEntry(value: unknown): value is RunLogEntry {
   const e = value as Record<string, unknown>;
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
   return (
-    typeof e.startedAt === 'string' && typeof e.finishedAt === 'string' && typeof e.durationMs === 'number' &&
+    typeof e.startedAt === 'string' &&
+    typeof e.finishedAt === 'string' &&
+    typeof e.durationMs === 'number' &&
     (e.result === 'success' || e.result === 'warning' || e.result === 'failed') &&
-    (e.index === null || Number.isSafeInteger(e.index)) && (e.kind === null || e.kind === 'full' || e.kind === 'incremental') &&
-    strings(e.warnings) && strings(e.errors) && Array.isArray(e.pruned)
+    (e.index === null || Number.isSafeInteger(e.index)) &&
+    (e.kind === null || e.kind === 'full' || e.kind === 'incremental') &&
+    strings(e.warnings) &&
+    strings(e.errors) &&
+    Array.isArray(e.pruned)
   );
 }

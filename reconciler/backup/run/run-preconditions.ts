@@ -1,13 +1,14 @@
 import { access, constants, readdir, realpath, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+
 import { assertNever } from '../../../inventory/core/errors.js';
 import { errnoCode, errorMessage } from '../backup-diagnostic.js';
 import type { BackupRunOptions } from '../backup-options.js';
-import { compressorProgram, isOnPath, type Compression } from '../compression.js';
+import { type Compression, compressorProgram, isOnPath } from '../compression.js';
 import { lstatIfPresent, makeDirectory, UnsafeFileError } from '../fs/safe-fs.js';
 import { classifyEntry, type SeriesFiles } from '../series/series-files.js';
 import { emptyState, loadState, type SeriesState } from '../series/series-state.js';
-import { RunStop, type Fail } from './run-stop.js';
+import { type Fail, RunStop } from './run-stop.js';
 
 /** What a run checks before it makes anything: each failure stops the run through `fail`. */
 
@@ -24,7 +25,11 @@ export async function prepareTarget(target: string, fail: Fail): Promise<void> {
     if (error instanceof RunStop) throw error;
     if (error instanceof UnsafeFileError) {
       const real = await realpath(target).catch(() => undefined);
-      fail('BACKUP_TARGET_SYMLINK', `the target ${target} is a symbolic link; pytin does not write through it`, real ? `give the directory it points to: ${real}` : 'it points nowhere');
+      fail(
+        'BACKUP_TARGET_SYMLINK',
+        `the target ${target} is a symbolic link; pytin does not write through it`,
+        real ? `give the directory it points to: ${real}` : 'it points nowhere',
+      );
     }
     const code = errnoCode(error);
     if (code === 'ENOSPC' || code === 'EDQUOT') fail('BACKUP_DISK_FULL', `the target ${target} cannot be created: the file system is full`);
@@ -51,7 +56,9 @@ export async function checkSource(options: BackupRunOptions, target: string, fai
     fail('BACKUP_TARGET_INSIDE_SOURCE', `the target ${target} is inside the source ${source}`, 'choose a target outside the source tree');
   }
   if (options.excludeFrom !== undefined) {
-    await access(resolve(options.excludeFrom), constants.R_OK).catch(() => fail('BACKUP_EXCLUDE_FILE_MISSING', `the exclude file ${options.excludeFrom} cannot be read`));
+    await access(resolve(options.excludeFrom), constants.R_OK).catch(() =>
+      fail('BACKUP_EXCLUDE_FILE_MISSING', `the exclude file ${options.excludeFrom} cannot be read`),
+    );
   }
   const program = compressorProgram(options.compression);
   if (!(await isOnPath(program))) fail('BACKUP_COMPRESSOR_MISSING', `--compress ${options.compression} needs ${program}, which is not installed`);
@@ -65,7 +72,11 @@ export async function loadSeriesState(files: SeriesFiles, options: BackupRunOpti
       // Starting again at index 1 would overwrite archive 1 of a series whose index was lost.
       const existing = (await readdir(files.target)).filter((entry) => classifyEntry(files.name, entry)?.role === 'archive');
       if (existing.length > 0) {
-        fail('BACKUP_STATE_MISSING', `${files.state} is missing but archives of the series exist (${existing.sort().slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''})`, 'move them away or use another --name');
+        fail(
+          'BACKUP_STATE_MISSING',
+          `${files.state} is missing but archives of the series exist (${existing.sort().slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''})`,
+          'move them away or use another --name',
+        );
       }
       return emptyState(options.name, options.iterations, options.keepSequences);
     }
@@ -75,7 +86,11 @@ export async function loadSeriesState(files: SeriesFiles, options: BackupRunOpti
       return fail('BACKUP_UNSAFE_FILE', `the series index ${loaded.reason}`, 'remove it; if it hid the real index, put that back');
     case 'ok':
       if (loaded.state.iterations !== options.iterations) {
-        fail('BACKUP_ITERATIONS_CHANGED', `the series was made with --iterations ${loaded.state.iterations}, not ${options.iterations}`, 'keep the value, or start a new series (another --name or target)');
+        fail(
+          'BACKUP_ITERATIONS_CHANGED',
+          `the series was made with --iterations ${loaded.state.iterations}, not ${options.iterations}`,
+          'keep the value, or start a new series (another --name or target)',
+        );
       }
       return loaded.state;
     default:

@@ -10,4 +10,3 @@ export class RunStop extends Error {
     super(diagnostic.summary);
   }
 }
-

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { link, lstat, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+
 import { errnoCode } from '../backup-diagnostic.js';
 import { createExclusiveFile, readRegularFile, UnsafeFileError } from '../fs/safe-fs.js';
 import { RUN_TOKEN_PATTERN } from './series-files.js';
@@ -25,8 +26,7 @@ const TORN_LOCK_GRACE_MS = 60_000;
 export type LockLiveness = 'alive' | 'dead' | 'unknown';
 
 export type LockAttempt =
-  | { status: 'acquired'; release(): Promise<void>; tookOverFrom: LockInfo | null }
-  | { status: 'held'; holder: LockInfo; liveness: LockLiveness };
+  { status: 'acquired'; release(): Promise<void>; tookOverFrom: LockInfo | null } | { status: 'held'; holder: LockInfo; liveness: LockLiveness };
 
 /** The kernel start time of `pid` (field 22 of /proc/PID/stat), or null where there is no /proc. */
 export function processStartOf(pid: number): string | null {

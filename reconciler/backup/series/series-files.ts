@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+
 import { InternalError } from '../../../inventory/core/errors.js';
 import { archiveExtension, type Compression } from '../compression.js';
 

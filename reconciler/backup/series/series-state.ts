@@ -1,9 +1,9 @@
-import { isCompression, type Compression } from '../compression.js';
-import { archiveKind, fullIndexOf, type ArchiveKind } from './rotation.js';
-import { writeNewFileDurably } from '../fs/durable-fs.js';
-import { archiveFileName, classifyEntry, type SeriesFiles, type TemporaryFiles } from './series-files.js';
 import { errnoCode, errorMessage } from '../backup-diagnostic.js';
-import { readRegularFile, UnsafeFileError, type FileIdentity } from '../fs/safe-fs.js';
+import { type Compression, isCompression } from '../compression.js';
+import { writeNewFileDurably } from '../fs/durable-fs.js';
+import { type FileIdentity, readRegularFile, UnsafeFileError } from '../fs/safe-fs.js';
+import { type ArchiveKind, archiveKind, fullIndexOf } from './rotation.js';
+import { archiveFileName, classifyEntry, type SeriesFiles, type TemporaryFiles } from './series-files.js';
 
 /** One archive of a series, as recorded when it was committed. */
 export interface ArchiveRecord {
@@ -110,18 +110,26 @@ function checkState(value: unknown, name: string): SeriesState | string {
   for (const key of ['iterations', 'keepSequences', 'currentIndex'] as const) {
     if (!Number.isSafeInteger(v[key])) return `"${key}" is not an integer`;
   }
-  if ((v.iterations as number) < 1 || (v.keepSequences as number) < 0 || (v.currentIndex as number) < 0) return 'iterations, keepSequences or currentIndex out of range';
+  if ((v.iterations as number) < 1 || (v.keepSequences as number) < 0 || (v.currentIndex as number) < 0)
+    return 'iterations, keepSequences or currentIndex out of range';
   if (v.name !== name) return `it belongs to series ${JSON.stringify(v.name)?.slice(0, 140)}, not "${name}"`;
   if (!Array.isArray(v.archives)) return 'missing "archives"';
   const iterations = v.iterations as number;
   for (const [position, a] of (v.archives as unknown[]).entries()) {
     const r = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>;
     const wellFormed =
-      Number.isSafeInteger(r.index) && (r.index as number) >= 1 && (r.index as number) <= (v.currentIndex as number) &&
-      r.fullIndex === fullIndexOf(r.index as number, iterations) && r.kind === archiveKind(r.index as number, iterations) &&
-      typeof r.compression === 'string' && isCompression(r.compression) &&
+      Number.isSafeInteger(r.index) &&
+      (r.index as number) >= 1 &&
+      (r.index as number) <= (v.currentIndex as number) &&
+      r.fullIndex === fullIndexOf(r.index as number, iterations) &&
+      r.kind === archiveKind(r.index as number, iterations) &&
+      typeof r.compression === 'string' &&
+      isCompression(r.compression) &&
       r.file === archiveFileName(name, r.index as number, r.compression) &&
-      typeof r.sha256 === 'string' && SHA256.test(r.sha256) && typeof r.createdAt === 'string' && Number.isSafeInteger(r.sizeBytes);
+      typeof r.sha256 === 'string' &&
+      SHA256.test(r.sha256) &&
+      typeof r.createdAt === 'string' &&
+      Number.isSafeInteger(r.sizeBytes);
     if (!wellFormed) return `archive entry ${position + 1} is malformed or names a file that is not of this series`;
   }
   if (v.snapshotSha256 !== undefined && (typeof v.snapshotSha256 !== 'string' || !SHA256.test(v.snapshotSha256))) return '"snapshotSha256" is malformed';

@@ -1,21 +1,22 @@
+import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planAllocation, checkAllocation } from '../../../inventory/allocate/allocate.js';
-import { InternalError } from '../../../inventory/core/errors.js';
+
+import { checkAllocation, planAllocation } from '../../../inventory/allocate/allocate.js';
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
-import { existsSync } from 'node:fs';
-import { canonicalIp } from '../../../schemas/formats/ip.js';
-import { resourcesOfKind, type DesiredState } from '../../../inventory/model/desired-state.js';
+import { InternalError } from '../../../inventory/core/errors.js';
+import { type DesiredState, resourcesOfKind } from '../../../inventory/model/desired-state.js';
 import type { StoreSpec } from '../../../inventory/model/specs.js';
 import type { InventorySnapshot } from '../../../inventory/source/inventory-snapshot.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
-import { openStore } from '../../store/open-store.js';
+import { canonicalIp } from '../../../schemas/formats/ip.js';
+import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
 import { addressesSeenSince } from '../../store/facts/ip-history.js';
-import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
+import { openStore } from '../../store/open-store.js';
+import { booleanOption, type Command, type CommandIO, integerOption, type ParsedCommandArgs, stringOption, UsageError } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
-import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
+import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 
 const { ref: _ref, worktree: _worktree, ...EDIT_OPTIONS } = INVENTORY_OPTIONS;
 
@@ -25,7 +26,12 @@ const RECENTLY_SEEN_DAYS = 31;
 
 /** Addresses the observers saw recently, when a store exists (allocation never creates one):
  * an address answering ARP that git does not know is never handed out. */
-async function recentlySeenAddresses(args: ParsedCommandArgs, io: CommandIO, snapshot: InventorySnapshot, state: DesiredState): Promise<Set<string> | Diagnostic[]> {
+async function recentlySeenAddresses(
+  args: ParsedCommandArgs,
+  io: CommandIO,
+  snapshot: InventorySnapshot,
+  state: DesiredState,
+): Promise<Set<string> | Diagnostic[]> {
   const operator = operatorConfigFrom(args, io);
   if (Array.isArray(operator)) return operator;
   const path = statePathsFrom(args, io, operator, snapshot.rootDir).store;
@@ -43,7 +49,7 @@ async function recentlySeenAddresses(args: ParsedCommandArgs, io: CommandIO, sna
 
 export const allocateCommand: Command = {
   name: 'allocate',
-  summary: 'pick free addresses from a pool and write them into the holder\'s YAML (a small reviewable diff)',
+  summary: "pick free addresses from a pool and write them into the holder's YAML (a small reviewable diff)",
   synopsis: '--pool POOL [--count N] --to vm/NAME[/INTERFACE] | server/NAME[/INTERFACE] [--repo DIR] [--path PATH] [--json]',
   options: {
     ...EDIT_OPTIONS,

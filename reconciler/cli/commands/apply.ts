@@ -1,15 +1,16 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { ChangeOutcome } from '../../apply/apply-plan.js';
-import { describeTarget, changeTarget } from '../../plan/change.js';
-import { planMessages } from '../../render/plan-json.js';
+import { changeTarget, describeTarget } from '../../plan/change.js';
 import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
+import { planMessages } from '../../render/plan-json.js';
 import { applyInSession } from '../../session/apply-session.js';
 import { readSavedPlan } from '../../session/plan-file.js';
-import { booleanOption, integerOption, UsageError, type Command, type CommandIO } from '../command.js';
+import { booleanOption, type Command, type CommandIO, integerOption, UsageError } from '../command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { PLAN_RUN_OPTIONS, safetyPolicyFrom, openSessionFrom } from '../plan-options.js';
+import { openSessionFrom, PLAN_RUN_OPTIONS, safetyPolicyFrom } from '../plan-options.js';
 import { renderPlan } from './plan.js';
 
 export const DEFAULT_APPLY_PARALLELISM = 10;
@@ -47,7 +48,8 @@ function outcomeJson(o: ChangeOutcome): string {
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'apply a saved plan (refused if the commit or the facts changed), or plan and apply with --auto-approve',
-  synopsis: '[FILE | --auto-approve] [--parallelism N] [--lock-timeout SECONDS] [--allow-destroy ADDRESS] [--allow-mass-destroy] [--json] [--repo DIR] [--path PATH] [--ref REV]',
+  synopsis:
+    '[FILE | --auto-approve] [--parallelism N] [--lock-timeout SECONDS] [--allow-destroy ADDRESS] [--allow-mass-destroy] [--json] [--repo DIR] [--path PATH] [--ref REV]',
   options: {
     ...PLAN_RUN_OPTIONS,
     'auto-approve': { type: 'boolean', description: 'plan and apply in one go (CI on the main branch)' },
@@ -82,7 +84,14 @@ export const applyCommand: Command = {
         parallelism,
         lockTimeoutSeconds,
         holder: { name: `${io.env.USER ?? 'pytin'}@${hostname()}`, host: hostname(), pid: process.pid },
-        onPlan: (plan) => io.stdout.write(json ? planMessages(plan).map((m) => JSON.stringify(m) + '\n').join('') : renderPlan(plan, 'human', io)),
+        onPlan: (plan) =>
+          io.stdout.write(
+            json
+              ? planMessages(plan)
+                  .map((m) => JSON.stringify(m) + '\n')
+                  .join('')
+              : renderPlan(plan, 'human', io),
+          ),
         onOutcome: (o) => io.stdout.write(json ? outcomeJson(o) : outcomeLine(o)),
       });
       if (!result.applied) {
@@ -90,8 +99,14 @@ export const applyCommand: Command = {
         return EXIT_ERROR;
       }
       const count = (status: ChangeOutcome['status']) => result.outcomes.filter((o) => o.status === status).length;
-      if (json) io.stdout.write(JSON.stringify({ type: 'apply_summary', applied: count('applied'), failed: count('failed'), skipped: count('skipped'), run: result.runId }) + '\n');
-      else io.stdout.write(`Apply ${result.ok ? 'complete' : 'finished with failures'}: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped.${result.ok ? '' : ' Run pytin plan to see what is left.'}\n`);
+      if (json)
+        io.stdout.write(
+          JSON.stringify({ type: 'apply_summary', applied: count('applied'), failed: count('failed'), skipped: count('skipped'), run: result.runId }) + '\n',
+        );
+      else
+        io.stdout.write(
+          `Apply ${result.ok ? 'complete' : 'finished with failures'}: ${count('applied')} applied, ${count('failed')} failed, ${count('skipped')} skipped.${result.ok ? '' : ' Run pytin plan to see what is left.'}\n`,
+        );
       return result.ok ? EXIT_OK : EXIT_ERROR;
     } finally {
       await session.close();

@@ -1,13 +1,13 @@
-import { breakApplyLock, readApplyLock } from '../../store/apply/apply-lock.js';
-import { describeLock, holderGone } from '../../session/lock-status.js';
-import { openStore } from '../../store/open-store.js';
-import { StoreRefusedError } from '../../store/file/store-error.js';
-import { booleanOption, stringOption, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
-import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { renderDiagnosticsHuman } from '../../render/diagnostics.js';
-import { readInventoryFromArgs, INVENTORY_OPTIONS } from '../inventory-options.js';
-import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
+import { describeLock, holderGone } from '../../session/lock-status.js';
+import { breakApplyLock, readApplyLock } from '../../store/apply/apply-lock.js';
+import { StoreRefusedError } from '../../store/file/store-error.js';
 import type { Store } from '../../store/open-store.js';
+import { openStore } from '../../store/open-store.js';
+import { booleanOption, type Command, type CommandIO, type ParsedCommandArgs, stringOption } from '../command.js';
+import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
+import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 
 async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
   const operator = operatorConfigFrom(args, io);
@@ -45,7 +45,9 @@ export const lockStatusCommand: Command = {
       if (!lock) io.stdout.write('No apply holds the lock.\n');
       else {
         const gone = holderGone(lock);
-        io.stdout.write(`Locked by ${describeLock(lock)}${gone === true ? '; its process is gone: pytin lock break removes the lock' : gone === false ? '; its process is running' : ''}.\n`);
+        io.stdout.write(
+          `Locked by ${describeLock(lock)}${gone === true ? '; its process is gone: pytin lock break removes the lock' : gone === false ? '; its process is running' : ''}.\n`,
+        );
       }
       return EXIT_OK;
     }),
@@ -55,7 +57,11 @@ export const lockBreakCommand: Command = {
   name: 'lock break',
   summary: 'remove an apply lock whose holder is gone',
   synopsis: '[--force] [--store FILE] [--repo DIR] [--path PATH]',
-  options: { ...INVENTORY_OPTIONS, ...STATE_OPTIONS, force: { type: 'boolean', description: 'break it even if the holder may still run (another machine, or alive)' } },
+  options: {
+    ...INVENTORY_OPTIONS,
+    ...STATE_OPTIONS,
+    force: { type: 'boolean', description: 'break it even if the holder may still run (another machine, or alive)' },
+  },
   run: (args, io) =>
     withStore(args, io, async (store) => {
       const lock = await readApplyLock(store);
@@ -65,7 +71,9 @@ export const lockBreakCommand: Command = {
       }
       const gone = holderGone(lock);
       if (gone !== true && !booleanOption(args, 'force')) {
-        io.stderr.write(`pytin: not breaking the lock of ${describeLock(lock)}: ${gone === false ? 'its process is still running' : 'it was taken on another machine, so pytin cannot tell whether it still runs'}. Use --force if you are sure.\n`);
+        io.stderr.write(
+          `pytin: not breaking the lock of ${describeLock(lock)}: ${gone === false ? 'its process is still running' : 'it was taken on another machine, so pytin cannot tell whether it still runs'}. Use --force if you are sure.\n`,
+        );
         return EXIT_ERROR;
       }
       const removed = await breakApplyLock(store);

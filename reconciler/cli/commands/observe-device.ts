@@ -1,18 +1,13 @@
-import { formatDiagnostic, hasErrors } from '../../../inventory/core/diagnostic.js';
-import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { integerOption, stringOption, booleanOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
-import { observeDevice } from '../../observe/snmp/observe-device.js';
+
+import { formatDiagnostic, hasErrors } from '../../../inventory/core/diagnostic.js';
 import type { DeviceFacts } from '../../observe/snmp/device-facts.js';
 import { FACT_SECTIONS } from '../../observe/snmp/device-facts.js';
-import {
-  SNMP_AUTH_PROTOCOLS,
-  SNMP_PRIV_PROTOCOLS,
-  type SnmpAuthProtocol,
-  type SnmpPrivProtocol,
-  type SnmpTarget,
-} from '../../transports/snmp/snmp-target.js';
+import { observeDevice } from '../../observe/snmp/observe-device.js';
+import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, type SnmpAuthProtocol, type SnmpPrivProtocol, type SnmpTarget } from '../../transports/snmp/snmp-target.js';
+import { booleanOption, type Command, type CommandIO, integerOption, type ParsedCommandArgs, stringOption, UsageError } from '../command.js';
+import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 
 const DEFAULT_PORT = 161;
 const DEFAULT_TIMEOUT_MS = 2000;
@@ -52,7 +47,9 @@ type Credential = keyof typeof CREDENTIALS;
  * variable; undefined when neither is given. */
 function credential(args: ParsedCommandArgs, io: Pick<CommandIO, 'env' | 'cwd' | 'stdin'>, name: Credential): string | undefined {
   if (stringOption(args, name) !== undefined) {
-    throw new UsageError(`--${name} would show the secret to every user of this machine (ps, shell history): put it in ${CREDENTIALS[name].env} or a file given with --${CREDENTIALS[name].file}`);
+    throw new UsageError(
+      `--${name} would show the secret to every user of this machine (ps, shell history): put it in ${CREDENTIALS[name].env} or a file given with --${CREDENTIALS[name].file}`,
+    );
   }
   const file = stringOption(args, CREDENTIALS[name].file);
   if (file !== undefined) {
@@ -83,16 +80,20 @@ export function targetFromArgs(args: ParsedCommandArgs, io: Pick<CommandIO, 'env
   const user = stringOption(args, 'user');
   const community = credential(args, io, 'community');
   if (user === undefined) {
-    if (community === undefined) throw new UsageError('give the SNMPv2c community in PYTIN_SNMP_COMMUNITY (or --community-file FILE), or --user U for SNMPv3 with PYTIN_SNMP_AUTH_KEY');
+    if (community === undefined)
+      throw new UsageError('give the SNMPv2c community in PYTIN_SNMP_COMMUNITY (or --community-file FILE), or --user U for SNMPv3 with PYTIN_SNMP_AUTH_KEY');
     return { ...base, version: '2c', community };
   }
   const authKey = credential(args, io, 'auth-key');
   const privKey = credential(args, io, 'priv-key');
   const authProtocolText = stringOption(args, 'auth-protocol');
   const privProtocolText = stringOption(args, 'priv-protocol');
-  if (authKey === undefined && authProtocolText !== undefined) throw new UsageError('--auth-protocol needs an authentication key (PYTIN_SNMP_AUTH_KEY or --auth-key-file)');
-  if (privKey === undefined && privProtocolText !== undefined) throw new UsageError('--priv-protocol needs a privacy key (PYTIN_SNMP_PRIV_KEY or --priv-key-file)');
-  if (privKey !== undefined && authKey === undefined) throw new UsageError('a privacy key needs an authentication key (SNMPv3 has no privacy without authentication)');
+  if (authKey === undefined && authProtocolText !== undefined)
+    throw new UsageError('--auth-protocol needs an authentication key (PYTIN_SNMP_AUTH_KEY or --auth-key-file)');
+  if (privKey === undefined && privProtocolText !== undefined)
+    throw new UsageError('--priv-protocol needs a privacy key (PYTIN_SNMP_PRIV_KEY or --priv-key-file)');
+  if (privKey !== undefined && authKey === undefined)
+    throw new UsageError('a privacy key needs an authentication key (SNMPv3 has no privacy without authentication)');
   const target: SnmpTarget = { ...base, version: '3', user };
   if (authKey !== undefined) {
     const protocol: SnmpAuthProtocol = authProtocolText === undefined ? 'sha' : oneOf('auth-protocol', authProtocolText, SNMP_AUTH_PROTOCOLS);
@@ -112,7 +113,9 @@ function humanSummary(facts: DeviceFacts): string {
   if (system?.sysDescr) lines.push(`  ${system.sysDescr.split(/[\r\n]/)[0]}`);
   const ipv4 = facts.arp.filter((a) => a.family === 'ipv4').length;
   const fdbTable = facts.fdb[0]?.table ?? 'none';
-  lines.push(`  interfaces ${facts.interfaces.length}, ARP/neighbours ${facts.arp.length} (IPv4 ${ipv4}, IPv6 ${facts.arp.length - ipv4}), forwarding ${facts.fdb.length} (${fdbTable}), LLDP neighbours ${facts.lldp.length}`);
+  lines.push(
+    `  interfaces ${facts.interfaces.length}, ARP/neighbours ${facts.arp.length} (IPv4 ${ipv4}, IPv6 ${facts.arp.length - ipv4}), forwarding ${facts.fdb.length} (${fdbTable}), LLDP neighbours ${facts.lldp.length}`,
+  );
   const incomplete = FACT_SECTIONS.filter((s) => facts.completeness[s] !== 'complete').map((s) => `${s} ${facts.completeness[s]}`);
   if (incomplete.length > 0) lines.push(`  INCOMPLETE: ${incomplete.join(', ')}`);
   if (facts.quirks && facts.quirks !== 'standard') lines.push(`  vendor quirks: ${facts.quirks}`);
@@ -122,10 +125,15 @@ function humanSummary(facts: DeviceFacts): string {
 export const observeDeviceCommand: Command = {
   name: 'observe device',
   summary: 'Walk one device over SNMP (no inventory) and print its interfaces, ARP, forwarding table and LLDP neighbours',
-  synopsis: '--host H[:PORT] [--user U [--auth-protocol P] [--priv-protocol P]] [--community-file F | --auth-key-file F --priv-key-file F] [--timeout MS] [--retries N] [--json]',
+  synopsis:
+    '--host H[:PORT] [--user U [--auth-protocol P] [--priv-protocol P]] [--community-file F | --auth-key-file F --priv-key-file F] [--timeout MS] [--retries N] [--json]',
   options: {
     host: { type: 'string', valueName: 'H[:PORT]', description: 'the agent, port 161 unless given; [IPV6]:PORT for IPv6' },
-    'community-file': { type: 'string', valueName: 'FILE', description: 'SNMPv2c community: the first line of FILE (- for standard input); default $PYTIN_SNMP_COMMUNITY' },
+    'community-file': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'SNMPv2c community: the first line of FILE (- for standard input); default $PYTIN_SNMP_COMMUNITY',
+    },
     user: { type: 'string', valueName: 'U', description: 'SNMPv3 user name' },
     'auth-protocol': { type: 'string', valueName: 'P', description: `SNMPv3 authentication: ${SNMP_AUTH_PROTOCOLS.join('|')} (default sha)` },
     'auth-key-file': { type: 'string', valueName: 'FILE', description: 'SNMPv3 authentication pass phrase from FILE; default $PYTIN_SNMP_AUTH_KEY' },

@@ -1,19 +1,30 @@
 import { hasErrors } from '../../../inventory/core/diagnostic.js';
+import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import type { ObservationResult } from '../../observe/observe-inventory.js';
 import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
-import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
-import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO } from '../command.js';
+import { booleanOption, type Command, type CommandIO, integerOption, stringOption, UsageError } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS } from '../inventory-options.js';
 import { openSessionFrom } from '../plan-options.js';
-import { STATE_OPTIONS } from '../state-options.js';
 import { ProgressLine } from '../progress-line.js';
+import { STATE_OPTIONS } from '../state-options.js';
 
 export const DEFAULT_OBSERVE_PARALLELISM = 16;
 
 function printResult(io: CommandIO, json: boolean, result: ObservationResult): void {
   if (json) {
-    io.stdout.write(JSON.stringify({ type: 'observation', source: result.source, subject: result.subject, address: result.address, ok: result.ok, durationMs: result.durationMs, summary: result.summary, diagnostics: result.diagnostics.map(diagnosticToJson) }) + '\n');
+    io.stdout.write(
+      JSON.stringify({
+        type: 'observation',
+        source: result.source,
+        subject: result.subject,
+        address: result.address,
+        ok: result.ok,
+        durationMs: result.durationMs,
+        summary: result.summary,
+        diagnostics: result.diagnostics.map(diagnosticToJson),
+      }) + '\n',
+    );
     return;
   }
   io.stdout.write(`${result.ok ? 'ok  ' : 'FAIL'} ${result.address.padEnd(24)} ${result.summary} (${(result.durationMs / 1000).toFixed(1)} s)\n`);
@@ -23,7 +34,8 @@ function printResult(io: CommandIO, json: boolean, result: ObservationResult): v
 export const observeCommand: Command = {
   name: 'observe',
   summary: 'observe every switch (SNMP) and host (SSH) of the inventory and store what they show',
-  synopsis: '[--only snmp|hosts] [--device NAME] [--parallelism N] [--trust-new-hosts] [--store FILE] [--repo DIR] [--path PATH] [--ref REV | --worktree] [--json]',
+  synopsis:
+    '[--only snmp|hosts] [--device NAME] [--parallelism N] [--trust-new-hosts] [--store FILE] [--repo DIR] [--path PATH] [--ref REV | --worktree] [--json]',
   options: {
     ...INVENTORY_OPTIONS,
     ...STATE_OPTIONS,
@@ -74,11 +86,16 @@ export const observeCommand: Command = {
     const failed = results.filter((r) => !r.ok);
     const ok = failed.length === 0 && !hasErrors(setupDiagnostics);
     if (json) {
-      io.stdout.write(JSON.stringify({ type: 'summary', ok, observed: results.length, failed: failed.map((r) => r.address), store: storePath, revision: snapshot.revision }) + '\n');
+      io.stdout.write(
+        JSON.stringify({ type: 'summary', ok, observed: results.length, failed: failed.map((r) => r.address), store: storePath, revision: snapshot.revision }) +
+          '\n',
+      );
     } else {
       io.stdout.write(
-        `${ok ? 'Observed' : 'Observed with failures'}: ${plural(results.filter((r) => r.source === 'snmp').length, 'switch')
-          .replace('switchs', 'switches')} and ${plural(results.filter((r) => r.source === 'host').length, 'host')} of ${describeRevision(snapshot.revision)}; ${plural(failed.length, 'failure')}${failed.length ? ` (${failed.map((r) => r.address).join(', ')})` : ''}. Facts stored in ${storePath}.\n`,
+        `${ok ? 'Observed' : 'Observed with failures'}: ${plural(results.filter((r) => r.source === 'snmp').length, 'switch').replace(
+          'switchs',
+          'switches',
+        )} and ${plural(results.filter((r) => r.source === 'host').length, 'host')} of ${describeRevision(snapshot.revision)}; ${plural(failed.length, 'failure')}${failed.length ? ` (${failed.map((r) => r.address).join(', ')})` : ''}. Facts stored in ${storePath}.\n`,
       );
     }
     return ok ? EXIT_OK : EXIT_ERROR;

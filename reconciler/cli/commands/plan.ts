@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+
 import type { ObservationResult } from '../../observe/observe-inventory.js';
 import type { Plan } from '../../plan/plan.js';
 import { summarize } from '../../plan/plan.js';
@@ -9,16 +10,17 @@ import { planMessages, renderPlanJsonLines } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { writeSavedPlan } from '../../session/plan-file.js';
 import { planInSession } from '../../session/plan-session.js';
-import { booleanOption, integerOption, stringOption, UsageError, type Command, type CommandIO, type ParsedCommandArgs } from '../command.js';
+import { booleanOption, type Command, type CommandIO, integerOption, type ParsedCommandArgs, stringOption, UsageError } from '../command.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
-import { PLAN_RUN_OPTIONS, safetyPolicyFrom, openSessionFrom } from '../plan-options.js';
+import { openSessionFrom, PLAN_RUN_OPTIONS, safetyPolicyFrom } from '../plan-options.js';
 import { DEFAULT_OBSERVE_PARALLELISM } from './observe.js';
 
 export type PlanFormat = 'human' | 'json' | 'markdown';
 
 export function planFormat(args: ParsedCommandArgs, command: Command): PlanFormat {
   const format = stringOption(args, 'format') ?? (booleanOption(args, 'json') ? 'json' : 'human');
-  if (format !== 'human' && format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be human, json or markdown, got "${format}"`, command);
+  if (format !== 'human' && format !== 'json' && format !== 'markdown')
+    throw new UsageError(`--format must be human, json or markdown, got "${format}"`, command);
   return format;
 }
 
@@ -60,7 +62,11 @@ export const planCommand: Command = {
     }
     const { session } = opened;
     try {
-      const { plan } = await planInSession(session, { refresh: booleanOption(args, 'refresh'), safety: safetyPolicyFrom(args), onRefreshResult: (r) => reportRefreshFailure(io, r) });
+      const { plan } = await planInSession(session, {
+        refresh: booleanOption(args, 'refresh'),
+        safety: safetyPolicyFrom(args),
+        onRefreshResult: (r) => reportRefreshFailure(io, r),
+      });
       io.stdout.write(renderPlan(plan, format, io));
       const out = stringOption(args, 'out');
       if (out !== undefined) {

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
 import { SCHEMA_FILES } from '../../../schemas/kinds.js';
 import { readSchemaFile } from '../../../schemas/schema-registry.js';
-import { stringOption, type Command } from '../command.js';
+import { type Command, stringOption } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 
 export const schemaCommand: Command = {
@@ -19,7 +20,9 @@ export const schemaCommand: Command = {
     const dir = resolve(io.cwd, out);
     await mkdir(dir, { recursive: true });
     for (const file of SCHEMA_FILES) await writeFile(join(dir, file), JSON.stringify(readSchemaFile(file), null, 2) + '\n');
-    io.stdout.write(`Wrote ${SCHEMA_FILES.length} schemas to ${dir}. Point an editor at inventory.schema.json:\n  # yaml-language-server: $schema=${join(dir, 'inventory.schema.json')}\n`);
+    io.stdout.write(
+      `Wrote ${SCHEMA_FILES.length} schemas to ${dir}. Point an editor at inventory.schema.json:\n  # yaml-language-server: $schema=${join(dir, 'inventory.schema.json')}\n`,
+    );
     return EXIT_OK;
   },
 };

@@ -1,11 +1,11 @@
-import { KINDS, KIND_NAMES } from '../../../schemas/kinds.js';
 import { countBySeverity, hasErrors } from '../../../inventory/core/diagnostic.js';
 import type { DesiredState } from '../../../inventory/model/desired-state.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { KIND_NAMES, KINDS } from '../../../schemas/kinds.js';
+import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines, severitySummary } from '../../render/diagnostics.js';
 import { booleanOption, type Command } from '../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
-import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines, severitySummary } from '../../render/diagnostics.js';
 
 function resourceCounts(state: DesiredState): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
+
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import { isBackupTarget, isHostPath } from '../../../schemas/formats/paths.js';
 import type { Change } from '../../plan/change.js';
 import { shellQuote } from '../../transports/shell-quote.js';
-import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
+import { type ApplyContext, type ApplyOutcome, failedOutcome, hostRunner } from '../driver.js';
 import type { BackupPolicyCode } from './backup-policy-codes.js';
 import { markerLineOf } from './policy-files.js';
 
@@ -62,7 +63,11 @@ export async function applyPolicy(change: Change, context: ApplyContext): Promis
     // The plan's paths go on command lines: checked again in the forms the schemas give them (a
     // plan file was derived again before apply, but a check here costs nothing).
     const paths = change.action === 'delete' ? (change.before as unknown as Installed) : (change.after as unknown as Installed);
-    if (!isHostPath(paths.cronPath) || !isBackupTarget(paths.target)) return fail('APPLY_BACKUP_INSTALL_FAILED', `the change's paths are not in the forms pytin writes (${JSON.stringify(paths.cronPath)}, ${JSON.stringify(paths.target)})`);
+    if (!isHostPath(paths.cronPath) || !isBackupTarget(paths.target))
+      return fail(
+        'APPLY_BACKUP_INSTALL_FAILED',
+        `the change's paths are not in the forms pytin writes (${JSON.stringify(paths.cronPath)}, ${JSON.stringify(paths.target)})`,
+      );
     if (change.action === 'delete') {
       const before = change.before as unknown as Installed;
       const p = shellQuote(before.cronPath);

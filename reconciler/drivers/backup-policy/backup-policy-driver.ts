@@ -1,9 +1,9 @@
-import { resourcesOfKind, type Desired } from '../../../inventory/model/desired-state.js';
+import { type Desired, resourcesOfKind } from '../../../inventory/model/desired-state.js';
 import type { BackupPolicySpec, ServerSpec } from '../../../inventory/model/specs.js';
 import type { DriverPlan } from '../../plan/planning-port.js';
 import type { Driver } from '../driver.js';
-import type { BackupsFacts } from './backup-facts.js';
 import { applyPolicy } from './apply-policy.js';
+import type { BackupsFacts } from './backup-facts.js';
 import { BACKUP_FACTS_KEY, backupPolicyTarget, backupsProbe } from './observe-backups.js';
 import { BACKUP_POLICY_DRIVER, planPolicies, type PolicyHostInput } from './plan-policies.js';
 import { DEFAULT_AGENT } from './policy-files.js';

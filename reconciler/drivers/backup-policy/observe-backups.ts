@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+import { InternalError } from '../../../inventory/core/errors.js';
 import type { JsonObject } from '../../../inventory/core/json-value.js';
+import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
+import { isHostPath } from '../../../schemas/formats/paths.js';
 import { runFactCommand } from '../../observe/hosts/host-command.js';
 import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
 import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 import type { BackupPolicyFacts, BackupsFacts } from './backup-facts.js';
-import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
-import { checkedAgent, checkedName, checkedTarget, CRON_MARKER, policyFiles, type BackupAgent } from './policy-files.js';
-import { isHostPath } from '../../../schemas/formats/paths.js';
-import { InternalError } from '../../../inventory/core/errors.js';
+import { type BackupAgent, checkedAgent, checkedName, checkedTarget, CRON_MARKER, policyFiles } from './policy-files.js';
 
 /** The key the backup policy driver's facts are stored under (one document per host). */
 export const BACKUP_FACTS_KEY = 'backups';
@@ -33,7 +34,17 @@ export interface BackupsProbeTarget {
 /** What host observation reads for a policy. */
 export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
   const files = policyFiles(policy, agent);
-  const list = [shellQuote(checkedAgent(agent).command), 'backup', 'list', '--target', shellQuote(checkedTarget(policy)), '--name', shellQuote(checkedName(policy)), ...(policy.perUserHome ? ['--per-user'] : []), '--json'];
+  const list = [
+    shellQuote(checkedAgent(agent).command),
+    'backup',
+    'list',
+    '--target',
+    shellQuote(checkedTarget(policy)),
+    '--name',
+    shellQuote(checkedName(policy)),
+    ...(policy.perUserHome ? ['--per-user'] : []),
+    '--json',
+  ];
   return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
 }
 
@@ -44,7 +55,8 @@ export function backupsProbe(target: BackupsProbeTarget): HostProbe<BackupsFacts
 function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, marker: string): string {
   const lines: string[] = [];
   if (cronDir !== undefined) {
-    if (!isHostPath(cronDir)) throw new InternalError(`cron folder ${JSON.stringify(cronDir.slice(0, 120))} is not safe in a command (the schema should have refused it)`);
+    if (!isHostPath(cronDir))
+      throw new InternalError(`cron folder ${JSON.stringify(cronDir.slice(0, 120))} is not safe in a command (the schema should have refused it)`);
     // Every schedule pytin installed in the folder, also of policies git no longer has.
     lines.push(
       `for f in ${shellQuote(cronDir)}/pytin-backup-*; do [ -f "$f" ] || continue; head -n 1 "$f" | grep -q '^${CRON_MARKER}' || continue; echo "${marker} installed $(basename "$f")"; cat "$f"; echo "${marker} rc 0"; done`,
@@ -88,7 +100,13 @@ export async function observeBackups(context: HostProbeContext, wanted: BackupsP
       const parsed = JSON.parse(list?.text ?? '') as { series?: unknown };
       if (Array.isArray(parsed.series)) series = parsed.series as JsonObject[];
     } catch {
-      diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `backups: "${p.listCommand.split(' ')[0]} backup list --json" for policy ${p.name} printed no report (exit ${list?.rc ?? '?'})`));
+      diagnostics.push(
+        hostDiagnostic(
+          target,
+          'OBS_HOST_OUTPUT_UNPARSABLE',
+          `backups: "${p.listCommand.split(' ')[0]} backup list --json" for policy ${p.name} printed no report (exit ${list?.rc ?? '?'})`,
+        ),
+      );
     }
     return {
       name: p.name,
@@ -97,6 +115,8 @@ export async function observeBackups(context: HostProbeContext, wanted: BackupsP
       series,
     };
   });
-  const installed = [...sections].filter(([key]) => key.startsWith('installed ')).map(([key, value]) => ({ file: key.slice('installed '.length), text: `${value.text}\n` }));
+  const installed = [...sections]
+    .filter(([key]) => key.startsWith('installed '))
+    .map(([key, value]) => ({ file: key.slice('installed '.length), text: `${value.text}\n` }));
   return { facts: { policies: facts, installed }, diagnostics };
 }

@@ -1,12 +1,12 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
-import type { BackupPolicyFacts } from './backup-facts.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
+import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
 import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
 import type { DriverPlan } from '../../plan/planning-port.js';
+import type { BackupPolicyFacts } from './backup-facts.js';
 import { longestGapMs } from './cron-schedule.js';
-import { cronFileName, policyFiles, type BackupAgent } from './policy-files.js';
+import { type BackupAgent, cronFileName, policyFiles } from './policy-files.js';
 
 export const BACKUP_POLICY_DRIVER = 'backup';
 
@@ -35,7 +35,17 @@ function field<T extends JsonValue>(series: Series, key: string): T | null {
 
 function installed(policy: BackupPolicySpec, agent: BackupAgent): JsonValue {
   const files = policyFiles(policy, agent);
-  return { schedule: policy.schedule, target: policy.target, exclude: policy.exclude ?? [], iterations: policy.iterations, keepSequences: policy.keepSequences, compression: policy.compression, cronPath: files.cronPath, cronText: files.cronText, excludeText: files.excludeText };
+  return {
+    schedule: policy.schedule,
+    target: policy.target,
+    exclude: policy.exclude ?? [],
+    iterations: policy.iterations,
+    keepSequences: policy.keepSequences,
+    compression: policy.compression,
+    cronPath: files.cronPath,
+    cronText: files.cronText,
+    excludeText: files.excludeText,
+  };
 }
 
 function observedState(facts: BackupPolicyFacts, desired: JsonValue): JsonValue {
@@ -56,7 +66,9 @@ function seriesNotes(series: readonly Series[], policy: BackupPolicySpec): strin
     }
     const current = field<number>(s, 'currentIndex') ?? 0;
     const nextFull = Math.ceil(current / policy.iterations) * policy.iterations + 1;
-    notes.push(`${who}next run makes index ${next.index} (${next.kind ?? '?'}); next full at index ${nextFull}${next.prunes.length ? `; it prunes ${next.prunes.join(', ')}` : ''}`);
+    notes.push(
+      `${who}next run makes index ${next.index} (${next.kind ?? '?'}); next full at index ${nextFull}${next.prunes.length ? `; it prunes ${next.prunes.join(', ')}` : ''}`,
+    );
   }
   if (series.length > 3) notes.push(`... and ${series.length - 3} more series`);
   return notes;
@@ -72,21 +84,47 @@ function seriesDrift(address: string, host: string, s: Series, policy: BackupPol
   if (gapMs !== undefined && lastSuccess) {
     const age = now - Date.parse(lastSuccess.finishedAt);
     if (age > gapMs + GRACE_MS) {
-      drift.push({ address, kind: 'backup-run-overdue', evidence, message: `${label}: last successful run ${Math.round(age / 3600_000)} h ago (${lastSuccess.finishedAt}); the schedule "${policy.schedule}" runs at least every ${Math.round(gapMs / 3600_000)} h` });
+      drift.push({
+        address,
+        kind: 'backup-run-overdue',
+        evidence,
+        message: `${label}: last successful run ${Math.round(age / 3600_000)} h ago (${lastSuccess.finishedAt}); the schedule "${policy.schedule}" runs at least every ${Math.round(gapMs / 3600_000)} h`,
+      });
     }
   } else if (!lastSuccess && lastRun?.result === 'failed') {
-    drift.push({ address, kind: 'backup-run-overdue', evidence, message: `${label}: never succeeded; the last run failed: ${lastRun.errors[0] ?? 'no detail'}` });
+    drift.push({
+      address,
+      kind: 'backup-run-overdue',
+      evidence,
+      message: `${label}: never succeeded; the last run failed: ${lastRun.errors[0] ?? 'no detail'}`,
+    });
   }
   const lock = field<{ pid: number; ageSeconds: number | null; liveness: string }>(s, 'lock');
   if (lock && (lock.liveness === 'dead' || (lock.ageSeconds ?? 0) > STUCK_LOCK_SECONDS)) {
-    drift.push({ address, kind: 'backup-lock-stuck', evidence, message: `${label}: the lock of pid ${lock.pid} is ${lock.liveness === 'dead' ? 'held by a process that is gone (the next run takes it over)' : `held for ${Math.round((lock.ageSeconds ?? 0) / 3600)} h`}` });
+    drift.push({
+      address,
+      kind: 'backup-lock-stuck',
+      evidence,
+      message: `${label}: the lock of pid ${lock.pid} is ${lock.liveness === 'dead' ? 'held by a process that is gone (the next run takes it over)' : `held for ${Math.round((lock.ageSeconds ?? 0) / 3600)} h`}`,
+    });
   }
   const next = field<{ kind: string | null }>(s, 'next');
   if (field<boolean>(s, 'snapshotPresent') === false && next?.kind === 'incremental') {
-    drift.push({ address, kind: 'backup-snapshot-missing', evidence, message: `${label}: the snapshot of index ${field<number>(s, 'currentIndex')} is missing in mid-sequence; the next "incremental" would silently hold everything` });
+    drift.push({
+      address,
+      kind: 'backup-snapshot-missing',
+      evidence,
+      message: `${label}: the snapshot of index ${field<number>(s, 'currentIndex')} is missing in mid-sequence; the next "incremental" would silently hold everything`,
+    });
   }
   const missing = (field<Array<{ index: number; present: boolean }>>(s, 'archives') ?? []).filter((a) => !a.present).map((a) => a.index);
-  if (missing.length) drift.push({ address, kind: 'backup-archive-problem', evidence, message: `${label}: archive(s) ${missing.join(', ')} are in the index but missing on disk` });
+  if (missing.length)
+    drift.push({
+      address,
+      kind: 'backup-archive-problem',
+      evidence,
+      message: `${label}: archive(s) ${missing.join(', ')} are in the index but missing on disk`,
+    });
   return drift;
 }
 
@@ -101,11 +139,22 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
     const after = installed(policy, input.agent);
     const facts = input.observed?.find((p) => p.name === policy.name);
     const gap = longestGapMs(policy.schedule, now);
-    if (gap === undefined) diagnostics.push({ severity: 'warning', code: 'PLAN_BACKUP_BAD_SCHEDULE', summary: `schedule "${policy.schedule}" of ${address} is not understood; missed runs cannot be reported`, address });
+    if (gap === undefined)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_BACKUP_BAD_SCHEDULE',
+        summary: `schedule "${policy.schedule}" of ${address} is not understood; missed runs cannot be reported`,
+        address,
+      });
     const base = { address, driver: BACKUP_POLICY_DRIVER, host: input.host, after };
     if (input.observed === null) {
       // Like VMs and limits: nothing is planned against a host nobody has looked at.
-      diagnostics.push({ severity: 'warning', code: 'PLAN_BACKUP_NOT_OBSERVED', summary: `backups on ${input.host} were not observed; ${address} is not planned (pytin observe, or plan --refresh)`, address });
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_BACKUP_NOT_OBSERVED',
+        summary: `backups on ${input.host} were not observed; ${address} is not planned (pytin observe, or plan --refresh)`,
+        address,
+      });
       continue;
     }
     if (!facts || facts.cron === null) {
@@ -114,9 +163,17 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
     }
     const before = observedState(facts, after);
     const afterFiles = after as { cronText: string; excludeText: string };
-    const fields = [facts.cron !== afterFiles.cronText ? 'cronText' : null, facts.exclude !== afterFiles.excludeText ? 'excludeText' : null].filter((f): f is string => f !== null);
+    const fields = [facts.cron !== afterFiles.cronText ? 'cronText' : null, facts.exclude !== afterFiles.excludeText ? 'excludeText' : null].filter(
+      (f): f is string => f !== null,
+    );
     const notes = seriesNotes(facts.series ?? [], policy);
-    changes.push({ ...base, action: fields.length ? 'update' : 'no-op', before, ...(fields.length ? { fields, reason: 'the installed schedule or exclude file differs from git' } : {}), notes });
+    changes.push({
+      ...base,
+      action: fields.length ? 'update' : 'no-op',
+      before,
+      ...(fields.length ? { fields, reason: 'the installed schedule or exclude file differs from git' } : {}),
+      notes,
+    });
     for (const s of facts.series ?? []) drift.push(...seriesDrift(address, input.host, s, policy, gap, now, seenAt));
   }
   // Schedules pytin installed for policies git no longer has: removed (the archives stay).

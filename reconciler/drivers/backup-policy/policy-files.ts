@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
+
 import { InternalError } from '../../../inventory/core/errors.js';
-import { isCronSchedule } from '../../../schemas/formats/cron.js';
 import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
 import type { BackupPolicySpec } from '../../../inventory/model/specs.js';
+import { isCronSchedule } from '../../../schemas/formats/cron.js';
 import { isResourceName } from '../../../schemas/formats/names.js';
 import { isBackupTarget, isHostPath, isProgram } from '../../../schemas/formats/paths.js';
 import { shellQuote } from '../../transports/shell-quote.js';
@@ -46,20 +47,23 @@ const LINE_BREAK = /[\r\n\v\f\u001c-\u001e\u0085\u2028\u2029\0]/;
  * itself (`\\%` still ends the command), so a `%` after an odd run of backslashes is refused. */
 export function cronField(text: string): string {
   if (LINE_BREAK.test(text)) throw new InternalError(`a cron line field holds a line break or NUL: ${JSON.stringify(text.slice(0, 80))}`);
-  if (/(?:^|[^\\])(?:\\\\)*\\%/.test(text)) throw new InternalError(`a cron line field holds a backslash before %, which cron cannot escape: ${JSON.stringify(text.slice(0, 80))}`);
+  if (/(?:^|[^\\])(?:\\\\)*\\%/.test(text))
+    throw new InternalError(`a cron line field holds a backslash before %, which cron cannot escape: ${JSON.stringify(text.slice(0, 80))}`);
   return text.replace(/%/g, '\\%');
 }
 
 /** The schedule of a cron line: the strict `pytin-cron` format the schema checks, checked again
  * where it is written (a schedule is the start of a root cron line). */
 function cronSchedule(schedule: string): string {
-  if (!isCronSchedule(schedule)) throw new InternalError(`a schedule that is not the pytin-cron format reached a cron line: ${JSON.stringify(schedule.slice(0, 80))}`);
+  if (!isCronSchedule(schedule))
+    throw new InternalError(`a schedule that is not the pytin-cron format reached a cron line: ${JSON.stringify(schedule.slice(0, 80))}`);
   return schedule;
 }
 
 /** An exclude pattern, one per line of the exclude file: a line break would add patterns. */
 function excludeLine(pattern: string): string {
-  if (LINE_BREAK.test(pattern) || /[\u0000-\u001f\u007f-\u009f]/.test(pattern)) throw new InternalError(`an exclude pattern holds a line break or control character: ${JSON.stringify(pattern.slice(0, 80))}`);
+  if (LINE_BREAK.test(pattern) || /[\u0000-\u001f\u007f-\u009f]/.test(pattern))
+    throw new InternalError(`an exclude pattern holds a line break or control character: ${JSON.stringify(pattern.slice(0, 80))}`);
   return `${pattern}\n`;
 }
 
@@ -71,13 +75,18 @@ function check(ok: boolean, what: string, value: string): string {
 /** The backup agent as it goes into cron lines and shell commands: one program word, and an
  * absolute normalised folder (the schemas' forms, checked again here). */
 export function checkedAgent(agent: BackupAgent): BackupAgent {
-  return { command: check(isProgram(agent.command), 'backup agent command', agent.command), cronDir: check(isHostPath(agent.cronDir), 'cron folder', agent.cronDir) };
+  return {
+    command: check(isProgram(agent.command), 'backup agent command', agent.command),
+    cronDir: check(isHostPath(agent.cronDir), 'cron folder', agent.cronDir),
+  };
 }
 
 /** The arguments of `pytin backup run` that carry the policy (also for `backup list`): paths in
  * the host-path form (no blank, quote, `%`, `\` or line break), the name a resource name. */
 export function seriesArguments(policy: BackupPolicySpec): string[] {
-  const source: [string, string] = policy.perUserHome ? ['--per-user', check(isHostPath(policy.perUserHome), 'perUserHome', policy.perUserHome)] : ['--source', check(isHostPath(policy.source ?? ''), 'source', policy.source ?? '')];
+  const source: [string, string] = policy.perUserHome
+    ? ['--per-user', check(isHostPath(policy.perUserHome), 'perUserHome', policy.perUserHome)]
+    : ['--source', check(isHostPath(policy.source ?? ''), 'source', policy.source ?? '')];
   return [...source, '--target', checkedTarget(policy), '--name', checkedName(policy)];
 }
 

@@ -1,16 +1,15 @@
 import { TransportError } from '../../../inventory/core/errors.js';
-import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import type { Change } from '../../plan/change.js';
-import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
+import { type CommandRunner, shellQuote } from '../../transports/command-runner.js';
+import { type ApplyContext, type ApplyOutcome, failedOutcome, hostRunner } from '../driver.js';
 import type { BandwidthCode } from './bandwidth-codes.js';
 import { readShaping, type TcObserved } from './read-shaping.js';
 import { readTcFacts } from './read-tc.js';
 import { addressesFromState, stateFromTrees, treesFor } from './shaping-state.js';
 import { shapingBatch } from './tc-batch.js';
-import { treeDifferences, type TcDeviceTree } from './tc-tree.js';
+import { type TcDeviceTree, treeDifferences } from './tc-tree.js';
 import { tcDevice } from './tc-words.js';
-
 
 async function observe(runner: CommandRunner, devices: readonly string[]): Promise<TcObserved | string> {
   const facts = await readTcFacts(runner, devices);
@@ -60,7 +59,8 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
 
   for (const device of interfaces) {
     const link = await runner.run(`ip link show dev ${shellQuote(tcDevice(device))}`);
-    if (link.exitCode !== 0) return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim(), await stateNow());
+    if (link.exitCode !== 0)
+      return fail('APPLY_TC_DEVICE_MISSING', `interface "${device}" does not exist on ${runner.host}`, link.stderr.trim(), await stateNow());
   }
   for (const tree of desired) {
     if (tree.redirectTo === null) continue;
@@ -70,7 +70,12 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
     if (made.exitCode !== 0) {
       const text = made.stderr.trim();
       if (/Unknown device type|not supported|No such file/i.test(text)) {
-        return fail('APPLY_TC_IFB_UNAVAILABLE', `the kernel of ${runner.host} cannot create ifb devices ("ip link add ${tree.redirectTo} type ifb": ${text}); upload shaping needs the ifb module`, text, await stateNow());
+        return fail(
+          'APPLY_TC_IFB_UNAVAILABLE',
+          `the kernel of ${runner.host} cannot create ifb devices ("ip link add ${tree.redirectTo} type ifb": ${text}); upload shaping needs the ifb module`,
+          text,
+          await stateNow(),
+        );
       }
       return fail('APPLY_TC_DEVICE_MISSING', `could not create or bring up ${tree.redirectTo} on ${runner.host}: ${text}`, text, await stateNow());
     }
@@ -79,7 +84,13 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
   const before = await observe(runner, devices);
   if (typeof before === 'string') return fail('APPLY_TC_READ_FAILED', before, '');
   const foreign = before.devices.filter((d) => d.root === 'foreign').map((d) => d.tree.device);
-  if (foreign.length > 0) return fail('APPLY_TC_FOREIGN_ROOT_QDISC', `${foreign.join(', ')} on ${runner.host} has a root qdisc pytin did not create; nothing was changed`, '', stateFromTrees(interfaces, treesOf(before)));
+  if (foreign.length > 0)
+    return fail(
+      'APPLY_TC_FOREIGN_ROOT_QDISC',
+      `${foreign.join(', ')} on ${runner.host} has a root qdisc pytin did not create; nothing was changed`,
+      '',
+      stateFromTrees(interfaces, treesOf(before)),
+    );
 
   const lines = shapingBatch(desired, before);
   if (lines.length === 0) return { ok: true, output: 'tc: nothing to change', diagnostics: [], state: stateFromTrees(interfaces, treesOf(before)) };
@@ -97,14 +108,17 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
 
   // The batch stopped partway: rebuild what was there before.
   const previous = treesOf(before);
-  if (typeof after === 'string') return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}) and the tree could not be read to restore it: ${after}`, output.join('\n'));
+  if (typeof after === 'string')
+    return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}) and the tree could not be read to restore it: ${after}`, output.join('\n'));
   const restore = shapingBatch(previous, after);
   const rollback = restore.length > 0 ? await runBatch(runner, restore, true) : { ok: true, text: '' };
   output.push(`restore: ${restore.length} lines${rollback.text ? `\n${rollback.text}` : ''}`);
   const restored = await observe(runner, devices);
-  if (typeof restored === 'string') return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); reading the restored tree failed: ${restored}`, output.join('\n'));
+  if (typeof restored === 'string')
+    return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); reading the restored tree failed: ${restored}`, output.join('\n'));
   const state = stateFromTrees(interfaces, treesOf(restored));
   const left = previous.flatMap((t) => treeDifferences(t, restored.devices.find((d) => d.tree.device === t.device)!.tree));
-  if (left.length > 0) return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); the restored tree still differs: ${left.join('; ')}`, output.join('\n'), state);
+  if (left.length > 0)
+    return fail('APPLY_TC_ROLLBACK_FAILED', `the batch failed (${batch.text}); the restored tree still differs: ${left.join('; ')}`, output.join('\n'), state);
   return fail('APPLY_TC_BATCH_FAILED', `the batch failed and the previous tree was restored: ${batch.text}`, output.join('\n'), state);
 }

@@ -4,7 +4,7 @@ import { canonicalIp } from '../../../schemas/formats/ip.js';
 import { formatBandwidth, parseBandwidth, parseSize } from '../../../schemas/formats/units.js';
 import type { BandwidthCode } from './bandwidth-codes.js';
 import type { TcObserved } from './read-shaping.js';
-import { treesFor, type ShapedAddress } from './shaping-state.js';
+import { type ShapedAddress, treesFor } from './shaping-state.js';
 import { classid, homeMinor, PYTIN_MINOR_FIRST, PYTIN_MINOR_LAST, pytinMinor } from './tc-handles.js';
 import { quantizeRate } from './tc-rate.js';
 import { compareIps, type TcDeviceTree } from './tc-tree.js';
@@ -47,7 +47,10 @@ export function compileShaping(host: string, shaping: ShapingSpec | undefined, p
       const bits = parseBandwidth(text);
       if (bits === undefined) return undefined;
       const applied = quantizeRate(bits);
-      if (applied !== bits) diagnostics.push(diagnostic(host, 'warning', 'PLAN_TC_RATE_ROUNDED', `${field} ${text} of ${ip} is applied as ${formatBandwidth(applied)}: tc keeps no finer rate`));
+      if (applied !== bits)
+        diagnostics.push(
+          diagnostic(host, 'warning', 'PLAN_TC_RATE_ROUNDED', `${field} ${text} of ${ip} is applied as ${formatBandwidth(applied)}: tc keeps no finer rate`),
+        );
       return applied;
     };
     const inbound = rate('inbound');
@@ -63,7 +66,14 @@ export function compileShaping(host: string, shaping: ShapingSpec | undefined, p
     }
     for (const peak of ['inboundPeak', 'outboundPeak'] as const) {
       if (b[peak] !== undefined) {
-        diagnostics.push(diagnostic(host, 'warning', 'PLAN_TC_PEAK_NOT_HONOURED', `${peak} ${b[peak]} of ${ip} is not honoured by tc: HTB classes per address shape to the average rate only`));
+        diagnostics.push(
+          diagnostic(
+            host,
+            'warning',
+            'PLAN_TC_PEAK_NOT_HONOURED',
+            `${peak} ${b[peak]} of ${ip} is not honoured by tc: HTB classes per address shape to the average rate only`,
+          ),
+        );
       }
     }
     if (inbound === null && outbound === null) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { runFactCommand } from '../../observe/hosts/host-command.js';
 import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
@@ -98,7 +99,8 @@ export async function observeTc(context: HostProbeContext, wanted: TcProbeTarget
           missing.add(s.dev);
           continue;
         }
-        if (!missing.has(s.dev)) diagnostics.push(hostDiagnostic(target, 'OBS_HOST_TC_DEVICE_MISSING', `tc: interface "${s.dev}" does not exist on ${target.name}`));
+        if (!missing.has(s.dev))
+          diagnostics.push(hostDiagnostic(target, 'OBS_HOST_TC_DEVICE_MISSING', `tc: interface "${s.dev}" does not exist on ${target.name}`));
         missing.add(s.dev);
       } else {
         diagnostics.push(hostDiagnostic(target, 'OBS_HOST_COMMAND_FAILED', `tc: "tc ${s.section} show dev ${s.dev}" failed: ${text.trim().slice(0, 200)}`));
@@ -124,5 +126,9 @@ export async function observeTc(context: HostProbeContext, wanted: TcProbeTarget
   // All or nothing per kind: a listing that failed on a configured interface leaves tc unknown.
   if (diagnostics.length > 0) return { facts: null, diagnostics };
   // A missing optional device is listed empty: "nothing of pytin's there yet".
-  return { summary: `tc on ${devices.length} interfaces`, facts: { interfaces: devices.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) }, diagnostics };
+  return {
+    summary: `tc on ${devices.length} interfaces`,
+    facts: { interfaces: devices.map((dev) => byDev.get(dev) ?? { device: dev, qdiscs: [], classes: [], filters: [] }) },
+    diagnostics,
+  };
 }

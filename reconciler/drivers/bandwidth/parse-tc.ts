@@ -27,9 +27,19 @@ function fromJson(listing: TcListing, value: JsonObject): TcObject {
   const options = isObject(value.options ?? null) ? (value.options as JsonObject) : undefined;
   switch (listing) {
     case 'qdisc':
-      return { kind: stringOrNull(value.kind) ?? 'unknown', handle: stringOrNull(value.handle), parent: value.root === true ? 'root' : stringOrNull(value.parent), raw: value };
+      return {
+        kind: stringOrNull(value.kind) ?? 'unknown',
+        handle: stringOrNull(value.handle),
+        parent: value.root === true ? 'root' : stringOrNull(value.parent),
+        raw: value,
+      };
     case 'class':
-      return { kind: stringOrNull(value.class) ?? stringOrNull(value.kind) ?? 'unknown', handle: stringOrNull(value.handle), parent: value.root === true ? 'root' : stringOrNull(value.parent), raw: value };
+      return {
+        kind: stringOrNull(value.class) ?? stringOrNull(value.kind) ?? 'unknown',
+        handle: stringOrNull(value.handle),
+        parent: value.root === true ? 'root' : stringOrNull(value.parent),
+        raw: value,
+      };
     case 'filter':
       // A filter's handle is u32's "fh"; the bare per-priority entries have none.
       return { kind: stringOrNull(value.kind) ?? 'unknown', handle: stringOrNull(options?.fh), parent: stringOrNull(value.parent), raw: value };
@@ -46,7 +56,7 @@ function classFromText(line: string): TcObject {
   const [, kind, handle] = words;
   if (!kind || !handle) throw new Error(`cannot read tc class line "${line}"`);
   const raw: JsonObject = { class: kind, handle };
-  for (let k = 3; k < words.length; ) {
+  for (let k = 3; k < words.length;) {
     const word = words[k]!;
     if (word === 'root') {
       raw.root = true;
@@ -126,7 +136,7 @@ export function u32AddressMatches(filter: TcObject): U32AddressMatch[] {
     if (!Number.isFinite(value) || !Number.isFinite(mask)) continue;
     const prefix = mask.toString(2).replace(/0+$/, '').length;
     // A mask that is not contiguous ones is not a CIDR; skip rather than misreport it.
-    if (mask !== 0 && (mask >>> 0) !== ((0xffffffff << (32 - prefix)) >>> 0)) continue;
+    if (mask !== 0 && mask >>> 0 !== (0xffffffff << (32 - prefix)) >>> 0) continue;
     const octets = [24, 16, 8, 0].map((shift) => ((value >>> shift) & 255).toString());
     found.push({ field: m.off === 12 ? 'src' : 'dst', cidr: `${octets.join('.')}/${prefix}` });
   }

@@ -42,7 +42,13 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
   const address = `shaping/${host}`;
   const plan: DriverPlan = { changes: [], drift: [], diagnostics };
   if (observed === null) {
-    if (desired.interfaces.length > 0) diagnostics.push({ severity: 'warning', code: 'PLAN_TC_NOT_OBSERVED', summary: `tc on ${host} was not observed: its limits are not planned`, address: `server/${host}` });
+    if (desired.interfaces.length > 0)
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_TC_NOT_OBSERVED',
+        summary: `tc on ${host} was not observed: its limits are not planned`,
+        address: `server/${host}`,
+      });
     return plan;
   }
   const foreign = desired.devices.map((t) => observedDevice(observed, t.device)).filter((d) => d.root === 'foreign');
@@ -60,7 +66,12 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
   // is missing is planned as empty, which apply corrects since it reads every device itself.
   const unlisted = desired.devices.filter((t) => !observed.devices.some((d) => d.tree.device === t.device)).map((t) => t.device);
   if (unlisted.length > 0) {
-    diagnostics.push({ severity: 'warning', code: 'PLAN_TC_DEVICE_NOT_OBSERVED', summary: `${unlisted.join(', ')} on ${host} not observed: planned as empty (observe the devices shapingDevices() names)`, address: `server/${host}` });
+    diagnostics.push({
+      severity: 'warning',
+      code: 'PLAN_TC_DEVICE_NOT_OBSERVED',
+      summary: `${unlisted.join(', ')} on ${host} not observed: planned as empty (observe the devices shapingDevices() names)`,
+      address: `server/${host}`,
+    });
   }
   const observedTrees = desired.devices.map((t) => observedDevice(observed, t.device).tree);
   const before = stateFromTrees(desired.interfaces, observedTrees);
@@ -82,7 +93,11 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
 
   // Nodes in pytin's tables that no packet reaches (wrong bucket, unlinked table, a class that is
   // gone) change no traffic, but they are pytin's: the rebuild removes them, so the plan says so.
-  const stray = desired.devices.flatMap((t) => observedDevice(observed, t.device).nodes.filter((n) => n.filter === null).map((n) => `${t.device}: u32 node ${n.handle} in pytin's tables is not effective`));
+  const stray = desired.devices.flatMap((t) =>
+    observedDevice(observed, t.device)
+      .nodes.filter((n) => n.filter === null)
+      .map((n) => `${t.device}: u32 node ${n.handle} in pytin's tables is not effective`),
+  );
   const differences = [...desired.devices.flatMap((t, i) => treeDifferences(t, observedTrees[i]!)), ...stray];
   if (differences.length === 0) return plan;
   const observedSomething = ips(before).length > 0 || observedTrees.some((t) => t.classes.length > 0 || t.redirectTo !== null);

@@ -1,10 +1,10 @@
-import type { JsonValue } from '../../../inventory/core/json-value.js';
-import type { TcFacts, TcInterfaceFacts, TcObject } from './tc-facts.js';
-import { formatIp, parseIp } from '../../../schemas/formats/ip.js';
 import { InternalError } from '../../../inventory/core/errors.js';
+import type { JsonValue } from '../../../inventory/core/json-value.js';
+import { formatIp, parseIp } from '../../../schemas/formats/ip.js';
+import type { TcFacts, TcInterfaceFacts, TcObject } from './tc-facts.js';
 import { IPV4_TABLE, IPV6_TABLE, PYTIN_INGRESS_PREF, PYTIN_PREF, PYTIN_QDISC_HANDLE, pytinMinor } from './tc-handles.js';
 import { parseTcSize } from './tc-rate.js';
-import { emptyTree, sortTree, type AddressField, type TcAddressFilter, type TcClass, type TcDeviceTree } from './tc-tree.js';
+import { type AddressField, emptyTree, sortTree, type TcAddressFilter, type TcClass, type TcDeviceTree } from './tc-tree.js';
 
 /** Who holds the root of a device: pytin's HTB `7079:`, the kernel's default (handle `0:`, or no
  * listing at all: the device does not exist yet), or someone else. */
@@ -116,7 +116,14 @@ export function readDevice(facts: TcInterfaceFacts): TcObservedDevice {
     const rate = c.raw.rateBitsPerSecond;
     const ceil = c.raw.ceilBitsPerSecond;
     const burst = typeof c.raw.burst === 'string' ? parseTcSize(c.raw.burst) : null;
-    if (device.root === 'pytin' && c.kind === 'htb' && pytinMinor(c.handle) !== null && c.parent === 'root' && typeof rate === 'number' && typeof ceil === 'number') {
+    if (
+      device.root === 'pytin' &&
+      c.kind === 'htb' &&
+      pytinMinor(c.handle) !== null &&
+      c.parent === 'root' &&
+      typeof rate === 'number' &&
+      typeof ceil === 'number'
+    ) {
       classes.push({ classid: c.handle!, rateBitsPerSecond: rate, ceilBitsPerSecond: ceil, burstBytes: burst });
     } else device.foreignClasses++;
   }
@@ -131,7 +138,8 @@ export function readDevice(facts: TcInterfaceFacts): TcObservedDevice {
       }
       device.ingressFilter = true;
       const actions = options && Array.isArray(options.actions) ? options.actions : [];
-      for (const a of actions) if (isObject(a) && a.kind === 'mirred' && a.mirred_action === 'redirect' && typeof a.to_dev === 'string') device.tree.redirectTo = a.to_dev;
+      for (const a of actions)
+        if (isObject(a) && a.kind === 'mirred' && a.mirred_action === 'redirect' && typeof a.to_dev === 'string') device.tree.redirectTo = a.to_dev;
       continue;
     }
     if (f.parent !== PYTIN_QDISC_HANDLE || f.raw.pref !== PYTIN_PREF || f.kind !== 'u32') {
@@ -155,7 +163,13 @@ export function readDevice(facts: TcInterfaceFacts): TcObservedDevice {
       const field = (['src', 'dst'] as const).find((fl) => version && options.hash_off === hashOffset(version, fl) && options.hash_mask === 'ff');
       if (version && field) device.links[version] = { field, handle: options.fh };
     } else if ((table === IPV4_TABLE || table === IPV6_TABLE) && node !== 0) {
-      candidates.push({ handle: `${table.toString(16)}:${bucket.toString(16)}:${node.toString(16)}`, table, bucket, match: addressMatch(options), flowid: typeof options.flowid === 'string' ? options.flowid : null });
+      candidates.push({
+        handle: `${table.toString(16)}:${bucket.toString(16)}:${node.toString(16)}`,
+        table,
+        bucket,
+        match: addressMatch(options),
+        flowid: typeof options.flowid === 'string' ? options.flowid : null,
+      });
     }
   }
   const filters: TcAddressFilter[] = [];
@@ -163,7 +177,13 @@ export function readDevice(facts: TcInterfaceFacts): TcObservedDevice {
     const version = c.table === IPV4_TABLE ? 'v4' : 'v6';
     const m = c.match;
     const effective =
-      m !== null && m.version === version && device.tables[version] && device.links[version]?.field === m.field && addressBucket(m.ip) === c.bucket && c.flowid !== null && pytinClassids.has(c.flowid);
+      m !== null &&
+      m.version === version &&
+      device.tables[version] &&
+      device.links[version]?.field === m.field &&
+      addressBucket(m.ip) === c.bucket &&
+      c.flowid !== null &&
+      pytinClassids.has(c.flowid);
     const filter = effective ? { ip: m!.ip, field: m!.field, classid: c.flowid! } : null;
     device.nodes.push({ handle: c.handle, filter });
     if (filter) filters.push(filter);

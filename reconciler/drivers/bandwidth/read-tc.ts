@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { TcFacts, TcInterfaceFacts } from './tc-facts.js';
+
+import { type CommandRunner, shellQuote } from '../../transports/command-runner.js';
 import { parseTcListing, type TcListing } from './parse-tc.js';
-import { shellQuote, type CommandRunner } from '../../transports/command-runner.js';
+import type { TcFacts, TcInterfaceFacts } from './tc-facts.js';
 import { tcDevice } from './tc-words.js';
 
 /** The listings apply needs per device. pytin's filters hang off the root qdisc and the ingress
@@ -22,7 +23,11 @@ const LISTINGS: readonly { section: string; listing: TcListing; args: string }[]
 export async function readTcFacts(runner: CommandRunner, devices: readonly string[], timeoutMs = 60_000): Promise<TcFacts | string> {
   const marker = `pytin-tc-${randomBytes(6).toString('hex')}`;
   const script = devices
-    .flatMap((dev) => LISTINGS.map(({ section, args }) => `echo '${marker} ${section} '${shellQuote(tcDevice(dev))}; tc -j ${args} ${shellQuote(dev)} 2>&1; echo "${marker} rc $?"`))
+    .flatMap((dev) =>
+      LISTINGS.map(
+        ({ section, args }) => `echo '${marker} ${section} '${shellQuote(tcDevice(dev))}; tc -j ${args} ${shellQuote(dev)} 2>&1; echo "${marker} rc $?"`,
+      ),
+    )
     .join('\n');
   const result = await runner.run(script, { timeoutMs });
   if (result.exitCode !== 0) return `reading tc on ${runner.host} failed (exit ${result.exitCode}): ${result.stderr.trim().slice(0, 300)}`;

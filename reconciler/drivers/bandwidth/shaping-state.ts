@@ -1,6 +1,6 @@
+import type { JsonValue } from '../../../inventory/core/json-value.js';
 import { canonicalIp } from '../../../schemas/formats/ip.js';
 import { formatBandwidth, parseBandwidth } from '../../../schemas/formats/units.js';
-import type { JsonValue } from '../../../inventory/core/json-value.js';
 import { classid as makeClassid, ifbName, pytinMinor } from './tc-handles.js';
 import { compareIps, emptyTree, sameBurst, sortTree, type TcDeviceTree } from './tc-tree.js';
 
@@ -30,13 +30,23 @@ export function treesFor(interfaces: readonly string[], addresses: readonly Shap
     trees.push(
       sortTree({
         device,
-        classes: downloads.map((a) => ({ classid: a.classid, rateBitsPerSecond: a.inboundBitsPerSecond!, ceilBitsPerSecond: a.inboundBitsPerSecond!, burstBytes: a.burstBytes })),
+        classes: downloads.map((a) => ({
+          classid: a.classid,
+          rateBitsPerSecond: a.inboundBitsPerSecond!,
+          ceilBitsPerSecond: a.inboundBitsPerSecond!,
+          burstBytes: a.burstBytes,
+        })),
         filters: downloads.map((a) => ({ ip: a.ip, field: 'dst' as const, classid: a.classid })),
         redirectTo: uploads.length > 0 ? ifb : null,
       }),
       sortTree({
         device: ifb,
-        classes: uploads.map((a) => ({ classid: a.classid, rateBitsPerSecond: a.outboundBitsPerSecond!, ceilBitsPerSecond: a.outboundBitsPerSecond!, burstBytes: a.burstBytes })),
+        classes: uploads.map((a) => ({
+          classid: a.classid,
+          rateBitsPerSecond: a.outboundBitsPerSecond!,
+          ceilBitsPerSecond: a.outboundBitsPerSecond!,
+          burstBytes: a.burstBytes,
+        })),
         filters: uploads.map((a) => ({ ip: a.ip, field: 'src' as const, classid: a.classid })),
         redirectTo: null,
       }),
@@ -113,8 +123,13 @@ export function stateFromTrees(interfaces: readonly string[], trees: readonly Tc
 export function sameAddressState(desired: JsonValue | undefined, observed: JsonValue | undefined): boolean {
   if (!isObject(desired) || !isObject(observed)) return desired === observed;
   const burst = (v: JsonValue | undefined) => (typeof v === 'number' ? v : null);
-  const rates = [desired.inbound, desired.outbound].map((r) => (typeof r === 'string' ? parseBandwidth(r) ?? 0 : 0));
-  return desired.classid === observed.classid && desired.inbound === observed.inbound && desired.outbound === observed.outbound && sameBurst(burst(desired.burst), burst(observed.burst), Math.max(...rates));
+  const rates = [desired.inbound, desired.outbound].map((r) => (typeof r === 'string' ? (parseBandwidth(r) ?? 0) : 0));
+  return (
+    desired.classid === observed.classid &&
+    desired.inbound === observed.inbound &&
+    desired.outbound === observed.outbound &&
+    sameBurst(burst(desired.burst), burst(observed.burst), Math.max(...rates))
+  );
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -126,7 +141,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function addressesFromState(state: JsonValue | null): { interfaces: string[]; addresses: ShapedAddress[] } | string {
   if (!isObject(state)) return 'the state is not an object';
   const interfaces = state.interfaces;
-  if (!Array.isArray(interfaces) || !interfaces.every((i): i is string => typeof i === 'string' && /^[A-Za-z0-9_.@:-]{1,15}$/.test(i))) return 'interfaces is not a list of interface names';
+  if (!Array.isArray(interfaces) || !interfaces.every((i): i is string => typeof i === 'string' && /^[A-Za-z0-9_.@:-]{1,15}$/.test(i)))
+    return 'interfaces is not a list of interface names';
   const addresses: ShapedAddress[] = [];
   const minors = new Set<number>();
   for (const [key, value] of Object.entries(state)) {
@@ -142,7 +158,8 @@ export function addressesFromState(state: JsonValue | null): { interfaces: strin
     const outbound = rate(value.outbound);
     if (inbound === undefined || outbound === undefined) return `${key}: inbound/outbound must be a bandwidth or null`;
     const burst = value.burst;
-    if (burst !== null && (typeof burst !== 'number' || !Number.isSafeInteger(burst) || burst <= 0)) return `${key}: burst must be a positive byte count or null`;
+    if (burst !== null && (typeof burst !== 'number' || !Number.isSafeInteger(burst) || burst <= 0))
+      return `${key}: burst must be a positive byte count or null`;
     addresses.push({ ip: key, classid: makeClassid(minor), inboundBitsPerSecond: inbound, outboundBitsPerSecond: outbound, burstBytes: burst });
   }
   return { interfaces: interfaces as string[], addresses };

@@ -1,7 +1,7 @@
 import { InternalError } from '../../../inventory/core/errors.js';
-import { observedDevice, addressBucket, hashOffset, type TcObserved, type TcObservedDevice } from './read-shaping.js';
+import { addressBucket, hashOffset, observedDevice, type TcObserved, type TcObservedDevice } from './read-shaping.js';
 import { HASH_BUCKETS, IPV4_TABLE, IPV6_TABLE, MAX_NODES_PER_BUCKET, PYTIN_INGRESS_PREF, PYTIN_PREF, PYTIN_QDISC_HANDLE } from './tc-handles.js';
-import { isEmptyTree, sameClass, type AddressField, type TcAddressFilter, type TcDeviceTree } from './tc-tree.js';
+import { type AddressField, isEmptyTree, sameClass, type TcAddressFilter, type TcDeviceTree } from './tc-tree.js';
 import { tcAddress, tcClassid, tcDevice } from './tc-words.js';
 
 const hex = (n: number) => n.toString(16);
@@ -42,12 +42,16 @@ function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
   if (!isEmptyTree(egress)) {
     let nodes = obs.nodes;
     if (obs.root !== 'pytin') lines.push(`qdisc replace dev ${dev} root handle ${PYTIN_QDISC_HANDLE} htb default 0`);
-    const scaffoldOk = obs.root === 'pytin' && obs.tables.v4 && obs.tables.v6 && (field === null || (obs.links.v4?.field === field && obs.links.v6?.field === field));
+    const scaffoldOk =
+      obs.root === 'pytin' && obs.tables.v4 && obs.tables.v6 && (field === null || (obs.links.v4?.field === field && obs.links.v6?.field === field));
     if (!scaffoldOk) {
       if (obs.root === 'pytin' && obs.pytinPref) lines.push(...removeFilters(dev, obs));
       nodes = [];
       if (field !== null) {
-        lines.push(`${filterCmd('add')} handle ${hex(IPV4_TABLE)}: u32 divisor ${HASH_BUCKETS}`, `${filterCmd('add')} handle ${hex(IPV6_TABLE)}: u32 divisor ${HASH_BUCKETS}`);
+        lines.push(
+          `${filterCmd('add')} handle ${hex(IPV4_TABLE)}: u32 divisor ${HASH_BUCKETS}`,
+          `${filterCmd('add')} handle ${hex(IPV6_TABLE)}: u32 divisor ${HASH_BUCKETS}`,
+        );
         // The version nibble picks the table (protocol all: one u32 preference for both families,
         // so pytin's tables live and die with one filter chain).
         lines.push(
@@ -70,7 +74,9 @@ function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
       const o = observedClasses.get(c.classid);
       if (o && obs.root === 'pytin' && sameClass(c, o)) continue;
       const burst = c.burstBytes === null ? '' : ` burst ${c.burstBytes}b cburst ${c.burstBytes}b`;
-      lines.push(`class replace dev ${dev} parent ${PYTIN_QDISC_HANDLE} classid ${tcClassid(c.classid)} htb rate ${c.rateBitsPerSecond}bit ceil ${c.ceilBitsPerSecond}bit${burst}`);
+      lines.push(
+        `class replace dev ${dev} parent ${PYTIN_QDISC_HANDLE} classid ${tcClassid(c.classid)} htb rate ${c.rateBitsPerSecond}bit ceil ${c.ceilBitsPerSecond}bit${burst}`,
+      );
     }
     const usedNodes = new Map<string, Set<number>>(); // "table:bucket" -> node ids
     for (const handle of kept.values()) {

@@ -1,6 +1,5 @@
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 
-
 /** One tc object as `tc -j` printed it, with the fields every plan needs pulled out. */
 export interface TcObject {
   kind: string;

@@ -70,7 +70,12 @@ export function sameBurst(desired: number | null, observed: number | null, rateB
 }
 
 export function sameClass(desired: TcClass, observed: TcClass): boolean {
-  return desired.classid === observed.classid && desired.rateBitsPerSecond === observed.rateBitsPerSecond && desired.ceilBitsPerSecond === observed.ceilBitsPerSecond && sameBurst(desired.burstBytes, observed.burstBytes, desired.rateBitsPerSecond);
+  return (
+    desired.classid === observed.classid &&
+    desired.rateBitsPerSecond === observed.rateBitsPerSecond &&
+    desired.ceilBitsPerSecond === observed.ceilBitsPerSecond &&
+    sameBurst(desired.burstBytes, observed.burstBytes, desired.rateBitsPerSecond)
+  );
 }
 
 export function sameFilter(a: TcAddressFilter, b: TcAddressFilter): boolean {
@@ -98,6 +103,7 @@ export function treeDifferences(desired: TcDeviceTree, observed: TcDeviceTree): 
     else if (!sameFilter(f, o)) out.push(`${desired.device}: filter ${f.field} ${f.ip} points at ${o.classid}, not ${f.classid}`);
   }
   for (const f of observed.filters) if (!desiredFilters.has(key(f))) out.push(`${desired.device}: filter ${f.field} ${f.ip} not desired`);
-  if (desired.redirectTo !== observed.redirectTo) out.push(`${desired.device}: ingress redirect ${observed.redirectTo ?? 'absent'}, not ${desired.redirectTo ?? 'absent'}`);
+  if (desired.redirectTo !== observed.redirectTo)
+    out.push(`${desired.device}: ingress redirect ${observed.redirectTo ?? 'absent'}, not ${desired.redirectTo ?? 'absent'}`);
   return out;
 }

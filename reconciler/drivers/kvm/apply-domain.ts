@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto';
+
 import { assertNever, InternalError } from '../../../inventory/core/errors.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import { volumeNameOf } from '../../../inventory/model/derived-names.js';
 import { isStoragePoolName } from '../../../schemas/formats/device-names.js';
-import type { Change } from '../../plan/change.js';
-import type { DomainFacts } from './domain-facts.js';
-import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
-import { shellQuote, type CommandResult, type CommandRunner } from '../../transports/command-runner.js';
-import { failedOutcome, hostRunner, type ApplyContext, type ApplyOutcome } from '../driver.js';
-import { domainSpecFromJson, type DomainSpec } from './domain-spec.js';
+import type { Change } from '../../plan/change.js';
+import { type CommandResult, type CommandRunner, shellQuote } from '../../transports/command-runner.js';
+import { type ApplyContext, type ApplyOutcome, failedOutcome, hostRunner } from '../driver.js';
+import type { DomainFacts } from './domain-facts.js';
+import { type DomainSpec, domainSpecFromJson } from './domain-spec.js';
 import { generateDomainXml } from './domain-xml.js';
-import { strategyForUri, type HostStrategy } from './install-strategy.js';
+import { type HostStrategy, strategyForUri } from './install-strategy.js';
 import type { KvmCode } from './kvm-codes.js';
 import { ownershipFor, ownershipXml, PYTIN_METADATA_KEY, readOwnership } from './ownership.js';
-import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand } from './virsh-command.js';
+import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import { checkedDomainName, checkedPool, checkedUri, checkedVolume } from './sink-values.js';
+import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand } from './virsh-command.js';
 import { KICKSTART_DIR, kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
 import { domainDisksScript, parseDomainDisks, usersOf, type VolumeOnHost } from './volume-users.js';
 
@@ -54,9 +55,14 @@ class HostSession {
   /** Runs a command and records it. `readsOtherDomains`: its standard output (other domains'
    * definitions) stays out of the transcript, which is the change's output: only errors go in. */
   async sh(command: string, options: { stdin?: string; timeoutMs?: number; readsOtherDomains?: boolean } = {}): Promise<CommandResult> {
-    const result = await this.runner.run(command, { timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
+    const result = await this.runner.run(command, {
+      timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    });
     const out = `${options.readsOtherDomains ? '' : result.stdout}${result.stderr}`.trim();
-    this.transcript.push(`$ ${command}${options.stdin !== undefined ? ' <<(stdin)' : ''}${out ? `\n${out}` : ''}${result.exitCode === 0 ? '' : `\n[exit ${result.exitCode ?? result.signal}]`}`);
+    this.transcript.push(
+      `$ ${command}${options.stdin !== undefined ? ' <<(stdin)' : ''}${out ? `\n${out}` : ''}${result.exitCode === 0 ? '' : `\n[exit ${result.exitCode ?? result.signal}]`}`,
+    );
     return result;
   }
 
@@ -67,7 +73,8 @@ class HostSession {
   /** Runs virsh and stops the change if it fails. */
   async must(args: readonly string[], options: { stdin?: string } = {}): Promise<CommandResult> {
     const result = await this.virsh(args, options);
-    if (result.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virsh ${args[0]} failed on ${this.runner.host}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    if (result.exitCode !== 0)
+      throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virsh ${args[0]} failed on ${this.runner.host}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
     return result;
   }
 
@@ -108,7 +115,8 @@ async function refuseVolumesInUse(session: HostSession, volumes: readonly Volume
   if (volumes.length === 0) return;
   const marker = `pytin-disks-${randomBytes(8).toString('hex')}`;
   const result = await session.sh(domainDisksScript(session.uri, marker), { readsOtherDomains: true });
-  if (result.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot list the disks of the domains on ${session.host}: ${result.stderr.trim()}`);
+  if (result.exitCode !== 0)
+    throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot list the disks of the domains on ${session.host}: ${result.stderr.trim()}`);
   let domains;
   try {
     domains = parseDomainDisks(result.stdout, marker);
@@ -117,7 +125,10 @@ async function refuseVolumesInUse(session: HostSession, volumes: readonly Volume
   }
   const used = volumes.map((v) => ({ volume: v, users: usersOf(v, domains, except) })).filter((u) => u.users.length > 0);
   if (used.length > 0) {
-    throw new ApplyStop('APPLY_KVM_VOLUME_IN_USE', `${used.map((u) => `volume ${u.volume.pool}/${u.volume.volume} is used by domain ${u.users.join(', ')}`).join('; ')} on ${session.host}; ${consequence}`);
+    throw new ApplyStop(
+      'APPLY_KVM_VOLUME_IN_USE',
+      `${used.map((u) => `volume ${u.volume.pool}/${u.volume.volume} is used by domain ${u.users.join(', ')}`).join('; ')} on ${session.host}; ${consequence}`,
+    );
   }
 }
 
@@ -163,7 +174,10 @@ async function setSizing(session: HostSession, spec: DomainSpec, config: DomainF
   }
   if (fields.includes('memoryKiB') && config.memoryKiB !== spec.memoryKiB) {
     const size = `${spec.memoryKiB}KiB`;
-    const steps = [['setmaxmem', spec.name, size, '--config'], ['setmem', spec.name, size, '--config']];
+    const steps = [
+      ['setmaxmem', spec.name, size, '--config'],
+      ['setmem', spec.name, size, '--config'],
+    ];
     for (const step of (config.memoryKiB ?? 0) < spec.memoryKiB ? steps : steps.reverse()) await session.must(step);
   }
 }
@@ -181,7 +195,8 @@ async function provisionVolumes(session: HostSession, spec: DomainSpec): Promise
     else missing.push(disk);
   }
   await refuseVolumesInUse(session, existing, null, `${spec.name} was not created and nothing was changed`);
-  for (const disk of missing) await session.must(['vol-create-as', checkedPool(disk.pool), checkedVolume(disk.volume), String(disk.sizeBytes), '--format', 'qcow2']);
+  for (const disk of missing)
+    await session.must(['vol-create-as', checkedPool(disk.pool), checkedVolume(disk.volume), String(disk.sizeBytes), '--format', 'qcow2']);
 }
 
 async function updateInPlace(session: HostSession, spec: DomainSpec, fields: readonly string[], commit: string | null): Promise<void> {
@@ -240,7 +255,10 @@ function recordedVolumes(name: string, ownership: ReturnType<typeof readOwnershi
   const disks = ownership?.applied?.disks ?? [];
   for (const disk of disks) {
     if (disk.volume !== volumeNameOf(name, disk.name) || !isStoragePoolName(disk.pool)) {
-      throw new ApplyStop('APPLY_KVM_VOLUME_NOT_OWNED', `pytin's record on domain ${name} on ${host} names volume ${JSON.stringify(`${disk.pool}/${disk.volume}`)}, which is not a volume pytin makes for it; nothing was changed`);
+      throw new ApplyStop(
+        'APPLY_KVM_VOLUME_NOT_OWNED',
+        `pytin's record on domain ${name} on ${host} names volume ${JSON.stringify(`${disk.pool}/${disk.volume}`)}, which is not a volume pytin makes for it; nothing was changed`,
+      );
     }
   }
   return disks.map((d) => ({ pool: d.pool, volume: d.volume }));
@@ -275,7 +293,8 @@ async function remove(session: HostSession, name: string, address: string, host:
   await refuseVolumesInUse(session, volumes, name, `${name} was removed but its volumes were kept`);
   for (const volume of volumes) {
     const deleted = await session.virsh(['vol-delete', '--pool', checkedPool(volume.pool), checkedVolume(volume.volume)]);
-    if (deleted.exitCode !== 0 && !isVolumeMissing(deleted.stderr)) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot delete volume ${volume.pool}/${volume.volume}: ${deleted.stderr.trim()}`);
+    if (deleted.exitCode !== 0 && !isVolumeMissing(deleted.stderr))
+      throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot delete volume ${volume.pool}/${volume.volume}: ${deleted.stderr.trim()}`);
   }
 }
 
@@ -290,9 +309,11 @@ interface Target {
 /** Where a change applies, from the change alone (apply never reads the inventory). */
 function targetOf(change: Change): Target {
   const source = change.after ?? change.before;
-  if (source === null || typeof source !== 'object' || Array.isArray(source)) throw new InternalError(`${change.address}: a kvm change without before or after`);
+  if (source === null || typeof source !== 'object' || Array.isArray(source))
+    throw new InternalError(`${change.address}: a kvm change without before or after`);
   const { name, uri, hypervisor, strategy } = source;
-  if (typeof name !== 'string' || typeof uri !== 'string' || typeof hypervisor !== 'string') throw new InternalError(`${change.address}: kvm change without name, uri or hypervisor`);
+  if (typeof name !== 'string' || typeof uri !== 'string' || typeof hypervisor !== 'string')
+    throw new InternalError(`${change.address}: kvm change without name, uri or hypervisor`);
   const parsedStrategy: HostStrategy =
     strategy !== null && typeof strategy === 'object' && !Array.isArray(strategy) && (strategy.install === 'define' || strategy.install === 'virt-install')
       ? { install: strategy.install, provisionVolumes: strategy.provisionVolumes === true }

@@ -1,11 +1,11 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../../inventory/model/connection-settings.js';
 import { volumeNameOf } from '../../../inventory/model/derived-names.js';
-import { resourcesOfKind, type Desired, type DesiredState } from '../../../inventory/model/desired-state.js';
+import { type Desired, type DesiredState, resourcesOfKind } from '../../../inventory/model/desired-state.js';
 import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
 import { deterministicMac } from './deterministic-mac.js';
 import type { DomainDiskSpec, DomainInterfaceSpec, DomainSpec, RateLimit } from './domain-spec.js';
-import { strategyForUri, type HostStrategy } from './install-strategy.js';
+import { type HostStrategy, strategyForUri } from './install-strategy.js';
 import { renderKickstart } from './kickstart.js';
 import { kickstartValues } from './kickstart-values.js';
 import type { KvmCode } from './kvm-codes.js';
@@ -134,7 +134,9 @@ export function desiredDomains(state: DesiredState, options: DesiredDomainsOptio
       }
       const rendered = renderKickstart(template, kickstartValues(spec, state));
       if (!rendered.ok) {
-        diagnostics.push(diagnostic('PLAN_KVM_KICKSTART', vm, `kickstart template "${spec.install.template}": ${rendered.problems[0]}`, rendered.problems.join('\n')));
+        diagnostics.push(
+          diagnostic('PLAN_KVM_KICKSTART', vm, `kickstart template "${spec.install.template}": ${rendered.problems[0]}`, rendered.problems.join('\n')),
+        );
         continue;
       }
       install = { tree: spec.install.tree, kickstart: rendered.text };

@@ -68,7 +68,13 @@ export function domainSpecJson(spec: DomainSpec): JsonValue {
     memoryKiB: spec.memoryKiB,
     protected: spec.protected,
     disks: spec.disks.map((d) => ({ name: d.name, pool: d.pool, volume: d.volume, sizeBytes: d.sizeBytes, bus: d.bus, target: d.target })),
-    interfaces: spec.interfaces.map((i) => ({ name: i.name, mac: i.mac, bridge: i.bridge, inbound: rateLimitJson(i.inbound), outbound: rateLimitJson(i.outbound) })),
+    interfaces: spec.interfaces.map((i) => ({
+      name: i.name,
+      mac: i.mac,
+      bridge: i.bridge,
+      inbound: rateLimitJson(i.inbound),
+      outbound: rateLimitJson(i.outbound),
+    })),
     install: spec.install ? { tree: spec.install.tree, kickstart: spec.install.kickstart } : null,
   };
 }
@@ -130,11 +136,24 @@ export function domainSpecFromJson(value: JsonValue | null): DomainSpec {
       const disk = object(d, 'disk');
       const bus = string(disk, 'bus');
       if (!BUSES.includes(bus as DiskBus)) throw new InternalError(`unknown disk bus ${bus}`);
-      return { name: string(disk, 'name'), pool: string(disk, 'pool'), volume: string(disk, 'volume'), sizeBytes: number(disk, 'sizeBytes'), bus: bus as DiskBus, target: string(disk, 'target') };
+      return {
+        name: string(disk, 'name'),
+        pool: string(disk, 'pool'),
+        volume: string(disk, 'volume'),
+        sizeBytes: number(disk, 'sizeBytes'),
+        bus: bus as DiskBus,
+        target: string(disk, 'target'),
+      };
     }),
     interfaces: array(o, 'interfaces').map((i) => {
       const nic = object(i, 'interface');
-      return { name: string(nic, 'name'), mac: string(nic, 'mac'), bridge: string(nic, 'bridge'), inbound: rateLimitFromJson(nic.inbound), outbound: rateLimitFromJson(nic.outbound) };
+      return {
+        name: string(nic, 'name'),
+        mac: string(nic, 'mac'),
+        bridge: string(nic, 'bridge'),
+        inbound: rateLimitFromJson(nic.inbound),
+        outbound: rateLimitFromJson(nic.outbound),
+      };
     }),
     install: installObject ? { tree: string(installObject, 'tree'), kickstart: string(installObject, 'kickstart') } : null,
   };

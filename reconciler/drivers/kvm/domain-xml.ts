@@ -3,7 +3,15 @@ import { ownershipFor, ownershipXml } from './ownership.js';
 import { escapeXml, xmlAttributes } from './xml-escape.js';
 
 function rate(tag: 'inbound' | 'outbound', limit: RateLimit | null): string[] {
-  return limit ? [`        <${tag}${xmlAttributes([['average', limit.average], ['peak', limit.peak], ['burst', limit.burst]])}/>`] : [];
+  return limit
+    ? [
+        `        <${tag}${xmlAttributes([
+          ['average', limit.average],
+          ['peak', limit.peak],
+          ['burst', limit.burst],
+        ])}/>`,
+      ]
+    : [];
 }
 
 /** The libvirt domain definition of a VM. Pure and deterministic: the same spec and commit give
@@ -39,8 +47,14 @@ export function generateDomainXml(spec: DomainSpec, commit: string | null): stri
     lines.push(
       '    <disk type="volume" device="disk">',
       '      <driver name="qemu" type="qcow2"/>',
-      `      <source${xmlAttributes([['pool', disk.pool], ['volume', disk.volume]])}/>`,
-      `      <target${xmlAttributes([['dev', disk.target], ['bus', disk.bus]])}/>`,
+      `      <source${xmlAttributes([
+        ['pool', disk.pool],
+        ['volume', disk.volume],
+      ])}/>`,
+      `      <target${xmlAttributes([
+        ['dev', disk.target],
+        ['bus', disk.bus],
+      ])}/>`,
       '    </disk>',
     );
   }

@@ -1,4 +1,3 @@
-
 /** How a domain comes to exist on a host.
  * - `define`: `virsh define` of pytin's XML, then `virsh start`. For libvirt's test driver
  *   (`test:`, `test+unix:`, `test+ssh:` URIs): there is no /dev/kvm and nothing boots, so an

@@ -3,7 +3,7 @@ import { applyDomain } from './apply-domain.js';
 import { desiredDomains, libvirtUrisOf } from './desired-domains.js';
 import type { DomainFacts } from './domain-facts.js';
 import { domainsProbe, KVM_FACTS_KEY } from './observe-domains.js';
-import { KVM_DRIVER_NAME, planDomains, type ObservedHypervisor } from './plan-domains.js';
+import { KVM_DRIVER_NAME, type ObservedHypervisor, planDomains } from './plan-domains.js';
 
 /** Dependency order within a host: VMs (20) before bandwidth limits (30), so a VM's limits are
  * set on a domain that exists. */

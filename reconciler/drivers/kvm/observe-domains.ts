@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { runFactCommand } from '../../observe/hosts/host-command.js';
 import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
@@ -6,8 +7,8 @@ import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hos
 import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 import type { DomainFacts } from './domain-facts.js';
-import { checkedUri } from './sink-values.js';
 import { parseDomainState, parseDomainXml } from './parse-domain-xml.js';
+import { checkedUri } from './sink-values.js';
 
 /** The key the KVM driver's facts are stored under (one document per hypervisor). */
 export const KVM_FACTS_KEY = 'domains';
@@ -69,7 +70,9 @@ export async function observeDomains(context: HostProbeContext, uri: string | un
     } catch (error) {
       // One unreadable definition must not hide the others, but the kind is then incomplete:
       // report it as an error so nobody plans against a partial list.
-      diagnostics.push(hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `domains: the definition of ${section.uuid} could not be read: ${(error as Error).message}`));
+      diagnostics.push(
+        hostDiagnostic(target, 'OBS_HOST_OUTPUT_UNPARSABLE', `domains: the definition of ${section.uuid} could not be read: ${(error as Error).message}`),
+      );
       return { facts: null, diagnostics };
     }
   }

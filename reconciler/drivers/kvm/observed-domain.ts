@@ -1,8 +1,8 @@
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import type { BandwidthSetting, DomainFacts } from './domain-facts.js';
-import { rateLimitJson, type RateLimit } from './domain-spec.js';
+import { type RateLimit, rateLimitJson } from './domain-spec.js';
 import type { HostStrategy } from './install-strategy.js';
-import { readOwnership, type OwnershipRecord } from './ownership.js';
+import { type OwnershipRecord, readOwnership } from './ownership.js';
 
 export interface ObservedDisk {
   /** Null when the disk is not a pool volume (a file, a block device). */
@@ -60,7 +60,12 @@ export function observeDomain(facts: DomainFacts): ObservedDomain {
     vcpus: running && applied ? applied.vcpus : facts.vcpu,
     memoryKiB: running && applied ? applied.memoryKiB : facts.memoryKiB,
     disks,
-    interfaces: facts.interfaces.map((i) => ({ mac: i.mac, bridge: i.bridge, inbound: rateFromFacts(i.bandwidth.inbound), outbound: rateFromFacts(i.bandwidth.outbound) })),
+    interfaces: facts.interfaces.map((i) => ({
+      mac: i.mac,
+      bridge: i.bridge,
+      inbound: rateFromFacts(i.bandwidth.inbound),
+      outbound: rateFromFacts(i.bandwidth.outbound),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { MetadataElement } from './domain-facts.js';
-import { PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import type { DiskBus, DomainSpec, RateLimit } from './domain-spec.js';
+import { PYTIN_NAMESPACE } from './parse-domain-xml.js';
 import { xmlAttributes } from './xml-escape.js';
 
 /** The `--key` (prefix) of pytin's metadata element; libvirt keeps one element per namespace. */
@@ -44,7 +44,13 @@ export function ownershipFor(spec: DomainSpec, commit: string | null): Ownership
 }
 
 function limitXml(tag: string, limit: RateLimit | null, prefix: string): string {
-  return limit ? `<${prefix}${tag}${xmlAttributes([['average', limit.average], ['peak', limit.peak], ['burst', limit.burst]])}/>` : '';
+  return limit
+    ? `<${prefix}${tag}${xmlAttributes([
+        ['average', limit.average],
+        ['peak', limit.peak],
+        ['burst', limit.burst],
+      ])}/>`
+    : '';
 }
 
 /** The metadata element. With `prefixed`, as it sits in a domain definition (`pytin:` names and
@@ -66,12 +72,30 @@ export function ownershipXml(record: OwnershipRecord, options: { prefixed: boole
   ];
   const applied = record.applied;
   if (applied) {
-    lines.push(`${pad}  <${p}config${xmlAttributes([['vcpus', applied.vcpus], ['memoryKiB', applied.memoryKiB]])}/>`);
+    lines.push(
+      `${pad}  <${p}config${xmlAttributes([
+        ['vcpus', applied.vcpus],
+        ['memoryKiB', applied.memoryKiB],
+      ])}/>`,
+    );
     for (const d of applied.disks) {
-      lines.push(`${pad}  <${p}disk${xmlAttributes([['name', d.name], ['pool', d.pool], ['volume', d.volume], ['sizeBytes', d.sizeBytes], ['bus', d.bus]])}/>`);
+      lines.push(
+        `${pad}  <${p}disk${xmlAttributes([
+          ['name', d.name],
+          ['pool', d.pool],
+          ['volume', d.volume],
+          ['sizeBytes', d.sizeBytes],
+          ['bus', d.bus],
+        ])}/>`,
+      );
     }
     for (const i of applied.interfaces) {
-      lines.push(`${pad}  <${p}interface${xmlAttributes([['name', i.name], ['mac', i.mac]])}>${limitXml('inbound', i.inbound, p)}${limitXml('outbound', i.outbound, p)}</${p}interface>`);
+      lines.push(
+        `${pad}  <${p}interface${xmlAttributes([
+          ['name', i.name],
+          ['mac', i.mac],
+        ])}>${limitXml('inbound', i.inbound, p)}${limitXml('outbound', i.outbound, p)}</${p}interface>`,
+      );
     }
   }
   lines.push(`${pad}</${p}owner>`);

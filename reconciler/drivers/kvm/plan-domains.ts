@@ -1,13 +1,13 @@
 import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import type { Change } from '../../plan/change.js';
 import type { Drift, DriftEvidence } from '../../plan/drift.js';
-import type { DomainFacts } from './domain-facts.js';
 import type { DriverPlan } from '../../plan/planning-port.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
-import { domainSpecJson, type DomainSpec, type RateLimit } from './domain-spec.js';
+import type { DomainFacts } from './domain-facts.js';
+import { type DomainSpec, domainSpecJson, type RateLimit } from './domain-spec.js';
 import type { KvmCode } from './kvm-codes.js';
-import { observeDomain, observedDomainJson, type ObservedDomain } from './observed-domain.js';
+import { type ObservedDomain, observedDomainJson, observeDomain } from './observed-domain.js';
 
 export const KVM_DRIVER_NAME = 'kvm';
 
@@ -46,9 +46,11 @@ function diskDifference(spec: DomainSpec, observed: ObservedDomain): string | nu
   if (spec.disks.length !== observed.disks.length) return `${observed.disks.length} disk(s) on the host, ${spec.disks.length} in git`;
   for (const [i, disk] of spec.disks.entries()) {
     const seen = observed.disks[i]!;
-    if (seen.pool !== disk.pool || seen.volume !== disk.volume) return `disk ${disk.name}: source ${seen.pool ?? ''}/${seen.volume ?? ''} on the host, ${disk.pool}/${disk.volume} in git`;
+    if (seen.pool !== disk.pool || seen.volume !== disk.volume)
+      return `disk ${disk.name}: source ${seen.pool ?? ''}/${seen.volume ?? ''} on the host, ${disk.pool}/${disk.volume} in git`;
     if (seen.bus !== disk.bus) return `disk ${disk.name}: bus ${seen.bus ?? 'none'} on the host, ${disk.bus} in git`;
-    if (seen.sizeBytes !== null && seen.sizeBytes !== disk.sizeBytes) return `disk ${disk.name}: size ${seen.sizeBytes} bytes on the host, ${disk.sizeBytes} in git`;
+    if (seen.sizeBytes !== null && seen.sizeBytes !== disk.sizeBytes)
+      return `disk ${disk.name}: size ${seen.sizeBytes} bytes on the host, ${disk.sizeBytes} in git`;
   }
   return null;
 }
@@ -145,7 +147,15 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       if (!domain) {
         // Elsewhere: the orphan pass below reports it as on the wrong hypervisor.
         if ((seenOn.get(spec.name) ?? []).length > 0) continue;
-        changes.push({ address: spec.address, action: 'create', driver: KVM_DRIVER_NAME, host: hypervisor.name, before: null, after, reason: `not defined on ${hypervisor.name}` });
+        changes.push({
+          address: spec.address,
+          action: 'create',
+          driver: KVM_DRIVER_NAME,
+          host: hypervisor.name,
+          before: null,
+          after,
+          reason: `not defined on ${hypervisor.name}`,
+        });
         continue;
       }
       const seen = observeDomain(domain);
@@ -164,7 +174,15 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       const nics = interfaceDifference(spec, seen);
       if (disks || nics) {
         const reason = [disks, nics].filter(Boolean).join('; ');
-        const change: Change = { address: spec.address, action: 'replace', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, reason: `${reason}: libvirt cannot change this in place` };
+        const change: Change = {
+          address: spec.address,
+          action: 'replace',
+          driver: KVM_DRIVER_NAME,
+          host: hypervisor.name,
+          before,
+          after,
+          reason: `${reason}: libvirt cannot change this in place`,
+        };
         changes.push({ ...change, fields: [...(disks ? ['disks'] : []), ...(nics ? ['interfaces'] : [])], notes: destroyNotes(change) });
         continue;
       }
@@ -173,7 +191,17 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       const notes: string[] = [];
       if (fields.includes('vcpus') || fields.includes('memoryKiB')) notes.push(RESTART_NOTE);
       if (fields.includes('interfaces')) notes.push(LIVE_LIMITS_NOTE);
-      changes.push({ address: spec.address, action: 'update', driver: KVM_DRIVER_NAME, host: hypervisor.name, before, after, fields, notes, reason: `${fields.join(', ')} differ from git` });
+      changes.push({
+        address: spec.address,
+        action: 'update',
+        driver: KVM_DRIVER_NAME,
+        host: hypervisor.name,
+        before,
+        after,
+        fields,
+        notes,
+        reason: `${fields.join(', ')} differ from git`,
+      });
     }
   }
 
@@ -188,14 +216,37 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       const evidence = evidenceFor(host, facts.observedAt, domain.name);
       const seen = observeDomain(domain);
       if (gitHost !== undefined) {
-        drift.push({ address: `vm/${domain.name}`, kind: 'vm-on-wrong-hypervisor', evidence, message: `vm/${domain.name} runs on ${host}, git puts it on ${gitHost}` });
+        drift.push({
+          address: `vm/${domain.name}`,
+          kind: 'vm-on-wrong-hypervisor',
+          evidence,
+          message: `vm/${domain.name} runs on ${host}, git puts it on ${gitHost}`,
+        });
       } else if (!hypervisor) {
-        drift.push({ address: `vm/${domain.name}`, kind: 'unknown-vm', evidence, message: `domain ${domain.name} runs on ${host}, a hypervisor git does not know` });
+        drift.push({
+          address: `vm/${domain.name}`,
+          kind: 'unknown-vm',
+          evidence,
+          message: `domain ${domain.name} runs on ${host}, a hypervisor git does not know`,
+        });
       } else if (!seen.ownership) {
-        drift.push({ address: `vm/${domain.name}`, kind: 'unknown-vm', evidence, message: `domain ${domain.name} on ${host} is not in git and not owned by pytin; left alone` });
+        drift.push({
+          address: `vm/${domain.name}`,
+          kind: 'unknown-vm',
+          evidence,
+          message: `domain ${domain.name} on ${host} is not in git and not owned by pytin; left alone`,
+        });
       } else {
         const before = observedDomainJson(seen, host, hypervisor.uri, hypervisor.strategy);
-        const change: Change = { address: seen.ownership.address, action: 'delete', driver: KVM_DRIVER_NAME, host, before, after: null, reason: `owned by pytin (commit ${seen.ownership.commit ?? 'unknown'}) and no longer in git` };
+        const change: Change = {
+          address: seen.ownership.address,
+          action: 'delete',
+          driver: KVM_DRIVER_NAME,
+          host,
+          before,
+          after: null,
+          reason: `owned by pytin (commit ${seen.ownership.commit ?? 'unknown'}) and no longer in git`,
+        };
         changes.push({ ...change, notes: destroyNotes(change) });
       }
     }

@@ -1,7 +1,18 @@
 import { basename } from 'node:path';
+
 import { shellQuote } from '../../transports/command-runner.js';
 import type { DomainSpec } from './domain-spec.js';
-import { checkedBridge, checkedDomainName, checkedInstallTree, checkedMac, checkedPool, checkedUri, checkedVolume, optionValue, subOptions } from './sink-values.js';
+import {
+  checkedBridge,
+  checkedDomainName,
+  checkedInstallTree,
+  checkedMac,
+  checkedPool,
+  checkedUri,
+  checkedVolume,
+  optionValue,
+  subOptions,
+} from './sink-values.js';
 
 /** The root-only folder of rendered kickstarts on virt-install hosts. */
 export const KICKSTART_DIR = '/var/lib/pytin/kickstart';
@@ -24,23 +35,49 @@ export function virtInstallArgv(spec: DomainSpec, kickstartPath: string): string
   if (!spec.install) throw new Error(`${spec.address}: no install source`);
   const argv = [
     'virt-install',
-    '--connect', checkedUri(spec.uri),
-    '--name', checkedDomainName(spec.name),
-    '--memory', String(Math.ceil(spec.memoryKiB / 1024)),
-    '--vcpus', String(spec.vcpus),
-    '--osinfo', 'detect=on,require=off',
+    '--connect',
+    checkedUri(spec.uri),
+    '--name',
+    checkedDomainName(spec.name),
+    '--memory',
+    String(Math.ceil(spec.memoryKiB / 1024)),
+    '--vcpus',
+    String(spec.vcpus),
+    '--osinfo',
+    'detect=on,require=off',
   ];
   // source.pool/source.volume, not vol=POOL/VOL: virt-install resolves vol= to the volume's file
   // path (`<disk type='file'>`), while pytin's own XML and its planner name pool volumes.
   for (const disk of spec.disks) {
-    argv.push('--disk', subOptions([['source.pool', checkedPool(disk.pool)], ['source.volume', checkedVolume(disk.volume)], ['target.dev', disk.target], ['bus', disk.bus], ['driver.type', 'qcow2']]));
+    argv.push(
+      '--disk',
+      subOptions([
+        ['source.pool', checkedPool(disk.pool)],
+        ['source.volume', checkedVolume(disk.volume)],
+        ['target.dev', disk.target],
+        ['bus', disk.bus],
+        ['driver.type', 'qcow2'],
+      ]),
+    );
   }
-  for (const nic of spec.interfaces) argv.push('--network', subOptions([['bridge', checkedBridge(nic.bridge)], ['mac', checkedMac(nic.mac)], ['model', 'virtio']]));
+  for (const nic of spec.interfaces)
+    argv.push(
+      '--network',
+      subOptions([
+        ['bridge', checkedBridge(nic.bridge)],
+        ['mac', checkedMac(nic.mac)],
+        ['model', 'virtio'],
+      ]),
+    );
   argv.push(
-    '--location', optionValue(checkedInstallTree(spec.install.tree)),
-    '--initrd-inject', optionValue(kickstartPath),
-    '--extra-args', `inst.ks=file:/${basename(kickstartPath)} console=ttyS0`,
-    '--graphics', 'none',
+    '--location',
+    optionValue(checkedInstallTree(spec.install.tree)),
+    '--initrd-inject',
+    optionValue(kickstartPath),
+    '--extra-args',
+    `inst.ks=file:/${basename(kickstartPath)} console=ttyS0`,
+    '--graphics',
+    'none',
     '--noautoconsole',
   );
   return argv;

@@ -1,9 +1,9 @@
 import { assertNever } from '../../../inventory/core/errors.js';
 import { bulkWalk, type WalkEnd } from '../../transports/snmp/bulk-walk.js';
-import type { SnmpSession } from '../../transports/snmp/snmp-session.js';
 import type { SnmpFailure } from '../../transports/snmp/snmp-failure.js';
-import type { SnmpVarbind } from '../../transports/snmp/snmp-value.js';
+import type { SnmpSession } from '../../transports/snmp/snmp-session.js';
 import { describeTarget } from '../../transports/snmp/snmp-target.js';
+import type { SnmpVarbind } from '../../transports/snmp/snmp-value.js';
 import type { DiagnosticSink } from './diagnostic-sink.js';
 import type { ObsSnmpCode } from './snmp-codes.js';
 
@@ -25,12 +25,18 @@ export interface WalkBudget {
 
 export function failureCode(failure: SnmpFailure): ObsSnmpCode {
   switch (failure.kind) {
-    case 'timeout': return 'OBS_SNMP_TIMEOUT';
-    case 'auth': return 'OBS_SNMP_AUTH_FAILED';
-    case 'agent-error': return 'OBS_SNMP_AGENT_ERROR';
-    case 'invalid-response': return 'OBS_SNMP_INVALID_RESPONSE';
-    case 'socket': return 'OBS_SNMP_SOCKET_ERROR';
-    default: return assertNever(failure.kind, 'SNMP failure kind');
+    case 'timeout':
+      return 'OBS_SNMP_TIMEOUT';
+    case 'auth':
+      return 'OBS_SNMP_AUTH_FAILED';
+    case 'agent-error':
+      return 'OBS_SNMP_AGENT_ERROR';
+    case 'invalid-response':
+      return 'OBS_SNMP_INVALID_RESPONSE';
+    case 'socket':
+      return 'OBS_SNMP_SOCKET_ERROR';
+    default:
+      return assertNever(failure.kind, 'SNMP failure kind');
   }
 }
 
@@ -59,7 +65,11 @@ export class DeviceWalker {
       case 'complete':
         return { rows: walk.varbinds, complete: true, walked: true };
       case 'not-increasing':
-        this.sink.add('error', 'OBS_SNMP_OID_NOT_INCREASING', `${label}: the agent answered ${walk.outOfOrder?.next} after ${walk.outOfOrder?.previous}; the walk stopped after ${walk.varbinds.length} rows`);
+        this.sink.add(
+          'error',
+          'OBS_SNMP_OID_NOT_INCREASING',
+          `${label}: the agent answered ${walk.outOfOrder?.next} after ${walk.outOfOrder?.previous}; the walk stopped after ${walk.varbinds.length} rows`,
+        );
         return { rows: walk.varbinds, complete: false, walked: true };
       case 'row-limit':
         this.sink.add('error', 'OBS_SNMP_ROW_LIMIT', `${label}: stopped at ${walk.varbinds.length} rows (the limit)`);
@@ -85,9 +95,15 @@ export class DeviceWalker {
     // A v2c agent stays silent on a wrong community, so silence is all we can report.
     // snmpd drops a v3 message it cannot decrypt without a report: a wrong privacy key is silence too.
     const causes = target.version === '2c' ? 'host down, wrong port, or wrong community' : 'host down, wrong port, or wrong privacy key';
-    const reason = failure.kind === 'timeout' ? `no answer from ${describeTarget(target)} after ${wait} (${causes})` : `${describeTarget(target)}: ${failure.message}`;
+    const reason =
+      failure.kind === 'timeout' ? `no answer from ${describeTarget(target)} after ${wait} (${causes})` : `${describeTarget(target)}: ${failure.message}`;
     if (requests > 1 || rowsBefore > 0) {
-      this.sink.add('error', 'OBS_SNMP_WALK_INTERRUPTED', `${label}: the walk stopped after ${rowsBefore} rows: ${reason}; the table is incomplete`, failureCode(failure));
+      this.sink.add(
+        'error',
+        'OBS_SNMP_WALK_INTERRUPTED',
+        `${label}: the walk stopped after ${rowsBefore} rows: ${reason}; the table is incomplete`,
+        failureCode(failure),
+      );
     } else {
       this.sink.add('error', failureCode(failure), `${label}: ${reason}`);
     }

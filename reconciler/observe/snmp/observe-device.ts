@@ -1,18 +1,18 @@
+import { DEFAULT_MAX_REPETITIONS, DEFAULT_MAX_ROWS } from '../../transports/snmp/bulk-walk.js';
+import { classifyError } from '../../transports/snmp/snmp-failure.js';
+import { openSession } from '../../transports/snmp/snmp-session.js';
 import type { SnmpTarget } from '../../transports/snmp/snmp-target.js';
 import { describeTarget, targetAddress, targetEndpoint } from '../../transports/snmp/snmp-target.js';
-import { openSession } from '../../transports/snmp/snmp-session.js';
-import { classifyError } from '../../transports/snmp/snmp-failure.js';
-import { DEFAULT_MAX_REPETITIONS, DEFAULT_MAX_ROWS } from '../../transports/snmp/bulk-walk.js';
 import { toSnmpValue } from '../../transports/snmp/snmp-value.js';
-import { FACT_SECTIONS, type DeviceFacts, type FactSection, type SectionCompleteness, type SystemFacts } from './device-facts.js';
-import { DeviceWalker, type ColumnWalk } from './device-walker.js';
+import { type DeviceFacts, FACT_SECTIONS, type FactSection, type SectionCompleteness, type SystemFacts } from './device-facts.js';
+import { type ColumnWalk, DeviceWalker } from './device-walker.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
-import { OID } from './mib-oids.js';
-import { extractSystem } from './extract/extract-system.js';
-import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract/extract-interfaces.js';
 import { arpFromIpNetToMedia, arpFromIpNetToPhysical, mergeArp } from './extract/extract-arp.js';
 import { basePortIfIndex, fdbFromDot1d, fdbFromDot1q, vlanByFdbId } from './extract/extract-fdb.js';
+import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract/extract-interfaces.js';
 import { extractLldp, LLDP_COLUMNS, type LldpColumn } from './extract/extract-lldp.js';
+import { extractSystem } from './extract/extract-system.js';
+import { OID } from './mib-oids.js';
 import { quirksFor } from './vendor-quirks.js';
 
 export interface ObserveOptions {
@@ -41,12 +41,16 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
   const observedAt = now().toISOString();
   const sink = new DiagnosticSink(targetAddress(target));
   const session = openSession(target);
-  const walker = new DeviceWalker(session, {
-    maxRepetitions: target.maxRepetitions ?? DEFAULT_MAX_REPETITIONS,
-    maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
-    deadline: Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  }, sink);
+  const walker = new DeviceWalker(
+    session,
+    {
+      maxRepetitions: target.maxRepetitions ?? DEFAULT_MAX_REPETITIONS,
+      maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+      deadline: Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
+    sink,
+  );
   const walks: Record<FactSection, ColumnWalk[]> = { system: [], interfaces: [], arp: [], fdb: [], lldp: [] };
   const column = async (section: FactSection, oid: string, label: string): Promise<ColumnWalk> => {
     const walk = await walker.column(oid, label);

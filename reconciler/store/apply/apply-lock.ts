@@ -1,5 +1,5 @@
-import type { Store } from '../open-store.js';
 import type { Row } from '../file/sqlite.js';
+import type { Store } from '../open-store.js';
 
 export interface ApplyLock {
   holder: string;
@@ -28,7 +28,13 @@ export async function tryTakeApplyLock(store: Store, lock: ApplyLock): Promise<{
   return store.transaction(async (tx) => {
     const row = await tx.get<LockRow>('SELECT holder, host, pid, commit_id, since FROM apply_lock WHERE id = 1');
     if (row) return { taken: false as const, heldBy: { holder: row.holder, host: row.host, pid: row.pid, commit: row.commit_id, since: row.since } };
-    await tx.run('INSERT INTO apply_lock (id, holder, host, pid, commit_id, since) VALUES (1, ?, ?, ?, ?, ?)', [lock.holder, lock.host, lock.pid, lock.commit, lock.since]);
+    await tx.run('INSERT INTO apply_lock (id, holder, host, pid, commit_id, since) VALUES (1, ?, ?, ?, ?, ?)', [
+      lock.holder,
+      lock.host,
+      lock.pid,
+      lock.commit,
+      lock.since,
+    ]);
     return { taken: true as const };
   });
 }

@@ -1,5 +1,5 @@
-import type { Store } from '../open-store.js';
 import type { Row } from '../file/sqlite.js';
+import type { Store } from '../open-store.js';
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped';
 
@@ -21,7 +21,12 @@ export interface ChangeOutcomeRecord {
 }
 
 export async function startApplyRun(store: Store, run: { commit: string | null; planHash: string; holder: string; startedAt: number }): Promise<number> {
-  const result = await store.run("INSERT INTO apply_runs (commit_id, plan_hash, holder, started_at, status) VALUES (?, ?, ?, ?, 'running')", [run.commit, run.planHash, run.holder, run.startedAt]);
+  const result = await store.run("INSERT INTO apply_runs (commit_id, plan_hash, holder, started_at, status) VALUES (?, ?, ?, ?, 'running')", [
+    run.commit,
+    run.planHash,
+    run.holder,
+    run.startedAt,
+  ]);
   return result.lastId;
 }
 
@@ -30,35 +35,86 @@ export async function startApplyRun(store: Store, run: { commit: string | null; 
 export async function recordChangeOutcome(store: Store, runId: number, outcome: ChangeOutcomeRecord): Promise<void> {
   await store.run(
     'INSERT INTO change_outcomes (run_id, seq, address, action, driver, host, status, output, error, diagnostics_json, state_json, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [runId, outcome.seq, outcome.address, outcome.action, outcome.driver, outcome.host, outcome.status, outcome.output, outcome.error, outcome.diagnosticsJson, outcome.stateJson, outcome.finishedAt],
+    [
+      runId,
+      outcome.seq,
+      outcome.address,
+      outcome.action,
+      outcome.driver,
+      outcome.host,
+      outcome.status,
+      outcome.output,
+      outcome.error,
+      outcome.diagnosticsJson,
+      outcome.stateJson,
+      outcome.finishedAt,
+    ],
   );
 }
 
 /** Ends the run; on success also records the applied commit's desired state (what the API serves). */
-export async function finishApplyRun(store: Store, runId: number, result: { ok: boolean; finishedAt: number; commit: string | null; desiredJson: string }): Promise<void> {
+export async function finishApplyRun(
+  store: Store,
+  runId: number,
+  result: { ok: boolean; finishedAt: number; commit: string | null; desiredJson: string },
+): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.run('UPDATE apply_runs SET finished_at = ?, status = ? WHERE id = ?', [result.finishedAt, result.ok ? 'succeeded' : 'failed', runId]);
     if (result.ok && result.commit) {
-      await tx.run('INSERT OR REPLACE INTO applied_states (commit_id, desired_json, applied_at, run_id) VALUES (?, ?, ?, ?)', [result.commit, result.desiredJson, result.finishedAt, runId]);
+      await tx.run('INSERT OR REPLACE INTO applied_states (commit_id, desired_json, applied_at, run_id) VALUES (?, ?, ?, ?)', [
+        result.commit,
+        result.desiredJson,
+        result.finishedAt,
+        runId,
+      ]);
     }
   });
 }
 
 export async function changeOutcomes(store: Store, runId: number): Promise<ChangeOutcomeRecord[]> {
-  const rows = await store.all<Row & { seq: number; address: string; action: string; driver: string; host: string | null; status: OutcomeStatus; output: string; error: string | null; diagnostics_json: string | null; state_json: string | null; finished_at: number }>(
-    'SELECT * FROM change_outcomes WHERE run_id = ? ORDER BY seq',
-    [runId],
-  );
-  return rows.map((r) => ({ seq: r.seq, address: r.address, action: r.action, driver: r.driver, host: r.host, status: r.status, output: r.output, error: r.error, diagnosticsJson: r.diagnostics_json, stateJson: r.state_json, finishedAt: r.finished_at }));
+  const rows = await store.all<
+    Row & {
+      seq: number;
+      address: string;
+      action: string;
+      driver: string;
+      host: string | null;
+      status: OutcomeStatus;
+      output: string;
+      error: string | null;
+      diagnostics_json: string | null;
+      state_json: string | null;
+      finished_at: number;
+    }
+  >('SELECT * FROM change_outcomes WHERE run_id = ? ORDER BY seq', [runId]);
+  return rows.map((r) => ({
+    seq: r.seq,
+    address: r.address,
+    action: r.action,
+    driver: r.driver,
+    host: r.host,
+    status: r.status,
+    output: r.output,
+    error: r.error,
+    diagnosticsJson: r.diagnostics_json,
+    stateJson: r.state_json,
+    finishedAt: r.finished_at,
+  }));
 }
 
-export async function lastApplyRun(store: Store): Promise<{ id: number; commit: string | null; status: string; startedAt: number; finishedAt: number | null } | undefined> {
-  const row = await store.get<Row & { id: number; commit_id: string | null; status: string; started_at: number; finished_at: number | null }>('SELECT * FROM apply_runs ORDER BY id DESC LIMIT 1');
+export async function lastApplyRun(
+  store: Store,
+): Promise<{ id: number; commit: string | null; status: string; startedAt: number; finishedAt: number | null } | undefined> {
+  const row = await store.get<Row & { id: number; commit_id: string | null; status: string; started_at: number; finished_at: number | null }>(
+    'SELECT * FROM apply_runs ORDER BY id DESC LIMIT 1',
+  );
   return row ? { id: row.id, commit: row.commit_id, status: row.status, startedAt: row.started_at, finishedAt: row.finished_at } : undefined;
 }
 
 export async function appliedState(store: Store, commit: string): Promise<{ desiredJson: string; appliedAt: number } | undefined> {
-  const row = await store.get<Row & { desired_json: string; applied_at: number }>('SELECT desired_json, applied_at FROM applied_states WHERE commit_id = ?', [commit]);
+  const row = await store.get<Row & { desired_json: string; applied_at: number }>('SELECT desired_json, applied_at FROM applied_states WHERE commit_id = ?', [
+    commit,
+  ]);
   return row ? { desiredJson: row.desired_json, appliedAt: row.applied_at } : undefined;
 }
 

@@ -49,13 +49,7 @@ function agentKeptRunning(previous: CounterSample, next: CounterSample): boolean
   return advance >= elapsedCs - tolerance;
 }
 
-function direction(
-  previous: bigint | null,
-  next: bigint | null,
-  counterBits: 32 | 64,
-  seconds: number,
-  speedBitsPerSecond: number | null,
-): DirectionRate {
+function direction(previous: bigint | null, next: bigint | null, counterBits: 32 | 64, seconds: number, speedBitsPerSecond: number | null): DirectionRate {
   if (previous === null || next === null) return { status: 'missing' };
   let octets = next - previous;
   let wrapped = false;

@@ -1,15 +1,21 @@
+import { insertRows } from '../bulk-insert.js';
+import type { Row, SqlRunner } from '../file/sqlite.js';
+import type { Store } from '../open-store.js';
 import { counterRate, type CounterSample, type RateResult } from './counter-rates.js';
 import type { DeviceFacts } from './device-facts.js';
-import type { Store } from '../open-store.js';
-import type { Row, SqlRunner } from '../file/sqlite.js';
-import { insertRows } from '../bulk-insert.js';
 
 /** Counters are written as decimal TEXT (SQLite INTEGER would reach JS as a lossy number). */
 export async function insertCounterSamples(tx: SqlRunner, device: string, facts: DeviceFacts, at: number): Promise<void> {
   const rows = facts.interfaces
     .filter((i) => i.inOctets !== null || i.outOctets !== null)
     .map((i) => [device, i.ifIndex, at, facts.system.sysUpTime, i.counterBits, i.inOctets?.toString() ?? null, i.outOctets?.toString() ?? null]);
-  await insertRows(tx, 'counter_samples', ['device', 'if_index', 'sampled_at', 'sys_uptime_cs', 'counter_bits', 'in_octets', 'out_octets'], rows, 'INSERT OR REPLACE');
+  await insertRows(
+    tx,
+    'counter_samples',
+    ['device', 'if_index', 'sampled_at', 'sys_uptime_cs', 'counter_bits', 'in_octets', 'out_octets'],
+    rows,
+    'INSERT OR REPLACE',
+  );
 }
 
 interface SampleRow extends Row {
@@ -31,10 +37,11 @@ function toSample(row: SampleRow): CounterSample {
 }
 
 export async function counterSamples(store: Store, device: string, ifIndex: number, limit = 100): Promise<CounterSample[]> {
-  const rows = await store.all<SampleRow>(
-    'SELECT * FROM counter_samples WHERE device = ? AND if_index = ? ORDER BY sampled_at DESC LIMIT ?',
-    [device, ifIndex, limit],
-  );
+  const rows = await store.all<SampleRow>('SELECT * FROM counter_samples WHERE device = ? AND if_index = ? ORDER BY sampled_at DESC LIMIT ?', [
+    device,
+    ifIndex,
+    limit,
+  ]);
   return rows.map(toSample).reverse();
 }
 

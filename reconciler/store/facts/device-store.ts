@@ -1,10 +1,10 @@
-import { DEVICE_FACT_KINDS, deviceFactsFromJson, factsToJson, type DeviceFacts } from './device-facts.js';
+import { insertRows } from '../bulk-insert.js';
+import type { Row } from '../file/sqlite.js';
+import type { Store } from '../open-store.js';
+import { insertCounterSamples } from './counter-store.js';
+import { DEVICE_FACT_KINDS, type DeviceFacts, deviceFactsFromJson, factsToJson } from './device-facts.js';
 import { recordIpSightings, sightingsFromDeviceFacts } from './ip-history.js';
 import { insertRun, lastRun, type ObservationRun } from './observation-runs.js';
-import { insertCounterSamples } from './counter-store.js';
-import type { Store } from '../open-store.js';
-import type { Row } from '../file/sqlite.js';
-import { insertRows } from '../bulk-insert.js';
 
 export interface DeviceWalk {
   device: string;
@@ -21,10 +21,13 @@ export async function recordDeviceWalk(store: Store, walk: DeviceWalk): Promise<
     const runId = await insertRun(tx, { source: 'snmp', subject: device, startedAt: walk.startedAt, finishedAt, status: 'succeeded' });
     await tx.run("DELETE FROM current_facts WHERE subject_kind = 'device' AND subject = ?", [device]);
     for (const kind of DEVICE_FACT_KINDS) {
-      await tx.run(
-        "INSERT INTO current_facts (subject_kind, subject, fact_kind, json, observed_at, run_id) VALUES ('device', ?, ?, ?, ?, ?)",
-        [device, kind, factsToJson(facts[kind]), finishedAt, runId],
-      );
+      await tx.run("INSERT INTO current_facts (subject_kind, subject, fact_kind, json, observed_at, run_id) VALUES ('device', ?, ?, ?, ?, ?)", [
+        device,
+        kind,
+        factsToJson(facts[kind]),
+        finishedAt,
+        runId,
+      ]);
     }
     await tx.run('DELETE FROM device_interfaces WHERE device = ?', [device]);
     await insertRows(
@@ -34,7 +37,12 @@ export async function recordDeviceWalk(store: Store, walk: DeviceWalk): Promise<
       facts.interfaces.map((i) => [device, i.ifIndex, i.ifName, i.ifDescr, i.ifAlias, i.ifType, i.speedMbps, i.operStatus, i.mac, runId]),
     );
     await tx.run('DELETE FROM device_fdb WHERE device = ?', [device]);
-    await insertRows(tx, 'device_fdb', ['device', 'mac', 'vlan', 'if_index', 'run_id'], facts.fdb.map((f) => [device, f.mac.toLowerCase(), f.vlan, f.ifIndex, runId]));
+    await insertRows(
+      tx,
+      'device_fdb',
+      ['device', 'mac', 'vlan', 'if_index', 'run_id'],
+      facts.fdb.map((f) => [device, f.mac.toLowerCase(), f.vlan, f.ifIndex, runId]),
+    );
     await recordIpSightings(tx, device, sightingsFromDeviceFacts(device, facts), finishedAt);
     await insertCounterSamples(tx, device, facts, finishedAt);
     return runId;

@@ -1,7 +1,7 @@
+import type { Row } from '../file/sqlite.js';
+import type { Store } from '../open-store.js';
 import { factsToJson } from './device-facts.js';
 import { insertRun, lastRun, lastRuns, type ObservationRun } from './observation-runs.js';
-import type { Store } from '../open-store.js';
-import type { Row } from '../file/sqlite.js';
 
 /** One host observation as the store keeps it: one JSON document per fact kind ('basics', and
  * each driver's facts key). The store does not know the documents' types: each driver owns its
@@ -63,7 +63,9 @@ function storedHostFacts(rows: readonly FactRow[], run: ObservationRun | undefin
 }
 
 export async function readHostFacts(store: Store, host: string): Promise<StoredHostFacts> {
-  const rows = await store.all<FactRow>("SELECT subject, fact_kind, json, observed_at, run_id FROM current_facts WHERE subject_kind = 'host' AND subject = ?", [host]);
+  const rows = await store.all<FactRow>("SELECT subject, fact_kind, json, observed_at, run_id FROM current_facts WHERE subject_kind = 'host' AND subject = ?", [
+    host,
+  ]);
   return storedHostFacts(rows, await lastRun(store, 'host', host));
 }
 

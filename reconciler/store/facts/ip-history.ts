@@ -1,6 +1,6 @@
-import type { DeviceFacts } from './device-facts.js';
-import type { Row, SqlRunner } from '../file/sqlite.js';
 import { insertRows } from '../bulk-insert.js';
+import type { Row, SqlRunner } from '../file/sqlite.js';
+import type { DeviceFacts } from './device-facts.js';
 
 /** One address seen behind one MAC on one device, at a port and VLAN when the device's
  * forwarding table says where that MAC lives. */
@@ -69,13 +69,21 @@ export async function recordIpSightings(tx: SqlRunner, device: string, sightings
   if (mine.length === 0) return;
   await tx.exec('CREATE TEMP TABLE IF NOT EXISTS walk_sighting (ip TEXT NOT NULL, mac TEXT NOT NULL, port TEXT, vlan INTEGER)');
   await tx.exec('DELETE FROM walk_sighting');
-  await insertRows(tx, 'walk_sighting', ['ip', 'mac', 'port', 'vlan'], mine.map((s) => [s.ip, s.mac, s.port, s.vlan]));
+  await insertRows(
+    tx,
+    'walk_sighting',
+    ['ip', 'mac', 'port', 'vlan'],
+    mine.map((s) => [s.ip, s.mac, s.port, s.vlan]),
+  );
   // The previous sighting of an (ip, device) is its rows with the greatest last_seen. Both
   // statements are driven by this walk's sightings and reach ip_history through its (ip, device)
   // index.
   const sameBinding = 'h.ip = s.ip AND h.device = ?1 AND h.mac = s.mac AND h.port IS s.port AND h.vlan IS s.vlan';
   const latest = 'h.last_seen = (SELECT max(p.last_seen) FROM ip_history p WHERE p.ip = s.ip AND p.device = ?1)';
-  await tx.run(`UPDATE ip_history SET last_seen = ?2 WHERE id IN (SELECT h.id FROM walk_sighting s JOIN ip_history h ON ${sameBinding} WHERE ${latest} AND h.last_seen <= ?2)`, [device, at]);
+  await tx.run(
+    `UPDATE ip_history SET last_seen = ?2 WHERE id IN (SELECT h.id FROM walk_sighting s JOIN ip_history h ON ${sameBinding} WHERE ${latest} AND h.last_seen <= ?2)`,
+    [device, at],
+  );
   await tx.run(
     `INSERT INTO ip_history (ip, mac, device, port, vlan, first_seen, last_seen)
      SELECT s.ip, s.mac, ?1, s.port, s.vlan, ?2, ?2 FROM walk_sighting s WHERE NOT EXISTS (SELECT 1 FROM ip_history h WHERE ${sameBinding} AND ${latest})`,

@@ -19,10 +19,14 @@ export async function insertRun(
   tx: SqlRunner,
   run: { source: ObservationSource; subject: string; startedAt: number; finishedAt: number; status: RunStatus; error?: string | null },
 ): Promise<number> {
-  const { lastId } = await tx.run(
-    'INSERT INTO observation_runs (source, subject, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, ?, ?)',
-    [run.source, run.subject, run.startedAt, run.finishedAt, run.status, run.error ?? null],
-  );
+  const { lastId } = await tx.run('INSERT INTO observation_runs (source, subject, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, ?, ?)', [
+    run.source,
+    run.subject,
+    run.startedAt,
+    run.finishedAt,
+    run.status,
+    run.error ?? null,
+  ]);
   return lastId;
 }
 

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+
 import type { StoreCode } from '../store-codes.js';
 import { StoreRefusedError } from './store-error.js';
 
@@ -10,7 +11,8 @@ export interface StoreFailure {
   summary: string;
 }
 
-const WRITABLE_ADVICE = 'pytin writes the store and creates its -wal and -shm files beside it: make them writable for the user running pytin, or use another --store';
+const WRITABLE_ADVICE =
+  'pytin writes the store and creates its -wal and -shm files beside it: make them writable for the user running pytin, or use another --store';
 
 /** `error.code`: an errno name (ENOSPC) from node:fs, a SQLite result code (SQLITE_FULL) from node-sqlite3. */
 export function errorCodeOf(error: unknown): string | undefined {

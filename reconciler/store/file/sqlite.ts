@@ -1,7 +1,8 @@
 import sqlite3 from 'sqlite3';
+
+import { assertNever } from '../../../inventory/core/errors.js';
 import { classifySqliteError } from './classify-failure.js';
 import { StoreFailedError } from './store-failed-error.js';
-import { assertNever } from '../../../inventory/core/errors.js';
 
 /** Values SQLite binds. 64-bit counters travel as decimal TEXT: JS numbers lose precision past 2^53. */
 export type SqlValue = string | number | null | Buffer;

@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { refusalOfFsError } from './classify-failure.js';
+
 import { MIGRATIONS } from '../migrations.js';
+import { refusalOfFsError } from './classify-failure.js';
 import { openSqlite, type SqliteDatabase } from './sqlite.js';
-import { StoreFailedError } from './store-failed-error.js';
 import { StoreRefusedError } from './store-error.js';
+import { StoreFailedError } from './store-failed-error.js';
 
 /** pytin's SQLite application_id ("PTIN"), written into every store it makes (header offset 68).
  * Permanent: changing it would make every existing store look foreign. */
@@ -85,7 +86,10 @@ async function inspect(path: string): Promise<StoreIdentity> {
     }
     const rows = await migrationRows(db);
     if (!rows || !arePytinMigrations(rows)) {
-      throw new StoreRefusedError('STORE_NOT_PYTIN', `${path} is a SQLite database that pytin did not make (no application_id, no schema_migrations of pytin's); ${LEAVE_IT}`);
+      throw new StoreRefusedError(
+        'STORE_NOT_PYTIN',
+        `${path} is a SQLite database that pytin did not make (no application_id, no schema_migrations of pytin's); ${LEAVE_IT}`,
+      );
     }
     return 'pytin-unmarked';
   } catch (error) {

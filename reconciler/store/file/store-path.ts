@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
 import { errorCodeOf, refusalOfFsError } from './classify-failure.js';
 import { pseudoFilesystemOf } from './pseudo-filesystems.js';
 import { StoreRefusedError } from './store-error.js';

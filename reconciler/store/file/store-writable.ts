@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
 import { refusalOfFsError } from './classify-failure.js';
 
 /** pytin writes the store file and creates -wal and -shm beside it, so both the file and its

@@ -1,8 +1,9 @@
 import type * as snmp from 'net-snmp';
-import type { SnmpSession } from './snmp-session.js';
-import { classifyError, type SnmpFailure } from './snmp-failure.js';
+
 import { compareOids, isInSubtree } from './oid.js';
-import { isEndOfView, toSnmpValue, type SnmpVarbind } from './snmp-value.js';
+import { classifyError, type SnmpFailure } from './snmp-failure.js';
+import type { SnmpSession } from './snmp-session.js';
+import { isEndOfView, type SnmpVarbind, toSnmpValue } from './snmp-value.js';
 
 /** How a walk ended. Only `complete` means the rows are the whole subtree. */
 export type WalkEnd =

@@ -72,7 +72,13 @@ declare module 'net-snmp' {
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: { none: number; md5: number; sha: number; sha224: number; sha256: number; sha384: number; sha512: number };
   export const PrivProtocols: { none: number; des: number; aes: number; aes256b: number; aes256r: number };
-  export const ResponseInvalidCode: { EAuthFailure: number; ECouldNotDecrypt: number; ENotInTimeWindow: number; ECommunityNoMatch: number; [name: string]: number };
+  export const ResponseInvalidCode: {
+    EAuthFailure: number;
+    ECouldNotDecrypt: number;
+    ENotInTimeWindow: number;
+    ECommunityNoMatch: number;
+    [name: string]: number;
+  };
   export const ErrorStatus: { [name: string]: number };
 
   export class RequestTimedOutError extends Error {}

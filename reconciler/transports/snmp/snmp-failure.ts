@@ -33,7 +33,8 @@ export function classifyError(error: unknown): SnmpFailure {
     const auth = [snmp.ResponseInvalidCode.EAuthFailure, snmp.ResponseInvalidCode.ECouldNotDecrypt, snmp.ResponseInvalidCode.ENotInTimeWindow];
     if (auth.includes(error.code)) return new SnmpFailure('auth', error.message, { cause: error });
     // net-snmp's own message for this one quotes both communities: never let it reach a log.
-    if (error.code === snmp.ResponseInvalidCode.ECommunityNoMatch) return new SnmpFailure('invalid-response', 'the answer carried a different community than the request');
+    if (error.code === snmp.ResponseInvalidCode.ECommunityNoMatch)
+      return new SnmpFailure('invalid-response', 'the answer carried a different community than the request');
     return new SnmpFailure('invalid-response', error.message, { cause: error });
   }
   if (error instanceof snmp.RequestFailedError) return new SnmpFailure('agent-error', error.message, { cause: error });

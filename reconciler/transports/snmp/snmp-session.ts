@@ -1,7 +1,8 @@
 import * as snmp from 'net-snmp';
+
 import { assertNever } from '../../../inventory/core/errors.js';
-import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpTarget } from './snmp-target.js';
 import { classifyError, SnmpFailure } from './snmp-failure.js';
+import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpTarget } from './snmp-target.js';
 
 /** One open SNMP session (one UDP socket) to one agent. Requests reject with `SnmpFailure`. */
 export interface SnmpSession {
@@ -15,23 +16,35 @@ export interface SnmpSession {
 
 function authProtocol(protocol: SnmpAuthProtocol): number {
   switch (protocol) {
-    case 'md5': return snmp.AuthProtocols.md5;
-    case 'sha': return snmp.AuthProtocols.sha;
-    case 'sha224': return snmp.AuthProtocols.sha224;
-    case 'sha256': return snmp.AuthProtocols.sha256;
-    case 'sha384': return snmp.AuthProtocols.sha384;
-    case 'sha512': return snmp.AuthProtocols.sha512;
-    default: return assertNever(protocol, 'SNMP auth protocol');
+    case 'md5':
+      return snmp.AuthProtocols.md5;
+    case 'sha':
+      return snmp.AuthProtocols.sha;
+    case 'sha224':
+      return snmp.AuthProtocols.sha224;
+    case 'sha256':
+      return snmp.AuthProtocols.sha256;
+    case 'sha384':
+      return snmp.AuthProtocols.sha384;
+    case 'sha512':
+      return snmp.AuthProtocols.sha512;
+    default:
+      return assertNever(protocol, 'SNMP auth protocol');
   }
 }
 
 function privProtocol(protocol: SnmpPrivProtocol): number {
   switch (protocol) {
-    case 'des': return snmp.PrivProtocols.des;
-    case 'aes': return snmp.PrivProtocols.aes;
-    case 'aes256b': return snmp.PrivProtocols.aes256b;
-    case 'aes256r': return snmp.PrivProtocols.aes256r;
-    default: return assertNever(protocol, 'SNMP privacy protocol');
+    case 'des':
+      return snmp.PrivProtocols.des;
+    case 'aes':
+      return snmp.PrivProtocols.aes;
+    case 'aes256b':
+      return snmp.PrivProtocols.aes256b;
+    case 'aes256r':
+      return snmp.PrivProtocols.aes256r;
+    default:
+      return assertNever(protocol, 'SNMP privacy protocol');
   }
 }
 

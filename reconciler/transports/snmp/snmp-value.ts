@@ -27,7 +27,8 @@ function unsignedBytes(bytes: Buffer): bigint {
 export function toSnmpValue(varbind: snmp.Varbind): SnmpValue {
   const { type, value } = varbind;
   const T = snmp.ObjectType;
-  if (type === T.OctetString || type === T.Opaque) return Buffer.isBuffer(value) ? { kind: 'octets', bytes: value } : { kind: 'octets', bytes: Buffer.from(String(value ?? '')) };
+  if (type === T.OctetString || type === T.Opaque)
+    return Buffer.isBuffer(value) ? { kind: 'octets', bytes: value } : { kind: 'octets', bytes: Buffer.from(String(value ?? '')) };
   if (type === T.Integer) return { kind: 'integer', value: Number(value) };
   if (type === T.Counter || type === T.Gauge || type === T.TimeTicks) return { kind: 'unsigned', value: Number(value) };
   if (type === T.Counter64) return { kind: 'counter64', value: Buffer.isBuffer(value) ? unsignedBytes(value) : BigInt(Number(value ?? 0)) };

@@ -1,11 +1,8 @@
-import { fingerprint, sameKey, type HostKey } from './host-key.js';
+import { fingerprint, type HostKey, sameKey } from './host-key.js';
 import type { KnownHostEntry } from './known-hosts.js';
 
 export type HostKeyVerdict =
-  | { verdict: 'known' }
-  | { verdict: 'unknown' }
-  | { verdict: 'revoked'; fingerprint: string }
-  | { verdict: 'changed'; presented: string; pinned: string[] };
+  { verdict: 'known' } | { verdict: 'unknown' } | { verdict: 'revoked'; fingerprint: string } | { verdict: 'changed'; presented: string; pinned: string[] };
 
 /** Decides about a presented host key given the pinned entries for that host.
  * Invariant: once a host has any pinned key, a key that is not one of them is "changed" —

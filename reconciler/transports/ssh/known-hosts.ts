@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { hostKeyFromBlob, type HostKey } from './host-key.js';
+
+import { type HostKey, hostKeyFromBlob } from './host-key.js';
 
 /** Host keys pinned in an OpenSSH known_hosts file: `host[,host...] type base64 [comment]`,
  * hosts on a port other than 22 written `[host]:port`, hashed names `|1|salt|hmac` accepted.
@@ -20,7 +21,13 @@ export function knownHostsName(host: string, port: number): string {
 }
 
 function globMatch(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(name);
 }
 

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+
 import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
-import { checkHostKey } from './host-key-check.js';
-import { algorithmsForKeyType, fingerprint, hostKeyFromBlob, type HostKey } from './host-key.js';
+
 import { assertNever } from '../../../inventory/core/errors.js';
+import { shellQuote } from '../shell-quote.js';
+import { algorithmsForKeyType, fingerprint, type HostKey, hostKeyFromBlob } from './host-key.js';
+import { checkHostKey } from './host-key-check.js';
 import { appendKnownHost, entriesFor, readKnownHosts } from './known-hosts.js';
 import { connectionError, SshCommandTimeoutError, SshError } from './ssh-errors.js';
 import { describeTarget, type SshTarget } from './ssh-target.js';
-import { shellQuote } from '../shell-quote.js';
 
 export interface HostKeyPolicy {
   knownHostsPath: string;
@@ -197,7 +199,10 @@ export class SshHost {
       socket.once('error', onError);
       // ssh2's readyTimeout starts with the handshake; the TCP connect needs its own bound (a host
       // that drops SYNs would otherwise hold the run for the kernel's ~2 minutes).
-      const connectTimer = setTimeout(() => socket.destroy(Object.assign(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
+      const connectTimer = setTimeout(
+        () => socket.destroy(Object.assign(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        this.options.connectTimeoutMs,
+      );
       socket.once('connect', () => {
         clearTimeout(connectTimer);
         socket.removeListener('error', onError);

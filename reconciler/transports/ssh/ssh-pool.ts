@@ -1,4 +1,4 @@
-import { SshHost, type ExecOptions, type ExecResult, type HostKeyPolicy, type SshHostOptions } from './ssh-host.js';
+import { type ExecOptions, type ExecResult, type HostKeyPolicy, SshHost, type SshHostOptions } from './ssh-host.js';
 import type { SshTarget } from './ssh-target.js';
 
 export interface SshPoolOptions extends HostKeyPolicy {

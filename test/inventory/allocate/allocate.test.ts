@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../../reconciler/cli/run-cli.js';
-import { COMMANDS } from '../../../reconciler/cli/commands.js';
+import { test } from 'node:test';
+
 import { readInventory } from '../../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { COMMANDS } from '../../../reconciler/cli/commands.js';
+import { runCli } from '../../../reconciler/cli/run-cli.js';
 import { captureIO } from '../../support/capture-io.js';
 import { git, makeRepo } from '../../support/git-repo.js';
 import { labTexts, labWith } from '../../support/lab-inventory.js';
@@ -100,9 +101,13 @@ test('an address the network shows in use (observed facts in the store) is never
   const { recordIpSightings } = await import('../../../reconciler/store/facts/ip-history.js');
   const store = await openStore(join(repo.path, '.pytin', 'store.sqlite'));
   const now = Date.now();
-  await store.transaction((tx) => recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.13', mac: '52:54:00:99:00:13', device: 'sw-r01', port: 'Gi1/0/3', vlan: 100 }], now));
+  await store.transaction((tx) =>
+    recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.13', mac: '52:54:00:99:00:13', device: 'sw-r01', port: 'Gi1/0/3', vlan: 100 }], now),
+  );
   // Seen 40 days ago: older than the 31-day window, so free again.
-  await store.transaction((tx) => recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.14', mac: '52:54:00:99:00:14', device: 'sw-r01', port: 'Gi1/0/4', vlan: 100 }], now - 40 * 86_400_000));
+  await store.transaction((tx) =>
+    recordIpSightings(tx, 'sw-r01', [{ ip: '203.0.113.14', mac: '52:54:00:99:00:14', device: 'sw-r01', port: 'Gi1/0/4', vlan: 100 }], now - 40 * 86_400_000),
+  );
   await store.close();
   const io = captureIO(repo.path);
   assert.equal(await runCli(COMMANDS, ['allocate', '--pool', 'lab1-public', '--count', '2', '--to', 'vm/acme-web-02'], io), 0, io.err());

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { MAX_ALIAS_COUNT, parseYamlFile } from '../../../inventory/parse/parse-yaml-file.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { MAX_KEYS_PER_MAPPING, parseYamlFile } from '../../../inventory/parse/parse-yaml-file.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { positionOfMarker, snapshotOf } from '../../support/lab-inventory.js';
@@ -36,7 +37,10 @@ test('80,000 keys under labels end in one diagnostic, and the other documents of
   const text = tenantWithLabels(80_000, '---\nkind: Tenant\nname: globex\nbillingId: C-2\n');
   assert.ok(text.length < 1024 * 1024, 'the file stays under the file size limit');
   const result = validateInventory(snapshotOf(new Map([['tenants.yaml', text]])));
-  assert.deepEqual(result.diagnostics.map((d) => d.code), ['INV_YAML_TOO_MANY_KEYS']);
+  assert.deepEqual(
+    result.diagnostics.map((d) => d.code),
+    ['INV_YAML_TOO_MANY_KEYS'],
+  );
   assert.ok(result.state.resources.has('tenant/globex'));
   assert.ok(!result.state.resources.has('tenant/acme'));
 });
@@ -63,7 +67,9 @@ test('keys that name the same property are duplicates: 1 and "1", ~ and null, an
 });
 
 test('a duplicate key is reported beside a syntax error of the same document', () => {
-  const codes = parseYamlFile('a.yaml', bytes('kind: Tenant\nname: a\nname: b\nbillingId: "X\n')).diagnostics.map((d) => d.code).sort();
+  const codes = parseYamlFile('a.yaml', bytes('kind: Tenant\nname: a\nname: b\nbillingId: "X\n'))
+    .diagnostics.map((d) => d.code)
+    .sort();
   assert.ok(codes.includes('INV_YAML_DUPLICATE_KEY') && codes.includes('INV_YAML_SYNTAX'), codes.join());
 });
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { parseYamlFile } from '../../../inventory/parse/parse-yaml-file.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { snapshotOf } from '../../support/lab-inventory.js';
@@ -44,19 +45,31 @@ test('anchors and aliases resolve', () => {
 
 test('an alias bomb is refused', () => {
   let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < 8; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 8; i++)
+    text += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   const parsed = parseYamlFile('a.yaml', bytes(text));
-  assert.deepEqual(parsed.diagnostics.map((d) => d.code), ['INV_YAML_ALIAS_LIMIT']);
+  assert.deepEqual(
+    parsed.diagnostics.map((d) => d.code),
+    ['INV_YAML_ALIAS_LIMIT'],
+  );
 });
 
 test('absurd nesting is refused without a stack overflow', () => {
   const deepFlow = '['.repeat(100_000) + ']'.repeat(100_000);
   const flow = parseYamlFile('a.yaml', bytes(`kind: VM\nx: ${deepFlow}\n`));
-  assert.ok(flow.diagnostics.some((d) => d.code === 'INV_YAML_TOO_DEEP' || d.code === 'INV_YAML_SYNTAX'), JSON.stringify(flow.diagnostics));
+  assert.ok(
+    flow.diagnostics.some((d) => d.code === 'INV_YAML_TOO_DEEP' || d.code === 'INV_YAML_SYNTAX'),
+    JSON.stringify(flow.diagnostics),
+  );
   let block = 'kind: VM\n';
   for (let i = 0; i < 100; i++) block += `${'  '.repeat(i)}k${i}:\n`;
   const parsedBlock = parseYamlFile('a.yaml', bytes(block + `${'  '.repeat(100)}v\n`));
-  assert.deepEqual(parsedBlock.diagnostics.map((d) => d.code), ['INV_YAML_TOO_DEEP']);
+  assert.deepEqual(
+    parsedBlock.diagnostics.map((d) => d.code),
+    ['INV_YAML_TOO_DEEP'],
+  );
 });
 
 test('validation of broken files reports and carries on with the others', () => {
@@ -67,10 +80,16 @@ test('validation of broken files reports and carries on with the others', () => 
   ]);
   const result = validateInventory(snapshotOf(texts));
   assert.ok(result.state.resources.has('tenant/acme'));
-  assert.deepEqual(result.diagnostics.map((d) => `${d.subject?.file} ${d.code}`), ['bad.yaml INV_YAML_SYNTAX', 'latin1.yaml INV_YAML_NOT_UTF8']);
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.subject?.file} ${d.code}`),
+    ['bad.yaml INV_YAML_SYNTAX', 'latin1.yaml INV_YAML_NOT_UTF8'],
+  );
 });
 
 test('unknown and missing kinds are named', () => {
   const result = validateInventory(snapshotOf(new Map([['a.yaml', 'kind: Toaster\nname: t\n---\nname: nokind\n']])));
-  assert.deepEqual(result.diagnostics.map((d) => `${d.code}@${d.subject?.start.line}:${d.subject?.start.col}`), ['INV_SCHEMA_UNKNOWN_KIND@1:7', 'INV_SCHEMA_MISSING_KIND@4:1']);
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.code}@${d.subject?.start.line}:${d.subject?.start.col}`),
+    ['INV_SCHEMA_UNKNOWN_KIND@1:7', 'INV_SCHEMA_MISSING_KIND@4:1'],
+  );
 });

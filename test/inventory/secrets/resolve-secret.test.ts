@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { inspect } from 'node:util';
+
 import { resolveSecret } from '../../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../../inventory/secrets/secret.js';
 import type { SecretPolicy } from '../../../inventory/secrets/secret-policy.js';
@@ -105,7 +106,10 @@ test('attack: {env: ANY_VAR} reads only the variables the operator allows', () =
 
 test('attack: a secret pinned to its hosts is refused for any other destination, before anything is read', () => {
   const env = { PYTIN_SECRET_COMMUNITY: 'public' };
-  const pinned = policy('/nonexistent', { env, destinations: [{ secret: { env: 'PYTIN_SECRET_COMMUNITY' }, hosts: ['10.20.0.0/16', 'sw.mgmt.example.net', '*.oob.example.net'] }] });
+  const pinned = policy('/nonexistent', {
+    env,
+    destinations: [{ secret: { env: 'PYTIN_SECRET_COMMUNITY' }, hosts: ['10.20.0.0/16', 'sw.mgmt.example.net', '*.oob.example.net'] }],
+  });
   for (const destination of ['10.20.3.4', 'sw.mgmt.example.net', 'SW.MGMT.example.net', 'r1.oob.example.net']) {
     assert.ok(resolveSecret({ env: 'PYTIN_SECRET_COMMUNITY' }, pinned, { ...use, destination }) instanceof Secret, destination);
   }

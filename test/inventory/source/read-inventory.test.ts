@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { readInventory } from '../../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { makeTempDir } from '../../lab/daemon.js';
@@ -47,7 +48,10 @@ test('binary content and sizes survive the batched blob read', async (t) => {
   assert.equal(snapshot.files.length, 1601);
   const result = validateInventory(snapshot);
   assert.equal(result.state.resources.size, 1600);
-  assert.deepEqual(result.diagnostics.map((d) => d.code), ['INV_YAML_NOT_UTF8']);
+  assert.deepEqual(
+    result.diagnostics.map((d) => d.code),
+    ['INV_YAML_NOT_UTF8'],
+  );
 });
 
 test('not a git repository, an unknown ref, a missing path, an empty repository, an empty inventory', async (t) => {
@@ -55,7 +59,12 @@ test('not a git repository, an unknown ref, a missing path, an empty repository,
   t.after(plain.remove);
   assert.equal((await readInventory({ repo: plain.path })).diagnostics[0]?.code, 'INV_GIT_NOT_A_REPOSITORY');
   assert.equal((await readInventory({ repo: join(plain.path, 'missing') })).diagnostics[0]?.code, 'INV_GIT_NOT_A_REPOSITORY');
-  const repo = await makeRepo(new Map([['a/t.yaml', 'kind: Tenant\nname: one\nbillingId: A\n'], ['README', 'x']]));
+  const repo = await makeRepo(
+    new Map([
+      ['a/t.yaml', 'kind: Tenant\nname: one\nbillingId: A\n'],
+      ['README', 'x'],
+    ]),
+  );
   t.after(repo.remove);
   const unknown = await readInventory({ repo: repo.path, ref: 'no-such-branch' });
   assert.equal(unknown.diagnostics[0]?.code, 'INV_GIT_UNKNOWN_REF');
@@ -70,12 +79,23 @@ test('not a git repository, an unknown ref, a missing path, an empty repository,
   assert.deepEqual(empty.diagnostics, []);
   const noYaml = await makeRepo(new Map([['README', 'x']]));
   t.after(noYaml.remove);
-  assert.deepEqual(validateInventory(await readInventory({ repo: noYaml.path })).diagnostics.map((d) => d.code), ['INV_EMPTY']);
+  assert.deepEqual(
+    validateInventory(await readInventory({ repo: noYaml.path })).diagnostics.map((d) => d.code),
+    ['INV_EMPTY'],
+  );
 });
 
 test('a .yml file is reported as ignored, not silently skipped', async (t) => {
-  const repo = await makeRepo(new Map([['t.yaml', 'kind: Tenant\nname: one\nbillingId: A\n'], ['v.yml', 'kind: Tenant\nname: two\nbillingId: B\n']]));
+  const repo = await makeRepo(
+    new Map([
+      ['t.yaml', 'kind: Tenant\nname: one\nbillingId: A\n'],
+      ['v.yml', 'kind: Tenant\nname: two\nbillingId: B\n'],
+    ]),
+  );
   t.after(repo.remove);
   const snapshot = await readInventory({ repo: repo.path });
-  assert.deepEqual(snapshot.diagnostics.map((d) => `${d.code} ${d.subject?.file}`), ['INV_FILE_IGNORED v.yml']);
+  assert.deepEqual(
+    snapshot.diagnostics.map((d) => `${d.code} ${d.subject?.file}`),
+    ['INV_FILE_IGNORED v.yml'],
+  );
 });

@@ -1,32 +1,75 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { test } from 'node:test';
+
+import { pick, seededRandom as prng } from '../../../examples/generator/prng.js';
 import { INVENTORY_CODES } from '../../../inventory/core/diagnostic-codes.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
-import { seededRandom as prng, pick } from '../../../examples/generator/prng.js';
 
 type Mutation = (text: string, random: () => number) => string | Uint8Array;
 const lines = (text: string) => text.split('\n');
 
 const MUTATIONS: Record<string, Mutation> = {
-  'delete a line': (text, r) => { const l = lines(text); l.splice(Math.floor(r() * l.length), 1); return l.join('\n'); },
-  'delete a key and its value': (text, r) => { const l = lines(text); const i = Math.floor(r() * l.length); return l.filter((_, j) => j !== i && !(j > i && /^\s{4,}/.test(l[j]!))).join('\n'); },
-  'swap two values': (text, r) => {
-    const l = lines(text); const withValues = l.map((x, i) => [x, i] as const).filter(([x]) => /:\s+\S/.test(x));
-    if (withValues.length < 2) return text;
-    const [a, ia] = pick(withValues, r); const [b, ib] = pick(withValues, r);
-    l[ia] = a.replace(/:\s+(.*)$/, `: ${b.split(/:\s+/).slice(1).join(': ')}`); l[ib] = b.replace(/:\s+(.*)$/, `: ${a.split(/:\s+/).slice(1).join(': ')}`);
+  'delete a line': (text, r) => {
+    const l = lines(text);
+    l.splice(Math.floor(r() * l.length), 1);
     return l.join('\n');
   },
-  'wrong type': (text, r) => { const l = lines(text); const i = Math.floor(r() * l.length); l[i] = l[i]!.replace(/:\s+(.*)$/, `: ${pick(['[1, 2]', '{a: 1}', 'true', '42', 'null', '"text"', '-1', '3.5'], r)}`); return l.join('\n'); },
-  'truncate': (text, r) => text.slice(0, Math.floor(r() * text.length)),
-  'invalid UTF-8': (text, r) => { const b = Buffer.from(text); const at = Math.floor(r() * b.length); return Buffer.concat([b.subarray(0, at), Buffer.from([pick([0xff, 0xc3, 0xe9, 0x80], r)]), b.subarray(at)]); },
-  'duplicate a key': (text, r) => { const l = lines(text); const i = Math.floor(r() * l.length); l.splice(i, 0, l[i]!); return l.join('\n'); },
-  'huge number': (text, r) => { const l = lines(text); const i = Math.floor(r() * l.length); l[i] = l[i]!.replace(/:\s+(.*)$/, `: ${pick(['1e309', '99999999999999999999999', '-0', '0x7fffffffffffffff', '.inf', '.nan'], r)}`); return l.join('\n'); },
-  'deep nesting': (text, r) => { const depth = 10 + Math.floor(r() * 5000); return text.replace(/:\s+(\S.*)$/m, `: ${'['.repeat(depth)}${']'.repeat(depth)}`); },
+  'delete a key and its value': (text, r) => {
+    const l = lines(text);
+    const i = Math.floor(r() * l.length);
+    return l.filter((_, j) => j !== i && !(j > i && /^\s{4,}/.test(l[j]!))).join('\n');
+  },
+  'swap two values': (text, r) => {
+    const l = lines(text);
+    const withValues = l.map((x, i) => [x, i] as const).filter(([x]) => /:\s+\S/.test(x));
+    if (withValues.length < 2) return text;
+    const [a, ia] = pick(withValues, r);
+    const [b, ib] = pick(withValues, r);
+    l[ia] = a.replace(/:\s+(.*)$/, `: ${b.split(/:\s+/).slice(1).join(': ')}`);
+    l[ib] = b.replace(/:\s+(.*)$/, `: ${a.split(/:\s+/).slice(1).join(': ')}`);
+    return l.join('\n');
+  },
+  'wrong type': (text, r) => {
+    const l = lines(text);
+    const i = Math.floor(r() * l.length);
+    l[i] = l[i]!.replace(/:\s+(.*)$/, `: ${pick(['[1, 2]', '{a: 1}', 'true', '42', 'null', '"text"', '-1', '3.5'], r)}`);
+    return l.join('\n');
+  },
+  truncate: (text, r) => text.slice(0, Math.floor(r() * text.length)),
+  'invalid UTF-8': (text, r) => {
+    const b = Buffer.from(text);
+    const at = Math.floor(r() * b.length);
+    return Buffer.concat([b.subarray(0, at), Buffer.from([pick([0xff, 0xc3, 0xe9, 0x80], r)]), b.subarray(at)]);
+  },
+  'duplicate a key': (text, r) => {
+    const l = lines(text);
+    const i = Math.floor(r() * l.length);
+    l.splice(i, 0, l[i]!);
+    return l.join('\n');
+  },
+  'huge number': (text, r) => {
+    const l = lines(text);
+    const i = Math.floor(r() * l.length);
+    l[i] = l[i]!.replace(/:\s+(.*)$/, `: ${pick(['1e309', '99999999999999999999999', '-0', '0x7fffffffffffffff', '.inf', '.nan'], r)}`);
+    return l.join('\n');
+  },
+  'deep nesting': (text, r) => {
+    const depth = 10 + Math.floor(r() * 5000);
+    return text.replace(/:\s+(\S.*)$/m, `: ${'['.repeat(depth)}${']'.repeat(depth)}`);
+  },
   'random bytes': (_text, r) => Uint8Array.from({ length: Math.floor(r() * 400) }, () => Math.floor(r() * 256)),
-  'tabs and indentation': (text, r) => { const l = lines(text); const i = Math.floor(r() * l.length); l[i] = pick(['\t', '   ', ''], r) + l[i]!.trimStart(); return l.join('\n'); },
-  'stray document marker': (text, r) => { const l = lines(text); l.splice(Math.floor(r() * l.length), 0, pick(['---', '...', '--- !!str', '%YAML 1.1'], r)); return l.join('\n'); },
+  'tabs and indentation': (text, r) => {
+    const l = lines(text);
+    const i = Math.floor(r() * l.length);
+    l[i] = pick(['\t', '   ', ''], r) + l[i]!.trimStart();
+    return l.join('\n');
+  },
+  'stray document marker': (text, r) => {
+    const l = lines(text);
+    l.splice(Math.floor(r() * l.length), 0, pick(['---', '...', '--- !!str', '%YAML 1.1'], r));
+    return l.join('\n');
+  },
   'anchors and aliases': (text, r) => text.replace(/:\s+(\S.*)$/m, pick([': *missing', ': &a [*a]', ': !!binary notbase64', ': !custom x'], r)),
 };
 

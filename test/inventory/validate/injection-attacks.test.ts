@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { git, makeRepo, writeFiles } from '../../support/git-repo.js';
 import { labTexts, positionOfMarker, PROJECT_ROOT } from '../../support/lab-inventory.js';
 
@@ -97,7 +98,10 @@ for (const attack of attacks) {
     });
     const validate = pytin(repo.path, 'validate', '--ref', 'attack');
     assert.equal(validate.code, 1, validate.out + validate.err);
-    const reported = validate.out.split('\n').filter((l) => / error /.test(l)).map((l) => l.replace(/^(\S+: error \S+):.*$/, '$1'));
+    const reported = validate.out
+      .split('\n')
+      .filter((l) => / error /.test(l))
+      .map((l) => l.replace(/^(\S+: error \S+):.*$/, '$1'));
     assert.deepEqual(reported, expected, validate.out);
 
     const plan = pytin(repo.path, 'plan', '--ref', 'attack', '--format', 'markdown');

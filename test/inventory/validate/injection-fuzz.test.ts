@@ -1,33 +1,34 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { posix } from 'node:path';
-import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { test } from 'node:test';
+
 import { formatDiagnostic } from '../../../inventory/core/diagnostic.js';
 import { connectionSettingsOf } from '../../../inventory/model/connection-settings.js';
 import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
-import { resourcesOfKind, type DesiredState } from '../../../inventory/model/desired-state.js';
+import { type DesiredState, resourcesOfKind } from '../../../inventory/model/desired-state.js';
 import type { BackupPolicySpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { backupPolicyTarget } from '../../../reconciler/drivers/backup-policy/observe-backups.js';
+import { DEFAULT_AGENT, policyFiles, seriesArguments } from '../../../reconciler/drivers/backup-policy/policy-files.js';
+import { compileShaping } from '../../../reconciler/drivers/bandwidth/compile-shaping.js';
+import { tcScript } from '../../../reconciler/drivers/bandwidth/observe-tc.js';
+import { readShaping } from '../../../reconciler/drivers/bandwidth/read-shaping.js';
+import { shapingBatch } from '../../../reconciler/drivers/bandwidth/tc-batch.js';
+import { desiredDomains, libvirtUrisOf } from '../../../reconciler/drivers/kvm/desired-domains.js';
+import { renderKickstart } from '../../../reconciler/drivers/kvm/kickstart.js';
+import { kickstartValues } from '../../../reconciler/drivers/kvm/kickstart-values.js';
+import { domainsScript } from '../../../reconciler/drivers/kvm/observe-domains.js';
+import { readOwnership } from '../../../reconciler/drivers/kvm/ownership.js';
+import { virshCommand } from '../../../reconciler/drivers/kvm/virsh-command.js';
+import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/virt-install.js';
 import { isInterfaceName } from '../../../schemas/formats/device-names.js';
+import { isLibvirtUri } from '../../../schemas/formats/libvirt-uri.js';
 import { isResourceName } from '../../../schemas/formats/names.js';
 import { isInventoryPath } from '../../../schemas/formats/paths.js';
 import { isHttpUrl } from '../../../schemas/formats/urls.js';
-import { isLibvirtUri } from '../../../schemas/formats/libvirt-uri.js';
-import { desiredDomains, libvirtUrisOf } from '../../../reconciler/drivers/kvm/desired-domains.js';
-import { virshCommand } from '../../../reconciler/drivers/kvm/virsh-command.js';
-import { domainsScript } from '../../../reconciler/drivers/kvm/observe-domains.js';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/virt-install.js';
-import { kickstartValues } from '../../../reconciler/drivers/kvm/kickstart-values.js';
-import { renderKickstart } from '../../../reconciler/drivers/kvm/kickstart.js';
-import { readOwnership } from '../../../reconciler/drivers/kvm/ownership.js';
-import { compileShaping } from '../../../reconciler/drivers/bandwidth/compile-shaping.js';
-import { readShaping } from '../../../reconciler/drivers/bandwidth/read-shaping.js';
-import { shapingBatch } from '../../../reconciler/drivers/bandwidth/tc-batch.js';
-import { tcScript } from '../../../reconciler/drivers/bandwidth/observe-tc.js';
-import { DEFAULT_AGENT, policyFiles, seriesArguments } from '../../../reconciler/drivers/backup-policy/policy-files.js';
-import { backupPolicyTarget } from '../../../reconciler/drivers/backup-policy/observe-backups.js';
-import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
 import { observedFrom, templatesOf } from '../../reconciler/drivers/kvm/fixtures/lab-kvm.js';
 import { ANY_LINE_BREAK, cronCommand, cronDLine, hasVirtinst, shellWords, virtinstOptions } from '../../reconciler/drivers/sink-readers.js';
+import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
 
 // Issue 8: no inventory value reaches a shell, a cron line, a URI, an option string, XML or a file
 // name unless it is safe there. For every string field that reaches one, the lab inventory is
@@ -39,7 +40,39 @@ import { ANY_LINE_BREAK, cronCommand, cronDLine, hasVirtinst, shellWords, virtin
 // fixed number of values per field.
 
 /** Every token is inserted into every field once; the seeded generator adds more mixes. */
-const TOKENS = [' ', '\t', ';', '&', '|', '$(', '`', ',', '=', '/', '..', "'", '"', '\\', '%', '\v', '\x85', '\u2028', '\0', '\r\n', '#', '*', '~', ':', '@', '+', '-', '.', '_', '%41', 'x'];
+const TOKENS = [
+  ' ',
+  '\t',
+  ';',
+  '&',
+  '|',
+  '$(',
+  '`',
+  ',',
+  '=',
+  '/',
+  '..',
+  "'",
+  '"',
+  '\\',
+  '%',
+  '\v',
+  '\x85',
+  '\u2028',
+  '\0',
+  '\r\n',
+  '#',
+  '*',
+  '~',
+  ':',
+  '@',
+  '+',
+  '-',
+  '.',
+  '_',
+  '%41',
+  'x',
+];
 const RANDOM_VALUES_PER_FIELD = 12;
 const SEED = 0x8_2026;
 
@@ -107,17 +140,39 @@ function kvmSink(vmName = 'acme-web-01') {
       const [disk, network, location] = virtinstOptions([optionOf('--disk')[0]!, optionOf('--network')[0]!, optionOf('--location')[0]!]);
       const d = spec.disks[0]!;
       const nic = spec.interfaces[0]!;
-      assert.deepEqual(disk, [['source.pool', d.pool], ['source.volume', d.volume], ['target.dev', d.target], ['bus', d.bus], ['driver.type', 'qcow2']]);
-      assert.deepEqual(network, [['bridge', nic.bridge], ['mac', nic.mac], ['model', 'virtio']]);
+      assert.deepEqual(disk, [
+        ['source.pool', d.pool],
+        ['source.volume', d.volume],
+        ['target.dev', d.target],
+        ['bus', d.bus],
+        ['driver.type', 'qcow2'],
+      ]);
+      assert.deepEqual(network, [
+        ['bridge', nic.bridge],
+        ['mac', nic.mac],
+        ['model', 'virtio'],
+      ]);
       assert.deepEqual(location, [[spec.install!.tree, null]]);
     }
     const facts = observedFrom(spec, 'c1');
     assert.equal(facts.name, spec.name);
-    assert.deepEqual(facts.disks.map((x) => x.source), spec.disks.map((x) => `${x.pool}/${x.volume}`));
-    assert.deepEqual(facts.interfaces.map((x) => x.bridge), spec.interfaces.map((x) => x.bridge));
+    assert.deepEqual(
+      facts.disks.map((x) => x.source),
+      spec.disks.map((x) => `${x.pool}/${x.volume}`),
+    );
+    assert.deepEqual(
+      facts.interfaces.map((x) => x.bridge),
+      spec.interfaces.map((x) => x.bridge),
+    );
     const applied = readOwnership(facts.pytin)?.applied;
-    assert.deepEqual(applied?.disks.map((x) => [x.name, x.pool, x.volume]), spec.disks.map((x) => [x.name, x.pool, x.volume]));
-    assert.deepEqual(applied?.interfaces.map((x) => x.name), spec.interfaces.map((x) => x.name));
+    assert.deepEqual(
+      applied?.disks.map((x) => [x.name, x.pool, x.volume]),
+      spec.disks.map((x) => [x.name, x.pool, x.volume]),
+    );
+    assert.deepEqual(
+      applied?.interfaces.map((x) => x.name),
+      spec.interfaces.map((x) => x.name),
+    );
     const vol = ['vol-create-as', spec.disks[0]!.pool, spec.disks[0]!.volume, '1', '--format', 'qcow2'];
     assert.deepEqual(shellWords(virshCommand(spec.uri, vol)), ['virsh', '-c', spec.uri, ...vol]);
   };
@@ -142,13 +197,36 @@ function backupSink(value: string, { state }: Generated): void {
   const redirect = ' >/dev/null 2>&1';
   assert.ok(command.endsWith(redirect));
   const excludePath = posix.join(policy.target, `.pytin-${policy.name}.exclude`);
-  const expected = [agent.command, 'backup', 'run', ...seriesArguments(policy), '--iterations', String(policy.iterations), '--keep-sequences', String(policy.keepSequences), '--exclude-from', excludePath, '--compress', policy.compression];
+  const expected = [
+    agent.command,
+    'backup',
+    'run',
+    ...seriesArguments(policy),
+    '--iterations',
+    String(policy.iterations),
+    '--keep-sequences',
+    String(policy.keepSequences),
+    '--exclude-from',
+    excludePath,
+    '--compress',
+    policy.compression,
+  ];
   assert.deepEqual(shellWords(command.slice(0, -redirect.length)), expected);
   assert.deepEqual(files.excludeText.split('\n'), [...(policy.exclude ?? []), '']);
   assert.equal(posix.dirname(files.cronPath), agent.cronDir);
   assert.equal(posix.normalize(files.cronPath), files.cronPath);
   const list = backupPolicyTarget(policy, agent).listCommand;
-  assert.deepEqual(shellWords(list), [agent.command, 'backup', 'list', '--target', policy.target, '--name', policy.name, ...(policy.perUserHome ? ['--per-user'] : []), '--json']);
+  assert.deepEqual(shellWords(list), [
+    agent.command,
+    'backup',
+    'list',
+    '--target',
+    policy.target,
+    '--name',
+    policy.name,
+    ...(policy.perUserHome ? ['--per-user'] : []),
+    '--json',
+  ]);
 }
 
 /** backup-01's shaping: every tc batch line names only the interface (or its ifb) after `dev`. */
@@ -180,7 +258,14 @@ const fields: Field[] = [
       domainsScript(value, 'm');
     },
   },
-  { name: 'Server.libvirt.bridge', file: 'servers/hypervisors.yaml', find: HV01_LIBVIRT, replace: (v) => HV01_LIBVIRT.replace('bridge: br0', `bridge: ${v}`), base: 'br0', sink: kvmSink() },
+  {
+    name: 'Server.libvirt.bridge',
+    file: 'servers/hypervisors.yaml',
+    find: HV01_LIBVIRT,
+    replace: (v) => HV01_LIBVIRT.replace('bridge: br0', `bridge: ${v}`),
+    base: 'br0',
+    sink: kvmSink(),
+  },
   {
     name: 'Server.interfaces[].name',
     file: 'servers/hypervisors.yaml',
@@ -189,21 +274,126 @@ const fields: Field[] = [
     base: 'eno1',
     sink: (value) => assert.ok(isInterfaceName(value)),
   },
-  { name: 'Server.shaping.interfaces[]', file: 'servers/backup-01.yaml', find: 'interfaces: [veth-guests]', replace: (v) => `interfaces: [${v}]`, base: 'veth-guests', sink: tcSink },
-  { name: 'Server.backupAgent.command', file: 'servers/backup-01.yaml', find: 'command: pytin ', replace: (v) => `command: ${v} `, base: 'pytin', sink: backupSink },
-  { name: 'Server.backupAgent.cronDir', file: 'servers/backup-01.yaml', find: 'cronDir: /var/tmp/pytin-lab/cron.d', replace: (v) => `cronDir: ${v}`, base: '/var/tmp/pytin-lab/cron.d', sink: backupSink },
-  { name: 'VM.name', file: 'vms/acme.yaml', find: 'name: acme-web-01', replace: (v) => `name: ${v}`, base: 'acme-web-01', sink: (value, g) => (assert.ok(isResourceName(value)), kvmSink(value)(value, g)) },
-  { name: 'VM.disks[].name', file: 'vms/acme.yaml', find: '  - {name: root, size: 20GiB}\ninstall:', replace: (v) => `  - {name: ${v}, size: 20GiB}\ninstall:`, base: 'root', sink: kvmSink() },
-  { name: 'VM.interfaces[].name', file: 'vms/acme.yaml', find: '  - name: eth0\n    mac: 52:54:00:a0:00:01\n', replace: (v) => `  - name: ${v}\n    mac: 52:54:00:a0:00:01\n`, base: 'eth0', sink: kvmSink() },
-  { name: 'VM.disks[].pool', file: 'vms/acme.yaml', find: '  - {name: root, size: 20GiB}\ninstall:', replace: (v) => `  - {name: root, size: 20GiB, pool: ${v}}\ninstall:`, base: 'default', sink: kvmSink() },
-  { name: 'VM.interfaces[].bridge', file: 'vms/acme.yaml', find: '    mac: 52:54:00:a0:00:01\n', replace: (v) => `    mac: 52:54:00:a0:00:01\n    bridge: ${v}\n`, base: 'br0', sink: kvmSink() },
-  { name: 'VM.install.tree', file: 'vms/acme.yaml', find: 'tree: "http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os"', replace: (v) => `tree: ${v}`, base: 'http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os', sink: kvmSink() },
-  { name: 'VM.install.template', file: 'vms/acme.yaml', find: 'template: templates/centos-ks.cfg', replace: (v) => `template: ${v}`, base: 'templates/centos-ks.cfg', sink: (value) => assert.ok(isInventoryPath(value)) },
-  { name: 'BackupPolicy.name', file: 'backups.yaml', find: 'name: home-users', replace: (v) => `name: ${v}`, base: 'home-users', sink: (value, g) => (assert.match(cronFileNameOf(value), /^[A-Za-z0-9_-]+$/), backupSink(value, g)) },
-  { name: 'BackupPolicy.perUserHome', file: 'backups.yaml', find: 'perUserHome: /var/tmp/pytin-lab/home', replace: (v) => `perUserHome: ${v}`, base: '/var/tmp/pytin-lab/home', sink: backupSink },
-  { name: 'BackupPolicy.source', file: 'backups.yaml', find: 'perUserHome: /var/tmp/pytin-lab/home', replace: (v) => `source: ${v}`, base: '/var/tmp/pytin-lab/data', sink: backupSink },
-  { name: 'BackupPolicy.target', file: 'backups.yaml', find: 'target: /var/tmp/pytin-lab/backups/home', replace: (v) => `target: ${v}`, base: '/var/tmp/pytin-lab/backups/home', sink: backupSink },
-  { name: 'BackupPolicy.exclude[]', file: 'backups.yaml', find: 'exclude: ["*.tmp", ".cache/"]', replace: (v) => `exclude: [${v}, ".cache/"]`, base: '*.tmp', sink: backupSink },
+  {
+    name: 'Server.shaping.interfaces[]',
+    file: 'servers/backup-01.yaml',
+    find: 'interfaces: [veth-guests]',
+    replace: (v) => `interfaces: [${v}]`,
+    base: 'veth-guests',
+    sink: tcSink,
+  },
+  {
+    name: 'Server.backupAgent.command',
+    file: 'servers/backup-01.yaml',
+    find: 'command: pytin ',
+    replace: (v) => `command: ${v} `,
+    base: 'pytin',
+    sink: backupSink,
+  },
+  {
+    name: 'Server.backupAgent.cronDir',
+    file: 'servers/backup-01.yaml',
+    find: 'cronDir: /var/tmp/pytin-lab/cron.d',
+    replace: (v) => `cronDir: ${v}`,
+    base: '/var/tmp/pytin-lab/cron.d',
+    sink: backupSink,
+  },
+  {
+    name: 'VM.name',
+    file: 'vms/acme.yaml',
+    find: 'name: acme-web-01',
+    replace: (v) => `name: ${v}`,
+    base: 'acme-web-01',
+    sink: (value, g) => (assert.ok(isResourceName(value)), kvmSink(value)(value, g)),
+  },
+  {
+    name: 'VM.disks[].name',
+    file: 'vms/acme.yaml',
+    find: '  - {name: root, size: 20GiB}\ninstall:',
+    replace: (v) => `  - {name: ${v}, size: 20GiB}\ninstall:`,
+    base: 'root',
+    sink: kvmSink(),
+  },
+  {
+    name: 'VM.interfaces[].name',
+    file: 'vms/acme.yaml',
+    find: '  - name: eth0\n    mac: 52:54:00:a0:00:01\n',
+    replace: (v) => `  - name: ${v}\n    mac: 52:54:00:a0:00:01\n`,
+    base: 'eth0',
+    sink: kvmSink(),
+  },
+  {
+    name: 'VM.disks[].pool',
+    file: 'vms/acme.yaml',
+    find: '  - {name: root, size: 20GiB}\ninstall:',
+    replace: (v) => `  - {name: root, size: 20GiB, pool: ${v}}\ninstall:`,
+    base: 'default',
+    sink: kvmSink(),
+  },
+  {
+    name: 'VM.interfaces[].bridge',
+    file: 'vms/acme.yaml',
+    find: '    mac: 52:54:00:a0:00:01\n',
+    replace: (v) => `    mac: 52:54:00:a0:00:01\n    bridge: ${v}\n`,
+    base: 'br0',
+    sink: kvmSink(),
+  },
+  {
+    name: 'VM.install.tree',
+    file: 'vms/acme.yaml',
+    find: 'tree: "http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os"',
+    replace: (v) => `tree: ${v}`,
+    base: 'http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os',
+    sink: kvmSink(),
+  },
+  {
+    name: 'VM.install.template',
+    file: 'vms/acme.yaml',
+    find: 'template: templates/centos-ks.cfg',
+    replace: (v) => `template: ${v}`,
+    base: 'templates/centos-ks.cfg',
+    sink: (value) => assert.ok(isInventoryPath(value)),
+  },
+  {
+    name: 'BackupPolicy.name',
+    file: 'backups.yaml',
+    find: 'name: home-users',
+    replace: (v) => `name: ${v}`,
+    base: 'home-users',
+    sink: (value, g) => (assert.match(cronFileNameOf(value), /^[A-Za-z0-9_-]+$/), backupSink(value, g)),
+  },
+  {
+    name: 'BackupPolicy.perUserHome',
+    file: 'backups.yaml',
+    find: 'perUserHome: /var/tmp/pytin-lab/home',
+    replace: (v) => `perUserHome: ${v}`,
+    base: '/var/tmp/pytin-lab/home',
+    sink: backupSink,
+  },
+  {
+    name: 'BackupPolicy.source',
+    file: 'backups.yaml',
+    find: 'perUserHome: /var/tmp/pytin-lab/home',
+    replace: (v) => `source: ${v}`,
+    base: '/var/tmp/pytin-lab/data',
+    sink: backupSink,
+  },
+  {
+    name: 'BackupPolicy.target',
+    file: 'backups.yaml',
+    find: 'target: /var/tmp/pytin-lab/backups/home',
+    replace: (v) => `target: ${v}`,
+    base: '/var/tmp/pytin-lab/backups/home',
+    sink: backupSink,
+  },
+  {
+    name: 'BackupPolicy.exclude[]',
+    file: 'backups.yaml',
+    find: 'exclude: ["*.tmp", ".cache/"]',
+    replace: (v) => `exclude: [${v}, ".cache/"]`,
+    base: '*.tmp',
+    sink: backupSink,
+  },
   {
     name: 'Tenant.sshKeys[]',
     file: 'tenants.yaml',
@@ -276,7 +466,8 @@ test('the unedited lab is accepted by every sink check', () => {
   const texts = labTexts();
   const { state, diagnostics } = validateInventory(snapshotOf(texts));
   assert.deepEqual(diagnostics.map(formatDiagnostic), []);
-  for (const field of fields.filter((f) => !['BackupPolicy.source', 'ZabbixConnection.url', 'SnmpCredentials.user'].includes(f.name))) field.sink(field.base, { state, texts });
+  for (const field of fields.filter((f) => !['BackupPolicy.source', 'ZabbixConnection.url', 'SnmpCredentials.user'].includes(f.name)))
+    field.sink(field.base, { state, texts });
 });
 
 for (const [index, field] of fields.entries()) {

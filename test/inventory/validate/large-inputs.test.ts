@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { MAX_FILE_BYTES } from '../../../inventory/parse/decode-text.js';
 import { MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT } from '../../../inventory/validate/schema-diagnostics.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
@@ -14,7 +15,10 @@ test('a file over the size limit is refused unparsed at 1:1, and the other files
   const texts = labTexts();
   texts.set('huge.yaml', `kind: Tenant\nname: huge\nbillingId: X\ndescription: ${'a'.repeat(MAX_FILE_BYTES)}\n`);
   const { diagnostics, state } = validateInventory(snapshotOf(texts));
-  assert.deepEqual(diagnostics.map((d) => `${d.subject?.file} ${at(d)}`), ['huge.yaml INV_YAML_FILE_TOO_LARGE@1:1']);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.subject?.file} ${at(d)}`),
+    ['huge.yaml INV_YAML_FILE_TOO_LARGE@1:1'],
+  );
   assert.match(diagnostics[0]!.detail ?? '', /Split it into several files/);
   assert.equal(state.resources.size, validateInventory(snapshotOf(labTexts())).state.resources.size);
 });
@@ -26,7 +30,10 @@ test('a document with thousands of schema errors reports the first ones at their
   const text = lines.join('\n') + '\n';
   const { diagnostics } = validateInventory(snapshotOf(new Map([['a.yaml', text]])));
   assert.equal(diagnostics.length, MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT + 1);
-  const position = (key: string) => { const p = positionOfMarker(text, `  ${key}: [`); return `${p.line}:${p.col + 2 + key.length + 2}`; };
+  const position = (key: string) => {
+    const p = positionOfMarker(text, `  ${key}: [`);
+    return `${p.line}:${p.col + 2 + key.length + 2}`;
+  };
   assert.equal(at(diagnostics[0]!), `INV_SCHEMA_TYPE@${position('k0')}`);
   assert.equal(at(diagnostics[MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT - 1]!), `INV_SCHEMA_TYPE@${position(`k${MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT - 1}`)}`);
   const summary = diagnostics[MAX_SCHEMA_DIAGNOSTICS_PER_DOCUMENT]!;

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { seededRandom } from '../../../examples/generator/prng.js';
 import { addressUse, type PoolLayout } from '../../../inventory/model/pool-layout.js';
 import { PoolFinder } from '../../../inventory/validate/rules/pool-finder.js';
 import { addressUseIndexed } from '../../../inventory/validate/rules/reserved-lookup.js';
-import { seededRandom } from '../../../examples/generator/prng.js';
 
 /** A layout with only what the lookups read: small numbers stand for addresses. */
 function layout(name: string, first: number, last: number, reserved: Array<[number, number]> = []): PoolLayout {

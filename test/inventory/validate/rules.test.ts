@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { test } from 'node:test';
+
 import { formatDiagnostic } from '../../../inventory/core/diagnostic.js';
+import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { labTexts, labWith, positionOfMarker, snapshotOf } from '../../support/lab-inventory.js';
 
 test('the lab example is valid, with no warning', () => {
@@ -37,39 +38,262 @@ interface RuleCase {
 }
 
 const cases: RuleCase[] = [
-  { name: 'a duplicate name in the same kind', file: 'vms/globex.yaml', find: 'name: globex-cache-01', replace: 'name: globex-app-01', code: 'INV_RULE_DUPLICATE_NAME', at: 'globex-app-01', nth: 1 },
-  { name: 'a rack in an unknown datacenter', file: 'datacenter.yaml', find: 'datacenter: lab1\nunits: 42\nrow: A\n---', replace: 'datacenter: lab9\nunits: 42\nrow: A\n---', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'lab9' },
-  { name: 'a server in an unknown rack', file: 'servers/backup-01.yaml', find: 'rack: lab1-r02', replace: 'rack: lab1-r77', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'lab1-r77' },
-  { name: 'cabling to a port the switch does not have', file: 'servers/backup-01.yaml', find: 'port: "18"', replace: 'port: "19"', code: 'INV_RULE_UNKNOWN_REFERENCE', at: '"19"' },
-  { name: 'a VM on a server without the hypervisor role', file: 'vms/globex.yaml', find: 'hypervisor: hv-02', replace: 'hypervisor: backup-01', code: 'INV_RULE_WRONG_ROLE', at: 'backup-01' },
-  { name: 'a VM of an unknown tenant', file: 'vms/acme.yaml', find: 'tenant: acme', replace: 'tenant: acme-corp', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'acme-corp' },
-  { name: 'a backup policy on an unknown host', file: 'backups.yaml', find: 'host: backup-01', replace: 'host: backup-09', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'backup-09' },
-  { name: 'a switch with unknown SNMP credentials', file: 'network/switches.yaml', find: 'credentials: sw-r01-snmp', replace: 'credentials: sw-r09-snmp', code: 'INV_RULE_UNKNOWN_REFERENCE', at: 'sw-r09-snmp' },
-  { name: 'a device reaching above the top of its rack', file: 'servers/backup-01.yaml', find: 'position: 20, height: 2', replace: 'position: 42, height: 2', code: 'INV_RULE_RACK_UNIT_OUTSIDE', at: '42, height' },
-  { name: 'two devices in the same rack unit', file: 'servers/hypervisors.yaml', find: 'rack: lab1-r02, position: 10', replace: 'rack: lab1-r01, position: 11', code: 'INV_RULE_RACK_UNIT_OVERLAP', at: '11, height' },
-  { name: 'an address outside every pool of the datacenter', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [192.0.2.11]', code: 'INV_RULE_IP_OUTSIDE_POOL', at: '192.0.2.11' },
-  { name: 'the network address of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.0]', code: 'INV_RULE_IP_NETWORK_ADDRESS', at: '203.0.113.0]' },
-  { name: 'the broadcast address of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.255]', code: 'INV_RULE_IP_BROADCAST_ADDRESS', at: '203.0.113.255' },
-  { name: 'the gateway of a pool', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.1]', code: 'INV_RULE_IP_GATEWAY', at: '203.0.113.1]' },
-  { name: 'an address in a reserved range', file: 'vms/acme.yaml', find: 'ips: [203.0.113.11]', replace: 'ips: [203.0.113.7]', code: 'INV_RULE_IP_RESERVED', at: '203.0.113.7' },
-  { name: 'an address held twice, across files', file: 'vms/globex.yaml', find: 'ips: [203.0.113.21]', replace: 'ips: [203.0.113.10]', code: 'INV_RULE_IP_DUPLICATE', at: '203.0.113.10' },
-  { name: 'an IPv6 address held twice in another notation', file: 'vms/globex.yaml', find: '"2001:db8:10::22"', replace: '"2001:0db8:0010:0000:0000:0000:0000:0010"', code: 'INV_RULE_IP_DUPLICATE', at: '"2001:0db8' },
-  { name: 'a reservation that a VM also holds', file: 'vms/globex.yaml', find: 'ips: [203.0.113.21]', replace: 'ips: [203.0.113.200]', code: 'INV_RULE_IP_DUPLICATE', at: '203.0.113.200' },
-  { name: 'overlapping pools', file: 'network/pools.yaml', find: 'vlan: 10\n', replace: 'vlan: 10\n---\nkind: IPPool\nname: lab1-extra\ndatacenter: lab1\ncidr: 203.0.113.128/25\n', code: 'INV_RULE_POOL_OVERLAP', at: '203.0.113.128/25' },
-  { name: 'a gateway outside its pool', file: 'network/pools.yaml', find: 'gateway: 198.51.100.1', replace: 'gateway: 198.51.100.100', code: 'INV_RULE_POOL_GATEWAY_OUTSIDE', at: '198.51.100.100' },
-  { name: 'a reserved range outside its pool', file: 'network/pools.yaml', find: '203.0.113.2-203.0.113.9', replace: '203.0.113.2-203.0.114.9', code: 'INV_RULE_POOL_RANGE_INVALID', at: '203.0.113.2-203.0.114.9' },
-  { name: 'a MAC used twice in another notation', file: 'vms/globex.yaml', find: 'mac: 52:54:00:b0:00:02', replace: 'mac: 5254.00A0.0001', code: 'INV_RULE_MAC_DUPLICATE', at: '5254.00A0.0001' },
-  { name: 'a switch port cabled to two interfaces', file: 'servers/hypervisors.yaml', find: 'port: "17"', replace: 'port: "18"', code: 'INV_RULE_PORT_CABLED_TWICE', at: '{switch: sw-r02, port: "18"}' },
-  { name: 'a limit above the hypervisor link speed (warning)', file: 'vms/acme.yaml', find: 'bandwidth: {inbound: 1Gbit, outbound: 200Mbit}', replace: 'bandwidth: {inbound: 10Gbit, outbound: 200Mbit}', code: 'INV_RULE_BANDWIDTH_OVER_SPEED', at: '10Gbit', severity: 'warning' },
-  { name: 'an interface faster than its switch port (warning)', file: 'servers/backup-01.yaml', find: 'speed: 1Gbit', replace: 'speed: 10Gbit', code: 'INV_RULE_BANDWIDTH_OVER_SPEED', at: '10Gbit', severity: 'warning' },
-  { name: 'VMs over the hypervisor capacity (warning)', file: 'vms/acme.yaml', find: 'vcpus: 4\nmemory: 16GiB', replace: 'vcpus: 40\nmemory: 16GiB', code: 'INV_RULE_HYPERVISOR_OVERCOMMIT', atFile: 'servers/hypervisors.yaml', at: '16, memory', severity: 'warning' },
+  {
+    name: 'a duplicate name in the same kind',
+    file: 'vms/globex.yaml',
+    find: 'name: globex-cache-01',
+    replace: 'name: globex-app-01',
+    code: 'INV_RULE_DUPLICATE_NAME',
+    at: 'globex-app-01',
+    nth: 1,
+  },
+  {
+    name: 'a rack in an unknown datacenter',
+    file: 'datacenter.yaml',
+    find: 'datacenter: lab1\nunits: 42\nrow: A\n---',
+    replace: 'datacenter: lab9\nunits: 42\nrow: A\n---',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'lab9',
+  },
+  {
+    name: 'a server in an unknown rack',
+    file: 'servers/backup-01.yaml',
+    find: 'rack: lab1-r02',
+    replace: 'rack: lab1-r77',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'lab1-r77',
+  },
+  {
+    name: 'cabling to a port the switch does not have',
+    file: 'servers/backup-01.yaml',
+    find: 'port: "18"',
+    replace: 'port: "19"',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: '"19"',
+  },
+  {
+    name: 'a VM on a server without the hypervisor role',
+    file: 'vms/globex.yaml',
+    find: 'hypervisor: hv-02',
+    replace: 'hypervisor: backup-01',
+    code: 'INV_RULE_WRONG_ROLE',
+    at: 'backup-01',
+  },
+  {
+    name: 'a VM of an unknown tenant',
+    file: 'vms/acme.yaml',
+    find: 'tenant: acme',
+    replace: 'tenant: acme-corp',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'acme-corp',
+  },
+  {
+    name: 'a backup policy on an unknown host',
+    file: 'backups.yaml',
+    find: 'host: backup-01',
+    replace: 'host: backup-09',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'backup-09',
+  },
+  {
+    name: 'a switch with unknown SNMP credentials',
+    file: 'network/switches.yaml',
+    find: 'credentials: sw-r01-snmp',
+    replace: 'credentials: sw-r09-snmp',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'sw-r09-snmp',
+  },
+  {
+    name: 'a device reaching above the top of its rack',
+    file: 'servers/backup-01.yaml',
+    find: 'position: 20, height: 2',
+    replace: 'position: 42, height: 2',
+    code: 'INV_RULE_RACK_UNIT_OUTSIDE',
+    at: '42, height',
+  },
+  {
+    name: 'two devices in the same rack unit',
+    file: 'servers/hypervisors.yaml',
+    find: 'rack: lab1-r02, position: 10',
+    replace: 'rack: lab1-r01, position: 11',
+    code: 'INV_RULE_RACK_UNIT_OVERLAP',
+    at: '11, height',
+  },
+  {
+    name: 'an address outside every pool of the datacenter',
+    file: 'vms/acme.yaml',
+    find: 'ips: [203.0.113.11]',
+    replace: 'ips: [192.0.2.11]',
+    code: 'INV_RULE_IP_OUTSIDE_POOL',
+    at: '192.0.2.11',
+  },
+  {
+    name: 'the network address of a pool',
+    file: 'vms/acme.yaml',
+    find: 'ips: [203.0.113.11]',
+    replace: 'ips: [203.0.113.0]',
+    code: 'INV_RULE_IP_NETWORK_ADDRESS',
+    at: '203.0.113.0]',
+  },
+  {
+    name: 'the broadcast address of a pool',
+    file: 'vms/acme.yaml',
+    find: 'ips: [203.0.113.11]',
+    replace: 'ips: [203.0.113.255]',
+    code: 'INV_RULE_IP_BROADCAST_ADDRESS',
+    at: '203.0.113.255',
+  },
+  {
+    name: 'the gateway of a pool',
+    file: 'vms/acme.yaml',
+    find: 'ips: [203.0.113.11]',
+    replace: 'ips: [203.0.113.1]',
+    code: 'INV_RULE_IP_GATEWAY',
+    at: '203.0.113.1]',
+  },
+  {
+    name: 'an address in a reserved range',
+    file: 'vms/acme.yaml',
+    find: 'ips: [203.0.113.11]',
+    replace: 'ips: [203.0.113.7]',
+    code: 'INV_RULE_IP_RESERVED',
+    at: '203.0.113.7',
+  },
+  {
+    name: 'an address held twice, across files',
+    file: 'vms/globex.yaml',
+    find: 'ips: [203.0.113.21]',
+    replace: 'ips: [203.0.113.10]',
+    code: 'INV_RULE_IP_DUPLICATE',
+    at: '203.0.113.10',
+  },
+  {
+    name: 'an IPv6 address held twice in another notation',
+    file: 'vms/globex.yaml',
+    find: '"2001:db8:10::22"',
+    replace: '"2001:0db8:0010:0000:0000:0000:0000:0010"',
+    code: 'INV_RULE_IP_DUPLICATE',
+    at: '"2001:0db8',
+  },
+  {
+    name: 'a reservation that a VM also holds',
+    file: 'vms/globex.yaml',
+    find: 'ips: [203.0.113.21]',
+    replace: 'ips: [203.0.113.200]',
+    code: 'INV_RULE_IP_DUPLICATE',
+    at: '203.0.113.200',
+  },
+  {
+    name: 'overlapping pools',
+    file: 'network/pools.yaml',
+    find: 'vlan: 10\n',
+    replace: 'vlan: 10\n---\nkind: IPPool\nname: lab1-extra\ndatacenter: lab1\ncidr: 203.0.113.128/25\n',
+    code: 'INV_RULE_POOL_OVERLAP',
+    at: '203.0.113.128/25',
+  },
+  {
+    name: 'a gateway outside its pool',
+    file: 'network/pools.yaml',
+    find: 'gateway: 198.51.100.1',
+    replace: 'gateway: 198.51.100.100',
+    code: 'INV_RULE_POOL_GATEWAY_OUTSIDE',
+    at: '198.51.100.100',
+  },
+  {
+    name: 'a reserved range outside its pool',
+    file: 'network/pools.yaml',
+    find: '203.0.113.2-203.0.113.9',
+    replace: '203.0.113.2-203.0.114.9',
+    code: 'INV_RULE_POOL_RANGE_INVALID',
+    at: '203.0.113.2-203.0.114.9',
+  },
+  {
+    name: 'a MAC used twice in another notation',
+    file: 'vms/globex.yaml',
+    find: 'mac: 52:54:00:b0:00:02',
+    replace: 'mac: 5254.00A0.0001',
+    code: 'INV_RULE_MAC_DUPLICATE',
+    at: '5254.00A0.0001',
+  },
+  {
+    name: 'a switch port cabled to two interfaces',
+    file: 'servers/hypervisors.yaml',
+    find: 'port: "17"',
+    replace: 'port: "18"',
+    code: 'INV_RULE_PORT_CABLED_TWICE',
+    at: '{switch: sw-r02, port: "18"}',
+  },
+  {
+    name: 'a limit above the hypervisor link speed (warning)',
+    file: 'vms/acme.yaml',
+    find: 'bandwidth: {inbound: 1Gbit, outbound: 200Mbit}',
+    replace: 'bandwidth: {inbound: 10Gbit, outbound: 200Mbit}',
+    code: 'INV_RULE_BANDWIDTH_OVER_SPEED',
+    at: '10Gbit',
+    severity: 'warning',
+  },
+  {
+    name: 'an interface faster than its switch port (warning)',
+    file: 'servers/backup-01.yaml',
+    find: 'speed: 1Gbit',
+    replace: 'speed: 10Gbit',
+    code: 'INV_RULE_BANDWIDTH_OVER_SPEED',
+    at: '10Gbit',
+    severity: 'warning',
+  },
+  {
+    name: 'VMs over the hypervisor capacity (warning)',
+    file: 'vms/acme.yaml',
+    find: 'vcpus: 4\nmemory: 16GiB',
+    replace: 'vcpus: 40\nmemory: 16GiB',
+    code: 'INV_RULE_HYPERVISOR_OVERCOMMIT',
+    atFile: 'servers/hypervisors.yaml',
+    at: '16, memory',
+    severity: 'warning',
+  },
   { name: 'iterations below 1', file: 'backups.yaml', find: 'iterations: 5', replace: 'iterations: 0', code: 'INV_SCHEMA_RANGE', at: '0\n' },
   { name: 'keepSequences below 0', file: 'backups.yaml', find: 'keepSequences: 1', replace: 'keepSequences: -1', code: 'INV_SCHEMA_RANGE', at: '-1' },
-  { name: 'a literal community string', file: 'settings.yaml', find: 'community: {env: PYTIN_SECRET_SW_R01_COMMUNITY}', replace: 'community: public', code: 'INV_RULE_LITERAL_SECRET', at: 'public' },
-  { name: 'a literal SSH private key', file: 'settings.yaml', find: 'privateKey: {file: lab/id_ed25519}', replace: 'privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----"', code: 'INV_RULE_LITERAL_SECRET', at: '"-----BEGIN' },
-  { name: 'a second Store', file: 'settings.yaml', find: 'lastSeenWarningDays: 31', replace: 'lastSeenWarningDays: 31\n---\nkind: Store\nname: other-store', code: 'INV_RULE_SINGLETON', at: 'Store\nname: other', nth: 0 },
-  { name: 'a malformed MAC', file: 'vms/acme.yaml', find: 'mac: 52:54:00:a0:00:02', replace: 'mac: 52:54:00:a0:00', code: 'INV_SCHEMA_FORMAT', at: '52:54:00:a0:00\n' },
-  { name: 'a malformed bandwidth', file: 'vms/acme.yaml', find: 'inbound: 100Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01', replace: 'inbound: 100 mbps, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01', code: 'INV_SCHEMA_FORMAT', at: '100 mbps' },
+  {
+    name: 'a literal community string',
+    file: 'settings.yaml',
+    find: 'community: {env: PYTIN_SECRET_SW_R01_COMMUNITY}',
+    replace: 'community: public',
+    code: 'INV_RULE_LITERAL_SECRET',
+    at: 'public',
+  },
+  {
+    name: 'a literal SSH private key',
+    file: 'settings.yaml',
+    find: 'privateKey: {file: lab/id_ed25519}',
+    replace: 'privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----"',
+    code: 'INV_RULE_LITERAL_SECRET',
+    at: '"-----BEGIN',
+  },
+  {
+    name: 'a second Store',
+    file: 'settings.yaml',
+    find: 'lastSeenWarningDays: 31',
+    replace: 'lastSeenWarningDays: 31\n---\nkind: Store\nname: other-store',
+    code: 'INV_RULE_SINGLETON',
+    at: 'Store\nname: other',
+    nth: 0,
+  },
+  {
+    name: 'a malformed MAC',
+    file: 'vms/acme.yaml',
+    find: 'mac: 52:54:00:a0:00:02',
+    replace: 'mac: 52:54:00:a0:00',
+    code: 'INV_SCHEMA_FORMAT',
+    at: '52:54:00:a0:00\n',
+  },
+  {
+    name: 'a malformed bandwidth',
+    file: 'vms/acme.yaml',
+    find: 'inbound: 100Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01',
+    replace: 'inbound: 100 mbps, outbound: 100Mbit}\n---\nkind: VM\nname: acme-db-01',
+    code: 'INV_SCHEMA_FORMAT',
+    at: '100 mbps',
+  },
   { name: 'an unknown field with a suggestion', file: 'vms/acme.yaml', find: 'vcpus: 4', replace: 'vcpu: 4', code: 'INV_SCHEMA_UNKNOWN_FIELD', at: 'vcpu: 4' },
 ];
 
@@ -122,21 +346,31 @@ test('the duplicate-address error names both places', () => {
 
 // Attacks of a branch under review on what pytin derives or where it keeps its state.
 
-test('attack: a VM whose <vm>-<disk> volume is another tenant\'s disk is refused at its disk name', () => {
+test("attack: a VM whose <vm>-<disk> volume is another tenant's disk is refused at its disk name", () => {
   // globex's VM "acme" with disk "db-01-root" would be the volume acme-db-01-root: acme-db-01's root
   // disk. Deleting globex's VM would delete acme's database disk.
   const texts = labWith('vms/globex.yaml', /name: globex-cache-01([\s\S]*?)\{name: root, size: 10GiB\}/, 'name: acme$1{name: db-01-root, size: 10GiB}');
   const { diagnostics } = validateInventory(snapshotOf(texts));
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => d.code), ['INV_RULE_DERIVED_NAME_COLLISION']);
+  assert.deepEqual(
+    errors.map((d) => d.code),
+    ['INV_RULE_DERIVED_NAME_COLLISION'],
+  );
   const at = positionOfMarker(texts.get('vms/globex.yaml')!, 'db-01-root');
   assert.deepEqual([errors[0]!.subject?.file, errors[0]!.subject?.start.line, errors[0]!.subject?.start.col], ['vms/globex.yaml', at.line, at.col]);
   assert.match(errors[0]!.summary, /volume default\/acme-db-01-root, which is already the volume of vm\/acme-db-01 \(vms\/acme\.yaml:\d+:\d+\)/);
 });
 
 test('the same disk name in two VMs, or a collision in another pool, is no collision', () => {
-  const otherPool = labWith('vms/globex.yaml', /name: globex-cache-01([\s\S]*?)\{name: root, size: 10GiB\}/, 'name: acme$1{name: db-01-root, size: 10GiB, pool: ssd}');
-  assert.deepEqual(validateInventory(snapshotOf(otherPool)).diagnostics.filter((d) => d.severity === 'error'), []);
+  const otherPool = labWith(
+    'vms/globex.yaml',
+    /name: globex-cache-01([\s\S]*?)\{name: root, size: 10GiB\}/,
+    'name: acme$1{name: db-01-root, size: 10GiB, pool: ssd}',
+  );
+  assert.deepEqual(
+    validateInventory(snapshotOf(otherPool)).diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 });
 
 test('attack: two backup policies that would share one cron.d file are refused', () => {
@@ -144,16 +378,23 @@ test('attack: two backup policies that would share one cron.d file are refused',
   const texts = labWith('backups.yaml', 'exclude: ["*.tmp", ".cache/"]\n', `exclude: ["*.tmp", ".cache/"]\n${policy('db_main')}${policy('db.main')}`);
   const { diagnostics } = validateInventory(snapshotOf(texts));
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => d.code), ['INV_RULE_DERIVED_NAME_COLLISION']);
+  assert.deepEqual(
+    errors.map((d) => d.code),
+    ['INV_RULE_DERIVED_NAME_COLLISION'],
+  );
   assert.match(errors[0]!.summary, /backup\/db\.main would install its schedule as pytin-backup-db_main, which is already the schedule of backup\/db_main/);
   assert.equal(errors[0]!.subject?.start.line, positionOfMarker(texts.get('backups.yaml')!, 'db.main').line);
 });
 
-test('attack: a Store document choosing the store\'s path (under .trusted/, under /proc) is refused at the path', () => {
+test("attack: a Store document choosing the store's path (under .trusted/, under /proc) is refused at the path", () => {
   for (const path of ['.trusted/store.sqlite', '/proc/self/mem']) {
     const texts = labWith('settings.yaml', 'lastSeenWarningDays: 31', `path: ${path}\nlastSeenWarningDays: 31`);
     const { diagnostics } = validateInventory(snapshotOf(texts));
-    assert.deepEqual(diagnostics.map((d) => d.code), ['INV_RULE_OPERATOR_SETTING'], path);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['INV_RULE_OPERATOR_SETTING'],
+      path,
+    );
     const at = positionOfMarker(texts.get('settings.yaml')!, path);
     assert.deepEqual([diagnostics[0]!.subject?.start.line, diagnostics[0]!.subject?.start.col], [at.line, at.col]);
   }

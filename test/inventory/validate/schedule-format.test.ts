@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { type Diagnostic, formatDiagnostic } from '../../../inventory/core/diagnostic.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
-import { formatDiagnostic, type Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { labWith, positionOfMarker, snapshotOf } from '../../support/lab-inventory.js';
 
 // A backup policy's schedule is written verbatim into a root cron.d line on its host: a value
@@ -72,7 +73,27 @@ test('raw (unescaped) tab and Unicode spaces are refused as well', () => {
 });
 
 test('other shapes cron or pytin would read differently are refused at the value', () => {
-  for (const source of ['"@hourly"', '"@reboot"', '"30 2 * *"', '"0 30 2 * * *"', '"30  2 * * *"', '" 30 2 * * *"', '"30 2 * * * "', '"0 0 * * mon"', '"0 0 * jan *"', '"61 * * * *"', '"5-1 * * * *"', '"*/0 * * * *"', '"5/5 * * * *"', '"0 0 L * *"', '"0 0 ? * *"', '"0 0 * * 1#2"', '"30 2 * * *%"', '"# 30 2 * * *"', `"${'0,'.repeat(50)}0 * * * *"`]) {
+  for (const source of [
+    '"@hourly"',
+    '"@reboot"',
+    '"30 2 * *"',
+    '"0 30 2 * * *"',
+    '"30  2 * * *"',
+    '" 30 2 * * *"',
+    '"30 2 * * * "',
+    '"0 0 * * mon"',
+    '"0 0 * jan *"',
+    '"61 * * * *"',
+    '"5-1 * * * *"',
+    '"*/0 * * * *"',
+    '"5/5 * * * *"',
+    '"0 0 L * *"',
+    '"0 0 ? * *"',
+    '"0 0 * * 1#2"',
+    '"30 2 * * *%"',
+    '"# 30 2 * * *"',
+    `"${'0,'.repeat(50)}0 * * * *"`,
+  ]) {
     assertRefusedAtValue(source);
   }
 });

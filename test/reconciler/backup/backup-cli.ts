@@ -1,5 +1,5 @@
-import { runCli } from '../../../reconciler/cli/run-cli.js';
 import { COMMANDS } from '../../../reconciler/cli/commands.js';
+import { runCli } from '../../../reconciler/cli/run-cli.js';
 import { captureIO } from '../../support/capture-io.js';
 
 export interface CliOutcome {

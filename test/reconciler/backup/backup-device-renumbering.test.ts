@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { makeTempDir } from '../../lab/daemon.js';
 import { pytin } from './backup-cli.js';
 
@@ -44,5 +45,8 @@ test('a source whose device number changed (as after a reboot) still gets a smal
   const run = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'vol');
   assert.equal(run.exitCode, 0, run.stderr);
   const members = sh('tar', ['--list', '--gzip', `--file=${join(target, 'vol-2.tar.gz')}`]).split('\n');
-  assert.deepEqual(members.filter((m) => m.endsWith('.txt')), ['./file-7.txt']);
+  assert.deepEqual(
+    members.filter((m) => m.endsWith('.txt')),
+    ['./file-7.txt'],
+  );
 });

@@ -1,16 +1,17 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { makeTempDir, waitFor } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { test } from 'node:test';
+
 import type { BackupRunOptions } from '../../../reconciler/backup/backup-options.js';
 import { sha256OfFile } from '../../../reconciler/backup/fs/archive-checksum.js';
-import { manifestDifferences, manifestOf } from './tree-manifest.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { makeTempDir, waitFor } from '../../lab/daemon.js';
 import { listJson, pytin, STACK_TRACE } from './backup-cli.js';
+import { manifestDifferences, manifestOf } from './tree-manifest.js';
 
 /** Incompressible data: gzip needs about a second for 48 MiB, a window to act in mid-archive. */
 async function writeRandomFile(path: string, mebibytes: number): Promise<void> {
@@ -52,14 +53,22 @@ test('tar killed in the middle of an archive leaves the previous archives and in
   let tarPid = 0;
   const killed = runBackup(options(source, target, { hooks: { onTarStarted: (pid) => (tarPid = pid) } }));
   // Kill once tar has demonstrably started writing the archive (the partial file has data).
-  await waitFor('tar to write part of archive 3', async () => {
-    const partial = (await readdir(target)).find((e) => e.startsWith('.data-3.tar.gz'));
-    return tarPid > 0 && partial !== undefined && (await stat(join(target, partial))).size > 0;
-  }, 20000, 5);
+  await waitFor(
+    'tar to write part of archive 3',
+    async () => {
+      const partial = (await readdir(target)).find((e) => e.startsWith('.data-3.tar.gz'));
+      return tarPid > 0 && partial !== undefined && (await stat(join(target, partial))).size > 0;
+    },
+    20000,
+    5,
+  );
   process.kill(tarPid, 'SIGKILL');
   const result = await killed;
   assert.equal(result.result, 'failed');
-  assert.deepEqual(result.diagnostics.map((d) => d.code), ['BACKUP_TAR_KILLED']);
+  assert.deepEqual(
+    result.diagnostics.map((d) => d.code),
+    ['BACKUP_TAR_KILLED'],
+  );
   assert.deepEqual(await targetContents(target), before, 'archives 1-2, snapshot 2 and the index are untouched, no temporary file is left');
 
   const next = await runBackup(options(source, target));
@@ -82,14 +91,21 @@ test('a pytin process killed mid-run leaves a stale lock and temporary files tha
   const before = await targetContents(target);
 
   const cli = new URL('../../../reconciler/cli/pytin.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, 'backup', 'run', '--source', source, '--target', target, '--name', 'data', '--iterations', '5'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [cli, 'backup', 'run', '--source', source, '--target', target, '--name', 'data', '--iterations', '5'], {
+    stdio: 'ignore',
+  });
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  await waitFor('the child run to start writing archive 2', async () => {
-    const partial = (await readdir(target)).find((e) => e.startsWith('.data-2.tar.gz'));
-    return partial !== undefined && (await stat(join(target, partial))).size > 0;
-  }, 20000, 5);
+  await waitFor(
+    'the child run to start writing archive 2',
+    async () => {
+      const partial = (await readdir(target)).find((e) => e.startsWith('.data-2.tar.gz'));
+      return partial !== undefined && (await stat(join(target, partial))).size > 0;
+    },
+    20000,
+    5,
+  );
   // The child's tar, found through the child's pid, is killed too, as a crash of the host would.
   const childrenOf = async (pid: number): Promise<number[]> =>
     (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
@@ -99,7 +115,10 @@ test('a pytin process killed mid-run leaves a stale lock and temporary files tha
   await new Promise((resolve) => child.once('exit', resolve));
   const leftovers = await readdir(target);
   assert.ok(leftovers.includes('data.lock'), `a stale lock is left: ${leftovers.join(', ')}`);
-  assert.ok(leftovers.some((e) => e.endsWith('.partial')), 'temporary files are left');
+  assert.ok(
+    leftovers.some((e) => e.endsWith('.partial')),
+    'temporary files are left',
+  );
 
   const next = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data', '--iterations', '5');
   assert.equal(next.exitCode, 0, next.stderr);
@@ -107,7 +126,10 @@ test('a pytin process killed mid-run leaves a stale lock and temporary files tha
   assert.match(next.stdout, /made data-2\.tar\.gz \(incremental/);
   const after = await targetContents(target);
   assert.equal(after['data-1.tar.gz'], before['data-1.tar.gz']);
-  assert.deepEqual(Object.keys(after).filter((e) => e.endsWith('.partial') || e.endsWith('.lock')), []);
+  assert.deepEqual(
+    Object.keys(after).filter((e) => e.endsWith('.partial') || e.endsWith('.lock')),
+    [],
+  );
 });
 
 test('a file changed while tar reads it gives a warning, a valid archive, and the next run picks the change up', async (t) => {
@@ -120,12 +142,17 @@ test('a file changed while tar reads it gives a warning, a valid archive, and th
   await writeRandomFile(growing, 32);
   let writer: NodeJS.Timeout | undefined;
   t.after(() => clearInterval(writer));
-  const run = await runBackup(options(source, target, {
-    hooks: { onTarStarted: () => (writer = setInterval(() => void appendFile(growing, 'more\n'), 2)) },
-  }));
+  const run = await runBackup(
+    options(source, target, {
+      hooks: { onTarStarted: () => (writer = setInterval(() => void appendFile(growing, 'more\n'), 2)) },
+    }),
+  );
   clearInterval(writer);
   assert.equal(run.result, 'warning', JSON.stringify(run.diagnostics));
-  assert.deepEqual(run.diagnostics.map((d) => `${d.severity} ${d.code}`), ['warning BACKUP_FILES_CHANGED']);
+  assert.deepEqual(
+    run.diagnostics.map((d) => `${d.severity} ${d.code}`),
+    ['warning BACKUP_FILES_CHANGED'],
+  );
   assert.match(run.diagnostics[0]!.detail ?? '', /file changed as we read it/);
   assert.equal(run.archive?.tarExitStatus, 1);
   assert.equal((await pytin('backup', 'verify', '--target', target, '--name', 'data')).exitCode, 0);
@@ -145,7 +172,10 @@ test('every run, failed or not, appends a JSON line with index, kind, result, by
   const logTarget = join(dir.path, 'target');
   const run = await runBackup(options(source, logTarget));
   assert.equal(run.result, 'success');
-  const log = (await readFile(join(logTarget, 'data.log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const log = (await readFile(join(logTarget, 'data.log.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(log.length, 1);
   assert.equal(log[0]!.result, 'success');
   assert.equal(log[0]!.index, 1);
@@ -157,7 +187,10 @@ test('every run, failed or not, appends a JSON line with index, kind, result, by
   await rm(source, { recursive: true });
   const failed = await runBackup(options(source, logTarget));
   assert.equal(failed.result, 'failed');
-  const lines = (await readFile(join(logTarget, 'data.log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = (await readFile(join(logTarget, 'data.log.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 2);
   assert.equal(lines[1]!.result, 'failed');
   assert.match(String((lines[1]!.errors as string[])[0]), /^BACKUP_SOURCE_MISSING: /);
@@ -216,7 +249,10 @@ test('a second run of a series is refused while the first one runs, and list sho
   assert.equal(second.exitCode, 1);
   assert.match(second.stderr, new RegExp(`error BACKUP_LOCK_HELD: another run holds the lock: pid ${process.pid} on ${hostname()}`));
   const during = (await listJson(target, 'data')).series[0]!;
-  assert.deepEqual({ ...(during.lock as Record<string, unknown>), startedAt: 'x', ageSeconds: 0 }, { pid: process.pid, host: hostname(), startedAt: 'x', ageSeconds: 0, liveness: 'alive' });
+  assert.deepEqual(
+    { ...(during.lock as Record<string, unknown>), startedAt: 'x', ageSeconds: 0 },
+    { pid: process.pid, host: hostname(), startedAt: 'x', ageSeconds: 0, liveness: 'alive' },
+  );
 
   const firstResult = await first;
   assert.equal(firstResult.result, 'success');
@@ -278,7 +314,10 @@ test('operator mistakes are one clear BACKUP_* or usage message, exit 1, never a
   const cases: Array<[string[], RegExp]> = [
     [['--source', join(dir.path, 'nope'), '--target', target, '--name', 'd'], /error BACKUP_SOURCE_MISSING: the source .*nope does not exist/],
     [['--source', join(source, 'two.txt'), '--target', target, '--name', 'd'], /error BACKUP_SOURCE_NOT_DIRECTORY/],
-    [['--source', source, '--target', readOnly, '--name', 'd'], /error BACKUP_TARGET_UNWRITABLE: the target .*read-only cannot be created or written \(EROFS\)/],
+    [
+      ['--source', source, '--target', readOnly, '--name', 'd'],
+      /error BACKUP_TARGET_UNWRITABLE: the target .*read-only cannot be created or written \(EROFS\)/,
+    ],
     [['--source', source, '--target', join(source, 'two.txt', 'x'), '--name', 'd'], /error BACKUP_TARGET_UNWRITABLE/],
     [['--source', source, '--target', join(source, 'backups'), '--name', 'd'], /error BACKUP_TARGET_INSIDE_SOURCE/],
     [['--source', source, '--target', target, '--name', 'd', '--exclude-from', join(dir.path, 'none')], /error BACKUP_EXCLUDE_FILE_MISSING/],

@@ -1,13 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { makeTempDir } from '../../lab/daemon.js';
-import { manifestDifferences, manifestOf } from './tree-manifest.js';
 import { pytin, STACK_TRACE } from './backup-cli.js';
 import { watch } from './canary.js';
+import { manifestDifferences, manifestOf } from './tree-manifest.js';
 
 /** Issue 8, hole 1: a run deleted every NAME-<digits>.tar.gz of the target that its index did not
  * list, another tool's included. These tests plant such files and run the rotation over them. */
@@ -39,7 +40,10 @@ test('runs that prune remove only archives their index recorded: a foreign s-99.
   for (const file of foreign) await file.assertUntouched('a file the index never recorded is not pruned');
   assert.equal(third.exitCode, 0, third.stderr);
   assert.match(third.stdout, /made s-3\.tar\.gz \(full, .*; pruned 1-2/);
-  assert.match(third.stderr, /warning BACKUP_UNLISTED_ARCHIVE: s-1\.tar\.zst, s-99\.tar\.gz are named like archives of the series but not recorded in its index; left alone/);
+  assert.match(
+    third.stderr,
+    /warning BACKUP_UNLISTED_ARCHIVE: s-1\.tar\.zst, s-99\.tar\.gz are named like archives of the series but not recorded in its index; left alone/,
+  );
   assert.doesNotMatch(third.stderr, STACK_TRACE);
   assert.deepEqual(await archivesIn(target), ['s-1.tar.zst', 's-3.tar.gz', 's-99.tar.gz']);
 
@@ -74,10 +78,19 @@ test('a file at the name of the next archive or snapshot is never overwritten: t
     const file = await watch(join(target, taken));
     const refused = await run();
     assert.equal(refused.exitCode, 1, taken);
-    assert.match(refused.stderr, new RegExp(`error BACKUP_NAME_TAKEN: .*/${taken.replace('.', '\\.')} exists, but the series index does not record it \\(it is at index 1\\); pytin does not overwrite it`));
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `error BACKUP_NAME_TAKEN: .*/${taken.replace('.', '\\.')} exists, but the series index does not record it \\(it is at index 1\\); pytin does not overwrite it`,
+      ),
+    );
     await file.assertUntouched(`${taken} is left as it was`);
     assert.equal(await readFile(join(target, 's.index.json'), 'utf8'), index, 'the series did not advance');
-    assert.deepEqual((await readdir(target)).filter((e) => e.endsWith('.partial')), [], 'the run removed its own temporary files');
+    assert.deepEqual(
+      (await readdir(target)).filter((e) => e.endsWith('.partial')),
+      [],
+      'the run removed its own temporary files',
+    );
     await rename(join(target, taken), join(dir.path, taken));
   }
   const next = await run();
@@ -116,7 +129,11 @@ test('a run that died after placing archive 2 but before committing it: the next
   assert.equal(recovered.exitCode, 0, recovered.stderr);
   assert.match(recovered.stderr, /warning BACKUP_LOCK_STALE/);
   assert.match(recovered.stdout, /made s-2\.tar\.gz \(incremental/);
-  assert.deepEqual((await readdir(target)).filter((e) => e.startsWith('.')), [], 'the dead run\'s journal and temporary files are gone');
+  assert.deepEqual(
+    (await readdir(target)).filter((e) => e.startsWith('.')),
+    [],
+    "the dead run's journal and temporary files are gone",
+  );
   const to = join(dir.path, 'restored');
   assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 's', '--index', '2', '--to', to)).exitCode, 0);
   assert.deepEqual(manifestDifferences(await manifestOf(source), await manifestOf(to)), []);
@@ -129,7 +146,7 @@ test('a run that died after placing archive 2 but before committing it: the next
   assert.equal(refused.exitCode, 1);
   assert.match(refused.stderr, /error BACKUP_NAME_TAKEN: .*\/s-2\.tar\.gz exists, but the series index does not record it/);
   await foreign.assertUntouched();
-  assert.ok(!(await readdir(target)).includes('s-2.snar'), 'the snapshot the journal recorded was the dead run\'s, and is removed');
+  assert.ok(!(await readdir(target)).includes('s-2.snar'), "the snapshot the journal recorded was the dead run's, and is removed");
 });
 
 test('archives a dead run committed to remove are removed by the next run while they are the files recorded; a file that took one of their names is not', async (t) => {

@@ -1,15 +1,16 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { test } from 'node:test';
+
 import type { BackupRunOptions } from '../../../reconciler/backup/backup-options.js';
 import { sha256OfFile } from '../../../reconciler/backup/fs/archive-checksum.js';
-import { manifestDifferences, manifestOf } from './tree-manifest.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { makeTempDir } from '../../lab/daemon.js';
 import { listJson, pytin, STACK_TRACE } from './backup-cli.js';
 import { canaryFile, canaryFolder, watch } from './canary.js';
+import { manifestDifferences, manifestOf } from './tree-manifest.js';
 
 /** Issue 8, hole 4: an attacker who can place files in the target folder, or name files in the
  * backed-up tree, must not make a run (or list, verify, restore) write, chmod, delete or read
@@ -33,7 +34,11 @@ test('links planted at the names of the index, snapshot, lock and log are never 
   await tree(source, { a: 'a' });
   const cases: Array<{ file: string; runs: number; expected: RegExp }> = [
     // The run log was appended through a link: a JSON line at the end of /etc/passwd.
-    { file: 's.log.jsonl', runs: 1, expected: /warning BACKUP_LOG_FAILED: the run log .*s\.log\.jsonl could not be appended: .* is a symbolic link; pytin does not follow or touch it/ },
+    {
+      file: 's.log.jsonl',
+      runs: 1,
+      expected: /warning BACKUP_LOG_FAILED: the run log .*s\.log\.jsonl could not be appended: .* is a symbolic link; pytin does not follow or touch it/,
+    },
     // The index was read through a link, and the JSON error quoted the start of the file.
     { file: 's.index.json', runs: 1, expected: /error BACKUP_UNSAFE_FILE: the series index .*s\.index\.json is a symbolic link/ },
     // The snapshot was copied through a link into the target, where tar read it.
@@ -63,7 +68,7 @@ test('links planted at the names of the index, snapshot, lock and log are never 
   }
 });
 
-test('another program\'s files at the lock and log names of a series (a target and name chosen badly, or with intent) are neither taken over nor appended to', async (t) => {
+test("another program's files at the lock and log names of a series (a target and name chosen badly, or with intent) are neither taken over nor appended to", async (t) => {
   const dir = await makeTempDir('backup-foreign-lock-log');
   t.after(() => dir.remove());
   const source = join(dir.path, 'src');
@@ -78,13 +83,13 @@ test('another program\'s files at the lock and log names of a series (a target a
   const lock = await watch(join(target, 'app.lock'));
   const log = await watch(join(target, 'app.log.jsonl'));
   const refused = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'app');
-  await lock.assertUntouched('another program\'s lock file was taken over as a torn lock');
-  await log.assertUntouched('a run line was appended to another program\'s log');
+  await lock.assertUntouched("another program's lock file was taken over as a torn lock");
+  await log.assertUntouched("a run line was appended to another program's log");
   assert.equal(refused.exitCode, 1);
   assert.match(refused.stderr, /error BACKUP_UNSAFE_FILE: the lock .*app\.lock is not a lock pytin wrote/);
   assert.match(refused.stderr, /warning BACKUP_LOG_FAILED: the run log .*app\.log\.jsonl could not be appended: .* does not begin as pytin writes it/);
   const listed = (await listJson(target, 'app')).series[0]!;
-  assert.equal(listed.lastRun, null, 'the other program\'s lines are not run log entries');
+  assert.equal(listed.lastRun, null, "the other program's lines are not run log entries");
 
   await rm(join(target, 'app.lock'));
   const ran = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'app');
@@ -93,7 +98,7 @@ test('another program\'s files at the lock and log names of a series (a target a
   await log.assertUntouched();
 });
 
-test('a snapshot altered in the target is neither the base of an increment (which would silently miss changes) nor removed as pytin\'s', async (t) => {
+test("a snapshot altered in the target is neither the base of an increment (which would silently miss changes) nor removed as pytin's", async (t) => {
   const dir = await makeTempDir('backup-snapshot-changed');
   t.after(() => dir.remove());
   const source = join(dir.path, 'src');
@@ -108,7 +113,10 @@ test('a snapshot altered in the target is neither the base of an increment (whic
   const refused = await run();
   await forged.assertUntouched();
   assert.equal(refused.exitCode, 1);
-  assert.match(refused.stderr, /error BACKUP_SNAPSHOT_CHANGED: the snapshot .*s-1\.snar of index 1 is not the one recorded \(another sha256\); an increment made from it could silently miss changes/);
+  assert.match(
+    refused.stderr,
+    /error BACKUP_SNAPSHOT_CHANGED: the snapshot .*s-1\.snar of index 1 is not the one recorded \(another sha256\); an increment made from it could silently miss changes/,
+  );
   const verify = await pytin('backup', 'verify', '--target', target, '--name', 's');
   assert.equal(verify.exitCode, 1);
   assert.match(verify.stderr, /error BACKUP_SNAPSHOT_CHANGED/);
@@ -118,7 +126,7 @@ test('a snapshot altered in the target is neither the base of an increment (whic
   assert.ok(!(await readdir(target)).includes('s-1.snar'), 'the recorded snapshot is removed once it is no longer current');
 });
 
-test('temporary files swapped for links while tar runs: tar writes only through the run\'s own descriptors, and nothing is committed', async (t) => {
+test("temporary files swapped for links while tar runs: tar writes only through the run's own descriptors, and nothing is committed", async (t) => {
   const dir = await makeTempDir('backup-links-temporary');
   t.after(() => dir.remove());
   const source = join(dir.path, 'src');
@@ -154,9 +162,12 @@ test('temporary files swapped for links while tar runs: tar writes only through 
   await archiveCanary.assertUntouched('tar wrote the archive through a link');
   await snapshotCanary.assertUntouched('tar wrote the snapshot through a link');
   assert.equal(run.result, 'failed');
-  assert.match(run.diagnostics.map((d) => `${d.code}: ${d.summary}`).join('\n'), /BACKUP_UNSAFE_FILE: .*\.s-2\.tar\.gz\.[0-9a-f]{32}\.partial was replaced by another file while the run wrote it; archive 2 was not committed/);
+  assert.match(
+    run.diagnostics.map((d) => `${d.code}: ${d.summary}`).join('\n'),
+    /BACKUP_UNSAFE_FILE: .*\.s-2\.tar\.gz\.[0-9a-f]{32}\.partial was replaced by another file while the run wrote it; archive 2 was not committed/,
+  );
   assert.equal(await readFile(join(target, 's.index.json'), 'utf8'), indexBefore, 'nothing was committed');
-  assert.ok(!(await readdir(target)).includes('s-2.tar.gz'), 'the link is not left at the archive\'s name');
+  assert.ok(!(await readdir(target)).includes('s-2.tar.gz'), "the link is not left at the archive's name");
   const next = await runBackup(options(source, target));
   assert.equal(next.result, 'success', JSON.stringify(next.diagnostics));
   assert.equal(next.index, 2);
@@ -172,7 +183,7 @@ test('an index that names files outside the target is refused whole: restore doe
   assert.equal((await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's')).exitCode, 0);
   // An archive the attacker made, outside the target, with its real checksum.
   const evil = join(dir.path, 'elsewhere');
-  await tree(join(evil, 'tree'), { 'authorized_keys': 'ssh-ed25519 AAAA attacker' });
+  await tree(join(evil, 'tree'), { authorized_keys: 'ssh-ed25519 AAAA attacker' });
   assert.equal(spawnSync('tar', ['--create', '--gzip', `--file=${join(evil, 's-1.tar.gz')}`, `--directory=${join(evil, 'tree')}`, '.']).status, 0);
   const canary = await canaryFolder(join(dir.path, 'precious'));
   const index = JSON.parse(await readFile(join(target, 's.index.json'), 'utf8')) as { archives: Array<Record<string, unknown>>; removing?: unknown[] };
@@ -188,23 +199,22 @@ test('an index that names files outside the target is refused whole: restore doe
     if (crafted.archives[0]!.sha256 === '') crafted.archives[0]!.sha256 = evilSha;
     await writeFile(join(target, 's.index.json'), JSON.stringify(crafted));
     const to = join(dir.path, 'restored');
-    const commands = [
-      ['restore', '--index', '1', '--to', to],
-      ['verify'],
-      ['list'],
-      ['run', '--source', source],
-    ];
+    const commands = [['restore', '--index', '1', '--to', to], ['verify'], ['list'], ['run', '--source', source]];
     for (const command of commands) {
       const outcome = await pytin('backup', command[0]!, ...command.slice(1), '--target', target, '--name', 's');
       assert.equal(outcome.exitCode, 1, `${what}: ${command[0]}`);
-      assert.match(outcome.stderr, /error BACKUP_STATE_CORRUPT: .*(archive|removal) entry 1 is malformed or names a file that is not of this series/, `${what}: ${command[0]}`);
+      assert.match(
+        outcome.stderr,
+        /error BACKUP_STATE_CORRUPT: .*(archive|removal) entry 1 is malformed or names a file that is not of this series/,
+        `${what}: ${command[0]}`,
+      );
     }
     await rm(to, { recursive: true, force: true });
     await canary.assertUntouched(what);
   }
 });
 
-test('a target, or a user\'s folder of a per-user target, that is a link is refused: nothing is written where it points', async (t) => {
+test("a target, or a user's folder of a per-user target, that is a link is refused: nothing is written where it points", async (t) => {
   const dir = await makeTempDir('backup-links-target');
   t.after(() => dir.remove());
   const home = join(dir.path, 'home');
@@ -235,7 +245,13 @@ test('a target, or a user\'s folder of a per-user target, that is a link is refu
   await elsewhere.assertUntouched('a run wrote through a linked user folder');
   assert.equal(run.exitCode, 1);
   const runs = (JSON.parse(run.stdout) as { runs: Array<{ user: string; result: string; diagnostics: Array<{ code: string }> }> }).runs;
-  assert.deepEqual(runs.map((r) => [r.user, r.result, r.diagnostics.map((d) => d.code).join()]), [['alice', 'success', ''], ['bob', 'failed', 'BACKUP_TARGET_SYMLINK']]);
+  assert.deepEqual(
+    runs.map((r) => [r.user, r.result, r.diagnostics.map((d) => d.code).join()]),
+    [
+      ['alice', 'success', ''],
+      ['bob', 'failed', 'BACKUP_TARGET_SYMLINK'],
+    ],
+  );
   const bob = await pytin('backup', 'restore', '--target', target, '--name', 'home', '--user', 'bob', '--index', '1', '--to', join(dir.path, 'r'));
   assert.match(bob.stderr, /error BACKUP_TARGET_SYMLINK: .*target\/bob is a symbolic link/);
   await elsewhere.assertUntouched('a run wrote through a linked user folder');
@@ -296,10 +312,13 @@ test('file names of the backed-up tree (newlines, leading dashes, %, option-like
   const at2 = join(dir.path, 'restored-2');
   assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 's', '--index', '2', '--to', at2)).exitCode, 0);
   await outside.assertUntouched();
-  assert.deepEqual((await readdir(dir.path)).filter((e) => e.includes('pwned')), []);
+  assert.deepEqual(
+    (await readdir(dir.path)).filter((e) => e.includes('pwned')),
+    [],
+  );
 });
 
-test('TAR_OPTIONS in pytin\'s environment does not change what tar archives or restores', async (t) => {
+test("TAR_OPTIONS in pytin's environment does not change what tar archives or restores", async (t) => {
   const dir = await makeTempDir('backup-tar-options');
   const previous = process.env.TAR_OPTIONS;
   t.after(async () => {
@@ -308,7 +327,7 @@ test('TAR_OPTIONS in pytin\'s environment does not change what tar archives or r
     await dir.remove();
   });
   const source = join(dir.path, 'src');
-  await tree(source, { 'keys/id_ed25519': 'private key', 'readme': 'hello' });
+  await tree(source, { 'keys/id_ed25519': 'private key', readme: 'hello' });
   process.env.TAR_OPTIONS = '--exclude=keys --absolute-names';
   const target = join(dir.path, 'target');
   assert.equal((await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's')).exitCode, 0);

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { makeTempDir } from '../../lab/daemon.js';
 import { listJson, pytin, pytinIn } from './backup-cli.js';
 
@@ -28,13 +29,51 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
   // Host observation parses this document: its fields are a contract (added to, never renamed).
   assert.deepEqual(Object.keys(listing).sort(), ['generatedAt', 'schemaVersion', 'series']);
   assert.deepEqual(Object.keys(s).sort(), [
-    'address', 'archives', 'currentIndex', 'diagnostics', 'exists', 'iterations', 'keepSequences', 'lastRun', 'lastSuccess', 'lock', 'name', 'next', 'snapshotPresent', 'target', 'totalBytes', 'user',
+    'address',
+    'archives',
+    'currentIndex',
+    'diagnostics',
+    'exists',
+    'iterations',
+    'keepSequences',
+    'lastRun',
+    'lastSuccess',
+    'lock',
+    'name',
+    'next',
+    'snapshotPresent',
+    'target',
+    'totalBytes',
+    'user',
   ]);
   assert.deepEqual(Object.keys((s.archives as object[])[0]!).sort(), [
-    'compression', 'createdAt', 'file', 'fullIndex', 'index', 'kind', 'mtime', 'present', 'prunedWhenIndex', 'sha256', 'sizeBytes', 'tarExitStatus',
+    'compression',
+    'createdAt',
+    'file',
+    'fullIndex',
+    'index',
+    'kind',
+    'mtime',
+    'present',
+    'prunedWhenIndex',
+    'sha256',
+    'sizeBytes',
+    'tarExitStatus',
   ]);
   assert.deepEqual(Object.keys(s.lastRun as object).sort(), [
-    'bytes', 'durationMs', 'errors', 'finishedAt', 'host', 'index', 'kind', 'pid', 'pruned', 'result', 'sha256', 'startedAt', 'warnings',
+    'bytes',
+    'durationMs',
+    'errors',
+    'finishedAt',
+    'host',
+    'index',
+    'kind',
+    'pid',
+    'pruned',
+    'result',
+    'sha256',
+    'startedAt',
+    'warnings',
   ]);
   assert.equal(s.address, 'backup/www');
   assert.equal(s.exists, true);
@@ -43,10 +82,17 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
   assert.equal(s.keepSequences, 1);
   assert.deepEqual(s.next, { index: 7, kind: 'full', prunes: [1, 2, 3] });
   const archives = s.archives as Array<Record<string, unknown>>;
-  assert.deepEqual(archives.map((a) => [a.index, a.kind, a.fullIndex, a.file, a.prunedWhenIndex]), [
-    [1, 'full', 1, 'www-1.tar.gz', 7], [2, 'incremental', 1, 'www-2.tar.gz', 7], [3, 'incremental', 1, 'www-3.tar.gz', 7],
-    [4, 'full', 4, 'www-4.tar.gz', 10], [5, 'incremental', 4, 'www-5.tar.gz', 10], [6, 'incremental', 4, 'www-6.tar.gz', 10],
-  ]);
+  assert.deepEqual(
+    archives.map((a) => [a.index, a.kind, a.fullIndex, a.file, a.prunedWhenIndex]),
+    [
+      [1, 'full', 1, 'www-1.tar.gz', 7],
+      [2, 'incremental', 1, 'www-2.tar.gz', 7],
+      [3, 'incremental', 1, 'www-3.tar.gz', 7],
+      [4, 'full', 4, 'www-4.tar.gz', 10],
+      [5, 'incremental', 4, 'www-5.tar.gz', 10],
+      [6, 'incremental', 4, 'www-6.tar.gz', 10],
+    ],
+  );
   for (const a of archives) {
     assert.match(String(a.sha256), /^[0-9a-f]{64}$/);
     assert.ok(Number(a.sizeBytes) > 0);
@@ -54,7 +100,10 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
     assert.equal(a.present, true);
     assert.equal(a.compression, 'gzip');
   }
-  assert.equal(s.totalBytes, archives.reduce((sum, a) => sum + Number(a.sizeBytes), 0));
+  assert.equal(
+    s.totalBytes,
+    archives.reduce((sum, a) => sum + Number(a.sizeBytes), 0),
+  );
   assert.equal(s.lock, null);
   assert.equal((s.lastRun as Record<string, unknown>).result, 'success');
   assert.equal((s.lastRun as Record<string, unknown>).index, 6);
@@ -72,7 +121,10 @@ test('list shows a stale lock as dead, with its holder and age', async (t) => {
   const dir = await makeTempDir('backup-list-lock');
   t.after(() => dir.remove());
   const { target } = await series(dir.path, 1);
-  await writeFile(join(target, 'www.lock'), JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), startedAt: new Date(Date.now() - 90_000).toISOString(), processStart: null }));
+  await writeFile(
+    join(target, 'www.lock'),
+    JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), startedAt: new Date(Date.now() - 90_000).toISOString(), processStart: null }),
+  );
   const lock = (await listJson(target, 'www')).series[0]!.lock as Record<string, unknown>;
   assert.equal(lock.pid, 2 ** 22 + 7);
   assert.equal(lock.liveness, 'dead');
@@ -107,7 +159,14 @@ test('verify passes on intact archives and names a corrupted one', async (t) => 
   assert.equal(bad.exitCode, 1);
   const result = JSON.parse(bad.stdout) as { ok: boolean; archives: Array<{ index: number; ok: boolean; problems: string[] }> };
   assert.equal(result.ok, false);
-  assert.deepEqual(result.archives.map((a) => [a.index, a.ok]), [[1, true], [2, false], [3, true]]);
+  assert.deepEqual(
+    result.archives.map((a) => [a.index, a.ok]),
+    [
+      [1, true],
+      [2, false],
+      [3, true],
+    ],
+  );
   assert.ok(result.archives[1]!.problems.includes('BACKUP_VERIFY_CHECKSUM'));
   assert.match(bad.stderr, /error BACKUP_VERIFY_CHECKSUM: archive 2 has sha256 [0-9a-f]{64}, recorded [0-9a-f]{64}/);
 
@@ -129,7 +188,10 @@ for (const compression of ['zstd', 'pigz'] as const) {
     const listing = (await listJson(target, 'www')).series[0]!;
     const files = (listing.archives as Array<{ file: string; compression: string }>).map((a) => `${a.file} ${a.compression}`);
     const ext = compression === 'zstd' ? 'tar.zst' : 'tar.gz';
-    assert.deepEqual(files, [1, 2, 3, 4].map((i) => `www-${i}.${ext} ${compression}`));
+    assert.deepEqual(
+      files,
+      [1, 2, 3, 4].map((i) => `www-${i}.${ext} ${compression}`),
+    );
     const to = join(dir.path, 'restored');
     assert.equal((await pytin('backup', 'restore', '--target', target, '--name', 'www', '--index', '3', '--to', to)).exitCode, 0);
     assert.equal((await pytin('backup', 'verify', '--target', target, '--name', 'www')).exitCode, 0);
@@ -162,7 +224,10 @@ test('relative paths are taken from the working directory of the invocation', as
   const io = { cwd: dir.path };
   const made = await pytinIn(io.cwd, 'backup', 'run', '--source', 'src', '--target', 'backups', '--name', 'rel');
   assert.equal(made.exitCode, 0, made.stderr);
-  assert.deepEqual((await readdir(join(dir.path, 'backups'))).filter((e) => e.endsWith('.tar.gz')), ['rel-1.tar.gz']);
+  assert.deepEqual(
+    (await readdir(join(dir.path, 'backups'))).filter((e) => e.endsWith('.tar.gz')),
+    ['rel-1.tar.gz'],
+  );
   const restored = await pytinIn(io.cwd, 'backup', 'restore', '--target', 'backups', '--name', 'rel', '--index', '1', '--to', 'out');
   assert.equal(restored.exitCode, 0, restored.stderr);
   assert.deepEqual(await readdir(join(dir.path, 'out')), ['a']);

@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { makeTempDir } from '../../lab/daemon.js';
+import { test } from 'node:test';
+
+import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
 import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
 import { runPerUserBackup } from '../../../reconciler/backup/run/per-user-run.js';
-import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
+import { makeTempDir } from '../../lab/daemon.js';
 
 /** Issue 8, hole 2: `backup run --per-user` as root made archives 0644 out of 0700 homes, so every
  * local account could read every user's files. Everything pytin creates must be 0600 (files) and
@@ -45,7 +46,10 @@ function withUmask(t: { after(fn: () => void): void }, mask: number): void {
 /** Hooks that look at the target while tar runs, deterministically: tar's --exclude-from is a FIFO,
  * which tar reads while parsing its options and which gets its end of file only once the modes
  * are read, so the run cannot move on (or finish) meanwhile. */
-async function inspectWhileTarRuns(dir: string, target: string): Promise<{ excludeFrom: string; hooks: { onTarStarted: () => void }; seen: Array<Map<string, string>>; settled(): Promise<void> }> {
+async function inspectWhileTarRuns(
+  dir: string,
+  target: string,
+): Promise<{ excludeFrom: string; hooks: { onTarStarted: () => void }; seen: Array<Map<string, string>>; settled(): Promise<void> }> {
   const excludeFrom = join(dir, 'exclude.fifo');
   assert.equal(spawnSync('mkfifo', [excludeFrom]).status, 0);
   const seen: Array<Map<string, string>> = [];
@@ -86,7 +90,16 @@ for (const mask of [0o022, 0o000]) {
     const created = join(dir.path, 'made-by-pytin');
     const target = join(created, 'backups', 'www');
     const watcher = await inspectWhileTarRuns(dir.path, target);
-    const options = { source, target, name: 'www', iterations: 3, keepSequences: 0, compression: 'gzip' as const, excludeFrom: watcher.excludeFrom, hooks: watcher.hooks };
+    const options = {
+      source,
+      target,
+      name: 'www',
+      iterations: 3,
+      keepSequences: 0,
+      compression: 'gzip' as const,
+      excludeFrom: watcher.excludeFrom,
+      hooks: watcher.hooks,
+    };
     for (let run = 1; run <= 4; run++) {
       await writeFile(join(source, `file-${run}`), `content ${run}`, { mode: 0o600 });
       const result = await runBackup(options);
@@ -132,10 +145,26 @@ for (const mask of [0o022, 0o000]) {
     for (const user of ['alice', 'bob']) await homeTree(join(home, user));
     const target = join(dir.path, 'backups');
     const watcher = await inspectWhileTarRuns(dir.path, target);
-    const options = { home, target, name: 'home', iterations: 3, keepSequences: 1, compression: 'gzip' as const, excludeFrom: watcher.excludeFrom, hooks: watcher.hooks };
+    const options = {
+      home,
+      target,
+      name: 'home',
+      iterations: 3,
+      keepSequences: 1,
+      compression: 'gzip' as const,
+      excludeFrom: watcher.excludeFrom,
+      hooks: watcher.hooks,
+    };
     for (let run = 1; run <= 2; run++) {
       const outcome = await runPerUserBackup(options);
-      assert.deepEqual(outcome.results.map((r) => [r.user, r.result]), [['alice', 'success'], ['bob', 'success']], JSON.stringify(outcome));
+      assert.deepEqual(
+        outcome.results.map((r) => [r.user, r.result]),
+        [
+          ['alice', 'success'],
+          ['bob', 'success'],
+        ],
+        JSON.stringify(outcome),
+      );
     }
     assert.equal(await modeOf(target), '700');
     assertPrivate(await modesUnder(target), 'per-user target');
@@ -148,7 +177,7 @@ for (const mask of [0o022, 0o000]) {
     await chmod(target, 0o755);
     const archive = join(target, 'alice', 'home-2.tar.gz');
     const nobody = spawnSync('runuser', ['-u', 'nobody', '--', 'cat', archive], { encoding: 'utf8' });
-    assert.notEqual(nobody.status, 0, 'nobody could read alice\'s archive');
+    assert.notEqual(nobody.status, 0, "nobody could read alice's archive");
     assert.match(nobody.stderr, /Permission denied/);
   });
 

@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { makeTempDir } from '../../lab/daemon.js';
-import { manifestDifferences, manifestOf } from './tree-manifest.js';
 import { pytin, STACK_TRACE } from './backup-cli.js';
+import { manifestDifferences, manifestOf } from './tree-manifest.js';
 
 async function homeOf(root: string, user: string, files: number): Promise<void> {
   await mkdir(join(root, user, 'mail'), { recursive: true });
@@ -44,7 +45,15 @@ test('per-user: a broken user directory fails alone, the other users are backed 
   assert.equal(second.exitCode, 1);
   const report = JSON.parse(second.stdout) as { ok: boolean; runs: Array<{ user: string; result: string; index: number | null }> };
   assert.equal(report.ok, false);
-  assert.deepEqual(report.runs.map((r) => [r.user, r.result, r.index]), [['alice', 'success', 2], ['bob', 'failed', null], ['carol', 'success', 2], ['dave', 'failed', null]]);
+  assert.deepEqual(
+    report.runs.map((r) => [r.user, r.result, r.index]),
+    [
+      ['alice', 'success', 2],
+      ['bob', 'failed', null],
+      ['carol', 'success', 2],
+      ['dave', 'failed', null],
+    ],
+  );
 
   const restored = join(dir.path, 'alice-restored');
   const restore = await pytin('backup', 'restore', '--target', target, '--user', 'alice', '--name', 'home', '--index', '2', '--to', restored);
@@ -55,7 +64,14 @@ test('per-user: a broken user directory fails alone, the other users are backed 
   const listing = await pytin('backup', 'list', '--target', target, '--name', 'home', '--per-user', '--json');
   assert.equal(listing.exitCode, 1);
   const series = (JSON.parse(listing.stdout) as { series: Array<{ user: string; currentIndex: number | null; lastRun: { result: string } }> }).series;
-  assert.deepEqual(series.map((s) => [s.user, s.currentIndex, s.lastRun.result]), [['alice', 2, 'success'], ['bob', null, 'failed'], ['carol', 2, 'success']]);
+  assert.deepEqual(
+    series.map((s) => [s.user, s.currentIndex, s.lastRun.result]),
+    [
+      ['alice', 2, 'success'],
+      ['bob', null, 'failed'],
+      ['carol', 2, 'success'],
+    ],
+  );
   assert.match(listing.stderr, /error BACKUP_NO_SERIES: .* \(backup\/home\/bob\)/);
 });
 

@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir } from '../../lab/daemon.js';
-import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { test } from 'node:test';
+
 import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
+import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { makeTempDir } from '../../lab/daemon.js';
 import { pytin } from './backup-cli.js';
 
 test('a policy-driven run takes inline exclude patterns, as a BackupPolicy lists them', async (t) => {
@@ -39,7 +40,10 @@ test('a lost snapshot stops the next increment with BACKUP_SNAPSHOT_MISSING inst
   const run = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's');
   assert.equal(run.exitCode, 1);
   assert.match(run.stderr, /error BACKUP_SNAPSHOT_MISSING: the snapshot .*s-1\.snar of index 1 is gone/);
-  assert.deepEqual((await readdir(target)).filter((e) => e.includes('.tar.')), ['s-1.tar.gz']);
+  assert.deepEqual(
+    (await readdir(target)).filter((e) => e.includes('.tar.')),
+    ['s-1.tar.gz'],
+  );
 });
 
 test('a corrupt index file is reported, not overwritten', async (t) => {
@@ -57,7 +61,7 @@ test('a corrupt index file is reported, not overwritten', async (t) => {
   }
 });
 
-test('tar exit status 2 fails the run with tar\'s reason, exit 1, and advances nothing', async (t) => {
+test("tar exit status 2 fails the run with tar's reason, exit 1, and advances nothing", async (t) => {
   const dir = await makeTempDir('backup-tar-exit-2');
   t.after(() => dir.remove());
   const source = join(dir.path, 'src');
@@ -85,7 +89,8 @@ test('a failed run that was due to rotate prunes nothing: the old sequence stays
   const source = join(dir.path, 'src');
   await mkdir(source);
   const target = join(dir.path, 'target');
-  const run = (...extra: string[]) => pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--iterations', '2', '--keep-sequences', '0', ...extra);
+  const run = (...extra: string[]) =>
+    pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--iterations', '2', '--keep-sequences', '0', ...extra);
   for (const n of [1, 2]) {
     await writeFile(join(source, `f${n}`), `${n}`);
     assert.equal((await run()).exitCode, 0);

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, rename, rm, symlink, unlink, writeFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { makeTempDir } from '../../lab/daemon.js';
-import { manifestDifferences, manifestOf, type TreeManifest } from './tree-manifest.js';
 import { listJson, pytin } from './backup-cli.js';
+import { manifestDifferences, manifestOf, type TreeManifest } from './tree-manifest.js';
 
 const RUNS = 14;
 const ITERATIONS = 4;
@@ -83,7 +84,20 @@ test(`${RUNS} runs over a changing tree restore every retained index exactly as 
       await changeTree(source, run);
     }
     treeAt.set(run, await manifestOf(source));
-    const made = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'home', '--iterations', String(ITERATIONS), '--keep-sequences', String(KEEP));
+    const made = await pytin(
+      'backup',
+      'run',
+      '--source',
+      source,
+      '--target',
+      target,
+      '--name',
+      'home',
+      '--iterations',
+      String(ITERATIONS),
+      '--keep-sequences',
+      String(KEEP),
+    );
     assert.equal(made.exitCode, 0, `run ${run}: ${made.stderr}`);
     assert.equal(made.stderr, '', `run ${run} should have no warnings`);
 
@@ -102,7 +116,10 @@ test(`${RUNS} runs over a changing tree restore every retained index exactly as 
   assert.ok(restores >= 40, `restored ${restores} times`);
 
   const final = (await listJson(target, 'home')).series[0]!;
-  assert.deepEqual((final.archives as Array<{ index: number; kind: string }>).map((a) => `${a.index}${a.kind === 'full' ? 'F' : ''}`), ['9F', '10', '11', '12', '13F', '14']);
+  assert.deepEqual(
+    (final.archives as Array<{ index: number; kind: string }>).map((a) => `${a.index}${a.kind === 'full' ? 'F' : ''}`),
+    ['9F', '10', '11', '12', '13F', '14'],
+  );
   assert.deepEqual(final.next, { index: 15, kind: 'incremental', prunes: [] });
 });
 
@@ -114,7 +131,10 @@ test('restore refuses a pruned index naming what exists, and a non-empty destina
   await mkdir(source);
   for (let run = 1; run <= 4; run++) {
     await writeFile(join(source, `f${run}`), `${run}`);
-    assert.equal((await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--iterations', '1', '--keep-sequences', '1')).exitCode, 0);
+    assert.equal(
+      (await pytin('backup', 'run', '--source', source, '--target', target, '--name', 's', '--iterations', '1', '--keep-sequences', '1')).exitCode,
+      0,
+    );
   }
   const pruned = await pytin('backup', 'restore', '--target', target, '--name', 's', '--index', '1', '--to', join(dir.path, 'r1'));
   assert.equal(pruned.exitCode, 1);

@@ -1,21 +1,25 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTempDir } from '../../lab/daemon.js';
+import { test } from 'node:test';
+
+import { reportPerUserSeries, reportSeries } from '../../../reconciler/backup/backup-list.js';
 import { restoreBackup } from '../../../reconciler/backup/backup-restore.js';
 import { verifySeries } from '../../../reconciler/backup/backup-verify.js';
-import { reportPerUserSeries, reportSeries } from '../../../reconciler/backup/backup-list.js';
 import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
 import { runPerUserBackup } from '../../../reconciler/backup/run/per-user-run.js';
+import { makeTempDir } from '../../lab/daemon.js';
 import { pytin, STACK_TRACE } from './backup-cli.js';
-import { watch, type Canary } from './canary.js';
+import { type Canary, watch } from './canary.js';
 
 /** Issue 8, hole 3: `--user ../x` reached `join(target, user)` in `backup restore` and `backup
  * list`, so a caller could read (and restore from) any series on the host. */
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A target with alice's per-user series, and beside it the canary: a real series of the same
@@ -45,7 +49,11 @@ test('backup restore, list and verify refuse --user and --name values that leave
   for (const user of BAD_USERS) {
     const to = join(dir.path, `restored-${n++}`);
     // `--user=VALUE`: the form that gets a value starting with "-" past the option parser.
-    attacks.push({ args: ['restore', '--target', target, '--name', 'home', `--user=${user}`, '--index', '1', '--to', to], expected: /--user .* may only hold letters/, to });
+    attacks.push({
+      args: ['restore', '--target', target, '--name', 'home', `--user=${user}`, '--index', '1', '--to', to],
+      expected: /--user .* may only hold letters/,
+      to,
+    });
     attacks.push({ args: ['list', '--target', target, '--name', 'home', `--user=${user}`, '--json'], expected: /--user .* may only hold letters/ });
     attacks.push({ args: ['verify', '--target', target, '--name', 'home', `--user=${user}`], expected: /--user .* may only hold letters/ });
   }
@@ -86,7 +94,15 @@ test('the engine functions check user and series names themselves, whatever thei
     assert.deepEqual([verify.ok, codes(verify.diagnostics)], [false, ['BACKUP_BAD_USER']], JSON.stringify(user));
     const report = await reportSeries(target, 'home', user);
     assert.deepEqual([report.exists, codes(report.diagnostics), report.address], [false, ['BACKUP_BAD_USER'], 'backup/home/?'], JSON.stringify(user));
-    const run = await runBackup({ source: join(dir.path, 'home', 'alice'), target: join(dir.path, 'run-target'), name: 'home', iterations: 3, keepSequences: 1, compression: 'gzip', user });
+    const run = await runBackup({
+      source: join(dir.path, 'home', 'alice'),
+      target: join(dir.path, 'run-target'),
+      name: 'home',
+      iterations: 3,
+      keepSequences: 1,
+      compression: 'gzip',
+      user,
+    });
     assert.deepEqual(codes(run.diagnostics), ['BACKUP_BAD_USER'], JSON.stringify(user));
     await canary.assertUntouched(JSON.stringify(user));
   }
@@ -95,7 +111,11 @@ test('the engine functions check user and series names themselves, whatever thei
     assert.deepEqual(codes(restore.diagnostics), ['BACKUP_BAD_NAME'], JSON.stringify(name));
     assert.deepEqual(codes((await verifySeries(target, name)).diagnostics), ['BACKUP_BAD_NAME'], JSON.stringify(name));
     assert.deepEqual(codes((await reportSeries(target, name)).diagnostics), ['BACKUP_BAD_NAME'], JSON.stringify(name));
-    assert.deepEqual((await reportPerUserSeries(target, name)).map((r) => codes(r.diagnostics)), [['BACKUP_BAD_NAME']], JSON.stringify(name));
+    assert.deepEqual(
+      (await reportPerUserSeries(target, name)).map((r) => codes(r.diagnostics)),
+      [['BACKUP_BAD_NAME']],
+      JSON.stringify(name),
+    );
     const perUser = await runPerUserBackup({ home: join(dir.path, 'home'), target, name, iterations: 3, keepSequences: 1, compression: 'gzip' });
     assert.deepEqual(codes(perUser.diagnostics), ['BACKUP_BAD_NAME'], JSON.stringify(name));
     await canary.assertUntouched(JSON.stringify(name));

@@ -11,7 +11,13 @@ export interface Canary {
 }
 
 async function fingerprint(path: string): Promise<string[]> {
-  if (!(await lstat(path).then(() => true, () => false))) return [`${path} was removed`];
+  if (
+    !(await lstat(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return [`${path} was removed`];
   const lines: string[] = [];
   async function visit(p: string, relative: string): Promise<void> {
     const info = await lstat(p);

@@ -22,7 +22,14 @@ export async function manifestOf(root: string): Promise<TreeManifest> {
     if (info.isSymbolicLink()) {
       manifest.set(relative, { type: 'symlink', mode: 'n/a', sha256: null, linkTarget: await readlink(path) });
     } else if (info.isFile()) {
-      manifest.set(relative, { type: 'file', mode, sha256: createHash('sha256').update(await readFile(path)).digest('hex'), linkTarget: null });
+      manifest.set(relative, {
+        type: 'file',
+        mode,
+        sha256: createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex'),
+        linkTarget: null,
+      });
     } else if (info.isDirectory()) {
       manifest.set(relative, { type: 'dir', mode, sha256: null, linkTarget: null });
       for (const entry of (await readdir(path)).sort()) await visit(relative === '' ? entry : join(relative, entry));
@@ -40,7 +47,8 @@ export function manifestDifferences(expected: TreeManifest, actual: TreeManifest
   for (const [path, want] of expected) {
     const got = actual.get(path);
     if (!got) problems.push(`missing ${JSON.stringify(path)}`);
-    else if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${JSON.stringify(path)}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    else if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`${JSON.stringify(path)}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   }
   for (const path of actual.keys()) if (!expected.has(path)) problems.push(`unexpected ${JSON.stringify(path)} (should be deleted)`);
   return problems;

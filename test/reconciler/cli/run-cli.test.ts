@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../../../reconciler/cli/run-cli.js';
-import type { Command } from '../../../reconciler/cli/command.js';
+import { test } from 'node:test';
+
 import { InternalError } from '../../../inventory/core/errors.js';
+import type { Command } from '../../../reconciler/cli/command.js';
+import { runCli } from '../../../reconciler/cli/run-cli.js';
 import { captureIO } from '../../support/capture-io.js';
 
 const echo: Command = {

@@ -60,7 +60,9 @@ export function virtinstOptions(optionStrings: readonly string[]): Array<Array<[
     'from virtinst.cli import parse_optstr_tuples',
     'print(json.dumps([parse_optstr_tuples(s) for s in json.load(sys.stdin)]))',
   ].join('\n');
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(optionStrings), encoding: 'utf8' })) as Array<Array<[string, string | null]>>;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(optionStrings), encoding: 'utf8' })) as Array<
+    Array<[string, string | null]>
+  >;
 }
 
 /** The line breaks of any reader pytin's files meet (Python's str.splitlines, used by

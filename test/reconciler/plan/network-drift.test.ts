@@ -1,10 +1,11 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { networkDrift } from '../../../reconciler/plan/network-drift.js';
 import type { ObservedFacts } from '../../../reconciler/plan/observed-facts.js';
-import type { StoredDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
 import type { DeviceFacts } from '../../../reconciler/store/facts/device-facts.js';
+import type { StoredDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
 import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
@@ -40,8 +41,11 @@ const cases: DriftCase[] = [
     expected: [['ip/203.0.113.77', 'unallocated-address-in-use']],
   },
   {
-    name: 'an IPv6 address in the observer\'s full form matches its holder (no drift)',
-    facts: factsWith({ devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]), sightings: new Map([sighting('2001:0db8:0010:0000:0000:0000:0000:0010', NOW)]) }),
+    name: "an IPv6 address in the observer's full form matches its holder (no drift)",
+    facts: factsWith({
+      devices: new Map([['sw-r01', { facts: device({}), lastRun: undefined }]]),
+      sightings: new Map([sighting('2001:0db8:0010:0000:0000:0000:0000:0010', NOW)]),
+    }),
     expected: [],
   },
   {
@@ -66,26 +70,63 @@ const cases: DriftCase[] = [
     name: 'a MAC on another edge port than its cabling is drift; on an uplink it is not',
     facts: factsWith({
       devices: new Map([
-        ['sw-r01', { facts: device({ interfaces: [iface(10103, 'Gi1/0/3'), iface(10112, 'Gi1/0/12')], fdb: [{ mac: '0c:c4:7a:10:00:01', vlan: 1, ifIndex: 10103 }, { mac: '0c:c4:7a:10:00:02', vlan: 1, ifIndex: 10112 }] }), lastRun: undefined }],
+        [
+          'sw-r01',
+          {
+            facts: device({
+              interfaces: [iface(10103, 'Gi1/0/3'), iface(10112, 'Gi1/0/12')],
+              fdb: [
+                { mac: '0c:c4:7a:10:00:01', vlan: 1, ifIndex: 10103 },
+                { mac: '0c:c4:7a:10:00:02', vlan: 1, ifIndex: 10112 },
+              ],
+            }),
+            lastRun: undefined,
+          },
+        ],
       ]),
     }),
     expected: [['server/hv-01/eno1', 'mac-on-unexpected-port']],
   },
   {
     name: 'a declared switch whose last walk failed is drift',
-    facts: factsWith({ devices: new Map([['sw-r02', { facts: undefined, lastRun: { id: 3, source: 'snmp', subject: 'sw-r02', startedAt: NOW, finishedAt: NOW, status: 'failed', error: 'OBS_SNMP_TIMEOUT: no answer' } }]]) }),
+    facts: factsWith({
+      devices: new Map([
+        [
+          'sw-r02',
+          {
+            facts: undefined,
+            lastRun: { id: 3, source: 'snmp', subject: 'sw-r02', startedAt: NOW, finishedAt: NOW, status: 'failed', error: 'OBS_SNMP_TIMEOUT: no answer' },
+          },
+        ],
+      ]),
+    }),
     expected: [['switch/sw-r02', 'device-not-answering']],
   },
 ];
 
 function iface(ifIndex: number, ifName: string): DeviceFacts['interfaces'][number] {
-  return { ifIndex, ifName, ifDescr: null, ifAlias: null, ifType: 6, speedMbps: 1000, operStatus: 'up', mac: null, inOctets: null, outOctets: null, counterBits: 64 };
+  return {
+    ifIndex,
+    ifName,
+    ifDescr: null,
+    ifAlias: null,
+    ifType: 6,
+    speedMbps: 1000,
+    operStatus: 'up',
+    mac: null,
+    inOctets: null,
+    outOctets: null,
+    counterBits: 64,
+  };
 }
 
 for (const c of cases) {
   test(`drift: ${c.name}`, () => {
     const drift = networkDrift(state, c.facts, { lastSeenWarningDays: 31, now: NOW });
-    assert.deepEqual(drift.map((d) => [d.address, d.kind]), c.expected);
+    assert.deepEqual(
+      drift.map((d) => [d.address, d.kind]),
+      c.expected,
+    );
     for (const d of drift) {
       assert.ok(d.evidence.where.length > 0 && !Number.isNaN(Date.parse(d.evidence.seenAt)), JSON.stringify(d));
       assert.ok(d.message.length > 10);

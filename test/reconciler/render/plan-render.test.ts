@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import type { Plan } from '../../../reconciler/plan/plan.js';
 import { summarize } from '../../../reconciler/plan/plan.js';
-import { planMessages, renderPlanJsonLines, type PlanMessage } from '../../../reconciler/render/plan-json.js';
 import { COLOUR, PLAIN, renderPlanHuman, styleFor } from '../../../reconciler/render/plan-human.js';
+import { type PlanMessage, planMessages, renderPlanJsonLines } from '../../../reconciler/render/plan-json.js';
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../../reconciler/render/plan-markdown.js';
 
 const plan: Plan = {
@@ -12,11 +13,35 @@ const plan: Plan = {
   createdAt: '2026-11-27T08:00:00.000Z',
   changes: [
     { address: 'vm/web-01', action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: { vcpus: 2, memory: '4GiB' } },
-    { address: 'vm/db-01', action: 'update', driver: 'kvm', host: 'hv-01', fields: ['vcpus'], before: { vcpus: 2, interfaces: [{ name: 'eth0', inbound: '100Mbit' }] }, after: { vcpus: 4, interfaces: [{ name: 'eth0', inbound: '200Mbit' }] }, notes: ['restart needed for vcpus'] },
-    { address: 'vm/old-01', action: 'replace', driver: 'kvm', host: 'hv-02', before: { disks: [{ name: 'root', bus: 'scsi' }] }, after: { disks: [{ name: 'root', bus: 'virtio' }] }, reason: 'disk bus changed' },
+    {
+      address: 'vm/db-01',
+      action: 'update',
+      driver: 'kvm',
+      host: 'hv-01',
+      fields: ['vcpus'],
+      before: { vcpus: 2, interfaces: [{ name: 'eth0', inbound: '100Mbit' }] },
+      after: { vcpus: 4, interfaces: [{ name: 'eth0', inbound: '200Mbit' }] },
+      notes: ['restart needed for vcpus'],
+    },
+    {
+      address: 'vm/old-01',
+      action: 'replace',
+      driver: 'kvm',
+      host: 'hv-02',
+      before: { disks: [{ name: 'root', bus: 'scsi' }] },
+      after: { disks: [{ name: 'root', bus: 'virtio' }] },
+      reason: 'disk bus changed',
+    },
     { address: 'vm/gone-01', action: 'delete', driver: 'kvm', host: 'hv-02', before: { vcpus: 1 }, after: null },
   ],
-  drift: [{ address: 'ip/203.0.113.77', kind: 'unallocated-address-in-use', evidence: { source: 'snmp', where: 'sw-r01 Gi1/0/3', seenAt: '2026-11-27T07:59:00Z' }, message: 'answers ARP but is allocated to nobody' }],
+  drift: [
+    {
+      address: 'ip/203.0.113.77',
+      kind: 'unallocated-address-in-use',
+      evidence: { source: 'snmp', where: 'sw-r01 Gi1/0/3', seenAt: '2026-11-27T07:59:00Z' },
+      message: 'answers ARP but is allocated to nobody',
+    },
+  ],
   diagnostics: [{ severity: 'warning', code: 'PLAN_TC_PEAK_UNSUPPORTED', summary: 'tc cannot honour inboundPeak', address: 'server/shared-01' }],
 };
 
@@ -25,9 +50,15 @@ test('a replace counts as one add and one destroy', () => {
 });
 
 test('JSON lines: a version envelope first, a summary last, every line parses', () => {
-  const lines = renderPlanJsonLines(planMessages(plan)).trimEnd().split('\n').map((l) => JSON.parse(l) as PlanMessage);
+  const lines = renderPlanJsonLines(planMessages(plan))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PlanMessage);
   assert.deepEqual(lines[0], { type: 'version', format: 1, tool: 'pytin' });
-  assert.deepEqual(lines.map((l) => l.type), ['version', 'diagnostic', 'planned_change', 'planned_change', 'planned_change', 'planned_change', 'drift', 'change_summary']);
+  assert.deepEqual(
+    lines.map((l) => l.type),
+    ['version', 'diagnostic', 'planned_change', 'planned_change', 'planned_change', 'planned_change', 'drift', 'change_summary'],
+  );
   const summary = lines.at(-1) as Extract<PlanMessage, { type: 'change_summary' }>;
   assert.equal(summary.add, 2);
   assert.equal(summary.drift, 1);
@@ -49,7 +80,10 @@ test('the human plan shows glyphs, changed fields, notes, drift and the closing 
 });
 
 test('the human plan renders the same from parsed JSON lines as from the messages', () => {
-  const parsed = renderPlanJsonLines(planMessages(plan)).trimEnd().split('\n').map((l) => JSON.parse(l) as PlanMessage);
+  const parsed = renderPlanJsonLines(planMessages(plan))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PlanMessage);
   assert.equal(renderPlanHuman(parsed, PLAIN), renderPlanHuman(planMessages(plan), PLAIN));
 });
 
@@ -72,7 +106,17 @@ test('markdown: drift in its own section, long sections folded, never past the l
   assert.match(small, /#### Drift \(observed, not acted on\)/);
   assert.match(small, /\| `-\/\+` \| `vm\/old-01` \|/);
   assert.doesNotMatch(small, /<details>/);
-  const many: Plan = { ...plan, changes: Array.from({ length: 20_000 }, (_, i) => ({ address: `vm/vm-${i}`, action: 'create' as const, driver: 'kvm', host: 'hv-01', before: null, after: { vcpus: 1 } })) };
+  const many: Plan = {
+    ...plan,
+    changes: Array.from({ length: 20_000 }, (_, i) => ({
+      address: `vm/vm-${i}`,
+      action: 'create' as const,
+      driver: 'kvm',
+      host: 'hv-01',
+      before: null,
+      after: { vcpus: 1 },
+    })),
+  };
   const big = renderPlanMarkdown(planMessages(many));
   assert.ok(big.length <= MARKDOWN_LIMIT, `${big.length} characters`);
   assert.match(big, /<details>\n<summary>20000 changes<\/summary>/);
@@ -81,7 +125,15 @@ test('markdown: drift in its own section, long sections folded, never past the l
 });
 
 test('an empty plan with diagnostics does not claim the infrastructure matches', () => {
-  const text = renderPlanHuman(planMessages({ ...plan, changes: [], drift: [], diagnostics: [{ severity: 'warning', code: 'PLAN_KVM_HOST_NOT_OBSERVED', summary: 'the domains of hypervisor "hv-01" were not observed' }] }), PLAIN);
+  const text = renderPlanHuman(
+    planMessages({
+      ...plan,
+      changes: [],
+      drift: [],
+      diagnostics: [{ severity: 'warning', code: 'PLAN_KVM_HOST_NOT_OBSERVED', summary: 'the domains of hypervisor "hv-01" were not observed' }],
+    }),
+    PLAIN,
+  );
   assert.match(text, /No changes planned; see the diagnostics for what was not compared/);
   assert.doesNotMatch(text, /matches the inventory/);
 });

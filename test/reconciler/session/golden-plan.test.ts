@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { generateInventory } from '../../../examples/generator/generate-inventory.js';
 import { recordMatchingFacts } from '../../../examples/generator/matching-facts.js';
 import { readInventory } from '../../../inventory/source/read-inventory.js';
@@ -48,7 +49,7 @@ test('the lab plan against a store written by release 0.1 is the one that releas
   await writeReleaseStore(storePath);
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const golden = readFileSync(join(RELEASE_FIXTURES, 'lab-plan.jsonl'), 'utf8');
-  assert.equal(golden.split(RELEASE_LAB_COMMIT).length, 2, 'the release commit appears once, in the plan\'s revision');
+  assert.equal(golden.split(RELEASE_LAB_COMMIT).length, 2, "the release commit appears once, in the plan's revision");
   assert.equal(await planJson(repo, storePath, GOLDEN_NOW), golden.replace(RELEASE_LAB_COMMIT, commit));
 });
 
@@ -64,7 +65,12 @@ test('the plan of a generated inventory against (mutated) matching facts is the 
   // and so is its commit id. A plan without --refresh never resolves them.
   commitFixed(files, repo, (copy) => {
     const settings = join(copy, 'settings.yaml');
-    writeFileSync(settings, readFileSync(settings, 'utf8').replace('{env: PYTIN_SECRET_SNMP_COMMUNITY}', '{env: PYTIN_SNMP_COMMUNITY}').replace('{file: id_ed25519}', '{file: .pytin/id_ed25519}'));
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8')
+        .replace('{env: PYTIN_SECRET_SNMP_COMMUNITY}', '{env: PYTIN_SNMP_COMMUNITY}')
+        .replace('{file: id_ed25519}', '{file: .pytin/id_ed25519}'),
+    );
   });
   const snapshot = await readInventory({ repo });
   const { state } = validateInventory(snapshot);

@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSavedPlan, staleness, writeSavedPlan } from '../../../reconciler/session/plan-file.js';
+import { test } from 'node:test';
+
 import type { Plan } from '../../../reconciler/plan/plan.js';
+import { readSavedPlan, staleness, writeSavedPlan } from '../../../reconciler/session/plan-file.js';
 import { makeTempDir } from '../../lab/daemon.js';
 
 const plan: Plan = {
@@ -34,6 +35,9 @@ test('a saved plan reads back equal; an edited or foreign file is refused with a
 
 test('a plan is stale when the commit or the facts changed, and says which', () => {
   assert.equal(staleness(plan, { commit: 'a'.repeat(40), factsFingerprint: 'f1' }), undefined);
-  assert.match(staleness(plan, { commit: 'b'.repeat(40), factsFingerprint: 'f1' }) ?? '', /inventory is now at bbbbbbbbbbbb, the plan was made at aaaaaaaaaaaa/);
+  assert.match(
+    staleness(plan, { commit: 'b'.repeat(40), factsFingerprint: 'f1' }) ?? '',
+    /inventory is now at bbbbbbbbbbbb, the plan was made at aaaaaaaaaaaa/,
+  );
   assert.match(staleness(plan, { commit: 'a'.repeat(40), factsFingerprint: 'f2' }) ?? '', /observed hosts changed/);
 });

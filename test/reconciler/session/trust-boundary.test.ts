@@ -1,10 +1,11 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startLabEnvironment, type LabEnvironment } from '../../lab/lab-environment.js';
+import { after, before, test } from 'node:test';
+
+import { type LabEnvironment, startLabEnvironment } from '../../lab/lab-environment.js';
 import { git } from '../../support/git-repo.js';
 import { pytinIn } from '../../support/pytin-in-lab.js';
 
@@ -75,7 +76,11 @@ test('attack: a branch sends a file of the CI machine as the SNMP community to a
     const said = run.out + run.err;
     assert.equal(udp.received(), 0, `nothing reached the branch's host (${config})`);
     assert.ok(!said.includes(marker), 'the key is never printed');
-    if (config === untrusted) assert.match(said, /INV_SECRET_FILE_OUTSIDE_SECRETS_DIR: the community of snmp-credentials\/sw-r01-snmp \(for switch\/sw-r01\) reads the file .*ci-deploy-key, which is not in the secrets folder/);
+    if (config === untrusted)
+      assert.match(
+        said,
+        /INV_SECRET_FILE_OUTSIDE_SECRETS_DIR: the community of snmp-credentials\/sw-r01-snmp \(for switch\/sw-r01\) reads the file .*ci-deploy-key, which is not in the secrets folder/,
+      );
     else assert.match(said, /TRUST_CONNECTIONS_DIFFER: the connection settings of switch\/sw-r01 differ on this revision; pytin uses those of main/);
   }
 });
@@ -91,12 +96,19 @@ test('attack: a branch sends any environment variable as the community', async (
   t.after(() => delete lab.env.AWS_SECRET_ACCESS_KEY);
   const run = await pytinIn(lab, 'plan', '--refresh', '--ref', 'exfiltrate-env', '--config', untrusted);
   assert.equal(udp.received(), 0);
-  assert.match(run.out + run.err, /INV_SECRET_ENV_NOT_ALLOWED: the community of snmp-credentials\/sw-r01-snmp \(for switch\/sw-r01\) reads the environment variable AWS_SECRET_ACCESS_KEY, which the pytin configuration does not allow/);
+  assert.match(
+    run.out + run.err,
+    /INV_SECRET_ENV_NOT_ALLOWED: the community of snmp-credentials\/sw-r01-snmp \(for switch\/sw-r01\) reads the environment variable AWS_SECRET_ACCESS_KEY, which the pytin configuration does not allow/,
+  );
   assert.ok(!(run.out + run.err).includes('aws-secret-of-the-ci-runner'));
 });
 
 test('attack: a branch runs programs on the hosts during plan --refresh (backup agent command, libvirt URI)', async () => {
-  const canaries = [join(lab.dir, `canary-agent-${randomBytes(4).toString('hex')}`), join(lab.dir, `canary-uri-${randomBytes(4).toString('hex')}`), join(lab.dir, `canary-program-${randomBytes(4).toString('hex')}`)];
+  const canaries = [
+    join(lab.dir, `canary-agent-${randomBytes(4).toString('hex')}`),
+    join(lab.dir, `canary-uri-${randomBytes(4).toString('hex')}`),
+    join(lab.dir, `canary-program-${randomBytes(4).toString('hex')}`),
+  ];
   const script = (canary: string) => {
     const path = join(lab.dir, `evil-${randomBytes(4).toString('hex')}.sh`);
     writeFileSync(path, `#!/bin/sh\ntouch ${canary}\n`);
@@ -118,7 +130,10 @@ test('attack: a branch runs programs on the hosts during plan --refresh (backup 
   // review: with a trusted ref, observation uses main's backup agent.
   branch('run-program-path', [['servers/backup-01.yaml', (s) => s.replace('command: pytin', `command: ${script(canaries[2]!)}`)]]);
   const reviewed = await pytinIn(lab, 'plan', '--refresh', '--ref', 'run-program-path', '--config', trusted);
-  assert.match(reviewed.out + reviewed.err, /TRUST_CONNECTIONS_DIFFER: the connection settings of server\/backup-01 differ on this revision; pytin uses those of main/);
+  assert.match(
+    reviewed.out + reviewed.err,
+    /TRUST_CONNECTIONS_DIFFER: the connection settings of server\/backup-01 differ on this revision; pytin uses those of main/,
+  );
   for (const canary of canaries) assert.equal(existsSync(canary), false, `${canary} must not exist`);
 });
 

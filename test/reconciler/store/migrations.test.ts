@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../../reconciler/store/open-store.js';
-import { LATEST_SCHEMA_VERSION } from '../../../reconciler/store/migrations.js';
-import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { test } from 'node:test';
+
 import { openSqlite } from '../../../reconciler/store/file/sqlite.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { LATEST_SCHEMA_VERSION } from '../../../reconciler/store/migrations.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { tempStore } from './fixtures/temp-store.js';
 
 test('opening a store twice applies each migration once', async (t) => {

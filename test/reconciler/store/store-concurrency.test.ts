@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { test } from 'node:test';
+
 import { readDeviceFacts, recordDeviceWalk } from '../../../reconciler/store/facts/device-store.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { sampleDeviceFacts } from './fixtures/sample-device-facts.js';
 import { tempStore } from './fixtures/temp-store.js';
 

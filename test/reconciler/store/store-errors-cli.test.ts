@@ -1,13 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../../reconciler/cli/run-cli.js';
+import { test } from 'node:test';
+
 import type { Command } from '../../../reconciler/cli/command.js';
 import { lockStatusCommand } from '../../../reconciler/cli/commands/lock.js';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { runCli } from '../../../reconciler/cli/run-cli.js';
 import { tryTakeApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
 import { StoreFailedError } from '../../../reconciler/store/file/store-failed-error.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { captureIO } from '../../support/capture-io.js';
 import { corruptPage, rootPageOf, tempFolder } from './fixtures/store-files.js';
 

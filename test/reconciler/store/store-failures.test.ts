@@ -1,14 +1,15 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { test } from 'node:test';
+
 import { readApplyLock, tryTakeApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
-import { StoreFailedError } from '../../../reconciler/store/file/store-failed-error.js';
-import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
 import { openSqlite } from '../../../reconciler/store/file/sqlite.js';
-import { corruptPage, rootPageOf, tempFolder } from './fixtures/store-files.js';
+import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { StoreFailedError } from '../../../reconciler/store/file/store-failed-error.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { mountNamespaceUnavailable, runPytinInMountNamespace } from './fixtures/mount-namespace.js';
+import { corruptPage, rootPageOf, tempFolder } from './fixtures/store-files.js';
 
 const LOCK = { holder: 'ci', host: 'runner-1', pid: 4242, commit: null, since: 1700000000000 };
 
@@ -110,12 +111,18 @@ test('a write through a connection that may only read fails as STORE_READ_ONLY',
   await (await openStore(path)).close();
   const reader = await openSqlite(path, { access: 'read-only' });
   t.after(() => reader.close().catch(() => undefined));
-  await assert.rejects(reader.run('DELETE FROM apply_lock'), (error: unknown) => error instanceof StoreFailedError && isStoreCode('STORE_READ_ONLY', path)(error));
+  await assert.rejects(
+    reader.run('DELETE FROM apply_lock'),
+    (error: unknown) => error instanceof StoreFailedError && isStoreCode('STORE_READ_ONLY', path)(error),
+  );
 });
 
 test('an SQL mistake is not mistaken for a store failure: it stays a plain error (a bug)', async (t) => {
   const path = join(await tempFolder(t), 'store.sqlite');
   const store = await openStore(path);
   t.after(() => store.close().catch(() => undefined));
-  await assert.rejects(store.get('SELECT missing FROM nowhere'), (error: unknown) => !(error instanceof StoreFailedError) && /no such table: nowhere/.test(String(error)));
+  await assert.rejects(
+    store.get('SELECT missing FROM nowhere'),
+    (error: unknown) => !(error instanceof StoreFailedError) && /no such table: nowhere/.test(String(error)),
+  );
 });

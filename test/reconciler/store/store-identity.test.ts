@@ -1,13 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openStore } from '../../../reconciler/store/open-store.js';
-import { migrate } from '../../../reconciler/store/migrations.js';
+import { test } from 'node:test';
+
+import { readApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
 import { openSqlite } from '../../../reconciler/store/file/sqlite.js';
 import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
 import { PYTIN_APPLICATION_ID } from '../../../reconciler/store/file/store-identity.js';
-import { readApplyLock } from '../../../reconciler/store/apply/apply-lock.js';
+import { migrate } from '../../../reconciler/store/migrations.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';
 
 /** Another application's database, written and closed the way that application would. */
@@ -37,7 +38,7 @@ const FOREIGN: readonly (readonly [string, string, RegExp])[] = [
   ],
   [
     'a database in WAL mode',
-    "PRAGMA journal_mode = WAL; CREATE TABLE readings (at INTEGER, value REAL); INSERT INTO readings VALUES (1, 2.5);",
+    'PRAGMA journal_mode = WAL; CREATE TABLE readings (at INTEGER, value REAL); INSERT INTO readings VALUES (1, 2.5);',
     /is a SQLite database that pytin did not make/,
   ],
   [
@@ -46,12 +47,12 @@ const FOREIGN: readonly (readonly [string, string, RegExp])[] = [
     /of another application \(application_id 0x47504b47\)/,
   ],
   [
-    "a Rails database (its own schema_migrations)",
+    'a Rails database (its own schema_migrations)',
     "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101000000');",
     /pytin did not make/,
   ],
   [
-    'a database whose schema_migrations looks like pytin\'s but lists other migrations',
+    "a database whose schema_migrations looks like pytin's but lists other migrations",
     "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL); INSERT INTO schema_migrations VALUES (1, 'create users', 0);",
     /pytin did not make/,
   ],
@@ -93,14 +94,14 @@ test('a file that is not a SQLite database is refused as STORE_OPEN_FAILED and l
   assert.deepEqual(await listing(dir), ['notes.txt']);
 });
 
-test('a new store carries pytin\'s application_id from its first write', async (t) => {
+test("a new store carries pytin's application_id from its first write", async (t) => {
   const dir = await tempFolder(t);
   const path = join(dir, 'store.sqlite');
   await (await openStore(path)).close();
   assert.equal(await applicationIdInHeader(path), PYTIN_APPLICATION_ID);
 });
 
-test('a store of the previous release (no application_id) still opens, keeps its data and is marked as pytin\'s', async (t) => {
+test("a store of the previous release (no application_id) still opens, keeps its data and is marked as pytin's", async (t) => {
   const dir = await tempFolder(t);
   const path = join(dir, 'store.sqlite');
   const old = await storeOfThePreviousRelease(path);

@@ -1,13 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { makeTempDir } from '../../lab/daemon.js';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
 import { readDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
+import { makeTempDir } from '../../lab/daemon.js';
 
 const writer = fileURLToPath(new URL('./fixtures/store-writer.js', import.meta.url));
 const INTERFACES = 3000;

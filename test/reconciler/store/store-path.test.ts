@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { test } from 'node:test';
+
 import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';
 
 /** The refusal openStore must produce: a StoreRefusedError with this code whose summary names the path. */

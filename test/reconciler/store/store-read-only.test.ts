@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../../reconciler/store/open-store.js';
+import { test } from 'node:test';
+
 import { StoreRefusedError } from '../../../reconciler/store/file/store-error.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { makeImmutable } from './fixtures/immutable.js';
 import { mountNamespaceUnavailable, runPytinInMountNamespace } from './fixtures/mount-namespace.js';
 import { listing, sha256, tempFolder } from './fixtures/store-files.js';

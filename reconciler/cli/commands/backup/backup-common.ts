@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../../../../inventory/core/diagnostic.js';
-import { isCompression, COMPRESSIONS, type Compression } from '../../../backup/compression.js';
+
+import { type Diagnostic, formatDiagnostic } from '../../../../inventory/core/diagnostic.js';
+import { type Compression, COMPRESSIONS, isCompression } from '../../../backup/compression.js';
 import { isSeriesName, isUserName } from '../../../backup/series/series-files.js';
 import { SERIES_NAME_RULE, USER_NAME_RULE } from '../../../backup/series/series-location.js';
-import { stringOption, UsageError, type Command, type CommandIO, type OptionSpec, type ParsedCommandArgs } from '../../command.js';
+import { type Command, type CommandIO, type OptionSpec, type ParsedCommandArgs, stringOption, UsageError } from '../../command.js';
 
 export const TARGET_OPTION: OptionSpec = { type: 'string', valueName: 'DIR', description: 'directory holding the archives of the series' };
 export const NAME_OPTION: OptionSpec = { type: 'string', valueName: 'NAME', description: 'series name: archives are NAME-<n>.tar.gz' };
@@ -51,7 +52,13 @@ export function compressionOption(args: ParsedCommandArgs, command: Command): Co
 export function printDiagnostics(io: CommandIO, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
     io.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (d.detail) io.stderr.write(d.detail.split('\n').map((l) => `    ${l}\n`).join(''));
+    if (d.detail)
+      io.stderr.write(
+        d.detail
+          .split('\n')
+          .map((l) => `    ${l}\n`)
+          .join(''),
+      );
   }
 }
 

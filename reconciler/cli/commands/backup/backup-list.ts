@@ -1,6 +1,6 @@
-import { reportPerUserSeries, reportSeries, seriesReportToJson, type SeriesReport } from '../../../backup/backup-list.js';
+import { reportPerUserSeries, reportSeries, type SeriesReport, seriesReportToJson } from '../../../backup/backup-list.js';
 import { describeIndexes } from '../../../backup/series/index-ranges.js';
-import { booleanOption, UsageError, type Command } from '../../command.js';
+import { booleanOption, type Command, UsageError } from '../../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes.js';
 import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
 
@@ -21,9 +21,7 @@ export const backupListCommand: Command = {
     const user = userOption(args, this);
     const perUser = booleanOption(args, 'per-user');
     if (user !== undefined && perUser) throw new UsageError('give at most one of --user and --per-user', this);
-    const reports = perUser
-      ? await reportPerUserSeries(target, name)
-      : [await reportSeries(target, name, user)];
+    const reports = perUser ? await reportPerUserSeries(target, name) : [await reportSeries(target, name, user)];
     const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
     if (booleanOption(args, 'json')) {
       io.stdout.write(`${JSON.stringify({ schemaVersion: 1, generatedAt: new Date().toISOString(), series: reports.map(seriesReportToJson) }, null, 2)}\n`);
@@ -43,7 +41,9 @@ export function renderSeries(r: SeriesReport): string {
     lines.push('  no archives');
   } else {
     lines.push(`  iterations ${r.iterations}, keep ${r.keepSequences} sequence(s) besides the current one`);
-    lines.push(`  current index ${r.currentIndex || 'none'}; the next run makes ${r.next.index} (${r.next.kind})${r.next.prunes.length ? ` and prunes ${describeIndexes(r.next.prunes)}` : ''}`);
+    lines.push(
+      `  current index ${r.currentIndex || 'none'}; the next run makes ${r.next.index} (${r.next.kind})${r.next.prunes.length ? ` and prunes ${describeIndexes(r.next.prunes)}` : ''}`,
+    );
     lines.push('  INDEX  KIND         SIZE        CREATED                   PRUNED BY RUN  SHA256');
     for (const a of r.archives) {
       lines.push(
@@ -52,7 +52,11 @@ export function renderSeries(r: SeriesReport): string {
     }
     lines.push(`  total ${formatBytes(r.totalBytes)} in ${r.archives.length} archive(s)`);
   }
-  lines.push(r.lock ? `  lock: held by pid ${r.lock.pid} on ${r.lock.host} since ${r.lock.startedAt} (${r.lock.ageSeconds ?? '?'} s, ${r.lock.liveness})` : '  lock: free');
+  lines.push(
+    r.lock
+      ? `  lock: held by pid ${r.lock.pid} on ${r.lock.host} since ${r.lock.startedAt} (${r.lock.ageSeconds ?? '?'} s, ${r.lock.liveness})`
+      : '  lock: free',
+  );
   lines.push(
     r.lastRun
       ? `  last run: ${r.lastRun.result} at ${r.lastRun.finishedAt}${r.lastRun.index !== null ? `, index ${r.lastRun.index} (${r.lastRun.kind})` : ''}, ${(r.lastRun.durationMs / 1000).toFixed(1)} s${r.lastRun.errors.length ? ` — ${r.lastRun.errors[0]}` : ''}`

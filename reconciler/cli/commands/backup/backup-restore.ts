@@ -1,6 +1,6 @@
-import { restoreBackup } from '../../../backup/backup-restore.js';
 import { diagnosticToJson } from '../../../../inventory/core/diagnostic.js';
-import { booleanOption, integerOption, UsageError, type Command } from '../../command.js';
+import { restoreBackup } from '../../../backup/backup-restore.js';
+import { booleanOption, type Command, integerOption, UsageError } from '../../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes.js';
 import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
 

@@ -1,16 +1,27 @@
-import { runBackup, type BackupRunResult } from '../../../backup/run/backup-run.js';
+import { diagnosticToJson } from '../../../../inventory/core/diagnostic.js';
 import { DEFAULT_ITERATIONS, DEFAULT_KEEP_SEQUENCES } from '../../../backup/backup-options.js';
+import { type BackupRunResult, runBackup } from '../../../backup/run/backup-run.js';
 import { runPerUserBackup } from '../../../backup/run/per-user-run.js';
 import { describeIndexes } from '../../../backup/series/index-ranges.js';
-import { diagnosticToJson } from '../../../../inventory/core/diagnostic.js';
-import { integerOption, booleanOption, UsageError, type Command } from '../../command.js';
+import { booleanOption, type Command, integerOption, UsageError } from '../../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes.js';
-import { compressionOption, formatBytes, JSON_OPTION, NAME_OPTION, pathOption, printDiagnostics, requiredPath, seriesName, TARGET_OPTION } from './backup-common.js';
+import {
+  compressionOption,
+  formatBytes,
+  JSON_OPTION,
+  NAME_OPTION,
+  pathOption,
+  printDiagnostics,
+  requiredPath,
+  seriesName,
+  TARGET_OPTION,
+} from './backup-common.js';
 
 export const backupRunCommand: Command = {
   name: 'backup run',
   summary: 'make the next archive of a GNU tar incremental backup series, then rotate',
-  synopsis: '(--source DIR | --per-user HOME_DIR) --target DIR --name NAME [--iterations 15] [--keep-sequences 1] [--exclude-from FILE] [--compress gzip|zstd|pigz] [--json]',
+  synopsis:
+    '(--source DIR | --per-user HOME_DIR) --target DIR --name NAME [--iterations 15] [--keep-sequences 1] [--exclude-from FILE] [--compress gzip|zstd|pigz] [--json]',
   options: {
     source: { type: 'string', valueName: 'DIR', description: 'directory to back up' },
     'per-user': { type: 'string', valueName: 'HOME_DIR', description: 'one series per user directory under HOME_DIR, each in TARGET/<user>' },

@@ -1,5 +1,5 @@
-import { verifySeries } from '../../../backup/backup-verify.js';
 import { diagnosticToJson } from '../../../../inventory/core/diagnostic.js';
+import { verifySeries } from '../../../backup/backup-verify.js';
 import { booleanOption, type Command } from '../../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes.js';
 import { JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, seriesName, TARGET_OPTION, USER_OPTION, userOption } from './backup-common.js';
@@ -16,7 +16,8 @@ export const backupVerifyCommand: Command = {
     if (booleanOption(args, 'json')) {
       io.stdout.write(`${JSON.stringify({ ...result, diagnostics: result.diagnostics.map(diagnosticToJson) }, null, 2)}\n`);
     } else {
-      for (const a of result.archives) io.stdout.write(`${a.ok ? 'ok  ' : 'BAD '} ${a.index}  ${a.file}${a.problems.length ? `  ${a.problems.join(', ')}` : ''}\n`);
+      for (const a of result.archives)
+        io.stdout.write(`${a.ok ? 'ok  ' : 'BAD '} ${a.index}  ${a.file}${a.problems.length ? `  ${a.problems.join(', ')}` : ''}\n`);
     }
     printDiagnostics(io, result.diagnostics);
     return result.ok ? EXIT_OK : EXIT_ERROR;

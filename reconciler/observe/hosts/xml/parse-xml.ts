@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+
 import type { XmlElement } from './xml-element.js';
 
 export class XmlSyntaxError extends Error {

@@ -1,5 +1,5 @@
-import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import { indexAfter } from '../../../transports/snmp/oid.js';
+import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import type { ArpEntry } from '../device-facts.js';
 import type { DiagnosticSink } from '../diagnostic-sink.js';
 import { OID } from '../mib-oids.js';

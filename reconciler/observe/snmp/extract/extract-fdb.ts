@@ -1,5 +1,5 @@
-import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import { indexAfter } from '../../../transports/snmp/oid.js';
+import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import type { FdbEntry } from '../device-facts.js';
 import type { DiagnosticSink } from '../diagnostic-sink.js';
 import { OID } from '../mib-oids.js';
@@ -35,7 +35,12 @@ export function vlanByFdbId(rows: readonly SnmpVarbind[]): Map<number, number> {
 }
 
 /** dot1qTpFdbPort rows: index fdbId.m1..m6, value bridge port. */
-export function fdbFromDot1q(rows: readonly SnmpVarbind[], ports: ReadonlyMap<number, number>, vlans: ReadonlyMap<number, number>, sink: DiagnosticSink): FdbEntry[] {
+export function fdbFromDot1q(
+  rows: readonly SnmpVarbind[],
+  ports: ReadonlyMap<number, number>,
+  vlans: ReadonlyMap<number, number>,
+  sink: DiagnosticSink,
+): FdbEntry[] {
   const entries: FdbEntry[] = [];
   for (const { oid, value } of rows) {
     const index = indexAfter(oid, OID.dot1qTpFdbPort) ?? [];

@@ -1,18 +1,41 @@
 import { assertNever } from '../../../../inventory/core/errors.js';
-import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import { indexAfter } from '../../../transports/snmp/oid.js';
+import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import type { IfOperStatus, InterfaceFact } from '../device-facts.js';
 import { OID } from '../mib-oids.js';
 import { macFromBytes } from '../octets.js';
 import { numberValue, textValue } from './extract-system.js';
 
-export type InterfaceColumn = 'ifDescr' | 'ifType' | 'ifSpeed' | 'ifPhysAddress' | 'ifOperStatus' | 'ifName' | 'ifHCInOctets' | 'ifHCOutOctets' | 'ifHighSpeed' | 'ifAlias';
-export const INTERFACE_COLUMNS: readonly InterfaceColumn[] = ['ifName', 'ifDescr', 'ifAlias', 'ifType', 'ifHighSpeed', 'ifSpeed', 'ifOperStatus', 'ifPhysAddress', 'ifHCInOctets', 'ifHCOutOctets'];
+export type InterfaceColumn =
+  'ifDescr' | 'ifType' | 'ifSpeed' | 'ifPhysAddress' | 'ifOperStatus' | 'ifName' | 'ifHCInOctets' | 'ifHCOutOctets' | 'ifHighSpeed' | 'ifAlias';
+export const INTERFACE_COLUMNS: readonly InterfaceColumn[] = [
+  'ifName',
+  'ifDescr',
+  'ifAlias',
+  'ifType',
+  'ifHighSpeed',
+  'ifSpeed',
+  'ifOperStatus',
+  'ifPhysAddress',
+  'ifHCInOctets',
+  'ifHCOutOctets',
+];
 
 const OPER_STATUS: Record<number, IfOperStatus> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'unknown', 5: 'dormant', 6: 'notPresent', 7: 'lowerLayerDown' };
 
 function blankInterface(ifIndex: number): InterfaceFact {
-  return { ifIndex, ifName: null, ifDescr: null, ifAlias: null, ifType: null, speedMbps: null, ifOperStatus: null, ifPhysAddress: null, ifHCInOctets: null, ifHCOutOctets: null };
+  return {
+    ifIndex,
+    ifName: null,
+    ifDescr: null,
+    ifAlias: null,
+    ifType: null,
+    speedMbps: null,
+    ifOperStatus: null,
+    ifPhysAddress: null,
+    ifHCInOctets: null,
+    ifHCOutOctets: null,
+  };
 }
 
 /** One interface per ifIndex seen in any column; columns the agent lacks stay null. */
@@ -30,10 +53,18 @@ export function extractInterfaces(columns: Partial<Record<InterfaceColumn, reado
       if (!index || index.length !== 1) continue;
       const fact = at(index[0] as number);
       switch (column) {
-        case 'ifName': fact.ifName = textValue(value); break;
-        case 'ifDescr': fact.ifDescr = textValue(value); break;
-        case 'ifAlias': fact.ifAlias = textValue(value); break;
-        case 'ifType': fact.ifType = numberValue(value); break;
+        case 'ifName':
+          fact.ifName = textValue(value);
+          break;
+        case 'ifDescr':
+          fact.ifDescr = textValue(value);
+          break;
+        case 'ifAlias':
+          fact.ifAlias = textValue(value);
+          break;
+        case 'ifType':
+          fact.ifType = numberValue(value);
+          break;
         case 'ifHighSpeed': {
           const mbps = numberValue(value);
           if (mbps !== null) {
@@ -53,10 +84,17 @@ export function extractInterfaces(columns: Partial<Record<InterfaceColumn, reado
           fact.ifOperStatus = status === null ? null : (OPER_STATUS[status] ?? null);
           break;
         }
-        case 'ifPhysAddress': fact.ifPhysAddress = value.kind === 'octets' ? (macFromBytes(value.bytes) ?? null) : null; break;
-        case 'ifHCInOctets': fact.ifHCInOctets = value.kind === 'counter64' ? value.value.toString() : null; break;
-        case 'ifHCOutOctets': fact.ifHCOutOctets = value.kind === 'counter64' ? value.value.toString() : null; break;
-        default: assertNever(column, 'interface column');
+        case 'ifPhysAddress':
+          fact.ifPhysAddress = value.kind === 'octets' ? (macFromBytes(value.bytes) ?? null) : null;
+          break;
+        case 'ifHCInOctets':
+          fact.ifHCInOctets = value.kind === 'counter64' ? value.value.toString() : null;
+          break;
+        case 'ifHCOutOctets':
+          fact.ifHCOutOctets = value.kind === 'counter64' ? value.value.toString() : null;
+          break;
+        default:
+          assertNever(column, 'interface column');
       }
     }
   }

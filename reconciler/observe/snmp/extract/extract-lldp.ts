@@ -1,11 +1,11 @@
-import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
-import { indexAfter } from '../../../transports/snmp/oid.js';
 import { assertNever } from '../../../../inventory/core/errors.js';
+import { indexAfter } from '../../../transports/snmp/oid.js';
+import type { SnmpVarbind } from '../../../transports/snmp/snmp-value.js';
 import type { LldpNeighbour } from '../device-facts.js';
 import { OID } from '../mib-oids.js';
 import { ipFromBytes, macFromBytes, textFromBytes } from '../octets.js';
-import { numberValue } from './extract-system.js';
 import type { LldpLocalPortNumbering } from '../vendor-quirks.js';
+import { numberValue } from './extract-system.js';
 
 export type LldpColumn = 'lldpRemChassisIdSubtype' | 'lldpRemChassisId' | 'lldpRemPortIdSubtype' | 'lldpRemPortId' | 'lldpRemSysName';
 export const LLDP_COLUMNS: readonly LldpColumn[] = ['lldpRemChassisIdSubtype', 'lldpRemChassisId', 'lldpRemPortIdSubtype', 'lldpRemPortId', 'lldpRemSysName'];
@@ -53,17 +53,38 @@ export function extractLldp(columns: Partial<Record<LldpColumn, readonly SnmpVar
       let entry = byKey.get(key);
       if (!entry) {
         const localPortNum = index[1] as number;
-        entry = { neighbour: { localPortNum, localIfIndex: localIfIndex(localPortNum, context), chassisIdSubtype: null, chassisId: null, portIdSubtype: null, portId: null, systemName: null } };
+        entry = {
+          neighbour: {
+            localPortNum,
+            localIfIndex: localIfIndex(localPortNum, context),
+            chassisIdSubtype: null,
+            chassisId: null,
+            portIdSubtype: null,
+            portId: null,
+            systemName: null,
+          },
+        };
         byKey.set(key, entry);
       }
       const bytes = value.kind === 'octets' ? value.bytes : undefined;
       switch (column) {
-        case 'lldpRemChassisIdSubtype': entry.neighbour.chassisIdSubtype = numberValue(value); break;
-        case 'lldpRemPortIdSubtype': entry.neighbour.portIdSubtype = numberValue(value); break;
-        case 'lldpRemChassisId': entry.chassis = bytes; break;
-        case 'lldpRemPortId': entry.port = bytes; break;
-        case 'lldpRemSysName': entry.neighbour.systemName = bytes ? textFromBytes(bytes) : null; break;
-        default: assertNever(column, 'LLDP column');
+        case 'lldpRemChassisIdSubtype':
+          entry.neighbour.chassisIdSubtype = numberValue(value);
+          break;
+        case 'lldpRemPortIdSubtype':
+          entry.neighbour.portIdSubtype = numberValue(value);
+          break;
+        case 'lldpRemChassisId':
+          entry.chassis = bytes;
+          break;
+        case 'lldpRemPortId':
+          entry.port = bytes;
+          break;
+        case 'lldpRemSysName':
+          entry.neighbour.systemName = bytes ? textFromBytes(bytes) : null;
+          break;
+        default:
+          assertNever(column, 'LLDP column');
       }
     }
   }

@@ -5,14 +5,20 @@ import { textFromBytes } from '../octets.js';
 export function textValue(value: SnmpValue | undefined): string | null {
   if (!value) return null;
   switch (value.kind) {
-    case 'octets': return textFromBytes(value.bytes);
+    case 'octets':
+      return textFromBytes(value.bytes);
     case 'oid':
-    case 'ip': return value.value;
+    case 'ip':
+      return value.value;
     case 'integer':
-    case 'unsigned': return String(value.value);
-    case 'counter64': return value.value.toString();
-    case 'none': return null;
-    default: return null;
+    case 'unsigned':
+      return String(value.value);
+    case 'counter64':
+      return value.value.toString();
+    case 'none':
+      return null;
+    default:
+      return null;
   }
 }
 

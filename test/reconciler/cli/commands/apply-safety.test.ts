@@ -1,15 +1,16 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
 import { chmodSync, copyFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-environment.js';
-import { startSshd } from '../../../lab/sshd.js';
-import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
-import { openStore } from '../../../../reconciler/store/open-store.js';
+import { after, before, test } from 'node:test';
+
 import { tryTakeApplyLock } from '../../../../reconciler/store/apply/apply-lock.js';
 import { changeOutcomes, lastApplyRun } from '../../../../reconciler/store/apply/apply-runs.js';
+import { openStore } from '../../../../reconciler/store/open-store.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
+import { startSshd } from '../../../lab/sshd.js';
+import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 
 let lab: LabEnvironment;
 before(async () => {
@@ -76,8 +77,48 @@ test('a plan deleting more than 10% of the VMs is refused without --allow-mass-d
 });
 
 test('a hypervisor lost during apply: exit 1, the others done, the store says which, the next apply converges', async (t) => {
-  commitEdit(lab, 'vms/globex.yaml', (t) => t + ['---', 'kind: VM', 'name: globex-app-09', 'tenant: globex', 'hypervisor: hv-02', 'vcpus: 1', 'memory: 1GiB', 'disks:', '  - {name: root, size: 10GiB}', 'interfaces:', '  - name: eth0', '    ips: [203.0.113.29]', ''].join('\n'));
-  commitEdit(lab, 'vms/acme.yaml', (t) => t + ['---', 'kind: VM', 'name: acme-web-09', 'tenant: acme', 'hypervisor: hv-01', 'vcpus: 1', 'memory: 1GiB', 'disks:', '  - {name: root, size: 10GiB}', 'interfaces:', '  - name: eth0', '    ips: [203.0.113.39]', ''].join('\n'));
+  commitEdit(
+    lab,
+    'vms/globex.yaml',
+    (t) =>
+      t +
+      [
+        '---',
+        'kind: VM',
+        'name: globex-app-09',
+        'tenant: globex',
+        'hypervisor: hv-02',
+        'vcpus: 1',
+        'memory: 1GiB',
+        'disks:',
+        '  - {name: root, size: 10GiB}',
+        'interfaces:',
+        '  - name: eth0',
+        '    ips: [203.0.113.29]',
+        '',
+      ].join('\n'),
+  );
+  commitEdit(
+    lab,
+    'vms/acme.yaml',
+    (t) =>
+      t +
+      [
+        '---',
+        'kind: VM',
+        'name: acme-web-09',
+        'tenant: acme',
+        'hypervisor: hv-01',
+        'vcpus: 1',
+        'memory: 1GiB',
+        'disks:',
+        '  - {name: root, size: 10GiB}',
+        'interfaces:',
+        '  - name: eth0',
+        '    ips: [203.0.113.39]',
+        '',
+      ].join('\n'),
+  );
   const hv2 = lab.sshd['hv-02'];
   // Keep hv-02's host key: it comes back later as the same host.
   const keep = await makeTempDir('hostkey');

@@ -1,10 +1,11 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-environment.js';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
 import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 
 let lab: LabEnvironment;
@@ -26,7 +27,13 @@ test('a backup policy is installed on its host by apply: target, exclude file an
   assert.equal(apply.code, 0, apply.out + apply.err);
   const schedule = readFileSync(cronFile(), 'utf8');
   assert.match(schedule, /^# pytin backup policy backup\/home-users: edit the inventory, not this file\.\n/);
-  assert.match(schedule, new RegExp(`^30 2 \\* \\* \\* root pytin backup run --per-user ${join(lab.dir, 'home')} --target ${target()} --name home-users --iterations 5 --keep-sequences 1 --exclude-from ${target()}/\\.pytin-home-users\\.exclude --compress gzip >/dev/null 2>&1$`, 'm'));
+  assert.match(
+    schedule,
+    new RegExp(
+      `^30 2 \\* \\* \\* root pytin backup run --per-user ${join(lab.dir, 'home')} --target ${target()} --name home-users --iterations 5 --keep-sequences 1 --exclude-from ${target()}/\\.pytin-home-users\\.exclude --compress gzip >/dev/null 2>&1$`,
+      'm',
+    ),
+  );
   assert.equal(readFileSync(join(target(), '.pytin-home-users.exclude'), 'utf8'), '*.tmp\n.cache/\n');
   assert.equal(statSync(target()).mode & 0o777, 0o700);
   const again = await pytinIn(lab, 'plan', '--detailed-exitcode');
@@ -36,7 +43,9 @@ test('a backup policy is installed on its host by apply: target, exclude file an
 
 test('archives made by the installed schedule are observed: the plan tells the next full and prune', async () => {
   // Run the schedule's command as cron would, on the host (through its SSH session's PATH).
-  const line = readFileSync(cronFile(), 'utf8').split('\n').find((l) => l.startsWith('30 2'))!;
+  const line = readFileSync(cronFile(), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('30 2'))!;
   const command = line.replace(/^30 2 \* \* \* root /, '').replace(/ >\/dev\/null 2>&1$/, '');
   for (let run = 0; run < 3; run++) execFileSync('/bin/sh', ['-c', command], { env: { ...process.env, PATH: `${join(lab.dir, 'bin')}:${process.env.PATH}` } });
   assert.ok(existsSync(join(target(), 'alice', 'home-users-3.tar.gz')));
@@ -52,15 +61,26 @@ test('a missed run, a stuck lock and a lost snapshot are drift', async () => {
   const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
   writeFileSync(log, readFileSync(log, 'utf8').replace(/"finishedAt":"[^"]+"/g, `"finishedAt":"${old}"`));
   execFileSync('rm', [join(target(), 'bob', 'home-users-3.snar')]);
-  writeFileSync(join(target(), 'bob', 'home-users.lock'), JSON.stringify({ pid: 2 ** 22 + 11, host: hostname(), startedAt: new Date().toISOString(), processStart: null }));
+  writeFileSync(
+    join(target(), 'bob', 'home-users.lock'),
+    JSON.stringify({ pid: 2 ** 22 + 11, host: hostname(), startedAt: new Date().toISOString(), processStart: null }),
+  );
   const plan = await pytinIn(lab, 'plan', '--refresh', '--json');
-  const drift = plan.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; kind?: string; message?: string }).filter((m) => m.type === 'drift' && m.kind?.startsWith('backup'));
+  const drift = plan.out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; kind?: string; message?: string })
+    .filter((m) => m.type === 'drift' && m.kind?.startsWith('backup'));
   assert.deepEqual(drift.map((d) => d.kind).sort(), ['backup-lock-stuck', 'backup-run-overdue', 'backup-snapshot-missing']);
   assert.match(drift.find((d) => d.kind === 'backup-run-overdue')!.message!, /series of alice: last successful run 72 h ago/);
 });
 
 test('a policy removed from git has its schedule removed; its archives stay', async () => {
-  commitEdit(lab, 'backups.yaml', (t) => t.replace('kind: BackupPolicy', 'kind: Tenant\nname: placeholder\nbillingId: X-1\n---\nkind: BackupPolicy').replace(/\n---\nkind: BackupPolicy[\s\S]*$/, '\n'));
+  commitEdit(lab, 'backups.yaml', (t) =>
+    t
+      .replace('kind: BackupPolicy', 'kind: Tenant\nname: placeholder\nbillingId: X-1\n---\nkind: BackupPolicy')
+      .replace(/\n---\nkind: BackupPolicy[\s\S]*$/, '\n'),
+  );
   const plan = await pytinIn(lab, 'plan', '--json');
   assert.deepEqual(plannedChanges(plan.out), ['delete backup/home-users']);
   assert.equal((await pytinIn(lab, 'apply', '--auto-approve')).code, 0);

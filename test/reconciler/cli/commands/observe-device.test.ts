@@ -1,13 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../../../../reconciler/cli/run-cli.js';
-import { COMMANDS } from '../../../../reconciler/cli/commands.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureIO } from '../../../support/capture-io.js';
+import { after, before, describe, test } from 'node:test';
+
+import { COMMANDS } from '../../../../reconciler/cli/commands.js';
+import { runCli } from '../../../../reconciler/cli/run-cli.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import { addNeighbours, createNetns, type Netns } from '../../../lab/netns.js';
-import { startSnmpd, type Snmpd } from '../../../lab/snmpd.js';
+import { type Snmpd, startSnmpd } from '../../../lab/snmpd.js';
+import { captureIO } from '../../../support/capture-io.js';
 
 const COMMUNITY = 'cli-community-s3cret';
 const V3_USER = { name: 'pytin-cli', authProtocol: 'SHA', authKey: 'cli-auth-s3cret', privProtocol: 'AES', privKey: 'cli-priv-s3cret' } as const;
@@ -45,8 +46,19 @@ describe('pytin observe device', () => {
     const io = captureIO();
     const code = await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--json'], withCommunity(io, COMMUNITY));
     assert.equal(code, 0, io.err());
-    const printed = JSON.parse(io.out()) as { system: { sysName: string }; interfaces: { ifIndex: number; ifName: string }[]; arp: { ifIndex: number; ip: string; mac: string }[]; fdb: unknown[]; lldp: unknown[] };
-    assert.deepEqual(Object.keys(printed).filter((k) => ['system', 'interfaces', 'arp', 'fdb', 'lldp'].includes(k)).sort(), ['arp', 'fdb', 'interfaces', 'lldp', 'system']);
+    const printed = JSON.parse(io.out()) as {
+      system: { sysName: string };
+      interfaces: { ifIndex: number; ifName: string }[];
+      arp: { ifIndex: number; ip: string; mac: string }[];
+      fdb: unknown[];
+      lldp: unknown[];
+    };
+    assert.deepEqual(
+      Object.keys(printed)
+        .filter((k) => ['system', 'interfaces', 'arp', 'fdb', 'lldp'].includes(k))
+        .sort(),
+      ['arp', 'fdb', 'interfaces', 'lldp', 'system'],
+    );
     const veth = printed.interfaces.find((i) => i.ifName === netns.innerIf);
     assert.ok(veth);
     assert.ok(printed.arp.some((a) => a.ip === '10.99.0.50' && a.mac === '52:54:00:cc:00:50' && a.ifIndex === veth.ifIndex));
@@ -58,7 +70,11 @@ describe('pytin observe device', () => {
     const io = captureIO();
     io.env.PYTIN_SNMP_AUTH_KEY = V3_USER.authKey;
     io.env.PYTIN_SNMP_PRIV_KEY = V3_USER.privKey;
-    assert.equal(await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--user', V3_USER.name, '--auth-protocol', 'sha', '--priv-protocol', 'aes'], io), 0, io.err());
+    assert.equal(
+      await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--user', V3_USER.name, '--auth-protocol', 'sha', '--priv-protocol', 'aes'], io),
+      0,
+      io.err(),
+    );
     assert.match(io.out(), /interfaces \d+, ARP\/neighbours \d+ \(IPv4 \d+, IPv6 \d+\)/);
     assertNoSecrets(io.out() + io.err());
   });
@@ -75,7 +91,11 @@ describe('pytin observe device', () => {
   test('a wrong community fails with a coded message after the timeout, exit 1, no stack', async () => {
     const io = captureIO();
     const started = Date.now();
-    const code = await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--timeout', '300', '--retries', '1', '--json'], withCommunity(io, 'wrong-community'));
+    const code = await runCli(
+      COMMANDS,
+      ['observe', 'device', '--host', hostPort, '--timeout', '300', '--retries', '1', '--json'],
+      withCommunity(io, 'wrong-community'),
+    );
     const elapsed = Date.now() - started;
     assert.equal(code, 1);
     assert.match(io.err(), /error OBS_SNMP_TIMEOUT: .*no answer .*wrong community/);
@@ -99,13 +119,21 @@ describe('pytin observe device', () => {
 
   test('an unreachable port fails after the timeout instead of hanging', async () => {
     const io = captureIO();
-    const code = await runCli(COMMANDS, ['observe', 'device', '--host', `${snmpd.host}:1162`, '--timeout', '200', '--retries', '0'], withCommunity(io, COMMUNITY));
+    const code = await runCli(
+      COMMANDS,
+      ['observe', 'device', '--host', `${snmpd.host}:1162`, '--timeout', '200', '--retries', '0'],
+      withCommunity(io, COMMUNITY),
+    );
     assert.equal(code, 1);
     assert.match(io.err(), /OBS_SNMP_TIMEOUT/);
   });
 
-  test('attack on the machine\'s other users: a credential on the command line (visible in ps) is refused before anything is sent', async () => {
-    for (const [flag, secret] of [['--community', COMMUNITY], ['--auth-key', V3_USER.authKey], ['--priv-key', V3_USER.privKey]] as const) {
+  test("attack on the machine's other users: a credential on the command line (visible in ps) is refused before anything is sent", async () => {
+    for (const [flag, secret] of [
+      ['--community', COMMUNITY],
+      ['--auth-key', V3_USER.authKey],
+      ['--priv-key', V3_USER.privKey],
+    ] as const) {
       const io = captureIO();
       const args = ['observe', 'device', '--host', hostPort, ...(flag === '--community' ? [] : ['--user', V3_USER.name]), flag, secret];
       assert.equal(await runCli(COMMANDS, args, io), 1, flag);
@@ -120,7 +148,11 @@ describe('pytin observe device', () => {
     t.after(dir.remove);
     writeFileSync(join(dir.path, 'community'), `${COMMUNITY}\n`);
     const fromFile = captureIO();
-    assert.equal(await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--community-file', join(dir.path, 'community'), '--json'], fromFile), 0, fromFile.err());
+    assert.equal(
+      await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--community-file', join(dir.path, 'community'), '--json'], fromFile),
+      0,
+      fromFile.err(),
+    );
     const fromStdin = Object.assign(captureIO(), { stdin: () => `${COMMUNITY}\n` });
     assert.equal(await runCli(COMMANDS, ['observe', 'device', '--host', hostPort, '--community-file', '-', '--json'], fromStdin), 0, fromStdin.err());
     assertNoSecrets(fromFile.out() + fromFile.err() + fromStdin.out() + fromStdin.err());

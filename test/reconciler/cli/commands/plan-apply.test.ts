@@ -1,11 +1,12 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLabEnvironment, type LabEnvironment } from '../../../lab/lab-environment.js';
-import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
-import { openStore } from '../../../../reconciler/store/open-store.js';
+import { after, before, test } from 'node:test';
+
 import { appliedState, lastApplyRun } from '../../../../reconciler/store/apply/apply-runs.js';
+import { openStore } from '../../../../reconciler/store/open-store.js';
+import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
+import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 
 let lab: LabEnvironment;
 before(async () => {
@@ -34,7 +35,15 @@ test('from git to the lab: the plan creates every VM, apply converges, the next 
 test('applying the same commit twice changes nothing the second time', async () => {
   const second = await pytinIn(lab, 'apply', '--auto-approve', '--json');
   assert.equal(second.code, 0, second.err);
-  assert.deepEqual(plannedChanges(second.out.split('\n').filter((l) => !l.includes('apply_summary') && l).join('\n')), []);
+  assert.deepEqual(
+    plannedChanges(
+      second.out
+        .split('\n')
+        .filter((l) => !l.includes('apply_summary') && l)
+        .join('\n'),
+    ),
+    [],
+  );
   const store = await openStore(join(lab.repoDir, '.pytin', 'store.sqlite'));
   try {
     const run = await lastApplyRun(store);
@@ -50,11 +59,34 @@ test('applying the same commit twice changes nothing the second time', async () 
 });
 
 test('an edit in git (a limit changed, a VM removed, a VM added) plans exactly that, and applies', async () => {
-  commitEdit(lab, 'vms/acme.yaml', (t) => t.replace('bandwidth: {inbound: 100Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-web-02', 'bandwidth: {inbound: 150Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-web-02'));
-  commitEdit(lab, 'vms/globex.yaml', (t) => t.slice(0, t.indexOf('---\nkind: VM\nname: globex-cache-01')) + [
-    '---', 'kind: VM', 'name: globex-app-03', 'tenant: globex', 'hypervisor: hv-01', 'vcpus: 2', 'memory: 4GiB',
-    'disks:', '  - {name: root, size: 20GiB}', 'interfaces:', '  - name: eth0', '    ips: [203.0.113.23]', '    bandwidth: {inbound: 50Mbit, outbound: 50Mbit}', '',
-  ].join('\n'));
+  commitEdit(lab, 'vms/acme.yaml', (t) =>
+    t.replace(
+      'bandwidth: {inbound: 100Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-web-02',
+      'bandwidth: {inbound: 150Mbit, outbound: 100Mbit}\n---\nkind: VM\nname: acme-web-02',
+    ),
+  );
+  commitEdit(
+    lab,
+    'vms/globex.yaml',
+    (t) =>
+      t.slice(0, t.indexOf('---\nkind: VM\nname: globex-cache-01')) +
+      [
+        '---',
+        'kind: VM',
+        'name: globex-app-03',
+        'tenant: globex',
+        'hypervisor: hv-01',
+        'vcpus: 2',
+        'memory: 4GiB',
+        'disks:',
+        '  - {name: root, size: 20GiB}',
+        'interfaces:',
+        '  - name: eth0',
+        '    ips: [203.0.113.23]',
+        '    bandwidth: {inbound: 50Mbit, outbound: 50Mbit}',
+        '',
+      ].join('\n'),
+  );
   const plan = await pytinIn(lab, 'plan', '--detailed-exitcode', '--json');
   assert.equal(plan.code, 2, plan.err);
   assert.deepEqual(plannedChanges(plan.out), ['create vm/globex-app-03', 'delete vm/globex-cache-01', 'update vm/acme-web-01']);
@@ -67,7 +99,12 @@ test('an edit in git (a limit changed, a VM removed, a VM added) plans exactly t
 });
 
 test('a saved plan is refused once the inventory moved on', async () => {
-  commitEdit(lab, 'vms/acme.yaml', (t) => t.replace('vcpus: 2\nmemory: 4GiB\ndisks:\n  - {name: root, size: 20GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:a0:00:02', 'vcpus: 3\nmemory: 4GiB\ndisks:\n  - {name: root, size: 20GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:a0:00:02'));
+  commitEdit(lab, 'vms/acme.yaml', (t) =>
+    t.replace(
+      'vcpus: 2\nmemory: 4GiB\ndisks:\n  - {name: root, size: 20GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:a0:00:02',
+      'vcpus: 3\nmemory: 4GiB\ndisks:\n  - {name: root, size: 20GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:a0:00:02',
+    ),
+  );
   const saved = await pytinIn(lab, 'plan', '--out', 'stale.plan');
   assert.equal(saved.code, 0, saved.out);
   commitEdit(lab, 'tenants.yaml', (t) => t.replace('displayName: ACME Hosting Ltd', 'displayName: ACME Hosting'));
@@ -85,7 +122,9 @@ test('no secret value reaches the plan, its JSON or markdown forms, or the store
   const secrets = Object.values(lab.env).filter((v): v is string => typeof v === 'string' && v.length > 0);
   const key = readFileSync(join(lab.repoDir, '.pytin', 'secrets', 'lab', 'id_ed25519'), 'utf8').split('\n')[1]!;
   const outputs = [(await pytinIn(lab, 'plan')).out, (await pytinIn(lab, 'plan', '--json')).out, (await pytinIn(lab, 'plan', '--format', 'markdown')).out];
-  const store = readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite')).toString('latin1') + readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite-wal'), { flag: 'a+' }).toString('latin1');
+  const store =
+    readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite')).toString('latin1') +
+    readFileSync(join(lab.repoDir, '.pytin', 'store.sqlite-wal'), { flag: 'a+' }).toString('latin1');
   for (const text of [...outputs, store]) {
     for (const secret of [...secrets, key]) assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 4)}...) leaked`);
   }

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { makeRepo } from '../../../support/git-repo.js';
 import { labTexts, labWith, PROJECT_ROOT } from '../../../support/lab-inventory.js';
 
@@ -19,7 +20,10 @@ test('validate on the lab at HEAD exits 0 and summarises the inventory with its 
   t.after(repo.remove);
   const run = pytin(repo.path, 'validate', '--path', 'inventory');
   assert.equal(run.code, 0, run.err);
-  assert.match(run.out, new RegExp(`^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 24 resources \\(.*6 vm.*13 ip\\); 0 errors, 0 warnings\\.\\n$`));
+  assert.match(
+    run.out,
+    new RegExp(`^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 24 resources \\(.*6 vm.*13 ip\\); 0 errors, 0 warnings\\.\\n$`),
+  );
 });
 
 test('validate prints FILE:LINE:COL diagnostics, a summary, and exits 1 on errors', async (t) => {
@@ -27,7 +31,10 @@ test('validate prints FILE:LINE:COL diagnostics, a summary, and exits 1 on error
   t.after(repo.remove);
   const run = pytin(repo.path, 'validate');
   assert.equal(run.code, 1);
-  assert.match(run.out, /^vms\/acme\.yaml:29:11: error INV_RULE_IP_GATEWAY: 203\.0\.113\.1 is the gateway of pool "lab1-public"; a gateway is never held \(vm\/acme-web-02\)\n/);
+  assert.match(
+    run.out,
+    /^vms\/acme\.yaml:29:11: error INV_RULE_IP_GATEWAY: 203\.0\.113\.1 is the gateway of pool "lab1-public"; a gateway is never held \(vm\/acme-web-02\)\n/,
+  );
   assert.match(run.out, /Invalid: .*; 1 error, 0 warnings\.\n$/);
   assert.equal(run.err, '');
 });
@@ -37,7 +44,10 @@ test('validate --json prints one diagnostic object per line and a summary line',
   t.after(repo.remove);
   const run = pytin(repo.path, 'validate', '--json');
   assert.equal(run.code, 1);
-  const lines = run.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = run.out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines[0], {
     type: 'diagnostic',
     severity: 'error',
@@ -88,7 +98,9 @@ test('schema --out writes every schema, and the examples point editors at them',
   t.after(repo.remove);
   const run = pytin(repo.path, 'schema', '--out', 'schemas-out');
   assert.equal(run.code, 0, run.err);
-  const written = spawnSync('ls', [join(repo.path, 'schemas-out')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const written = spawnSync('ls', [join(repo.path, 'schemas-out')], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
   assert.ok(written.includes('inventory.schema.json') && written.includes('vm.schema.json') && written.includes('common.schema.json'));
   for (const [file, text] of labTexts()) {
     if (!file.endsWith('.yaml')) continue;

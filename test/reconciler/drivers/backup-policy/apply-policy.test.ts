@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import type { BackupPolicySpec } from '../../../../inventory/model/specs.js';
 import { applyPolicy } from '../../../../reconciler/drivers/backup-policy/apply-policy.js';
 import { planPolicies } from '../../../../reconciler/drivers/backup-policy/plan-policies.js';
@@ -15,7 +16,18 @@ import { errorOf, hostContext } from '../../../support/apply-context.js';
 // the host it runs on): what the driver changes on a backup node, and what it refuses to touch.
 
 function spec(name: string, target: string): BackupPolicySpec {
-  return { kind: 'BackupPolicy', name, host: 'node', source: '/srv/data', target, iterations: 5, keepSequences: 1, schedule: '30 2 * * *', compression: 'gzip', exclude: ['*.tmp'] };
+  return {
+    kind: 'BackupPolicy',
+    name,
+    host: 'node',
+    source: '/srv/data',
+    target,
+    iterations: 5,
+    keepSequences: 1,
+    schedule: '30 2 * * *',
+    compression: 'gzip',
+    exclude: ['*.tmp'],
+  };
 }
 
 function createChange(policy: BackupPolicySpec, cronDir: string): Change {
@@ -61,7 +73,7 @@ test('a target that is a symbolic link is refused; nothing is written where it p
   assert.equal(existsSync(join(dir.path, 'cron.d', 'pytin-backup-linked')), false);
 });
 
-test('a schedule file that is not this policy\'s (another policy\'s, another tool\'s, a link) is neither replaced nor removed', async (t) => {
+test("a schedule file that is not this policy's (another policy's, another tool's, a link) is neither replaced nor removed", async (t) => {
   const dir = await makeTempDir('policy');
   t.after(dir.remove);
   const cron = join(dir.path, 'cron.d');
@@ -69,8 +81,8 @@ test('a schedule file that is not this policy\'s (another policy\'s, another too
   const victim = join(dir.path, 'victim');
   writeFileSync(victim, 'root-owned file\n');
   const cases: Array<[string, () => void]> = [
-    ['another policy\'s schedule', () => writeFileSync(join(cron, 'pytin-backup-db_main'), `${markerLineOf('db.main')}\n* * * * * root true\n`)],
-    ['another tool\'s cron file', () => writeFileSync(join(cron, 'pytin-backup-db_main'), '# certbot\n0 */12 * * * root certbot -q renew\n')],
+    ["another policy's schedule", () => writeFileSync(join(cron, 'pytin-backup-db_main'), `${markerLineOf('db.main')}\n* * * * * root true\n`)],
+    ["another tool's cron file", () => writeFileSync(join(cron, 'pytin-backup-db_main'), '# certbot\n0 */12 * * * root certbot -q renew\n')],
     ['a link to a file outside', () => symlinkSync(victim, join(cron, 'pytin-backup-db_main'))],
   ];
   for (const [what, plant] of cases) {
@@ -83,7 +95,14 @@ test('a schedule file that is not this policy\'s (another policy\'s, another too
     assert.equal(after, before, what);
     assert.equal(readFileSync(victim, 'utf8'), 'root-owned file\n', what);
     // A delete of that policy's schedule is refused the same way.
-    const removal: Change = { address: 'backup/db_main', action: 'delete', driver: 'backup', host: 'node', before: { cronPath: join(cron, 'pytin-backup-db_main'), target: join(dir.path, 'backups', 'db') }, after: null };
+    const removal: Change = {
+      address: 'backup/db_main',
+      action: 'delete',
+      driver: 'backup',
+      host: 'node',
+      before: { cronPath: join(cron, 'pytin-backup-db_main'), target: join(dir.path, 'backups', 'db') },
+      after: null,
+    };
     const removed = await applyPolicy(removal, hostContext(runner));
     assert.equal(removed.ok, false, what);
     assert.ok(existsSync(join(cron, 'pytin-backup-db_main')) || lstatSync(join(cron, 'pytin-backup-db_main')).isSymbolicLink(), what);
@@ -98,7 +117,14 @@ test('its own schedule is replaced and removed (idempotently)', async (t) => {
   const change = createChange(spec('home', join(dir.path, 'backups', 'home')), cron);
   assert.equal((await applyPolicy(change, hostContext(runner))).ok, true);
   assert.equal((await applyPolicy(change, hostContext(runner))).ok, true);
-  const removal: Change = { address: 'backup/home', action: 'delete', driver: 'backup', host: 'node', before: { cronPath: join(cron, 'pytin-backup-home'), target: join(dir.path, 'backups', 'home') }, after: null };
+  const removal: Change = {
+    address: 'backup/home',
+    action: 'delete',
+    driver: 'backup',
+    host: 'node',
+    before: { cronPath: join(cron, 'pytin-backup-home'), target: join(dir.path, 'backups', 'home') },
+    after: null,
+  };
   const removed = await applyPolicy(removal, hostContext(runner));
   assert.equal(removed.ok, true, errorOf(removed));
   assert.equal(existsSync(join(cron, 'pytin-backup-home')), false);

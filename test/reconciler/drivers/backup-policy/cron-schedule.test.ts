@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { longestGapMs, parseCron } from '../../../../reconciler/drivers/backup-policy/cron-schedule.js';
 import { parseCronSchedule } from '../../../../schemas/formats/cron.js';
 
@@ -58,7 +59,17 @@ function walkedLongestGap(expression: string, from: number): number | undefined 
 
 test('the longest gap agrees with walking every firing croner reports', () => {
   const from = Date.parse('2027-02-20T13:37:00Z'); // mid-day, across a month end and March 1
-  for (const expression of ['*/7 * * * *', '0 9-17/4 * * 1-5', '0 0 1,15 * 0', '15,45 */5 1-10 * *', '0 12 * 2,3 6', '59 23 28-31 * *', '0 0 29 2 *', '30 13 20 2 *', '0-30/10 13,14 * * *']) {
+  for (const expression of [
+    '*/7 * * * *',
+    '0 9-17/4 * * 1-5',
+    '0 0 1,15 * 0',
+    '15,45 */5 1-10 * *',
+    '0 12 * 2,3 6',
+    '59 23 28-31 * *',
+    '0 0 29 2 *',
+    '30 13 20 2 *',
+    '0-30/10 13,14 * * *',
+  ]) {
     assert.equal(longestGapMs(expression, from), walkedLongestGap(expression, from), expression);
   }
 });

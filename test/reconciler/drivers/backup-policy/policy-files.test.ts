@@ -1,16 +1,29 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { InternalError } from '../../../../inventory/core/errors.js';
 import type { BackupPolicySpec } from '../../../../inventory/model/specs.js';
-import { cronField, policyFiles } from '../../../../reconciler/drivers/backup-policy/policy-files.js';
 import { backupPolicyTarget } from '../../../../reconciler/drivers/backup-policy/observe-backups.js';
+import { cronField, policyFiles } from '../../../../reconciler/drivers/backup-policy/policy-files.js';
 import { cronCommand } from '../sink-readers.js';
 
-const POLICY: BackupPolicySpec = { kind: 'BackupPolicy', name: 'home', host: 'b', perUserHome: '/home', target: '/backup/home', iterations: 5, keepSequences: 1, schedule: '30 2 * * *', exclude: ['*.tmp'], compression: 'gzip' };
+const POLICY: BackupPolicySpec = {
+  kind: 'BackupPolicy',
+  name: 'home',
+  host: 'b',
+  perUserHome: '/home',
+  target: '/backup/home',
+  iterations: 5,
+  keepSequences: 1,
+  schedule: '30 2 * * *',
+  exclude: ['*.tmp'],
+  compression: 'gzip',
+};
 const AGENT = { command: 'pytin', cronDir: '/etc/cron.d' };
 
 test('cron reads an escaped field back as written', () => {
-  for (const text of ['a%b', '%', 'a%%b', 'a\\\\%b', 'a\\b', "'a'\\''%b'"]) assert.deepEqual(cronCommand(cronField(text)), { command: text, stdin: null }, text);
+  for (const text of ['a%b', '%', 'a%%b', 'a\\\\%b', 'a\\b', "'a'\\''%b'"])
+    assert.deepEqual(cronCommand(cronField(text)), { command: text, stdin: null }, text);
 });
 
 test('a cron field cron cannot read back is a bug: line breaks, NUL, and % after an odd run of backslashes', () => {

@@ -1,7 +1,8 @@
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { after, test } from 'node:test';
 import { promisify } from 'node:util';
+
 import { applyShaping } from '../../../../reconciler/drivers/bandwidth/apply-shaping.js';
 import { compileShaping, shapingDevices, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { planShaping } from '../../../../reconciler/drivers/bandwidth/plan-shaping.js';
@@ -13,7 +14,6 @@ import type { Change } from '../../../../reconciler/plan/change.js';
 import type { CommandOptions, CommandResult, CommandRunner } from '../../../../reconciler/transports/command-runner.js';
 import { createTcLab, ifbSupport, type TcLab } from '../../../lab/tc-namespaces.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
-
 
 const run = promisify(execFile);
 const labs: TcLab[] = [];
@@ -45,7 +45,10 @@ async function planOne(lab: TcLab, shaping: ShapingSpec): Promise<Change> {
 function comparable(trees: readonly TcDeviceTree[], desired: readonly TcDeviceTree[]): TcDeviceTree[] {
   return trees.map((t) => {
     const want = desired.find((d) => d.device === t.device);
-    return { ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: want?.classes.find((w) => w.classid === c.classid)?.burstBytes === null ? null : c.burstBytes })) };
+    return {
+      ...t,
+      classes: t.classes.map((c) => ({ ...c, burstBytes: want?.classes.find((w) => w.classid === c.classid)?.burstBytes === null ? null : c.burstBytes })),
+    };
   });
 }
 
@@ -67,7 +70,12 @@ test('the tree applied in a namespace reads back as the desired one, IPv4 and IP
   const lab = await newLab();
   const shaping: ShapingSpec = {
     interfaces: [lab.shaped],
-    limits: [limit(lab.guestIp, '10Mbit', '5Mbit'), limit(lab.guestIp6, '20Mbit', '2Mbit', '64KiB'), limit('10.200.0.9', '1Gbit'), limit('2001:db8::9', undefined, '300kbit')],
+    limits: [
+      limit(lab.guestIp, '10Mbit', '5Mbit'),
+      limit(lab.guestIp6, '20Mbit', '2Mbit', '64KiB'),
+      limit('10.200.0.9', '1Gbit'),
+      limit('2001:db8::9', undefined, '300kbit'),
+    ],
   };
   const change = await planOne(lab, shaping);
   assert.equal(change.action, 'create');
@@ -86,7 +94,10 @@ test('the tree applied in a namespace reads back as the desired one, IPv4 and IP
   assert.deepEqual(planShaping(desired, observed).changes, []);
   const second = await applyShaping(change, hostContext(lab.hostRunner));
   assert.deepEqual([second.ok, second.output], [true, 'tc: nothing to change']);
-  assert.deepEqual((await observe(lab, shaping)).devices.map((d) => d.tree), trees);
+  assert.deepEqual(
+    (await observe(lab, shaping)).devices.map((d) => d.tree),
+    trees,
+  );
   assert.deepEqual(second.state, first.state);
 });
 
@@ -103,7 +114,13 @@ test('more than 256 addresses land in hashed u32 tables and read back exactly', 
   const observed = await observe(lab, shaping);
   const desired = compileShaping('shared-01', shaping, observed);
   assert.equal(observed.devices[0]!.tree.filters.length, 900);
-  assert.deepEqual(comparable(observed.devices.map((d) => d.tree), desired.devices), desired.devices);
+  assert.deepEqual(
+    comparable(
+      observed.devices.map((d) => d.tree),
+      desired.devices,
+    ),
+    desired.devices,
+  );
   // The filters really sit in hash buckets: table 704: (IPv4) holds them in 250 buckets.
   const listing = await tc(lab, 'filter', 'show', 'dev', lab.shaped);
   const buckets = new Set([...listing.matchAll(/fh 704:([0-9a-f]+):[0-9a-f]+ /g)].map((m) => m[1]));
@@ -117,8 +134,30 @@ test('classes, filters and root qdiscs pytin did not create are left alone', asy
   assert.equal((await applyShaping(await planOne(lab, shaping), hostContext(lab.hostRunner))).ok, true);
   // Someone adds a class of their own under pytin's qdisc, with a filter at their own preference.
   await tc(lab, 'class', 'add', 'dev', lab.shaped, 'parent', '7079:', 'classid', '7079:10', 'htb', 'rate', '3mbit');
-  await tc(lab, 'filter', 'add', 'dev', lab.shaped, 'parent', '7079:', 'protocol', 'ip', 'pref', '5', 'u32', 'match', 'ip', 'dst', '10.250.0.1/32', 'flowid', '7079:10');
-  const foreignListing = async () => [(await tc(lab, 'class', 'show', 'dev', lab.shaped, 'classid', '7079:10')).trim(), (await tc(lab, 'filter', 'show', 'dev', lab.shaped, 'pref', '5')).trim()];
+  await tc(
+    lab,
+    'filter',
+    'add',
+    'dev',
+    lab.shaped,
+    'parent',
+    '7079:',
+    'protocol',
+    'ip',
+    'pref',
+    '5',
+    'u32',
+    'match',
+    'ip',
+    'dst',
+    '10.250.0.1/32',
+    'flowid',
+    '7079:10',
+  );
+  const foreignListing = async () => [
+    (await tc(lab, 'class', 'show', 'dev', lab.shaped, 'classid', '7079:10')).trim(),
+    (await tc(lab, 'filter', 'show', 'dev', lab.shaped, 'pref', '5')).trim(),
+  ];
   const handMade = await foreignListing();
   assert.match(handMade[0]!, /7079:10 .*rate 3Mbit/);
   assert.match(handMade[1]!, /flowid 7079:10/);
@@ -146,7 +185,14 @@ test('a root qdisc pytin did not create is neither planned over nor replaced by 
   const plan = planShaping(compileShaping('shared-01', shaping, observed), observed);
   assert.deepEqual([plan.changes.length, plan.diagnostics.map((d) => d.code)], [0, ['PLAN_TC_FOREIGN_ROOT_QDISC']]);
   // A change planned earlier (or by hand) is refused at apply time too.
-  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', host: 'shared-01', before: null, after: { interfaces: [lab.shaped], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: null, burst: null } } };
+  const change: Change = {
+    address: 'shaping/shared-01',
+    action: 'create',
+    driver: 'tc',
+    host: 'shared-01',
+    before: null,
+    after: { interfaces: [lab.shaped], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: null, burst: null } },
+  };
   const outcome = await applyShaping(change, hostContext(lab.hostRunner));
   assert.equal(outcome.ok, false);
   assert.match(errorOf(outcome)!, /^APPLY_TC_FOREIGN_ROOT_QDISC/);
@@ -155,7 +201,14 @@ test('a root qdisc pytin did not create is neither planned over nor replaced by 
 
 test('a missing interface is refused before anything is changed', async () => {
   const lab = await newLab();
-  const change: Change = { address: 'shaping/shared-01', action: 'create', driver: 'tc', host: 'shared-01', before: null, after: { interfaces: ['nosuch0'], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: '1Mbit', burst: null } } };
+  const change: Change = {
+    address: 'shaping/shared-01',
+    action: 'create',
+    driver: 'tc',
+    host: 'shared-01',
+    before: null,
+    after: { interfaces: ['nosuch0'], [lab.guestIp]: { classid: '7079:1234', inbound: '10Mbit', outbound: '1Mbit', burst: null } },
+  };
   const outcome = await applyShaping(change, hostContext(lab.hostRunner));
   assert.equal(outcome.ok, false);
   assert.match(errorOf(outcome)!, /^APPLY_TC_DEVICE_MISSING: interface "nosuch0" does not exist/);
@@ -194,7 +247,13 @@ test('a batch that fails partway leaves the previous tree (restored), and says s
   assert.match(errorOf(outcome)!, /^APPLY_TC_BATCH_FAILED: the batch failed and the previous tree was restored/);
   const restored = (await observe(lab, shaping)).devices.map((d) => d.tree);
   // Restored classes carry their old burst explicitly; HTB's tick rounding may move it a byte or two.
-  assert.deepEqual(comparable(restored, previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) }))), previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) })));
+  assert.deepEqual(
+    comparable(
+      restored,
+      previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) })),
+    ),
+    previous.map((t) => ({ ...t, classes: t.classes.map((c) => ({ ...c, burstBytes: null })) })),
+  );
   for (const [i, t] of previous.entries()) assert.deepEqual(treeDifferences(t, restored[i]!), []);
   // The next plan still shows the whole change, and applying it with a sound runner converges.
   const again = await planOne(lab, changed);

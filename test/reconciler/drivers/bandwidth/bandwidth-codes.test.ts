@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+
 import { INVENTORY_CODES } from '../../../../inventory/core/diagnostic-codes.js';
 import { BANDWIDTH_CODES } from '../../../../reconciler/drivers/bandwidth/bandwidth-codes.js';
 import { HOST_OBSERVATION_CODES } from '../../../../reconciler/observe/hosts/host-codes.js';

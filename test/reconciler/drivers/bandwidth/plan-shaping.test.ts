@@ -1,21 +1,26 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
 import { bandwidthDriver, planBandwidthHosts } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
 import { compileShaping, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
+import { parseTcListing } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
 import { planShaping } from '../../../../reconciler/drivers/bandwidth/plan-shaping.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { stateFromTrees } from '../../../../reconciler/drivers/bandwidth/shaping-state.js';
 import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
-import { parseTcListing } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
-import type { JsonValue } from '../../../../inventory/core/json-value.js';
-import { recordedFacts, RECORDED_SHAPING, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
+import { RECORDED_SHAPING, recordedFacts, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
 
 const HOST = 'shared-01';
 const SEEN = '2026-11-27T08:00:00.000Z';
 /** The recorded host as it was right after pytin applied it. */
 const applied = () => withoutStrayNode(recordedFacts());
 /** What the store would hold as the last apply's state: the recorded host's own state. */
-const lastAppliedState = (): JsonValue => stateFromTrees(['shaped0'], readShaping(applied()).devices.map((d) => d.tree));
+const lastAppliedState = (): JsonValue =>
+  stateFromTrees(
+    ['shaped0'],
+    readShaping(applied()).devices.map((d) => d.tree),
+  );
 const empty = (): TcFacts => ({ interfaces: ['shaped0', 'ifb-shaped0'].map((device) => ({ device, qdiscs: [], classes: [], filters: [] })) });
 const withLimits = (limits: ShapingSpec['limits']): ShapingSpec => ({ interfaces: ['shaped0'], limits });
 const raised = withLimits(RECORDED_SHAPING.limits.map((l) => (l.ip === '10.0.0.5' ? { ...l, bandwidth: { inbound: '20Mbit', outbound: '5Mbit' } } : l)));
@@ -29,9 +34,15 @@ type Case = {
 };
 
 const cases: Case[] = [
-  { name: 'the host is as git says: nothing to do', shaping: RECORDED_SHAPING, facts: applied(), lastApplied: lastAppliedState(), expect: { action: null, drift: [] } },
   {
-    name: 'nothing of pytin\'s on the host yet: one create for the host',
+    name: 'the host is as git says: nothing to do',
+    shaping: RECORDED_SHAPING,
+    facts: applied(),
+    lastApplied: lastAppliedState(),
+    expect: { action: null, drift: [] },
+  },
+  {
+    name: "nothing of pytin's on the host yet: one create for the host",
     shaping: RECORDED_SHAPING,
     facts: empty(),
     expect: { action: 'create', after: { '10.0.0.5': { classid: '7079:56cd', inbound: '10Mbit', outbound: '5Mbit', burst: null } } },
@@ -41,7 +52,12 @@ const cases: Case[] = [
     shaping: raised,
     facts: applied(),
     lastApplied: lastAppliedState(),
-    expect: { action: 'update', fields: ['10.0.0.5'], reason: /^git changed since the last apply: 10\.0\.0\.5 \(shaped0: class 7079:56cd differs\)/, drift: [] },
+    expect: {
+      action: 'update',
+      fields: ['10.0.0.5'],
+      reason: /^git changed since the last apply: 10\.0\.0\.5 \(shaped0: class 7079:56cd differs\)/,
+      drift: [],
+    },
   },
   {
     name: 'a rate changed by hand after the last apply: drift at the address, and an update restoring git',
@@ -63,25 +79,42 @@ const cases: Case[] = [
     expect: { action: 'update', fields: ['10.0.0.77'] },
   },
   {
-    name: 'a burst removed from git: an update of that address (HTB\'s default burst again)',
+    name: "a burst removed from git: an update of that address (HTB's default burst again)",
     shaping: withLimits(RECORDED_SHAPING.limits.map((l) => (l.ip === '2001:db8::5' ? { ...l, bandwidth: { inbound: '20Mbit', outbound: '2Mbit' } } : l))),
     facts: applied(),
     lastApplied: lastAppliedState(),
     expect: { action: 'update', fields: ['2001:db8::5'], drift: [] },
   },
-  { name: 'every limit removed: a delete of the host\'s shaping', shaping: withLimits([]), facts: applied(), expect: { action: 'delete' } },
-  { name: 'no limits and nothing of pytin\'s observed: nothing', shaping: withLimits([]), facts: empty(), expect: { action: null } },
+  { name: "every limit removed: a delete of the host's shaping", shaping: withLimits([]), facts: applied(), expect: { action: 'delete' } },
+  { name: "no limits and nothing of pytin's observed: nothing", shaping: withLimits([]), facts: empty(), expect: { action: null } },
   {
-    name: 'a node added by hand to pytin\'s tables: an update that removes it',
+    name: "a node added by hand to pytin's tables: an update that removes it",
     shaping: RECORDED_SHAPING,
     facts: recordedFacts(),
     expect: { action: 'update', fields: [], reason: /u32 node 704:9:1 in pytin's tables is not effective/ },
   },
-  { name: 'tc not observed: nothing planned, said so', shaping: RECORDED_SHAPING, facts: null, expect: { action: null, codes: ['PLAN_TC_RATE_ROUNDED', 'PLAN_TC_NOT_OBSERVED'] } },
+  {
+    name: 'tc not observed: nothing planned, said so',
+    shaping: RECORDED_SHAPING,
+    facts: null,
+    expect: { action: null, codes: ['PLAN_TC_RATE_ROUNDED', 'PLAN_TC_NOT_OBSERVED'] },
+  },
   {
     name: 'a root qdisc someone else made: nothing planned, an error',
     shaping: RECORDED_SHAPING,
-    facts: { interfaces: [{ device: 'shaped0', qdiscs: parseTcListing('qdisc', '[{"kind":"htb","handle":"1:","root":true,"refcnt":2,"options":{"r2q":10,"default":"0x30","direct_packets_stat":0,"direct_qlen":1000}}]'), classes: [], filters: [] }] },
+    facts: {
+      interfaces: [
+        {
+          device: 'shaped0',
+          qdiscs: parseTcListing(
+            'qdisc',
+            '[{"kind":"htb","handle":"1:","root":true,"refcnt":2,"options":{"r2q":10,"default":"0x30","direct_packets_stat":0,"direct_qlen":1000}}]',
+          ),
+          classes: [],
+          filters: [],
+        },
+      ],
+    },
     expect: { action: null, codes: ['PLAN_TC_RATE_ROUNDED', 'PLAN_TC_FOREIGN_ROOT_QDISC'] },
   },
   {
@@ -103,7 +136,10 @@ for (const c of cases) {
     const observed = c.facts ? readShaping(c.facts) : null;
     const desired = compileShaping(HOST, c.shaping, observed);
     const plan = planShaping(desired, observed, { lastApplied: c.lastApplied ?? null, observedAt: SEEN });
-    assert.deepEqual(plan.changes.map((ch) => ch.action), c.expect.action ? [c.expect.action] : []);
+    assert.deepEqual(
+      plan.changes.map((ch) => ch.action),
+      c.expect.action ? [c.expect.action] : [],
+    );
     const change = plan.changes[0];
     if (change) {
       assert.deepEqual([change.address, change.driver, change.host], ['shaping/shared-01', 'tc', HOST]);
@@ -115,17 +151,27 @@ for (const c of cases) {
       assert.equal(JSON.stringify(JSON.parse(JSON.stringify(change))), JSON.stringify(change), 'a change is plain JSON');
     }
     if (c.expect.drift) {
-      assert.deepEqual(plan.drift.map((d) => d.address), c.expect.drift);
+      assert.deepEqual(
+        plan.drift.map((d) => d.address),
+        c.expect.drift,
+      );
       for (const d of plan.drift) assert.deepEqual([d.kind, d.evidence.source, d.evidence.seenAt], ['limit-changed-by-hand', 'ssh', SEEN]);
     }
-    if (c.expect.codes) assert.deepEqual(plan.diagnostics.map((d) => d.code), c.expect.codes);
+    if (c.expect.codes)
+      assert.deepEqual(
+        plan.diagnostics.map((d) => d.code),
+        c.expect.codes,
+      );
   });
 }
 
 test('the drift message says what the host has and what pytin applied', () => {
   const observed = readShaping(withClassRate(applied(), 'ifb-shaped0', '7079:56cd', '50Mbit', 50_000_000));
   const plan = planShaping(compileShaping(HOST, RECORDED_SHAPING, observed), observed, { lastApplied: lastAppliedState(), observedAt: SEEN });
-  assert.equal(plan.drift[0]!.message, '10.0.0.5 is inbound 10Mbit, outbound 50Mbit (class 7079:56cd) on shared-01, but pytin last applied inbound 10Mbit, outbound 5Mbit (class 7079:56cd)');
+  assert.equal(
+    plan.drift[0]!.message,
+    '10.0.0.5 is inbound 10Mbit, outbound 50Mbit (class 7079:56cd) on shared-01, but pytin last applied inbound 10Mbit, outbound 5Mbit (class 7079:56cd)',
+  );
   assert.deepEqual(plan.changes[0]!.notes, ['inbound 12345678bit of 10.0.1.0 is applied as 12345kbit: tc keeps no finer rate']);
 });
 
@@ -133,7 +179,10 @@ test('the driver plans every host it is given, named tc and ordered after VMs', 
   const observed = readShaping(empty());
   const hosts = ['a', 'b'].map((h) => ({ desired: compileShaping(h, RECORDED_SHAPING, observed), observed }));
   const plan = planBandwidthHosts(hosts);
-  assert.deepEqual(plan.changes.map((c) => c.address), ['shaping/a', 'shaping/b']);
+  assert.deepEqual(
+    plan.changes.map((c) => c.address),
+    ['shaping/a', 'shaping/b'],
+  );
   assert.equal(bandwidthDriver.name, 'tc');
   assert.ok(bandwidthDriver.order > 20);
 });

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
 import { compileShaping } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { addressMatch, readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
-import type { JsonValue } from '../../../../inventory/core/json-value.js';
-import { recordedFacts, RECORDED_SHAPING, withoutStrayNode } from './fixtures/recorded-facts.js';
+import { RECORDED_SHAPING, recordedFacts, withoutStrayNode } from './fixtures/recorded-facts.js';
 
-test('reads pytin\'s classes, per-address filters and redirect from recorded tc output, ignoring hand-made ones', () => {
+test("reads pytin's classes, per-address filters and redirect from recorded tc output, ignoring hand-made ones", () => {
   const [shaped, ifb] = readShaping(recordedFacts()).devices;
   assert.deepEqual(shaped!.tree, {
     device: 'shaped0',
@@ -24,19 +25,31 @@ test('reads pytin\'s classes, per-address filters and redirect from recorded tc 
   assert.deepEqual([shaped!.root, shaped!.ingressQdisc, shaped!.ingressFilter, shaped!.foreignClasses], ['pytin', true, true, 1]);
   assert.ok(shaped!.foreignFilters > 0 && shaped!.foreignIngressFilters > 0);
   // The node added by hand in bucket 9 is pytin's to remove but matches nothing that reaches it.
-  assert.deepEqual(shaped!.nodes.find((n) => n.handle === '704:9:1'), { handle: '704:9:1', filter: null });
+  assert.deepEqual(
+    shaped!.nodes.find((n) => n.handle === '704:9:1'),
+    { handle: '704:9:1', filter: null },
+  );
   assert.deepEqual(ifb!.tree.filters, [
     { ip: '10.0.0.5', field: 'src', classid: '7079:56cd' },
     { ip: '2001:db8::5', field: 'src', classid: '7079:b0ec' },
   ]);
-  assert.deepEqual(ifb!.tree.classes.map((c) => [c.classid, c.rateBitsPerSecond]), [['7079:56cd', 5_000_000], ['7079:b0ec', 2_000_000]]);
+  assert.deepEqual(
+    ifb!.tree.classes.map((c) => [c.classid, c.rateBitsPerSecond]),
+    [
+      ['7079:56cd', 5_000_000],
+      ['7079:b0ec', 2_000_000],
+    ],
+  );
 });
 
-test('what was recorded is what compileShaping asked for (HTB\'s default bursts aside)', () => {
+test("what was recorded is what compileShaping asked for (HTB's default bursts aside)", () => {
   const observed = readShaping(withoutStrayNode(recordedFacts()));
   const desired = compileShaping('shared-01', RECORDED_SHAPING, observed);
   const trees = observed.devices.map((d) => d.tree);
-  const blankDefaultBursts = trees.map((t, i) => ({ ...t, classes: t.classes.map((c, j) => ({ ...c, burstBytes: desired.devices[i]!.classes[j]!.burstBytes === null ? null : c.burstBytes })) }));
+  const blankDefaultBursts = trees.map((t, i) => ({
+    ...t,
+    classes: t.classes.map((c, j) => ({ ...c, burstBytes: desired.devices[i]!.classes[j]!.burstBytes === null ? null : c.burstBytes })),
+  }));
   assert.deepEqual(blankDefaultBursts, desired.devices);
 });
 

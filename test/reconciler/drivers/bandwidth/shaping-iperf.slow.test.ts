@@ -1,5 +1,6 @@
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+
 import { bandwidthDriver, planBandwidthHosts } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
 import { compileShaping, shapingDevices, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
@@ -7,7 +8,6 @@ import { readTcFacts } from '../../../../reconciler/drivers/bandwidth/read-tc.js
 import { iperfBitsPerSecond } from '../../../lab/iperf.js';
 import { createTcLab, type TcLab } from '../../../lab/tc-namespaces.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
-
 
 let lab: TcLab | undefined;
 after(async () => {
@@ -41,7 +41,8 @@ async function measure(label: string, serverIp: string): Promise<{ download: num
 }
 
 function assertWithin(measured: { download: number; upload: number }, low: number, high: number, what: string): void {
-  for (const [direction, bits] of Object.entries(measured)) assert.ok(bits >= low && bits <= high, `${what} ${direction}: ${bits} bit/s not in [${low}, ${high}]`);
+  for (const [direction, bits] of Object.entries(measured))
+    assert.ok(bits >= low && bits <= high, `${what} ${direction}: ${bits} bit/s not in [${low}, ${high}]`);
 }
 
 test('limits on guest addresses are measured by iperf3 in each direction: 10 Mbit/s (IPv4 and IPv6), raised to 20, removed', { timeout: 180_000 }, async () => {

@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { InternalError } from '../../../../inventory/core/errors.js';
 import { compileShaping } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
+import { tcScript } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { shapingBatch } from '../../../../reconciler/drivers/bandwidth/tc-batch.js';
-import { tcScript } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
-import { InternalError } from '../../../../inventory/core/errors.js';
 import { parseTcSize, quantizeRate, tcPrintedRate } from '../../../../reconciler/drivers/bandwidth/tc-rate.js';
-import { recordedFacts, RECORDED_SHAPING, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
+import { RECORDED_SHAPING, recordedFacts, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
 
 const empty = () => readShaping({ interfaces: [] });
 
@@ -47,11 +48,15 @@ test('a changed rate is one class replace; a stray node is deleted; nothing hand
   ]);
 });
 
-test('removing every limit keeps the qdisc when hand-made classes hang off it, and removes only pytin\'s', () => {
+test("removing every limit keeps the qdisc when hand-made classes hang off it, and removes only pytin's", () => {
   const observed = readShaping(withoutStrayNode(recordedFacts()));
   const lines = shapingBatch(compileShaping('h', { interfaces: ['shaped0'], limits: [] }, observed).devices, observed);
   assert.ok(!lines.some((l) => /7079:10\b| pref 5\b| pref 3\b|qdisc del dev shaped0 root/.test(l)), lines.join('\n'));
-  assert.deepEqual(lines.filter((l) => l.startsWith('class del')).sort(), ['class del dev shaped0 classid 7079:309c', 'class del dev shaped0 classid 7079:56cd', 'class del dev shaped0 classid 7079:b0ec']);
+  assert.deepEqual(lines.filter((l) => l.startsWith('class del')).sort(), [
+    'class del dev shaped0 classid 7079:309c',
+    'class del dev shaped0 classid 7079:56cd',
+    'class del dev shaped0 classid 7079:b0ec',
+  ]);
   // Filters go before the classes they point at; the ingress qdisc stays for the hand-made filter.
   assert.ok(lines.findIndex((l) => l.startsWith('class del')) > lines.findIndex((l) => l.includes('pref 28793 handle')));
   assert.ok(lines.includes('filter del dev shaped0 parent ffff: pref 28794') && !lines.includes('qdisc del dev shaped0 ingress'));
@@ -80,7 +85,11 @@ test('rates are applied at the precision tc prints them; sizes read in powers of
 test('an interface name that would add words or lines to a tc command is a bug, never run', () => {
   for (const device of ['eth0 root', 'eth0\nqdisc del dev lo root', 'eth0;reboot', '-eth0', 'a'.repeat(16), 'eth0\u2028x']) {
     const desired = compileShaping('h', { interfaces: [device], limits: [{ ip: '10.0.0.5', bandwidth: { inbound: '10Mbit' } }] });
-    assert.throws(() => shapingBatch(desired.devices, empty()), (e: Error) => e instanceof InternalError && /not safe in a tc command/.test(e.message), JSON.stringify(device));
+    assert.throws(
+      () => shapingBatch(desired.devices, empty()),
+      (e: Error) => e instanceof InternalError && /not safe in a tc command/.test(e.message),
+      JSON.stringify(device),
+    );
     assert.throws(() => tcScript([device], 'm'), InternalError, JSON.stringify(device));
   }
 });

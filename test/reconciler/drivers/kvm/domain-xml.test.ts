@@ -1,11 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { InternalError } from '../../../../inventory/core/errors.js';
+import { domainSpecFromJson, domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
 import { generateDomainXml } from '../../../../reconciler/drivers/kvm/domain-xml.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { domainSpecFromJson, domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
-import { labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 import { labWith } from '../../../support/lab-inventory.js';
-import { InternalError } from '../../../../inventory/core/errors.js';
+import { labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 
 test('the domain XML of a lab VM parses back through the host observer to the same facts', () => {
   const spec = specOf(labDomains(), 'acme-web-01');
@@ -33,7 +34,9 @@ test('the domain XML of a lab VM parses back through the host observer to the sa
       vcpus: 2,
       memoryKiB: 4194304,
       disks: [{ name: 'root', pool: 'default', volume: 'acme-web-01-root', sizeBytes: 20 * 1024 ** 3, bus: 'virtio' }],
-      interfaces: [{ name: 'eth0', mac: '52:54:00:a0:00:01', inbound: { average: 12500, peak: null, burst: null }, outbound: { average: 12500, peak: null, burst: null } }],
+      interfaces: [
+        { name: 'eth0', mac: '52:54:00:a0:00:01', inbound: { average: 12500, peak: null, burst: null }, outbound: { average: 12500, peak: null, burst: null } },
+      ],
     },
   });
 });
@@ -46,11 +49,14 @@ test('peaks, burst, a VM bridge, extra disks and buses are all written', () => {
   );
   const spec = specOf(labDomains(texts), 'acme-db-01');
   const facts = observedFrom(spec);
-  assert.deepEqual(facts.disks.map((d) => [d.source, d.target, d.bus]), [
-    ['default/acme-db-01-root', 'vda', 'virtio'],
-    ['default/acme-db-01-data', 'sda', 'scsi'],
-    ['default/acme-db-01-logs', 'sdb', 'sata'],
-  ]);
+  assert.deepEqual(
+    facts.disks.map((d) => [d.source, d.target, d.bus]),
+    [
+      ['default/acme-db-01-root', 'vda', 'virtio'],
+      ['default/acme-db-01-data', 'sda', 'scsi'],
+      ['default/acme-db-01-logs', 'sdb', 'sata'],
+    ],
+  );
   assert.equal(facts.interfaces[0]?.bridge, 'br-db');
   assert.deepEqual(facts.interfaces[0]?.bandwidth, {
     inbound: { averageKiBps: 125000, peakKiBps: 250000, burstKiB: 1024, floorKiBps: null },
@@ -82,7 +88,11 @@ test('tabs and line breaks round-trip as character references; characters XML ca
   assert.equal(readOwnership(observedFrom(spec, 'c1').pytin)?.tenant, 'a\tb\nc\r\nd');
   assert.match(generateDomainXml(spec, 'c1'), /tenant="a&#9;b&#10;c&#13;&#10;d"/);
   for (const bad of ['\0', '\x01', '\x0b', '\x0c', '\x1f', '\ufffe', '\uffff', '\ud800', 'x\udc00']) {
-    assert.throws(() => generateDomainXml({ ...spec, tenant: `a${bad}b` }, 'c1'), (e: Error) => e instanceof InternalError && /XML cannot carry/.test(e.message), JSON.stringify(bad));
+    assert.throws(
+      () => generateDomainXml({ ...spec, tenant: `a${bad}b` }, 'c1'),
+      (e: Error) => e instanceof InternalError && /XML cannot carry/.test(e.message),
+      JSON.stringify(bad),
+    );
   }
   // A whole surrogate pair (an emoji) is a character like any other.
   assert.equal(readOwnership(observedFrom({ ...spec, tenant: 'a\u{1F600}b' }, 'c1').pytin)?.tenant, 'a\u{1F600}b');

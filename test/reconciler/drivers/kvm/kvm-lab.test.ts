@@ -1,27 +1,27 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { labTexts } from '../../../support/lab-inventory.js';
+
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
+import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
+import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
+import type { Change } from '../../../../reconciler/plan/change.js';
+import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
+import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
-import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
-import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
-import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { planDomains, type ObservedHypervisor } from '../../../../reconciler/drivers/kvm/plan-domains.js';
-import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
-import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
-import type { Change } from '../../../../reconciler/plan/change.js';
-import { labDomains } from './fixtures/lab-kvm.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
-
+import { labTexts } from '../../../support/lab-inventory.js';
+import { labDomains } from './fixtures/lab-kvm.js';
 
 // The lab's hv-01 as a real "hypervisor": an unprivileged libvirtd (test driver, state shared
 // across connections) reached by virsh commands run through a real sshd. Observation is the host
@@ -108,11 +108,14 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
   // Git as the scenario goes on: each step commits one edit on top of the previous ones.
   let git = inventory();
 
-  await t.test('the first plan creates hv-01\'s VMs; hv-02 is not observed', async () => {
+  await t.test("the first plan creates hv-01's VMs; hv-02 is not observed", async () => {
     const first = await plan(git);
     assert.deepEqual(changesOf(first), ['create vm/acme-db-01', 'create vm/acme-web-01', 'create vm/globex-app-02']);
     assert.deepEqual(driftOf(first), [TEST_DOMAIN_DRIFT]);
-    assert.deepEqual(first.diagnostics.map((d) => `${d.code} ${d.address}`), ['PLAN_KVM_HOST_NOT_OBSERVED server/hv-02']);
+    assert.deepEqual(
+      first.diagnostics.map((d) => `${d.code} ${d.address}`),
+      ['PLAN_KVM_HOST_NOT_OBSERVED server/hv-02'],
+    );
     await applyAll(first.changes, COMMIT_1);
 
     const second = await plan(git);
@@ -150,7 +153,7 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     }
   });
 
-  await t.test('a limit changed by hand is drift, and the next apply restores git\'s', async () => {
+  await t.test("a limit changed by hand is drift, and the next apply restores git's", async () => {
     const texts = git;
     await virsh('domiftune', 'acme-web-01', '52:54:00:a0:00:01', '--live', '--outbound', '1000');
     const planned = await plan(texts);
@@ -162,7 +165,12 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
   });
 
   await t.test('memory and vCPU go to the config with a restart note; the plan is then empty', async () => {
-    git = commitEdit(git, 'vms/globex.yaml', 'vcpus: 4\nmemory: 8GiB\ndisks:\n  - {name: root, size: 40GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:b0:00:02', 'vcpus: 6\nmemory: 12GiB\ndisks:\n  - {name: root, size: 40GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:b0:00:02');
+    git = commitEdit(
+      git,
+      'vms/globex.yaml',
+      'vcpus: 4\nmemory: 8GiB\ndisks:\n  - {name: root, size: 40GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:b0:00:02',
+      'vcpus: 6\nmemory: 12GiB\ndisks:\n  - {name: root, size: 40GiB}\ninterfaces:\n  - name: eth0\n    mac: 52:54:00:b0:00:02',
+    );
     const texts = git;
     const planned = await plan(texts);
     assert.deepEqual(changesOf(planned), ['update vm/globex-app-02 [vcpus,memoryKiB]']);
@@ -193,7 +201,10 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     await applyAll(planned.changes, COMMIT_2);
     assert.deepEqual(changesOf(await plan(git)), []);
     const web = (await domainsNow()).find((d) => d.name === 'acme-web-01')!;
-    assert.deepEqual(web.disks.map((d) => [d.source, d.target, d.bus]), [['default/acme-web-01-root', 'sda', 'sata']]);
+    assert.deepEqual(
+      web.disks.map((d) => [d.source, d.target, d.bus]),
+      [['default/acme-web-01-root', 'sda', 'sata']],
+    );
     assert.equal(web.state, 'running');
     assert.notEqual(web.uuid, uuidBefore); // a new domain, not an edited one
   });
@@ -217,7 +228,14 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.deepEqual(changesOf(planned), []);
     assert.deepEqual(driftOf(planned), ['unknown-vm vm/hand-01', TEST_DOMAIN_DRIFT]);
 
-    const forged: Change = { address: 'vm/hand-01', action: 'delete', driver: 'kvm', host: 'hv-01', before: { name: 'hand-01', uri: libvirtd.uri, hypervisor: 'hv-01' }, after: null };
+    const forged: Change = {
+      address: 'vm/hand-01',
+      action: 'delete',
+      driver: 'kvm',
+      host: 'hv-01',
+      before: { name: 'hand-01', uri: libvirtd.uri, hypervisor: 'hv-01' },
+      after: null,
+    };
     const outcome = await kvmDriver.apply(forged, hostContext(new SshCommandRunner(pool.host(target)), COMMIT_2));
     assert.equal(outcome.ok, false);
     assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_NOT_OWNED: domain hand-01 on hv-01 is not owned by pytin/);
@@ -225,8 +243,13 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.match((await virsh('list', '--all', '--name')).stdout, /hand-01/);
   });
 
-  await t.test('a failed apply still reports the domain\'s last known state', async () => {
-    const texts = commitEdit(git, 'vms/acme.yaml', 'bandwidth: {inbound: 200Mbit, outbound: 100Mbit, burst: 1MiB}', 'bandwidth: {inbound: 300Mbit, outbound: 100Mbit}');
+  await t.test("a failed apply still reports the domain's last known state", async () => {
+    const texts = commitEdit(
+      git,
+      'vms/acme.yaml',
+      'bandwidth: {inbound: 200Mbit, outbound: 100Mbit, burst: 1MiB}',
+      'bandwidth: {inbound: 300Mbit, outbound: 100Mbit}',
+    );
     const [update] = (await plan(texts)).changes.filter((c) => c.address === 'vm/acme-web-01');
     assert.ok(update);
     // The MAC no longer matches a NIC: domiftune fails on the host.
@@ -268,7 +291,14 @@ test('on a host where pytin provisions volumes, create makes one per disk in its
   // Idempotent: the volumes and the domain exist, a second create converges.
   assert.equal((await kvmDriver.apply(create, hostContext(runner, COMMIT_1))).ok, true);
 
-  const remove: Change = { address: 'vm/vol-01', action: 'delete', driver: 'kvm', host: 'hv-01', before: { name: 'vol-01', uri: libvirtd.uri, hypervisor: 'hv-01', strategy: spec.strategy }, after: null };
+  const remove: Change = {
+    address: 'vm/vol-01',
+    action: 'delete',
+    driver: 'kvm',
+    host: 'hv-01',
+    before: { name: 'vol-01', uri: libvirtd.uri, hypervisor: 'hv-01', strategy: spec.strategy },
+    after: null,
+  };
   const deleted = await kvmDriver.apply(remove, hostContext(runner, COMMIT_2));
   assert.equal(deleted.ok, true, errorOf(deleted));
   assert.equal(deleted.state, null);

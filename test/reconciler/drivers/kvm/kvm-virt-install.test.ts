@@ -1,26 +1,26 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { labTexts } from '../../../support/lab-inventory.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
 import { planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
 import { kickstartPathOnHost } from '../../../../reconciler/drivers/kvm/virt-install.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
-import { labDomains } from './fixtures/lab-kvm.js';
+import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
-
+import { labTexts } from '../../../support/lab-inventory.js';
+import { labDomains } from './fixtures/lab-kvm.js';
 
 // The virt-install strategy, for real: virt-install (virtinst) runs on the "hypervisor" (this
 // machine, reached through a real sshd) against the lab libvirtd's test driver. Nothing boots
@@ -89,7 +89,10 @@ async function domainsNow(): Promise<DomainFacts[]> {
 }
 
 async function plan(texts: Map<string, string>): Promise<DriverPlan> {
-  return planDomains({ desired: labDomains(texts, { strategies: STRATEGY }), observed: new Map([['hv-01', { observedAt: Date.now(), domains: await domainsNow() }]]) });
+  return planDomains({
+    desired: labDomains(texts, { strategies: STRATEGY }),
+    observed: new Map([['hv-01', { observedAt: Date.now(), domains: await domainsNow() }]]),
+  });
 }
 
 async function applyAll(p: DriverPlan, commit: string): Promise<void> {
@@ -103,7 +106,10 @@ async function applyAll(p: DriverPlan, commit: string): Promise<void> {
 test('on a virt-install host, a VM with an install source is installed with its kickstart; the plan is then empty', async () => {
   const git = inventory();
   const first = await plan(git);
-  assert.deepEqual(first.changes.map((c) => `${c.action} ${c.address}`), ['create vm/acme-db-01', 'create vm/acme-web-01', 'create vm/globex-app-02']);
+  assert.deepEqual(
+    first.changes.map((c) => `${c.action} ${c.address}`),
+    ['create vm/acme-db-01', 'create vm/acme-web-01', 'create vm/globex-app-02'],
+  );
   await applyAll(first, 'c1');
 
   // virt-install booted the installer: kernel and initrd from the tree, the kickstart named on
@@ -123,7 +129,10 @@ test('on a virt-install host, a VM with an install source is installed with its 
   const web = (await domainsNow()).find((d) => d.name === 'acme-web-01')!;
   assert.equal(readOwnership(web.pytin)?.address, 'vm/acme-web-01');
   assert.equal(web.interfaces[0]?.bandwidth.inbound?.averageKiBps, 12500);
-  assert.deepEqual(web.disks.map((d) => [d.type, d.source]), [['volume', 'default/acme-web-01-root']]);
+  assert.deepEqual(
+    web.disks.map((d) => [d.type, d.source]),
+    [['volume', 'default/acme-web-01-root']],
+  );
   const { stdout: volumes } = await virsh('vol-list', 'default');
   for (const volume of ['acme-web-01-root', 'acme-db-01-root', 'acme-db-01-data', 'globex-app-02-root']) assert.match(volumes, new RegExp(volume));
 
@@ -136,7 +145,10 @@ test('on a virt-install host, a VM with an install source is installed with its 
   const removed = new Map(git);
   removed.set('vms/acme.yaml', git.get('vms/acme.yaml')!.replace(/^[\s\S]*?---\n(?=kind: VM\nname: acme-web-02)/, ''));
   const third = await plan(removed);
-  assert.deepEqual(third.changes.map((c) => `${c.action} ${c.address}`), ['delete vm/acme-web-01']);
+  assert.deepEqual(
+    third.changes.map((c) => `${c.action} ${c.address}`),
+    ['delete vm/acme-web-01'],
+  );
   await applyAll(third, 'c2');
   assert.doesNotMatch((await virsh('list', '--all', '--name')).stdout, /acme-web-01/);
   assert.doesNotMatch((await virsh('vol-list', 'default')).stdout, /acme-web-01-root/);

@@ -1,23 +1,24 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { labTexts } from '../../../support/lab-inventory.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
-import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
+
+import type { ApplyOutcome } from '../../../../reconciler/drivers/driver.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
+import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
 import { planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
-import type { ApplyOutcome } from '../../../../reconciler/drivers/driver.js';
-import { labDomains } from './fixtures/lab-kvm.js';
+import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
+import { labTexts } from '../../../support/lab-inventory.js';
+import { labDomains } from './fixtures/lab-kvm.js';
 
 // Volumes are per VM (`<vm>-<disk>`), but a domain pytin does not own can still name one: by hand,
 // or left behind. On a host where pytin provisions volumes, a create that finds its volume already
@@ -51,7 +52,12 @@ after(async () => {
 
 const virsh = (...args: string[]) => run('/usr/bin/virsh', ['-c', libvirtd.uri, ...args]);
 const volumes = async () => (await virsh('vol-list', 'default')).stdout;
-const domains = async () => (await virsh('list', '--all', '--name')).stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+const domains = async () =>
+  (await virsh('list', '--all', '--name')).stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
 
 /** The lab with hv-01 on the lab libvirtd; acme-db-01's disks small enough for the test pool. */
 function inventory(): Map<string, string> {
@@ -71,7 +77,10 @@ const STRATEGY = new Map([['hv-01', { install: 'virt-install' as const, provisio
 async function changeFor(texts: Map<string, string>, address: string): Promise<Change> {
   const observed = await observeDomains({ pool, target, timeoutMs: 60_000 }, libvirtd.uri);
   assert.deepEqual(observed.diagnostics, []);
-  const plan = planDomains({ desired: labDomains(texts, { strategies: STRATEGY }), observed: new Map([['hv-01', { observedAt: Date.now(), domains: observed.facts! }]]) });
+  const plan = planDomains({
+    desired: labDomains(texts, { strategies: STRATEGY }),
+    observed: new Map([['hv-01', { observedAt: Date.now(), domains: observed.facts! }]]),
+  });
   const change = plan.changes.find((c) => c.address === address);
   assert.ok(change, `no change for ${address}: ${plan.changes.map((c) => c.address).join(', ')}`);
   return change;
@@ -94,13 +103,19 @@ test('a create whose volume another domain uses is refused before anything is cr
   const texts = inventory();
   // Left on the host, and used by a domain that is not pytin's.
   await virsh('vol-create-as', 'default', 'acme-db-01-data', '1073741824', '--format', 'qcow2');
-  const intruder = await defineIntruder('intruder', `<disk type="volume" device="disk"><source pool="default" volume="acme-db-01-data"/><target dev="vda" bus="virtio"/></disk>`);
+  const intruder = await defineIntruder(
+    'intruder',
+    `<disk type="volume" device="disk"><source pool="default" volume="acme-db-01-data"/><target dev="vda" bus="virtio"/></disk>`,
+  );
 
   const create = await changeFor(texts, 'vm/acme-db-01');
   assert.equal(create.action, 'create');
   const outcome = await apply(create);
   assert.equal(outcome.ok, false);
-  assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_VOLUME_IN_USE: volume default\/acme-db-01-data is used by domain intruder on hv-01; acme-db-01 was not created and nothing was changed$/);
+  assert.match(
+    errorOf(outcome) ?? '',
+    /^APPLY_KVM_VOLUME_IN_USE: volume default\/acme-db-01-data is used by domain intruder on hv-01; acme-db-01 was not created and nothing was changed$/,
+  );
   // Nothing changed: no domain, the missing root volume not created, the other domain and its
   // volume as they were.
   assert.deepEqual(await domains(), ['intruder', 'test']);
@@ -128,7 +143,10 @@ test('a delete never removes a volume another domain uses; refused, nothing chan
   const texts = inventory();
   const created = await apply(await changeFor(texts, 'vm/globex-app-02'));
   assert.equal(created.ok, true, `${errorOf(created)}\n${created.output}`);
-  const intruder = await defineIntruder('intruder', `<disk type="file" device="disk"><source file="${POOL_DIR}/globex-app-02-root"/><target dev="vda" bus="virtio"/></disk>`);
+  const intruder = await defineIntruder(
+    'intruder',
+    `<disk type="file" device="disk"><source file="${POOL_DIR}/globex-app-02-root"/><target dev="vda" bus="virtio"/></disk>`,
+  );
 
   const gone = new Map(texts);
   gone.set('vms/globex.yaml', texts.get('vms/globex.yaml')!.replace(/kind: VM\nname: globex-app-02\n[\s\S]*?---\n/, ''));
@@ -136,7 +154,10 @@ test('a delete never removes a volume another domain uses; refused, nothing chan
   assert.equal(remove.action, 'delete');
   const before = (await virsh('dumpxml', 'globex-app-02')).stdout;
   const outcome = await apply(remove);
-  assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_VOLUME_IN_USE: volume default\/globex-app-02-root is used by domain intruder on hv-01; globex-app-02 was not removed and nothing was changed$/);
+  assert.match(
+    errorOf(outcome) ?? '',
+    /^APPLY_KVM_VOLUME_IN_USE: volume default\/globex-app-02-root is used by domain intruder on hv-01; globex-app-02 was not removed and nothing was changed$/,
+  );
   assert.equal((await virsh('domstate', 'globex-app-02')).stdout.trim(), 'running');
   assert.equal((await virsh('dumpxml', 'globex-app-02')).stdout, before);
   assert.match(await volumes(), /globex-app-02-root/);

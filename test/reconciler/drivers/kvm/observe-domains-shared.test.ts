@@ -1,15 +1,16 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { startLabLibvirtd, type LabLibvirtd } from '../../../lab/libvirtd.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+
 import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { WEB_01 } from './fixtures/lab-domains.js';
 
 const run = promisify(execFile);
@@ -41,10 +42,13 @@ test('a domain defined and retuned by other virsh processes is observed over SSH
   const observeHost = (t: SshTarget, { pool }: { pool: SshPool }) => observeDomains({ pool, target: t, timeoutMs: 60_000 }, libvirtd.uri);
   const first = await observeHost(target, { pool });
   assert.deepEqual(first.diagnostics, []);
-  assert.deepEqual(first.facts?.map((d) => [d.name, d.state]), [
-    ['test', 'running'],
-    ['web-01', 'shut-off'],
-  ]);
+  assert.deepEqual(
+    first.facts?.map((d) => [d.name, d.state]),
+    [
+      ['test', 'running'],
+      ['web-01', 'shut-off'],
+    ],
+  );
 
   await virsh('start', 'web-01');
   await virsh('domiftune', 'web-01', '52:54:00:aa:00:01', '--config', '--inbound', '25000,50000,2048');

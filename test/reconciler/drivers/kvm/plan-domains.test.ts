@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { planDomains, type ObservedHypervisor } from '../../../../reconciler/drivers/kvm/plan-domains.js';
-import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
+import { test } from 'node:test';
+
 import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/desired-domains.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
-import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
+import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
 import { labWith } from '../../../support/lab-inventory.js';
+import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 
 const SEEN_AT = Date.parse('2026-11-27T08:00:00Z');
 
@@ -70,7 +71,8 @@ const CASES: Case[] = [
   {
     name: 'plans nothing for a shut-off domain that matches',
     desired: () => lab,
-    observed: () => observed({ 'hv-01': lab.hypervisors.get('hv-01')!.domains.map((s) => observedFrom(s, 'c1', 'shut-off')), 'hv-02': converged(lab, 'hv-02') }),
+    observed: () =>
+      observed({ 'hv-01': lab.hypervisors.get('hv-01')!.domains.map((s) => observedFrom(s, 'c1', 'shut-off')), 'hv-02': converged(lab, 'hv-02') }),
     expected: NONE,
   },
   {
@@ -150,11 +152,15 @@ const CASES: Case[] = [
   {
     name: 'reports every domain of a hypervisor git does not know',
     desired: () => lab,
-    observed: () => new Map([...inSync(), ['hv-99', { observedAt: SEEN_AT, domains: [observedFrom({ ...specOf(lab, 'acme-web-01'), name: 'stray-01', address: 'vm/stray-01' })] }]]),
+    observed: () =>
+      new Map([
+        ...inSync(),
+        ['hv-99', { observedAt: SEEN_AT, domains: [observedFrom({ ...specOf(lab, 'acme-web-01'), name: 'stray-01', address: 'vm/stray-01' })] }],
+      ]),
     expected: { changes: [], drift: ['unknown-vm vm/stray-01'], diagnostics: [] },
   },
   {
-    name: 'reports a limit changed by hand and plans to restore git\'s',
+    name: "reports a limit changed by hand and plans to restore git's",
     desired: () => lab,
     observed: () => {
       const hosts = inSync();
@@ -165,9 +171,13 @@ const CASES: Case[] = [
     expected: { changes: ['update vm/acme-web-01@hv-01 [interfaces]'], drift: ['limit-changed-by-hand vm/acme-web-01'], diagnostics: [] },
   },
   {
-    name: 'does not touch a domain with a VM\'s name that pytin did not create',
+    name: "does not touch a domain with a VM's name that pytin did not create",
     desired: () => lab,
-    observed: () => observed({ 'hv-01': [...converged(lab, 'hv-01').filter((d) => d.name !== 'acme-web-01'), handMadeDomain('acme-web-01')], 'hv-02': converged(lab, 'hv-02') }),
+    observed: () =>
+      observed({
+        'hv-01': [...converged(lab, 'hv-01').filter((d) => d.name !== 'acme-web-01'), handMadeDomain('acme-web-01')],
+        'hv-02': converged(lab, 'hv-02'),
+      }),
     expected: { changes: [], drift: [], diagnostics: ['PLAN_KVM_DOMAIN_NOT_OWNED vm/acme-web-01'] },
   },
   {
@@ -219,7 +229,7 @@ test('a limit change notes that it applies live', () => {
   assert.deepEqual((change?.after as { interfaces: Array<{ inbound: unknown }> }).interfaces[0]?.inbound, { average: 25000, peak: null, burst: null });
 });
 
-test('destroying changes are marked, and a protected VM\'s say it needs --allow-destroy', () => {
+test("destroying changes are marked, and a protected VM's say it needs --allow-destroy", () => {
   // acme-db-01 is protected; its disk bus changes, so it would be replaced.
   const desired = labDomains(labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 200GiB, bus: scsi}'));
   const [replace] = planDomains({ desired, observed: inSync() }).changes;

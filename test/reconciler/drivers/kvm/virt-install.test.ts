@@ -1,10 +1,11 @@
-import { test } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../../reconciler/drivers/kvm/virt-install.js';
-import { labDomains, specOf } from './fixtures/lab-kvm.js';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+
 import { InternalError } from '../../../../inventory/core/errors.js';
 import { virshCommand } from '../../../../reconciler/drivers/kvm/virsh-command.js';
+import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../../reconciler/drivers/kvm/virt-install.js';
+import { labDomains, specOf } from './fixtures/lab-kvm.js';
 
 test('virt-install boots the installer from the tree with the kickstart injected into its initrd', () => {
   const spec = { ...specOf(labDomains(), 'acme-web-01'), uri: 'qemu+tls://hv-01.lab.invalid/system' };
@@ -12,7 +13,7 @@ test('virt-install boots the installer from the tree with the kickstart injected
   assert.equal(
     command,
     [
-      "virt-install --connect qemu+tls://hv-01.lab.invalid/system --name acme-web-01 --memory 4096 --vcpus 2 --osinfo detect=on,require=off",
+      'virt-install --connect qemu+tls://hv-01.lab.invalid/system --name acme-web-01 --memory 4096 --vcpus 2 --osinfo detect=on,require=off',
       '--disk source.pool=default,source.volume=acme-web-01-root,target.dev=vda,bus=virtio,driver.type=qcow2',
       '--network bridge=br0,mac=52:54:00:a0:00:01,model=virtio',
       '--location http://mirror.lab.invalid/centos/9/BaseOS/x86_64/os',
@@ -53,7 +54,11 @@ test('a value that would add a virt-install sub-option or leave the URI whitelis
     ['name', { ...spec, name: '-x' }],
   ];
   for (const [what, bad] of attempts) {
-    assert.throws(() => virtInstallArgv(bad, path), (e: Error) => e instanceof InternalError && /not safe/.test(e.message), what);
+    assert.throws(
+      () => virtInstallArgv(bad, path),
+      (e: Error) => e instanceof InternalError && /not safe/.test(e.message),
+      what,
+    );
   }
   assert.throws(() => kickstartPathOnHost('../../etc/cron.d/x'), InternalError);
   assert.throws(() => virshCommand('qemu+ssh://root@hv-01/system?netcat=x', ['list']), InternalError);

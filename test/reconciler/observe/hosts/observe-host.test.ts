@@ -1,23 +1,24 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
 import { release } from 'node:os';
-import { symlink, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { freeTcpPort, makeTempDir } from '../../../lab/daemon.js';
-import { writeTestDriverNode } from '../../../lab/libvirt-test-driver.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
-import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
+import { after, before, test } from 'node:test';
+
+import { tcProbe } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
+import { u32AddressMatches } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
+import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
+import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { domainsProbe } from '../../../../reconciler/drivers/kvm/observe-domains.js';
 import type { HostObservation } from '../../../../reconciler/observe/hosts/host-observation.js';
 import type { HostProbe } from '../../../../reconciler/observe/hosts/host-probe.js';
+import { observeHost } from '../../../../reconciler/observe/hosts/observe-host.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { domainsProbe } from '../../../../reconciler/drivers/kvm/observe-domains.js';
-import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { tcProbe } from '../../../../reconciler/drivers/bandwidth/observe-tc.js';
-import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
-import { u32AddressMatches } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
-import { createShapedNamespace, type ShapedNamespace } from './fixtures/tc-namespace.js';
+import { freeTcpPort, makeTempDir } from '../../../lab/daemon.js';
+import { writeTestDriverNode } from '../../../lab/libvirt-test-driver.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { DB_01, WEB_01 } from '../../drivers/kvm/fixtures/lab-domains.js';
+import { createShapedNamespace, type ShapedNamespace } from './fixtures/tc-namespace.js';
 
 let dir: { path: string; remove(): Promise<void> };
 let namespace: ShapedNamespace;
@@ -78,10 +79,13 @@ test('a hypervisor reports its basics, its libvirt domains and its tc setup over
   assert.equal(facts.basics?.kernel, release());
   assert.ok((facts.basics?.uptimeSeconds ?? 0) > 0);
 
-  assert.deepEqual(domainsOf(facts)?.map((d) => [d.name, d.state, d.vcpu, d.memoryKiB]), [
-    ['db-01', 'shut-off', 4, 1048576],
-    ['web-01', 'running', 2, 2097152],
-  ]);
+  assert.deepEqual(
+    domainsOf(facts)?.map((d) => [d.name, d.state, d.vcpu, d.memoryKiB]),
+    [
+      ['db-01', 'shut-off', 4, 1048576],
+      ['web-01', 'running', 2, 2097152],
+    ],
+  );
   const web = domainsOf(facts)?.find((d) => d.name === 'web-01');
   assert.equal(web?.uuid, '0b5a7a52-1d4e-4b3c-9c56-0a2f5f0c0001');
   assert.deepEqual(web?.disks, [
@@ -107,19 +111,28 @@ test('a hypervisor reports its basics, its libvirt domains and its tc setup over
   ]);
   const db = domainsOf(facts)?.find((d) => d.name === 'db-01');
   assert.equal(db?.pytin, null);
-  assert.deepEqual(db?.interfaces.map((i) => [i.type, i.network, i.bandwidth]), [['network', 'default', { inbound: null, outbound: null }]]);
+  assert.deepEqual(
+    db?.interfaces.map((i) => [i.type, i.network, i.bandwidth]),
+    [['network', 'default', { inbound: null, outbound: null }]],
+  );
 
   const veth = tcOf(facts)?.interfaces.find((i) => i.device === 'veth0');
   assert.ok(veth);
-  assert.deepEqual(veth.qdiscs.map((q) => [q.kind, q.handle, q.parent]), [
-    ['htb', '1:', 'root'],
-    ['ingress', 'ffff:', 'ffff:fff1'],
-  ]);
-  assert.deepEqual(veth.classes.map((c) => [c.kind, c.handle, c.parent, c.raw.rateBitsPerSecond]), [
-    ['htb', '1:1', 'root', 100_000_000],
-    ['htb', '1:10', 'root', 10_000_000],
-    ['htb', '1:20', '1:1', 5_000_000],
-  ]);
+  assert.deepEqual(
+    veth.qdiscs.map((q) => [q.kind, q.handle, q.parent]),
+    [
+      ['htb', '1:', 'root'],
+      ['ingress', 'ffff:', 'ffff:fff1'],
+    ],
+  );
+  assert.deepEqual(
+    veth.classes.map((c) => [c.kind, c.handle, c.parent, c.raw.rateBitsPerSecond]),
+    [
+      ['htb', '1:1', 'root', 100_000_000],
+      ['htb', '1:10', 'root', 10_000_000],
+      ['htb', '1:20', '1:1', 5_000_000],
+    ],
+  );
   const rules = veth.filters
     .filter((f) => u32AddressMatches(f).length > 0)
     .map((f) => [f.parent, (f.raw.options as Record<string, unknown>).flowid ?? null, u32AddressMatches(f)] as const)
@@ -145,10 +158,13 @@ test('a host without virsh gets OBS_HOST_COMMAND_MISSING for its domains; its ot
   assert.equal(facts.diagnostics[0]!.address, 'server/backup1');
   assert.equal(domainsOf(facts), null);
   assert.ok(facts.basics);
-  assert.deepEqual(tcOf(facts)?.interfaces.map((i) => i.device), ['lo']);
+  assert.deepEqual(
+    tcOf(facts)?.interfaces.map((i) => i.device),
+    ['lo'],
+  );
 });
 
-test('a virsh URI that leads nowhere is OBS_HOST_COMMAND_FAILED with virsh\'s own message', async () => {
+test("a virsh URI that leads nowhere is OBS_HOST_COMMAND_FAILED with virsh's own message", async () => {
   const facts = await observe(hypervisor, 'hv1', { virshUri: `test://${dir.path}/no-such-node.xml` });
   assert.deepEqual(codes(facts), ['OBS_HOST_COMMAND_FAILED']);
   assert.match(facts.diagnostics[0]!.summary, /domains: virsh failed on hv1 \(exit 1\): .*failed to connect to the hypervisor/);
@@ -167,7 +183,10 @@ test('a tc interface that does not exist is OBS_HOST_TC_DEVICE_MISSING and leave
 test('a host that is down is one OBS_HOST_UNREACHABLE diagnostic; the other hosts are still observed', async () => {
   const downPort = await freeTcpPort();
   const results = await Promise.all([observe(hypervisor, 'hv1'), observe(hypervisor, 'hv-down', { port: downPort }), observe(bare, 'backup1')]);
-  assert.deepEqual(results.map((r) => r.host), ['hv1', 'hv-down', 'backup1']);
+  assert.deepEqual(
+    results.map((r) => r.host),
+    ['hv1', 'hv-down', 'backup1'],
+  );
   const [up, down, other] = results;
   assert.equal(domainsOf(up!)?.length, 2);
   assert.deepEqual(codes(down!), ['OBS_HOST_UNREACHABLE']);

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { parseXml, XmlSyntaxError } from '../../../../reconciler/observe/hosts/xml/parse-xml.js';
 
 test('elements, attributes in both quotes, text, CDATA, comments and character references', () => {
@@ -39,12 +40,18 @@ const broken: [string, string, RegExp][] = [
 ];
 for (const [name, xml, message] of broken) {
   test(`refused: ${name}`, () => {
-    assert.throws(() => parseXml(xml), (error: unknown) => error instanceof XmlSyntaxError && message.test(error.message));
+    assert.throws(
+      () => parseXml(xml),
+      (error: unknown) => error instanceof XmlSyntaxError && message.test(error.message),
+    );
   });
 }
 
 test('a syntax error names its line and column', () => {
-  assert.throws(() => parseXml('<a>\n  <b>\n</a>'), (error: unknown) => error instanceof XmlSyntaxError && error.line === 3);
+  assert.throws(
+    () => parseXml('<a>\n  <b>\n</a>'),
+    (error: unknown) => error instanceof XmlSyntaxError && error.line === 3,
+  );
 });
 
 test('nesting is bounded', () => {
@@ -81,7 +88,10 @@ const BILLION_LAUGHS = `<?xml version="1.0"?>
 
 const attacks: [string, string][] = [
   ['billion laughs (nested internal entities)', BILLION_LAUGHS],
-  ['an external entity reading /etc/passwd', '<?xml version="1.0"?>\n<!DOCTYPE domain [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<domain type="kvm"><name>&xxe;</name></domain>'],
+  [
+    'an external entity reading /etc/passwd',
+    '<?xml version="1.0"?>\n<!DOCTYPE domain [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<domain type="kvm"><name>&xxe;</name></domain>',
+  ],
   ['an external parameter entity', '<!DOCTYPE domain [<!ENTITY % remote SYSTEM "file:///etc/passwd"> %remote;]><domain/>'],
   ['an external DTD', '<!DOCTYPE domain SYSTEM "file:///etc/passwd"><domain/>'],
   ['a bare DOCTYPE', '<!DOCTYPE domain><domain/>'],
@@ -90,13 +100,20 @@ for (const [name, xml] of attacks) {
   test(`refused, never expanded: ${name}`, () => {
     assert.throws(
       () => parseXml(xml),
-      (error: unknown) => error instanceof XmlSyntaxError && /DOCTYPE is not accepted/.test(error.message) && !error.message.includes('root:') && !error.message.includes('lollol'),
+      (error: unknown) =>
+        error instanceof XmlSyntaxError &&
+        /DOCTYPE is not accepted/.test(error.message) &&
+        !error.message.includes('root:') &&
+        !error.message.includes('lollol'),
     );
   });
 }
 
 test('an entity reference without a declaration is an error, not text', () => {
-  assert.throws(() => parseXml('<domain><name>&xxe;</name></domain>'), (error: unknown) => error instanceof XmlSyntaxError && /undefined entity/.test(error.message));
+  assert.throws(
+    () => parseXml('<domain><name>&xxe;</name></domain>'),
+    (error: unknown) => error instanceof XmlSyntaxError && /undefined entity/.test(error.message),
+  );
 });
 
 test('a DOCTYPE after the root element starts is refused too', () => {
@@ -114,7 +131,11 @@ test('no network access: a DOCTYPE or entity naming an HTTP URL fetches nothing'
   try {
     const { port } = server.address() as { port: number };
     const url = `http://127.0.0.1:${port}/domain.dtd`;
-    for (const xml of [`<!DOCTYPE domain SYSTEM "${url}"><domain/>`, `<!DOCTYPE domain [<!ENTITY x SYSTEM "${url}">]><domain>&x;</domain>`, `<!DOCTYPE domain [<!ENTITY % p SYSTEM "${url}"> %p;]><domain/>`]) {
+    for (const xml of [
+      `<!DOCTYPE domain SYSTEM "${url}"><domain/>`,
+      `<!DOCTYPE domain [<!ENTITY x SYSTEM "${url}">]><domain>&x;</domain>`,
+      `<!DOCTYPE domain [<!ENTITY % p SYSTEM "${url}"> %p;]><domain/>`,
+    ]) {
       assert.throws(() => parseXml(xml), XmlSyntaxError);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

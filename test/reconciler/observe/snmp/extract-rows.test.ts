@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { DiagnosticSink, ROW_DIAGNOSTICS_PER_TABLE } from '../../../../reconciler/observe/snmp/diagnostic-sink.js';
 import { arpFromIpNetToPhysical, mergeArp } from '../../../../reconciler/observe/snmp/extract/extract-arp.js';
 import { fdbFromDot1q, vlanByFdbId } from '../../../../reconciler/observe/snmp/extract/extract-fdb.js';
-import { DiagnosticSink, ROW_DIAGNOSTICS_PER_TABLE } from '../../../../reconciler/observe/snmp/diagnostic-sink.js';
 import { OID } from '../../../../reconciler/observe/snmp/mib-oids.js';
 import type { SnmpVarbind } from '../../../../reconciler/transports/snmp/snmp-value.js';
 
@@ -23,13 +24,14 @@ test('ipNetToPhysical indexes: with or without the length octet, zoned types, un
     octets(`${OID.ipNetToPhysicalPhysAddress}.5.16.3.1.2.3`, MAC), // dns: not a neighbour
   ];
   const entries = arpFromIpNetToPhysical(rows, sink);
-  assert.deepEqual(entries.map((e) => `${e.ifIndex} ${e.family} ${e.ip}`), [
-    '5 ipv4 10.0.0.1',
-    '5 ipv4 10.0.0.2',
-    '5 ipv6 fe80:0000:0000:0000:0000:0000:0000:0001',
-    '5 ipv6 fe80:0000:0000:0000:0000:0000:0000:0001',
-  ]);
-  assert.deepEqual(sink.finish().map((d) => d.code), ['OBS_SNMP_BAD_INDEX']);
+  assert.deepEqual(
+    entries.map((e) => `${e.ifIndex} ${e.family} ${e.ip}`),
+    ['5 ipv4 10.0.0.1', '5 ipv4 10.0.0.2', '5 ipv6 fe80:0000:0000:0000:0000:0000:0000:0001', '5 ipv6 fe80:0000:0000:0000:0000:0000:0000:0001'],
+  );
+  assert.deepEqual(
+    sink.finish().map((d) => d.code),
+    ['OBS_SNMP_BAD_INDEX'],
+  );
   assert.equal(mergeArp(entries, []).length, 3, 'the same neighbour twice is one row');
 });
 
@@ -50,15 +52,23 @@ test('the VLAN of a forwarding entry comes from dot1qVlanFdbId when one VLAN use
   ]);
   const sink = new DiagnosticSink('device/test');
   const ports = new Map([[4, 10004]]);
-  const fdb = fdbFromDot1q([
-    integer(`${OID.dot1qTpFdbPort}.2.82.84.0.204.0.80`, 4),
-    integer(`${OID.dot1qTpFdbPort}.3.82.84.0.204.0.81`, 4),
-    integer(`${OID.dot1qTpFdbPort}.7.82.84.0.204.0.82`, 0),
-  ], ports, vlans, sink);
-  assert.deepEqual(fdb.map((f) => [f.fdbId, f.vlan, f.mac, f.bridgePort, f.ifIndex]), [
-    [2, 50, '52:54:00:cc:00:50', 4, 10004],
-    [3, 3, '52:54:00:cc:00:51', 4, 10004],
-    [7, 7, '52:54:00:cc:00:52', 0, null],
-  ]);
+  const fdb = fdbFromDot1q(
+    [
+      integer(`${OID.dot1qTpFdbPort}.2.82.84.0.204.0.80`, 4),
+      integer(`${OID.dot1qTpFdbPort}.3.82.84.0.204.0.81`, 4),
+      integer(`${OID.dot1qTpFdbPort}.7.82.84.0.204.0.82`, 0),
+    ],
+    ports,
+    vlans,
+    sink,
+  );
+  assert.deepEqual(
+    fdb.map((f) => [f.fdbId, f.vlan, f.mac, f.bridgePort, f.ifIndex]),
+    [
+      [2, 50, '52:54:00:cc:00:50', 4, 10004],
+      [3, 3, '52:54:00:cc:00:51', 4, 10004],
+      [7, 7, '52:54:00:cc:00:52', 0, null],
+    ],
+  );
   assert.deepEqual(sink.finish(), []);
 });

@@ -1,10 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
 import { observeDevice } from '../../../../reconciler/observe/snmp/observe-device.js';
 import type { SnmpTarget } from '../../../../reconciler/transports/snmp/snmp-target.js';
 import { freeUdpPort, makeTempDir } from '../../../lab/daemon.js';
 import { addNeighbours, createNetns, manyIpv4Neighbours, type Netns } from '../../../lab/netns.js';
-import { craftedTable, startSnmpd, type Snmpd } from '../../../lab/snmpd.js';
+import { craftedTable, type Snmpd, startSnmpd } from '../../../lab/snmpd.js';
 
 const MEDIA = '1.3.6.1.2.1.4.22.1';
 
@@ -32,7 +33,10 @@ async function craftedAgent(rows: { oid: string; type: string; value: string }[]
 describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
   test('a table whose OIDs stop increasing ends the walk with a diagnostic instead of looping', async (t) => {
     // After the last row the agent answers the first one again, forever.
-    const agent = await craftedAgent([1, 2, 3].map((n) => ({ oid: `${MEDIA}.2.7.10.0.0.${n}`, type: 'octet', value: `52 54 00 00 00 0${n}` })), true);
+    const agent = await craftedAgent(
+      [1, 2, 3].map((n) => ({ oid: `${MEDIA}.2.7.10.0.0.${n}`, type: 'octet', value: `52 54 00 00 00 0${n}` })),
+      true,
+    );
     t.after(() => agent.stop());
     const started = Date.now();
     const facts = await observeDevice(agent.target, { budgetMs: 60_000 });
@@ -40,9 +44,15 @@ describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
     assert.ok(Date.now() - started < 50_000, 'bounded by the loop, not the budget');
     const loop = facts.diagnostics.find((d) => d.code === 'OBS_SNMP_OID_NOT_INCREASING');
     assert.ok(loop, JSON.stringify(facts.diagnostics));
-    assert.match(loop.summary, /ipNetToMediaPhysAddress: the agent answered 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.1 after 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.3/);
+    assert.match(
+      loop.summary,
+      /ipNetToMediaPhysAddress: the agent answered 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.1 after 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.7\.10\.0\.0\.3/,
+    );
     assert.equal(facts.completeness.arp, 'partial', 'rows before the fault are not presented as the whole table');
-    const media = facts.arp.filter((a) => a.table === 'ipNetToMedia').map((a) => a.ip).sort();
+    const media = facts.arp
+      .filter((a) => a.table === 'ipNetToMedia')
+      .map((a) => a.ip)
+      .sort();
     assert.deepEqual(media, ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     // The walk went on with the next tables: the agent itself still answers.
     assert.equal(facts.completeness.interfaces, 'complete');
@@ -56,7 +66,10 @@ describe('a real snmpd serving crafted broken rows (pass_persist)', () => {
       { n: 3, value: '52 54 00 aa 00 03 ff' },
       { n: 4, value: '52 54 00 aa 00 04' },
     ];
-    const agent = await craftedAgent(macs.map(({ n, value }) => ({ oid: `${MEDIA}.2.7.10.1.0.${n}`, type: 'octet', value })), false);
+    const agent = await craftedAgent(
+      macs.map(({ n, value }) => ({ oid: `${MEDIA}.2.7.10.1.0.${n}`, type: 'octet', value })),
+      false,
+    );
     t.after(() => agent.stop());
     const facts = await observeDevice(agent.target);
     assert.equal(facts.completeness.arp, 'complete', 'the table itself was read to its end');

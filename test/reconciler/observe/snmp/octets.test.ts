@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { ipFromBytes, macFromBytes, textFromBytes } from '../../../../reconciler/observe/snmp/octets.js';
 
 test('MACs are lower-case with colons and exactly 6 bytes', () => {

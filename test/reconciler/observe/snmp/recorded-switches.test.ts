@@ -1,11 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { observeDevice } from '../../../../reconciler/observe/snmp/observe-device.js';
+import { after, before, describe, test } from 'node:test';
+
 import type { DeviceFacts } from '../../../../reconciler/observe/snmp/device-facts.js';
+import { observeDevice } from '../../../../reconciler/observe/snmp/observe-device.js';
 import { recordedDevices, snmpFixturesDir } from '../../../lab/snmp-fixtures.js';
-import { startSnmpsim, type Snmpsim } from '../../../lab/snmpsim.js';
+import { type Snmpsim, startSnmpsim } from '../../../lab/snmpsim.js';
 
 /** What net-snmp's snmpbulkwalk read from the same recording (see the fixtures' README). */
 interface Expected {
@@ -49,23 +50,34 @@ describe('observing recorded real switches served by snmpsim', () => {
       test('every section is read completely, without errors', () => {
         const facts = observed.get(device) as DeviceFacts;
         assert.deepEqual(facts.completeness, { system: 'complete', interfaces: 'complete', arp: 'complete', fdb: 'complete', lldp: 'complete' });
-        assert.deepEqual(facts.diagnostics.filter((d) => d.severity === 'error'), []);
+        assert.deepEqual(
+          facts.diagnostics.filter((d) => d.severity === 'error'),
+          [],
+        );
         assert.ok(facts.system?.sysObjectID, 'sysObjectID read');
       });
 
       test('extracts every ARP/neighbour row of the expected file', async () => {
         const facts = observed.get(device) as DeviceFacts;
         const expected = await expectedOf(device);
-        assertSuperset(keys(facts.arp, (r) => `${r.ifIndex}|${r.ip}|${r.mac}`), keys(expected.arp, (r) => `${r.ifIndex}|${r.ip}|${r.mac}`), 'arp');
+        assertSuperset(
+          keys(facts.arp, (r) => `${r.ifIndex}|${r.ip}|${r.mac}`),
+          keys(expected.arp, (r) => `${r.ifIndex}|${r.ip}|${r.mac}`),
+          'arp',
+        );
         // The reference lists a (ip, mac) pair once; pytin keeps one per interface, nothing else extra.
-        assert.deepEqual(keys(facts.arp, (r) => `${r.ip}|${r.mac}`), keys(expected.arp, (r) => `${r.ip}|${r.mac}`));
+        assert.deepEqual(
+          keys(facts.arp, (r) => `${r.ip}|${r.mac}`),
+          keys(expected.arp, (r) => `${r.ip}|${r.mac}`),
+        );
         for (const row of facts.arp) assert.match(row.mac, /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
       });
 
       test('extracts every forwarding row with its bridge port mapped to the ifIndex', async () => {
         const facts = observed.get(device) as DeviceFacts;
         const expected = await expectedOf(device);
-        const key = (r: { fdbId: number | null; mac: string; bridgePort: number; ifIndex: number | null }) => `${r.fdbId}|${r.mac}|${r.bridgePort}|${r.ifIndex}`;
+        const key = (r: { fdbId: number | null; mac: string; bridgePort: number; ifIndex: number | null }) =>
+          `${r.fdbId}|${r.mac}|${r.bridgePort}|${r.ifIndex}`;
         assert.deepEqual(keys(facts.fdb, key), keys(expected.fdb, key));
       });
 

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { quirksFor, STANDARD_BEHAVIOUR } from '../../../../reconciler/observe/snmp/vendor-quirks.js';
 
 test('vendor quirks match sysObjectID prefixes on whole arcs', () => {

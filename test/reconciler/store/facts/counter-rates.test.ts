@@ -1,5 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { counterRate, type CounterSample, type RateResult } from '../../../../reconciler/store/facts/counter-rates.js';
 
 const T0 = 1_700_000_000_000;

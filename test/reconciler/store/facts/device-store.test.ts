@@ -1,8 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { interfaceRates } from '../../../../reconciler/store/facts/counter-store.js';
 import { findMac, readDeviceFacts, recordDeviceWalk } from '../../../../reconciler/store/facts/device-store.js';
 import { recordFailedRun } from '../../../../reconciler/store/facts/observation-runs.js';
-import { interfaceRates } from '../../../../reconciler/store/facts/counter-store.js';
 import { sampleDeviceFacts } from '../fixtures/sample-device-facts.js';
 import { tempStore } from '../fixtures/temp-store.js';
 
@@ -14,9 +15,15 @@ test('a second walk replaces the device facts as a whole, dropping interfaces th
   assert.ok(stored);
   assert.equal(stored.observedAt, 4000);
   assert.equal(stored.facts.system.sysName, 'sw-gen-2');
-  assert.deepEqual(stored.facts.interfaces.map((i) => i.ifAlias), ['gen-2', 'gen-2', 'gen-2']);
+  assert.deepEqual(
+    stored.facts.interfaces.map((i) => i.ifAlias),
+    ['gen-2', 'gen-2', 'gen-2'],
+  );
   const rows = await store.all<{ if_alias: string }>("SELECT if_alias FROM device_interfaces WHERE device = 'sw1'");
-  assert.deepEqual(rows.map((r) => r.if_alias), ['gen-2', 'gen-2', 'gen-2']);
+  assert.deepEqual(
+    rows.map((r) => r.if_alias),
+    ['gen-2', 'gen-2', 'gen-2'],
+  );
 });
 
 test('64-bit counters above 2^53 round-trip exactly', async (t) => {

@@ -1,6 +1,7 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readHostFacts, readManyHostFacts, recordHostObservation, type HostFactsRecord } from '../../../../reconciler/store/facts/host-store.js';
+import { test } from 'node:test';
+
+import { type HostFactsRecord, readHostFacts, readManyHostFacts, recordHostObservation } from '../../../../reconciler/store/facts/host-store.js';
 import { tempStore } from '../fixtures/temp-store.js';
 
 function record(observedAt: number, facts: Record<string, unknown>, errors: string[] = []): HostFactsRecord {
@@ -10,7 +11,10 @@ function record(observedAt: number, facts: Record<string, unknown>, errors: stri
 test('an observation replaces each observed kind; a kind that failed keeps its last value and age', async (t) => {
   const { store } = await tempStore(t);
   await recordHostObservation(store, record(1000, { basics: { uptimeSeconds: 10 }, domains: [{ name: 'web-01' }, { name: 'db-01' }], tc: { interfaces: [] } }));
-  await recordHostObservation(store, record(2000, { basics: { uptimeSeconds: 1010 }, domains: null, tc: { interfaces: [] } }, ['OBS_HOST_COMMAND_MISSING: domains: "virsh" is not installed']));
+  await recordHostObservation(
+    store,
+    record(2000, { basics: { uptimeSeconds: 1010 }, domains: null, tc: { interfaces: [] } }, ['OBS_HOST_COMMAND_MISSING: domains: "virsh" is not installed']),
+  );
   const stored = await readHostFacts(store, 'hv1');
   assert.deepEqual(stored.facts.get('basics'), { value: { uptimeSeconds: 1010 }, observedAt: 2000, runId: 2 });
   assert.deepEqual(stored.facts.get('domains')?.value, [{ name: 'web-01' }, { name: 'db-01' }]);
@@ -30,7 +34,7 @@ test('an unreachable host is a failed run and keeps every stored kind', async (t
   assert.equal(stored.facts.has('basics'), false);
 });
 
-test('the store keeps each driver\'s facts as the driver wrote them, whatever their shape', async (t) => {
+test("the store keeps each driver's facts as the driver wrote them, whatever their shape", async (t) => {
   const { store } = await tempStore(t);
   // 64-bit counters travel as decimal text (JSON has no bigint); everything else as written.
   const shapes = { kvm: [{ a: 1, nested: { list: [true, null, 'x'] } }], zabbix: { hostids: ['10084'], counter: 2n ** 64n - 1n } };

@@ -1,7 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipHistory, recordIpSightings, type IpSighting } from '../../../../reconciler/store/facts/ip-history.js';
+import { test } from 'node:test';
+
 import { recordDeviceWalk } from '../../../../reconciler/store/facts/device-store.js';
+import { ipHistory, type IpSighting, recordIpSightings } from '../../../../reconciler/store/facts/ip-history.js';
 import { sampleDeviceFacts } from '../fixtures/sample-device-facts.js';
 import { tempStore } from '../fixtures/temp-store.js';
 
@@ -47,15 +48,21 @@ test('an address answering from two MACs at once does not flip-flop into new row
   const both = [seen('aa:aa:aa:aa:aa:01', 'ge-0/0/1'), seen('aa:aa:aa:aa:aa:02', 'ge-0/0/2')];
   for (const at of [100, 200, 300]) await store.transaction((tx) => recordIpSightings(tx, 'r1', both, at));
   const rows = await ipHistory(store, ip);
-  assert.deepEqual(rows.map((r) => [r.mac, r.firstSeen, r.lastSeen]), [
-    ['aa:aa:aa:aa:aa:01', 100, 300],
-    ['aa:aa:aa:aa:aa:02', 100, 300],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.mac, r.firstSeen, r.lastSeen]),
+    [
+      ['aa:aa:aa:aa:aa:01', 100, 300],
+      ['aa:aa:aa:aa:aa:02', 100, 300],
+    ],
+  );
 });
 
 test('a device walk places ARP entries on the port where the forwarding table holds the MAC', async (t) => {
   const { store } = await tempStore(t);
   await recordDeviceWalk(store, { device: 'sw1', startedAt: 1, finishedAt: 2, facts: sampleDeviceFacts(1) });
   const rows = await ipHistory(store, '10.0.0.5');
-  assert.deepEqual(rows.map((r) => [r.mac, r.device, r.port, r.vlan]), [['52:54:00:00:00:05', 'sw1', 'ge-0/0/1', 10]]);
+  assert.deepEqual(
+    rows.map((r) => [r.mac, r.device, r.port, r.vlan]),
+    [['52:54:00:00:00:05', 'sw1', 'ge-0/0/1', 10]],
+  );
 });

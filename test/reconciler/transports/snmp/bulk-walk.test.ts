@@ -1,9 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
 import { bulkWalk } from '../../../../reconciler/transports/snmp/bulk-walk.js';
 import { openSession, type SnmpSession } from '../../../../reconciler/transports/snmp/snmp-session.js';
 import { freeUdpPort } from '../../../lab/daemon.js';
-import { startSnmpd, type Snmpd } from '../../../lab/snmpd.js';
+import { type Snmpd, startSnmpd } from '../../../lab/snmpd.js';
 
 const IF_DESCR = '1.3.6.1.2.1.2.2.1.2';
 const OR_DESCR = '1.3.6.1.2.1.1.9.1.3'; // sysORDescr: snmpd always has a dozen rows
@@ -32,7 +33,10 @@ describe('GetBulk walks against a real snmpd', () => {
   test('the same rows whatever the repetitions, in increasing order', async () => {
     const one = await bulkWalk(session, OR_DESCR, { maxRepetitions: 1, maxRows: 1000 });
     const many = await bulkWalk(session, OR_DESCR, { maxRepetitions: 50, maxRows: 1000 });
-    assert.deepEqual(many.varbinds.map((v) => v.oid), one.varbinds.map((v) => v.oid));
+    assert.deepEqual(
+      many.varbinds.map((v) => v.oid),
+      one.varbinds.map((v) => v.oid),
+    );
   });
 
   test('stops at the row limit and says so', async () => {

@@ -1,9 +1,18 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { compareOids, indexAfter, isInSubtree } from '../../../../reconciler/transports/snmp/oid.js';
 
 test('OIDs compare numerically arc by arc, a prefix first', () => {
-  const sorted = ['1.3.6.1.2', '1.3.6.1.2.1', '1.3.6.1.2.1.4.22.1.2.3.10.0.0.2', '1.3.6.1.2.1.4.22.1.2.3.10.0.0.10', '1.3.6.1.2.1.4.35', '1.3.6.1.2.10', '1.3.6.1.3'];
+  const sorted = [
+    '1.3.6.1.2',
+    '1.3.6.1.2.1',
+    '1.3.6.1.2.1.4.22.1.2.3.10.0.0.2',
+    '1.3.6.1.2.1.4.22.1.2.3.10.0.0.10',
+    '1.3.6.1.2.1.4.35',
+    '1.3.6.1.2.10',
+    '1.3.6.1.3',
+  ];
   const shuffled = [...sorted].reverse();
   assert.deepEqual(shuffled.sort(compareOids), sorted);
   assert.equal(compareOids('1.3.6.1', '1.3.6.1'), 0);

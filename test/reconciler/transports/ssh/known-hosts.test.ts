@@ -1,9 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { entriesFor, knownHostsName, parseKnownHosts, patternsMatch } from '../../../../reconciler/transports/ssh/known-hosts.js';
-import { checkHostKey } from '../../../../reconciler/transports/ssh/host-key-check.js';
+import { test } from 'node:test';
+
 import { fingerprint, hostKeyFromBlob } from '../../../../reconciler/transports/ssh/host-key.js';
+import { checkHostKey } from '../../../../reconciler/transports/ssh/host-key-check.js';
+import { entriesFor, knownHostsName, parseKnownHosts, patternsMatch } from '../../../../reconciler/transports/ssh/known-hosts.js';
 
 // Real keys generated with ssh-keygen -t ed25519 (public halves only).
 const KEY_A = 'AAAAC3NzaC1lZDI1NTE5AAAAIMpRyjDh6eLBiYiyII5dyuGu4eyXHqvx/i/E3VgEebCl';
@@ -36,10 +37,13 @@ test('parsing skips comments, CA markers and lines whose type disagrees with the
       'garbage',
     ].join('\n'),
   );
-  assert.deepEqual(entries.map((e) => [e.line, e.patterns, e.revoked]), [
-    [2, '[127.0.0.1]:2222', false],
-    [4, '[127.0.0.1]:2223', true],
-  ]);
+  assert.deepEqual(
+    entries.map((e) => [e.line, e.patterns, e.revoked]),
+    [
+      [2, '[127.0.0.1]:2222', false],
+      [4, '[127.0.0.1]:2223', true],
+    ],
+  );
 });
 
 test('verdicts: known, unknown, changed (naming both fingerprints) and revoked', () => {

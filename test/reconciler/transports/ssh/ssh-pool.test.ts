@@ -1,14 +1,15 @@
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { startSshd, type LabSshd } from '../../../lab/sshd.js';
-import { freeTcpPort, makeTempDir, waitFor } from '../../../lab/daemon.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
 import { SshCommandTimeoutError, SshError } from '../../../../reconciler/transports/ssh/ssh-errors.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { freeTcpPort, makeTempDir, waitFor } from '../../../lab/daemon.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 
 let sshd: LabSshd;
 let dir: { path: string; remove(): Promise<void> };
@@ -216,7 +217,10 @@ test('after the server restarts, the next command reconnects', async (t) => {
   // The old connection may still look open until the client notices the close; allow one miss.
   let after: string | undefined;
   for (let attempt = 0; attempt < 3 && after === undefined; attempt++) {
-    after = await pool.exec(target, 'echo "$SSH_CONNECTION"').then((r) => r.stdout, () => undefined);
+    after = await pool.exec(target, 'echo "$SSH_CONNECTION"').then(
+      (r) => r.stdout,
+      () => undefined,
+    );
   }
   assert.ok(after);
   assert.notEqual(after, before);
