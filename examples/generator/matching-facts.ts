@@ -3,11 +3,11 @@ import { type DesiredState, resourcesOfKind } from '../../inventory/model/desire
 import type { BackupPolicySpec } from '../../inventory/model/specs.js';
 import type { BackupsFacts } from '../../reconciler/drivers/backup-policy/backup-facts.js';
 import { cronFileName, DEFAULT_AGENT, policyFiles } from '../../reconciler/drivers/backup-policy/policy-files.js';
-import { desiredDomains, libvirtUrisOf } from '../../reconciler/drivers/kvm/desired-domains.js';
 import type { DomainFacts } from '../../reconciler/drivers/kvm/domain-facts.js';
-import { generateDomainXml } from '../../reconciler/drivers/kvm/domain-xml.js';
-import { parseDomainXml } from '../../reconciler/drivers/kvm/parse-domain-xml.js';
-import { parseXml } from '../../reconciler/observe/hosts/xml/parse-xml.js';
+import { desiredDomains, libvirtUrisOf } from '../../reconciler/drivers/kvm/plan/desired-domains.js';
+import { generateDomainXml } from '../../reconciler/drivers/kvm/xml/domain-xml.js';
+import { parseDomainXml } from '../../reconciler/drivers/kvm/xml/parse-domain-xml.js';
+import { parseXml } from '../../reconciler/drivers/kvm/xml/parse-xml.js';
 import { recordHostObservation } from '../../reconciler/store/facts/host-store.js';
 import type { Store } from '../../reconciler/store/open-store.js';
 

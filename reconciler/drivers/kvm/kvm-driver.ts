@@ -1,9 +1,9 @@
 import type { Driver } from '../driver.js';
-import { applyDomain } from './apply-domain.js';
-import { desiredDomains, libvirtUrisOf } from './desired-domains.js';
+import { applyDomain } from './apply/apply-domain.js';
 import type { DomainFacts } from './domain-facts.js';
 import { domainsProbe, KVM_FACTS_KEY } from './observe-domains.js';
-import { KVM_DRIVER_NAME, type ObservedHypervisor, planDomains } from './plan-domains.js';
+import { desiredDomains, libvirtUrisOf } from './plan/desired-domains.js';
+import { KVM_DRIVER_NAME, type ObservedHypervisor, planDomains } from './plan/plan-domains.js';
 
 /** Dependency order within a host: VMs (20) before bandwidth limits (30), so a VM's limits are
  * set on a domain that exists. */

@@ -4,11 +4,11 @@ import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { runFactCommand } from '../../observe/hosts/host-command.js';
 import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
 import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
-import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
 import { shellQuote } from '../../transports/shell-quote.js';
+import { checkedUri } from './apply/sink-values.js';
 import type { DomainFacts } from './domain-facts.js';
-import { parseDomainState, parseDomainXml } from './parse-domain-xml.js';
-import { checkedUri } from './sink-values.js';
+import { parseDomainState, parseDomainXml } from './xml/parse-domain-xml.js';
+import { parseXml } from './xml/parse-xml.js';
 
 /** The key the KVM driver's facts are stored under (one document per hypervisor). */
 export const KVM_FACTS_KEY = 'domains';

@@ -1,7 +1,7 @@
 import type { MetadataElement } from './domain-facts.js';
-import type { DiskBus, DomainSpec, RateLimit } from './domain-spec.js';
-import { PYTIN_NAMESPACE } from './parse-domain-xml.js';
-import { xmlAttributes } from './xml-escape.js';
+import type { DiskBus, DomainSpec, RateLimit } from './plan/domain-spec.js';
+import { PYTIN_NAMESPACE } from './xml/parse-domain-xml.js';
+import { xmlAttributes } from './xml/xml-escape.js';
 
 /** The `--key` (prefix) of pytin's metadata element; libvirt keeps one element per namespace. */
 export const PYTIN_METADATA_KEY = 'pytin';

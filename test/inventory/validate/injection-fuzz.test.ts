@@ -14,13 +14,13 @@ import { compileShaping } from '../../../reconciler/drivers/bandwidth/compile-sh
 import { tcScript } from '../../../reconciler/drivers/bandwidth/observe-tc.js';
 import { readShaping } from '../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { shapingBatch } from '../../../reconciler/drivers/bandwidth/tc-batch.js';
-import { desiredDomains, libvirtUrisOf } from '../../../reconciler/drivers/kvm/desired-domains.js';
-import { renderKickstart } from '../../../reconciler/drivers/kvm/kickstart.js';
-import { kickstartValues } from '../../../reconciler/drivers/kvm/kickstart-values.js';
+import { desiredDomains, libvirtUrisOf } from '../../../reconciler/drivers/kvm/plan/desired-domains.js';
+import { renderKickstart } from '../../../reconciler/drivers/kvm/plan/kickstart.js';
+import { kickstartValues } from '../../../reconciler/drivers/kvm/plan/kickstart-values.js';
 import { domainsScript } from '../../../reconciler/drivers/kvm/observe-domains.js';
 import { readOwnership } from '../../../reconciler/drivers/kvm/ownership.js';
-import { virshCommand } from '../../../reconciler/drivers/kvm/virsh-command.js';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/virt-install.js';
+import { virshCommand } from '../../../reconciler/drivers/kvm/apply/virsh-command.js';
+import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/apply/virt-install.js';
 import { isInterfaceName } from '../../../schemas/formats/device-names.js';
 import { isLibvirtUri } from '../../../schemas/formats/libvirt-uri.js';
 import { isResourceName } from '../../../schemas/formats/names.js';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { InternalError } from '../../../../inventory/core/errors.js';
-import { domainSpecFromJson, domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
-import { generateDomainXml } from '../../../../reconciler/drivers/kvm/domain-xml.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
+import { domainSpecFromJson, domainSpecJson } from '../../../../reconciler/drivers/kvm/plan/domain-spec.js';
+import { generateDomainXml } from '../../../../reconciler/drivers/kvm/xml/domain-xml.js';
 import { labWith } from '../../../support/lab-inventory.js';
 import { labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 

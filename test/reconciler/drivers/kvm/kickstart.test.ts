@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { type KickstartValues, renderKickstart } from '../../../../reconciler/drivers/kvm/kickstart.js';
-import { netmaskOf } from '../../../../reconciler/drivers/kvm/kickstart-values.js';
+import { type KickstartValues, renderKickstart } from '../../../../reconciler/drivers/kvm/plan/kickstart.js';
+import { netmaskOf } from '../../../../reconciler/drivers/kvm/plan/kickstart-values.js';
 import { labTexts, labWith } from '../../../support/lab-inventory.js';
 import { labDomains, specOf } from './fixtures/lab-kvm.js';
 

@@ -6,11 +6,11 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { domainSpecJson } from '../../../../reconciler/drivers/kvm/domain-spec.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
+import { domainSpecJson } from '../../../../reconciler/drivers/kvm/plan/domain-spec.js';
+import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { deterministicMac } from '../../../../reconciler/drivers/kvm/deterministic-mac.js';
-import { strategyForUri } from '../../../../reconciler/drivers/kvm/install-strategy.js';
-import { bitsToLibvirtRate, bytesToBurstKiB, libvirtRate, sizeToKiB } from '../../../../reconciler/drivers/kvm/kvm-units.js';
+import { deterministicMac } from '../../../../reconciler/drivers/kvm/plan/deterministic-mac.js';
+import { strategyForUri } from '../../../../reconciler/drivers/kvm/plan/install-strategy.js';
+import { bitsToLibvirtRate, bytesToBurstKiB, libvirtRate, sizeToKiB } from '../../../../reconciler/drivers/kvm/plan/kvm-units.js';
 
 test('bit rates become libvirt kB/s as tc applies them (100Mbit -> 12500, as tc shows "12500kbps" = 100Mbit)', () => {
   const table: Array<[string, number]> = [

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { kickstartPathOnHost } from '../../../../reconciler/drivers/kvm/apply/virt-install.js';
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
 import { readOwnership } from '../../../../reconciler/drivers/kvm/ownership.js';
-import { planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
-import { kickstartPathOnHost } from '../../../../reconciler/drivers/kvm/virt-install.js';
+import { planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';

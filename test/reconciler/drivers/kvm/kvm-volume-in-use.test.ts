@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../../../../reconciler/drivers/driver.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domains.js';
-import { planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
+import { planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';

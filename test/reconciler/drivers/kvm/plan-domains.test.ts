@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/desired-domains.js';
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
-import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan-domains.js';
+import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/plan/desired-domains.js';
+import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
 import { labWith } from '../../../support/lab-inventory.js';

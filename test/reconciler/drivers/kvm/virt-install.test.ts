@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 
 import { InternalError } from '../../../../inventory/core/errors.js';
-import { virshCommand } from '../../../../reconciler/drivers/kvm/virsh-command.js';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../../reconciler/drivers/kvm/virt-install.js';
+import { virshCommand } from '../../../../reconciler/drivers/kvm/apply/virsh-command.js';
+import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../../reconciler/drivers/kvm/apply/virt-install.js';
 import { labDomains, specOf } from './fixtures/lab-kvm.js';
 
 test('virt-install boots the installer from the tree with the kickstart injected into its initrd', () => {

@@ -1,5 +1,5 @@
-import { InternalError } from '../../../inventory/core/errors.js';
-import type { JsonValue } from '../../../inventory/core/json-value.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
 import type { HostStrategy, InstallMethod } from './install-strategy.js';
 
 /** One direction of an interface limit, in libvirt's units (see kvm-units.ts). */

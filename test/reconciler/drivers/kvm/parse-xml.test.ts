@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { parseXml, XmlSyntaxError } from '../../../../reconciler/observe/hosts/xml/parse-xml.js';
+import { parseXml, XmlSyntaxError } from '../../../../reconciler/drivers/kvm/xml/parse-xml.js';
 
 test('elements, attributes in both quotes, text, CDATA, comments and character references', () => {
   const root = parseXml(`<?xml version="1.0"?>

@@ -1,7 +1,7 @@
-import { parseXml } from '../../observe/hosts/xml/parse-xml.js';
-import { shellQuote } from '../../transports/shell-quote.js';
-import type { DomainDisk } from './domain-facts.js';
-import { parseDomainXml } from './parse-domain-xml.js';
+import { shellQuote } from '../../../transports/shell-quote.js';
+import type { DomainDisk } from '../domain-facts.js';
+import { parseDomainXml } from '../xml/parse-domain-xml.js';
+import { parseXml } from '../xml/parse-xml.js';
 import { checkedUri } from './sink-values.js';
 
 /** A storage volume pytin is about to reuse or delete, with its file (libvirt's `vol-path`) when

@@ -1,8 +1,8 @@
-import type { JsonValue } from '../../../inventory/core/json-value.js';
-import type { BandwidthSetting, DomainFacts } from './domain-facts.js';
+import type { JsonValue } from '../../../../inventory/core/json-value.js';
+import type { BandwidthSetting, DomainFacts } from '../domain-facts.js';
+import { type OwnershipRecord, readOwnership } from '../ownership.js';
 import { type RateLimit, rateLimitJson } from './domain-spec.js';
 import type { HostStrategy } from './install-strategy.js';
-import { type OwnershipRecord, readOwnership } from './ownership.js';
 
 export interface ObservedDisk {
   /** Null when the disk is not a pool volume (a file, a block device). */

@@ -1,5 +1,5 @@
-import { InternalError } from '../../../inventory/core/errors.js';
-import { shellQuote } from '../../transports/command-runner.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
+import { shellQuote } from '../../../transports/command-runner.js';
 import { checkedUri } from './sink-values.js';
 
 /** `virsh -c URI ARGS...` as a shell command line. Always with an explicit connection: the

@@ -1,6 +1,6 @@
-import type { DesiredState } from '../../../inventory/model/desired-state.js';
-import type { IPPoolSpec, TenantSpec, VMSpec } from '../../../inventory/model/specs.js';
-import { parseCidr, parseIp } from '../../../schemas/formats/ip.js';
+import type { DesiredState } from '../../../../inventory/model/desired-state.js';
+import type { IPPoolSpec, TenantSpec, VMSpec } from '../../../../inventory/model/specs.js';
+import { parseCidr, parseIp } from '../../../../schemas/formats/ip.js';
 import type { KickstartValues } from './kickstart.js';
 
 /** Dotted netmask of an IPv4 prefix length: 24 -> 255.255.255.0. */

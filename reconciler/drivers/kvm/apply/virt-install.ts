@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 
-import { shellQuote } from '../../transports/command-runner.js';
-import type { DomainSpec } from './domain-spec.js';
+import { shellQuote } from '../../../transports/command-runner.js';
+import type { DomainSpec } from '../plan/domain-spec.js';
 import {
   checkedBridge,
   checkedDomainName,

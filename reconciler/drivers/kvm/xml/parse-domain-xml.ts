@@ -1,5 +1,5 @@
-import { attribute, child, children, type XmlElement } from '../../observe/hosts/xml/xml-element.js';
-import type { BandwidthSetting, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from './domain-facts.js';
+import type { BandwidthSetting, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from '../domain-facts.js';
+import { attribute, child, children, type XmlElement } from './xml-element.js';
 
 export const PYTIN_NAMESPACE = 'https://pytin.dev/ns/1';
 

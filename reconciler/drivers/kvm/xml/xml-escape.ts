@@ -1,4 +1,4 @@
-import { InternalError } from '../../../inventory/core/errors.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
 
 /** Characters XML 1.0 cannot carry at all, not even as a character reference: C0 controls other
  * than tab, line feed and carriage return, U+FFFE, U+FFFF and lone surrogates. The schemas keep

@@ -1,9 +1,9 @@
-import { InternalError } from '../../../inventory/core/errors.js';
-import { isInterfaceName, isStoragePoolName } from '../../../schemas/formats/device-names.js';
-import { isLibvirtUri } from '../../../schemas/formats/libvirt-uri.js';
-import { normaliseMac } from '../../../schemas/formats/mac.js';
-import { isResourceName } from '../../../schemas/formats/names.js';
-import { isInstallTree } from '../../../schemas/formats/urls.js';
+import { InternalError } from '../../../../inventory/core/errors.js';
+import { isInterfaceName, isStoragePoolName } from '../../../../schemas/formats/device-names.js';
+import { isLibvirtUri } from '../../../../schemas/formats/libvirt-uri.js';
+import { normaliseMac } from '../../../../schemas/formats/mac.js';
+import { isResourceName } from '../../../../schemas/formats/names.js';
+import { isInstallTree } from '../../../../schemas/formats/urls.js';
 
 // Checks at the point of use of every inventory value the KVM driver puts on a command line, in
 // a URI, in a virt-install option or in a file name. The schemas refuse all of these values at

@@ -1,5 +1,5 @@
-import type { DomainSpec, RateLimit } from './domain-spec.js';
-import { ownershipFor, ownershipXml } from './ownership.js';
+import { ownershipFor, ownershipXml } from '../ownership.js';
+import type { DomainSpec, RateLimit } from '../plan/domain-spec.js';
 import { escapeXml, xmlAttributes } from './xml-escape.js';
 
 function rate(tag: 'inbound' | 'outbound', limit: RateLimit | null): string[] {

@@ -1,12 +1,12 @@
-import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { Change } from '../../plan/change.js';
-import type { Drift, DriftEvidence } from '../../plan/drift.js';
-import type { DriverPlan } from '../../plan/planning-port.js';
+import type { Diagnostic } from '../../../../inventory/core/diagnostic.js';
+import type { Change } from '../../../plan/change.js';
+import type { Drift, DriftEvidence } from '../../../plan/drift.js';
+import type { DriverPlan } from '../../../plan/planning-port.js';
+import type { DomainFacts } from '../domain-facts.js';
+import type { KvmCode } from '../kvm-codes.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
-import type { DomainFacts } from './domain-facts.js';
 import { type DomainSpec, domainSpecJson, type RateLimit } from './domain-spec.js';
-import type { KvmCode } from './kvm-codes.js';
 import { type ObservedDomain, observedDomainJson, observeDomain } from './observed-domain.js';
 
 export const KVM_DRIVER_NAME = 'kvm';

@@ -1,14 +1,14 @@
-import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
-import type { ConnectionSettings } from '../../../inventory/model/connection-settings.js';
-import { volumeNameOf } from '../../../inventory/model/derived-names.js';
-import { type Desired, type DesiredState, resourcesOfKind } from '../../../inventory/model/desired-state.js';
-import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
+import type { Diagnostic } from '../../../../inventory/core/diagnostic.js';
+import type { ConnectionSettings } from '../../../../inventory/model/connection-settings.js';
+import { volumeNameOf } from '../../../../inventory/model/derived-names.js';
+import { type Desired, type DesiredState, resourcesOfKind } from '../../../../inventory/model/desired-state.js';
+import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../../inventory/model/specs.js';
+import type { KvmCode } from '../kvm-codes.js';
 import { deterministicMac } from './deterministic-mac.js';
 import type { DomainDiskSpec, DomainInterfaceSpec, DomainSpec, RateLimit } from './domain-spec.js';
 import { type HostStrategy, strategyForUri } from './install-strategy.js';
 import { renderKickstart } from './kickstart.js';
 import { kickstartValues } from './kickstart-values.js';
-import type { KvmCode } from './kvm-codes.js';
 import { bytesToBurstKiB, libvirtRate, sizeToBytes, sizeToKiB } from './kvm-units.js';
 
 /** A hypervisor as the KVM driver plans for it. */

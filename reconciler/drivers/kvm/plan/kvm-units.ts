@@ -1,4 +1,4 @@
-import { parseBandwidth, parseSize } from '../../../schemas/formats/units.js';
+import { parseBandwidth, parseSize } from '../../../../schemas/formats/units.js';
 
 /** libvirt's `<bandwidth>` rates are "kilobytes per second" and libvirt hands the number to tc as
  * `kbps`, which tc reads as 1000 bytes/s (checked: `rate 12500kbps` shows as `100Mbit`). So
