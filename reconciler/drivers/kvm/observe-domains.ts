@@ -4,41 +4,17 @@ import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { runFactCommand } from '../../observe/hosts/host-command.js';
 import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
 import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
-import { shellQuote } from '../../transports/shell-quote.js';
-import { checkedUri } from './apply/sink-values.js';
 import type { DomainFacts } from './domain-facts.js';
+import { everyDomainScript, markedSections } from './every-domain.js';
 import { parseDomainState, parseDomainXml } from './xml/parse-domain-xml.js';
 import { parseXml } from './xml/parse-xml.js';
 
 /** The key the KVM driver's facts are stored under (one document per hypervisor). */
 export const KVM_FACTS_KEY = 'domains';
 
-/** One remote command for all domains: list UUIDs (safe words, unlike names), then ONE virsh
- * connection runs `echo MARK uuid; domstate uuid; dumpxml uuid` for each — one round trip, and
- * one libvirt connection (which also makes the test driver's in-memory state consistent). */
+/** The domains script: for each domain its state and its live definition. */
 export function domainsScript(uri: string | undefined, marker: string): string {
-  const connect = uri ? `-c ${shellQuote(checkedUri(uri))}` : '';
-  return [
-    `uuids=$(virsh ${connect} list --all --uuid) || exit $?`,
-    'cmds=',
-    `for u in $uuids; do cmds="$cmds echo ${marker} $u; domstate $u; dumpxml $u;"; done`,
-    '[ -n "$cmds" ] || exit 0',
-    `exec virsh ${connect} "$cmds"`,
-  ].join('\n');
-}
-
-interface DomainSection {
-  uuid: string;
-  lines: string[];
-}
-
-function splitSections(stdout: string, marker: string): DomainSection[] {
-  const sections: DomainSection[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith(`${marker} `)) sections.push({ uuid: line.slice(marker.length + 1).trim(), lines: [] });
-    else sections[sections.length - 1]?.lines.push(line);
-  }
-  return sections;
+  return everyDomainScript(uri, marker, ['domstate {uuid}', 'dumpxml {uuid}']);
 }
 
 /** Reads every domain of a hypervisor through `virsh -c URI` (the URI from trusted connection
@@ -54,7 +30,7 @@ export async function observeDomains(context: HostProbeContext, uri: string | un
   if (!outcome.ok) return { facts: null, diagnostics: [outcome.diagnostic] };
   const domains: DomainFacts[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const section of splitSections(outcome.result.stdout, marker)) {
+  for (const section of markedSections(outcome.result.stdout, marker)) {
     const xmlStart = section.lines.findIndex((l) => l.trimStart().startsWith('<domain'));
     const state = section.lines.find((l) => l.trim() !== '') ?? '';
     if (xmlStart < 0) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import { test } from 'node:test';
 
+import { seededRandom } from '../../../examples/generator/prng.js';
 import { formatDiagnostic } from '../../../inventory/core/diagnostic.js';
 import { connectionSettingsOf } from '../../../inventory/model/connection-settings.js';
 import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
@@ -14,13 +15,13 @@ import { compileShaping } from '../../../reconciler/drivers/bandwidth/compile-sh
 import { tcScript } from '../../../reconciler/drivers/bandwidth/observe-tc.js';
 import { readShaping } from '../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { shapingBatch } from '../../../reconciler/drivers/bandwidth/tc-batch.js';
+import { virshCommand } from '../../../reconciler/drivers/kvm/apply/virsh-command.js';
+import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/apply/virt-install.js';
+import { domainsScript } from '../../../reconciler/drivers/kvm/observe-domains.js';
+import { readOwnership } from '../../../reconciler/drivers/kvm/ownership.js';
 import { desiredDomains, libvirtUrisOf } from '../../../reconciler/drivers/kvm/plan/desired-domains.js';
 import { renderKickstart } from '../../../reconciler/drivers/kvm/plan/kickstart.js';
 import { kickstartValues } from '../../../reconciler/drivers/kvm/plan/kickstart-values.js';
-import { domainsScript } from '../../../reconciler/drivers/kvm/observe-domains.js';
-import { readOwnership } from '../../../reconciler/drivers/kvm/ownership.js';
-import { virshCommand } from '../../../reconciler/drivers/kvm/apply/virsh-command.js';
-import { kickstartPathOnHost, shellCommand, virtInstallArgv } from '../../../reconciler/drivers/kvm/apply/virt-install.js';
 import { isInterfaceName } from '../../../schemas/formats/device-names.js';
 import { isLibvirtUri } from '../../../schemas/formats/libvirt-uri.js';
 import { isResourceName } from '../../../schemas/formats/names.js';
@@ -75,17 +76,6 @@ const TOKENS = [
 ];
 const RANDOM_VALUES_PER_FIELD = 12;
 const SEED = 0x8_2026;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A YAML double-quoted scalar for any text: everything but printable ASCII as an escape. */
 function yamlQuoted(text: string): string {
@@ -472,7 +462,7 @@ test('the unedited lab is accepted by every sink check', () => {
 
 for (const [index, field] of fields.entries()) {
   test(`fuzz ${field.name}: every value is refused at its position, or lands safely where it belongs`, (t) => {
-    const random = mulberry32(SEED + index);
+    const random = seededRandom(SEED + index);
     let refused = 0;
     let accepted = 0;
     for (const value of valuesFor(field, random)) {

@@ -1,8 +1,7 @@
-import { shellQuote } from '../../../transports/shell-quote.js';
 import type { DomainDisk } from '../domain-facts.js';
+import { everyDomainScript, markedSections } from '../every-domain.js';
 import { parseDomainXml } from '../xml/parse-domain-xml.js';
 import { parseXml } from '../xml/parse-xml.js';
-import { checkedUri } from './sink-values.js';
 
 /** A storage volume pytin is about to reuse or delete, with its file (libvirt's `vol-path`) when
  * the host has it: a domain may name the volume through its pool or through that file. */
@@ -19,31 +18,18 @@ export interface DomainDisks {
   disks: DomainDisk[];
 }
 
-/** One remote command listing the disks of every domain of the host, in ONE virsh connection
- * (the test driver's state is per connection as far as the lab goes; one round trip on real
- * hosts). Domains are listed by UUID, safe words unlike names. */
+/** One remote command listing both definitions of every domain of the host, in one virsh
+ * connection (every-domain.ts). */
 export function domainDisksScript(uri: string, marker: string): string {
-  const connect = `-c ${shellQuote(checkedUri(uri))}`;
-  return [
-    `uuids=$(virsh ${connect} list --all --uuid) || exit $?`,
-    'cmds=',
-    `for u in $uuids; do cmds="$cmds echo ${marker} $u; dumpxml $u; echo ${marker} $u; dumpxml --inactive $u;"; done`,
-    '[ -n "$cmds" ] || exit 0',
-    `exec virsh ${connect} "$cmds"`,
-  ].join('\n');
+  return everyDomainScript(uri, marker, ['dumpxml {uuid}', `echo ${marker} {uuid}`, 'dumpxml --inactive {uuid}']);
 }
 
 /** Reads the script's output: every domain with the disks of both its definitions. Throws on a
  * definition that is not a domain: a volume check that cannot see every disk must not pass. A
  * domain listed but gone before its definition was read (undefined meanwhile) uses nothing. */
 export function parseDomainDisks(stdout: string, marker: string): DomainDisks[] {
-  const sections: string[][] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith(`${marker} `)) sections.push([]);
-    else sections[sections.length - 1]?.push(line);
-  }
   const byName = new Map<string, DomainDisk[]>();
-  for (const lines of sections) {
+  for (const { lines } of markedSections(stdout, marker)) {
     const start = lines.findIndex((l) => l.trimStart().startsWith('<domain'));
     if (start < 0) continue;
     const facts = parseDomainXml(parseXml(lines.slice(start).join('\n')), 'unknown');
