@@ -4,6 +4,7 @@ import { InternalError, StalePlanError, TransportError } from '../../inventory/c
 import { renderDiagnosticsHuman } from '../render/diagnostics.js';
 import { StoreRefusedError } from '../store/file/store-error.js';
 import { StoreFailedError } from '../store/file/store-failed-error.js';
+import { versionLine } from './build/build-info.js';
 import { type Command, type CommandIO, type ParsedCommandArgs, UsageError } from './command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from './exit-codes.js';
 import { commandUsage, generalUsage } from './usage.js';
@@ -47,6 +48,10 @@ export async function runCli(commands: readonly Command[], argv: readonly string
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(generalUsage(commands));
     return argv.length === 0 ? EXIT_ERROR : EXIT_OK;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(`${versionLine()}\n`);
+    return EXIT_OK;
   }
   const found = findCommand(
     commands,

@@ -25,7 +25,7 @@ export function generalUsage(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Exit codes: 0 success, 1 errors, 2 changes present (plan --detailed-exitcode).',
-    'Run `pytin COMMAND --help` for the options of a command.',
+    'Run `pytin COMMAND --help` for the options of a command; `pytin --version` for the version and commit.',
     '',
   ].join('\n');
 }
