@@ -1,6 +1,6 @@
 import { actionGlyph, type Change, changeTarget, describeTarget } from '../plan/change.js';
 import type { Drift } from '../plan/drift.js';
-import { formatJsonValue, jsonDifferences } from './json-diff.js';
+import { changeDifferences, formatJsonValue } from './json-diff.js';
 import type { PlanMessage } from './plan-json.js';
 import { diagnosticPlace, planView, verdictSentence } from './plan-view.js';
 
@@ -40,9 +40,7 @@ function changeLines(change: Change, style: Style): string[] {
   const lines = [
     `${colour(actionGlyph(change.action).padStart(3))} ${change.address} ${style.dim(`(${change.driver}${where})`)}${change.reason ? ` — ${change.reason}` : ''}`,
   ];
-  const differences = jsonDifferences(change.before ?? undefined, change.after ?? undefined);
-  const shown = change.action === 'update' || change.action === 'replace' ? differences : [];
-  for (const d of shown) lines.push(`      ${d.path}: ${formatJsonValue(d.before)} -> ${formatJsonValue(d.after)}`);
+  for (const d of changeDifferences(change)) lines.push(`      ${d.path}: ${formatJsonValue(d.before)} -> ${formatJsonValue(d.after)}`);
   for (const note of change.notes ?? []) lines.push(`      ${style.warn('note:')} ${note}`);
   return lines;
 }

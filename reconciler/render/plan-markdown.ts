@@ -1,5 +1,5 @@
 import { actionGlyph, changeTarget, describeTarget } from '../plan/change.js';
-import { formatJsonValue, jsonDifferences } from './json-diff.js';
+import { changeDifferences, formatJsonValue } from './json-diff.js';
 import type { PlanMessage } from './plan-json.js';
 import { diagnosticPlace, planView, verdictSentence } from './plan-view.js';
 
@@ -48,7 +48,7 @@ export function renderPlanMarkdown(messages: readonly PlanMessage[]): string {
     for (const c of listed) {
       const what =
         c.action === 'update' || c.action === 'replace'
-          ? jsonDifferences(c.before ?? undefined, c.after ?? undefined)
+          ? changeDifferences(c)
               .map((d) => `\`${d.path}\`: ${formatJsonValue(d.before)} → ${formatJsonValue(d.after)}`)
               .join('<br>')
           : (c.reason ?? c.action);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import type { Change } from '../../../reconciler/plan/change.js';
 import type { Plan } from '../../../reconciler/plan/plan.js';
 import { summarize } from '../../../reconciler/plan/plan.js';
 import { COLOUR, PLAIN, renderPlanHuman, styleFor } from '../../../reconciler/render/plan-human.js';
@@ -18,9 +19,10 @@ const plan: Plan = {
       action: 'update',
       driver: 'kvm',
       host: 'hv-01',
-      fields: ['vcpus'],
-      before: { vcpus: 2, interfaces: [{ name: 'eth0', inbound: '100Mbit' }] },
-      after: { vcpus: 4, interfaces: [{ name: 'eth0', inbound: '200Mbit' }] },
+      fields: ['vcpus', 'interfaces'],
+      // Observed and desired records differ in shape too (state, owner): not a change to show.
+      before: { vcpus: 2, state: 'running', interfaces: [{ name: 'eth0', inbound: '100Mbit' }] },
+      after: { vcpus: 4, tenant: 'acme', interfaces: [{ name: 'eth0', inbound: '200Mbit' }] },
       notes: ['restart needed for vcpus'],
     },
     {
@@ -72,6 +74,7 @@ test('the human plan shows glyphs, changed fields, notes, drift and the closing 
   assert.match(text, /^\s+vcpus: 2 -> 4$/m);
   assert.match(text, /^\s+interfaces\.eth0\.inbound: "100Mbit" -> "200Mbit"$/m);
   assert.match(text, /note: restart needed for vcpus/);
+  assert.doesNotMatch(text, /state:|tenant:/, 'only the fields the driver says changed');
   assert.match(text, /^-\/\+ vm\/old-01 \(kvm on hv-02\) — disk bus changed$/m);
   assert.match(text, /^\s+- vm\/gone-01/m);
   assert.match(text, /! ip\/203\.0\.113\.77: answers ARP but is allocated to nobody \[unallocated-address-in-use; snmp sw-r01 Gi1\/0\/3/);
@@ -85,6 +88,22 @@ test('the human plan renders the same from parsed JSON lines as from the message
     .split('\n')
     .map((l) => JSON.parse(l) as PlanMessage);
   assert.equal(renderPlanHuman(parsed, PLAIN), renderPlanHuman(planMessages(plan), PLAIN));
+});
+
+test("NICs without names (as libvirt reports them) compare by MAC with git's, labelled by git's names", () => {
+  const nic = (mac: string, inbound: string, name?: string) => ({ ...(name ? { name } : {}), mac, inbound });
+  const change: Change = {
+    address: 'vm/db-01',
+    action: 'update',
+    driver: 'kvm',
+    host: 'hv-01',
+    fields: ['interfaces'],
+    before: { interfaces: [nic('52:54:00:00:00:01', '100Mbit'), nic('52:54:00:00:00:02', '10Mbit')] },
+    after: { interfaces: [nic('52:54:00:00:00:01', '200Mbit', 'eth0'), nic('52:54:00:00:00:02', '10Mbit', 'eth1')] },
+  };
+  const text = renderPlanHuman(planMessages({ ...plan, changes: [change], drift: [], diagnostics: [] }), PLAIN);
+  assert.match(text, /^\s+interfaces\.eth0\.inbound: "100Mbit" -> "200Mbit"$/m);
+  assert.doesNotMatch(text, /eth1|name:/, 'an unchanged NIC and the names themselves are no difference');
 });
 
 test('colour only on a terminal without NO_COLOR', () => {
