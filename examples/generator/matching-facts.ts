@@ -6,7 +6,7 @@ import { cronFileName, DEFAULT_AGENT, policyFiles } from '../../reconciler/drive
 import type { DomainFacts } from '../../reconciler/drivers/kvm/domain-facts.js';
 import { desiredDomains, libvirtUrisOf } from '../../reconciler/drivers/kvm/plan/desired-domains.js';
 import { generateDomainXml } from '../../reconciler/drivers/kvm/xml/domain-xml.js';
-import { parseDomainXml } from '../../reconciler/drivers/kvm/xml/parse-domain-xml.js';
+import { parseDomainConfig, parseDomainXml } from '../../reconciler/drivers/kvm/xml/parse-domain-xml.js';
 import { parseXml } from '../../reconciler/drivers/kvm/xml/parse-xml.js';
 import { recordHostObservation } from '../../reconciler/store/facts/host-store.js';
 import type { Store } from '../../reconciler/store/open-store.js';
@@ -27,7 +27,11 @@ export async function recordMatchingFacts(store: Store, state: DesiredState, com
   let index = 0;
   for (const [host, hypervisor] of desired.hypervisors) {
     index++;
-    const domains = hypervisor.domains.map((spec) => parseDomainXml(parseXml(generateDomainXml(spec, commit)), 'running'));
+    // As observe records them: the live definition and the persistent one (the same here).
+    const domains = hypervisor.domains.map((spec) => {
+      const root = parseXml(generateDomainXml(spec, commit));
+      return { ...parseDomainXml(root, 'running'), config: parseDomainConfig(root) };
+    });
     const shown = options.mutate ? options.mutate(index, domains) : domains;
     if (shown === null) continue;
     const empty: BackupsFacts = { policies: [], installed: [] };

@@ -9,6 +9,8 @@ export type DriftKind =
   | 'vm-on-wrong-hypervisor'
   | 'unknown-vm'
   | 'limit-changed-by-hand'
+  | 'resources-changed-by-hand'
+  | 'running-differs-from-config'
   | 'device-not-answering'
   | 'backup-run-overdue'
   | 'backup-lock-stuck'

@@ -6,12 +6,25 @@ export interface DomainFacts {
   name: string;
   uuid: string | null;
   state: DomainState;
+  /** vCPUs the domain has (the `current` count where it is below the maximum). */
   vcpu: number | null;
+  /** The memory allocation (`<memory>`), and what the guest is given now (`<currentMemory>`). */
   memoryKiB: number | null;
+  currentMemoryKiB?: number | null;
+  /** The persistent definition's values (`dumpxml --inactive`); for a running domain they are what
+   * its next boot gets, and a hand change made with `--config` shows only here. Absent in facts
+   * stored before pytin read it. */
+  config?: DomainConfig;
   disks: DomainDisk[];
   interfaces: DomainInterface[];
   /** Elements under <metadata> in the pytin namespace, or null when there are none. */
   pytin: MetadataElement[] | null;
+}
+
+export interface DomainConfig {
+  vcpu: number | null;
+  memoryKiB: number | null;
+  currentMemoryKiB: number | null;
 }
 
 export interface DomainDisk {

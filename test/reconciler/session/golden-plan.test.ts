@@ -84,11 +84,19 @@ test('the plan of a generated inventory against (mutated) matching facts is the 
       if (i % 7 === 0) return null;
       let domains = all;
       if (i % 5 === 0) domains = domains.slice(1);
-      if (i % 6 === 0 && domains[0]) domains[0] = { ...domains[0], memoryKiB: 1024, state: 'shut-off' };
+      // Memory set by hand to 1 MiB in a shut-off domain, recorded as 0.1 recorded facts (without
+      // the persistent definition, which today's observe adds and which brings its own drift).
+      if (i % 6 === 0 && domains[0]) domains[0] = { ...domains[0], memoryKiB: 1024, state: 'shut-off', config: undefined, currentMemoryKiB: undefined };
       if (i % 9 === 0) domains.push({ ...domains[0]!, name: `stray-${i}`, pytin: null });
       return domains;
     },
   });
   await store.close();
-  assert.equal(await planJson(repo, storePath, at + 3_600_000), readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8'));
+  // The facts themselves are written by today's generator, which records more of a domain than
+  // 0.1 did (its persistent definition and current memory, since domains are observed with
+  // `dumpxml --inactive` too): their fingerprint differs by design, every planned line must not.
+  const fingerprint = /"factsFingerprint":"[0-9a-f]{64}"/;
+  const plan = await planJson(repo, storePath, at + 3_600_000);
+  assert.match(plan, fingerprint);
+  assert.equal(plan.replace(fingerprint, ''), readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8').replace(fingerprint, ''));
 });

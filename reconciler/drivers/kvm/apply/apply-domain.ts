@@ -172,7 +172,8 @@ async function setSizing(session: HostSession, spec: DomainSpec, config: DomainF
     const steps = [['--maximum'], []].map((extra) => ['setvcpus', spec.name, String(spec.vcpus), '--config', ...extra]);
     for (const step of (config.vcpu ?? 0) < spec.vcpus ? steps : steps.reverse()) await session.must(step);
   }
-  if (fields.includes('memoryKiB') && config.memoryKiB !== spec.memoryKiB) {
+  // Both the allocation and what the guest is given (a `setmem` by hand lowers only the latter).
+  if (fields.includes('memoryKiB') && (config.memoryKiB !== spec.memoryKiB || (config.currentMemoryKiB ?? config.memoryKiB) !== spec.memoryKiB)) {
     const size = `${spec.memoryKiB}KiB`;
     const steps = [
       ['setmaxmem', spec.name, size, '--config'],

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../../../inventory/core/json-value.js';
-import type { BandwidthSetting, DomainFacts } from '../domain-facts.js';
+import type { BandwidthSetting, DomainConfig, DomainFacts } from '../domain-facts.js';
 import { type OwnershipRecord, readOwnership } from '../ownership.js';
 import { type RateLimit, rateLimitJson } from './domain-spec.js';
 import type { HostStrategy } from './install-strategy.js';
@@ -26,9 +26,8 @@ export interface ObservedInterface {
 export interface ObservedDomain {
   facts: DomainFacts;
   ownership: OwnershipRecord | null;
-  /** What the configuration holds: a running domain shows its boot-time vCPU and memory, so after
-   * pytin changed them in the config (restart pending) the record, not the live value, says what
-   * the config has. A shut-off domain shows its config. */
+  /** What the persistent definition holds (what the next boot gets), so a change pytin made there
+   * with a restart pending is not planned again, and a hand change made there is seen. */
   vcpus: number | null;
   memoryKiB: number | null;
   disks: ObservedDisk[];
@@ -39,6 +38,12 @@ export interface ObservedDomain {
 export function rateFromFacts(setting: BandwidthSetting | null): RateLimit | null {
   if (!setting || !setting.averageKiBps) return null;
   return { average: setting.averageKiBps, peak: setting.peakKiBps || null, burst: setting.burstKiB || null };
+}
+
+/** The memory a definition gives its guest: `<currentMemory>` where it was set below the
+ * allocation (by `setmem`), else the allocation. pytin sets both to the VM's memory. */
+export function guestMemoryKiB(config: DomainConfig): number | null {
+  return config.currentMemoryKiB !== null && config.currentMemoryKiB !== config.memoryKiB ? config.currentMemoryKiB : config.memoryKiB;
 }
 
 export function observeDomain(facts: DomainFacts): ObservedDomain {
@@ -57,8 +62,10 @@ export function observeDomain(facts: DomainFacts): ObservedDomain {
   return {
     facts,
     ownership,
-    vcpus: running && applied ? applied.vcpus : facts.vcpu,
-    memoryKiB: running && applied ? applied.memoryKiB : facts.memoryKiB,
+    // The persistent definition when it was read; facts stored before that fall back to pytin's
+    // record for a running domain (its live values are the boot-time ones).
+    vcpus: facts.config ? facts.config.vcpu : running && applied ? applied.vcpus : facts.vcpu,
+    memoryKiB: facts.config ? guestMemoryKiB(facts.config) : running && applied ? applied.memoryKiB : facts.memoryKiB,
     disks,
     interfaces: facts.interfaces.map((i) => ({
       mac: i.mac,

@@ -7,7 +7,7 @@ import type { KvmCode } from '../kvm-codes.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
 import { type DomainSpec, domainSpecJson, type RateLimit } from './domain-spec.js';
-import { type ObservedDomain, observedDomainJson, observeDomain } from './observed-domain.js';
+import { guestMemoryKiB, type ObservedDomain, observedDomainJson, observeDomain } from './observed-domain.js';
 
 export const KVM_DRIVER_NAME = 'kvm';
 
@@ -97,6 +97,49 @@ function handChangedLimits(observed: ObservedDomain, address: string, evidence: 
   return drift;
 }
 
+function describeKiB(kib: number | null): string {
+  if (kib === null) return 'unknown';
+  if (kib % 1048576 === 0) return `${kib / 1048576} GiB`;
+  if (kib % 1024 === 0) return `${kib / 1024} MiB`;
+  return `${kib} KiB`;
+}
+
+function describeResources(vcpus: number | null, memoryKiB: number | null): string {
+  return `${vcpus ?? 'unknown'} vCPUs and ${describeKiB(memoryKiB)}`;
+}
+
+/** vCPUs and memory changed outside pytin: in the persistent definition (against pytin's record
+ * of what it applied; the update restoring git's values is planned too), and a running domain
+ * whose live values are not its definition's (changed while running, or a restart pending). Both
+ * values are in the message. Needs facts with the persistent definition. */
+function handChangedResources(observed: ObservedDomain, address: string, evidence: DriftEvidence): Drift[] {
+  const applied = observed.ownership?.applied;
+  const { config } = observed.facts;
+  if (!applied || !config) return [];
+  const drift: Drift[] = [];
+  if (observed.vcpus !== applied.vcpus || observed.memoryKiB !== applied.memoryKiB) {
+    drift.push({
+      address,
+      kind: 'resources-changed-by-hand',
+      evidence,
+      message: `the configuration on ${evidence.where} has ${describeResources(observed.vcpus, observed.memoryKiB)}, but pytin applied ${describeResources(applied.vcpus, applied.memoryKiB)} (commit ${observed.ownership?.commit ?? 'unknown'})`,
+    });
+  }
+  const live = {
+    vcpus: observed.facts.vcpu,
+    memoryKiB: guestMemoryKiB({ memoryKiB: observed.facts.memoryKiB, currentMemoryKiB: observed.facts.currentMemoryKiB ?? null, vcpu: null }),
+  };
+  if (observed.facts.state !== 'shut-off' && (live.vcpus !== observed.vcpus || live.memoryKiB !== observed.memoryKiB)) {
+    drift.push({
+      address,
+      kind: 'running-differs-from-config',
+      evidence,
+      message: `runs with ${describeResources(live.vcpus, live.memoryKiB)} on ${evidence.where}; its configuration has ${describeResources(observed.vcpus, observed.memoryKiB)} (changed while running, or a restart pending)`,
+    });
+  }
+  return drift;
+}
+
 function evidenceFor(host: string, observedAt: number, domain: string): DriftEvidence {
   return { source: 'ssh', where: `${host} (virsh domain ${domain})`, seenAt: new Date(observedAt).toISOString() };
 }
@@ -168,7 +211,8 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
         });
         continue;
       }
-      drift.push(...handChangedLimits(seen, spec.address, evidenceFor(hypervisor.name, facts.observedAt, domain.name)));
+      const evidence = evidenceFor(hypervisor.name, facts.observedAt, domain.name);
+      drift.push(...handChangedLimits(seen, spec.address, evidence), ...handChangedResources(seen, spec.address, evidence));
       const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
       const disks = diskDifference(spec, seen);
       const nics = interfaceDifference(spec, seen);

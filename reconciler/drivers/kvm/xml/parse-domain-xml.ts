@@ -1,4 +1,4 @@
-import type { BandwidthSetting, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from '../domain-facts.js';
+import type { BandwidthSetting, DomainConfig, DomainDisk, DomainFacts, DomainInterface, DomainState, MetadataElement } from '../domain-facts.js';
 import { attribute, child, children, type XmlElement } from './xml-element.js';
 
 export const PYTIN_NAMESPACE = 'https://pytin.dev/ns/1';
@@ -111,6 +111,17 @@ export function parseDomainState(text: string): DomainState {
   }
 }
 
+/** vCPUs and memory of a `<domain>`: `<vcpu current="N">` counts N (set with `setvcpus`), and
+ * `<currentMemory>` is what the guest is given (set with `setmem`). */
+export function parseDomainConfig(root: XmlElement): DomainConfig {
+  const vcpu = child(root, 'vcpu');
+  return {
+    vcpu: integer((vcpu ? attribute(vcpu, 'current') : null) ?? vcpu?.text),
+    memoryKiB: memoryKiB(child(root, 'memory')),
+    currentMemoryKiB: memoryKiB(child(root, 'currentMemory')),
+  };
+}
+
 /** One `virsh dumpxml` document to DomainFacts. Throws if it is not a <domain>. */
 export function parseDomainXml(root: XmlElement, state: DomainState): DomainFacts {
   if (root.localName !== 'domain' || root.namespace !== null) throw new Error(`expected <domain>, found <${root.name}>`);
@@ -122,8 +133,7 @@ export function parseDomainXml(root: XmlElement, state: DomainState): DomainFact
     name,
     uuid: child(root, 'uuid')?.text.trim() ?? null,
     state,
-    vcpu: integer(child(root, 'vcpu')?.text),
-    memoryKiB: memoryKiB(child(root, 'memory')),
+    ...parseDomainConfig(root),
     disks: children(devices, 'disk').map(parseDisk),
     interfaces: children(devices, 'interface').map(parseInterface),
     pytin: pytin.length > 0 ? pytin : null,

@@ -182,6 +182,47 @@ test('lab hypervisor: create, converge, retune a limit, restore a hand change, r
     assert.match(stdout, /<vcpu placement='static'>6<\/vcpu>/);
   });
 
+  await t.test('vCPUs and memory changed by hand in the definition are drift with both values, and apply restores them', async () => {
+    const texts = git;
+    // acme-web-01 is 2 vCPUs and 4 GiB in git.
+    await virsh('setmem', 'acme-web-01', '2097152', '--config');
+    await virsh('setvcpus', 'acme-web-01', '1', '--config');
+    const planned = await plan(texts);
+    const drift = planned.drift.filter((d) => d.address === 'vm/acme-web-01');
+    assert.deepEqual(
+      drift.map((d) => d.kind),
+      // The running domain still has git's values: that is a difference too, until a restart.
+      ['resources-changed-by-hand', 'running-differs-from-config'],
+    );
+    assert.match(drift[0]!.message, /has 1 vCPUs and 2 GiB, but pytin applied 2 vCPUs and 4 GiB/);
+    assert.match(drift[1]!.message, /runs with 2 vCPUs and 4 GiB .*; its configuration has 1 vCPUs and 2 GiB/);
+    assert.deepEqual(changesOf(planned), ['update vm/acme-web-01 [vcpus,memoryKiB]']);
+    await applyAll(planned.changes, COMMIT_2);
+    const { stdout } = await virsh('dumpxml', '--inactive', 'acme-web-01');
+    assert.match(stdout, /<currentMemory unit='KiB'>4194304<\/currentMemory>/);
+    assert.match(stdout, /<vcpu placement='static'>2<\/vcpu>/);
+    const after = await plan(texts);
+    assert.deepEqual([changesOf(after), after.drift.filter((d) => d.address === 'vm/acme-web-01')], [[], []]);
+  });
+
+  await t.test('memory changed by hand in the running domain only is drift with both values, with nothing to apply', async () => {
+    await virsh('setmem', 'acme-web-01', '1048576', '--live');
+    const planned = await plan(git);
+    const drift = planned.drift.filter((d) => d.address === 'vm/acme-web-01');
+    assert.deepEqual(
+      drift.map((d) => d.kind),
+      ['running-differs-from-config'],
+    );
+    assert.match(drift[0]!.message, /runs with 2 vCPUs and 1 GiB .*; its configuration has 2 vCPUs and 4 GiB/);
+    assert.deepEqual(changesOf(planned), []);
+    // Set back by hand (a restart would too), so the later steps start from git's state.
+    await virsh('setmem', 'acme-web-01', '4194304', '--live');
+    assert.deepEqual(
+      (await plan(git)).drift.filter((d) => d.address === 'vm/acme-web-01'),
+      [],
+    );
+  });
+
   await t.test('a limit removed from git is cleared on the host', async () => {
     git = commitEdit(git, 'vms/acme.yaml', 'bandwidth: {inbound: 1Gbit, outbound: 200Mbit}', 'bandwidth: {outbound: 200Mbit}');
     const planned = await plan(git);
