@@ -88,12 +88,10 @@ export async function startLabLibvirtd(options: { socketDir?: string } = {}): Pr
     await waitFor(
       'libvirtd to answer on its socket',
       async () => {
-        if (daemon.process.exitCode !== null) throw new Error('libvirtd exited before answering');
         await run('/usr/bin/virsh', ['-c', uri, 'uri']);
         return true;
       },
-      20_000,
-      200,
+      { timeoutMs: 20_000, intervalMs: 200, daemon },
     );
     // The holder proves it is connected by answering `uri` on its stdin; its stdin then stays
     // open (and with it the connection) until stop().

@@ -67,7 +67,7 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
     ? startDaemon('ip', ['netns', 'exec', options.netns.name, 'snmpd', ...snmpdArgs], { env })
     : startDaemon('snmpd', snmpdArgs, { env });
   const stop = agentStopper(daemon, temp.remove);
-  await whenAgentAnswers(daemon, stop, { host, port: options.port, community: options.community }, 15000);
+  await whenAgentAnswers(daemon, stop, { host, port: options.port, community: options.community }, 60_000);
   return { host, ...(options.netns ? { host6: options.netns.innerIp6 } : {}), port: options.port, daemon, stop };
 }
 
