@@ -123,3 +123,19 @@ function startDaemonAs(command: string, args: string[], env: NodeJS.ProcessEnv) 
   // setpriv so the PID stays libvirtd's own (setpriv execs, unlike runuser which forks).
   return startDaemon('/usr/bin/setpriv', [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', command, ...args], { env });
 }
+
+/** Every domain libvirt itself knows on this hypervisor (defined or running), sorted: what a test
+ * asks the real component instead of trusting pytin's output or stored facts. */
+export async function libvirtDomainNames(libvirtd: LabLibvirtd): Promise<string[]> {
+  const { stdout } = await run('/usr/bin/virsh', ['-c', libvirtd.uri, 'list', '--all', '--name']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .sort();
+}
+
+/** libvirt's own XML of one domain (persistent definition), for before/after comparisons. */
+export async function libvirtDomainXml(libvirtd: LabLibvirtd, name: string): Promise<string> {
+  return (await run('/usr/bin/virsh', ['-c', libvirtd.uri, 'dumpxml', '--inactive', name])).stdout;
+}
