@@ -77,10 +77,11 @@ export async function craftedTable(
   dir: string,
   oid: string,
   rows: readonly { oid: string; type: string; value: string }[],
-  options: { wrap?: boolean } = {},
+  options: { wrap?: boolean; dieAfterRow?: number } = {},
 ): Promise<{ oid: string; command: string }> {
   const file = join(dir, `rows-${oid.replace(/\W/g, '_')}.json`);
   await writeFile(file, JSON.stringify(rows));
   const script = fileURLToPath(new URL('./snmp-crafted-table.js', import.meta.url));
-  return { oid, command: [process.execPath, script, file, ...(options.wrap ? ['wrap'] : [])].join(' ') };
+  const modes = [...(options.wrap ? ['wrap'] : []), ...(options.dieAfterRow === undefined ? [] : [`die-after=${options.dieAfterRow}`])];
+  return { oid, command: [process.execPath, script, file, ...modes].join(' ') };
 }
