@@ -51,18 +51,76 @@ export function startDaemon(command: string, args: readonly string[], options: {
   };
 }
 
-/** Polls `check` until it resolves true or `timeoutMs` passes. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15000, intervalMs = 50): Promise<void> {
+/** How `waitFor` waits: a safety-net timeout, the poll interval, and the daemon whose readiness
+ * is awaited (when it exits, waiting ends at once with its exit status and stderr). */
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  daemon?: Daemon;
+}
+
+/** Polls `check` until it resolves true. Fails with the daemon's own exit status and stderr as
+ * soon as the watched daemon exits (a daemon that died is not "slow"), and on the safety-net
+ * timeout with the last error `check` threw and the daemon's stderr, never silently. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutOrOptions: number | WaitOptions = {},
+  intervalMs = 50,
+): Promise<void> {
+  const options = typeof timeoutOrOptions === 'number' ? { timeoutMs: timeoutOrOptions, intervalMs } : timeoutOrOptions;
+  const timeoutMs = options.timeoutMs ?? 15000;
+  const interval = options.intervalMs ?? intervalMs;
+  const daemon = options.daemon;
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
+    const exit = daemon === undefined ? undefined : exitOf(daemon);
+    if (exit !== undefined && daemon !== undefined) throw new Error(`${daemonName(daemon)} ${exit} while waiting for ${what}${stderrTail(daemon)}`);
     try {
       if (await check()) return;
-    } catch {
-      // not ready yet
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
+    if (Date.now() > deadline) {
+      const cause = lastError === undefined ? '' : `; last check failed with: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}${daemon === undefined ? '' : stderrTail(daemon)}`);
+    }
+    await sleepUnlessExit(interval, daemon);
   }
+}
+
+/** "exited with code N" / "was killed by SIGX" once the daemon is gone, else undefined. */
+function exitOf(daemon: Daemon): string | undefined {
+  const { exitCode, signalCode } = daemon.process;
+  if (exitCode !== null) return `exited with code ${exitCode}`;
+  if (signalCode !== null) return `was killed by ${signalCode}`;
+  return undefined;
+}
+
+function daemonName(daemon: Daemon): string {
+  return `${daemon.process.spawnfile} (pid ${daemon.pid})`;
+}
+
+function stderrTail(daemon: Daemon): string {
+  const text = daemon.stderr.trim();
+  return text === '' ? '; it wrote nothing to stderr' : `; its stderr ends with:\n${text.slice(-2000)}`;
+}
+
+/** Sleeps `ms`, waking early when the daemon exits (so its death is reported at once). */
+async function sleepUnlessExit(ms: number, daemon: Daemon | undefined): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      daemon?.process.off('exit', onExit);
+      resolve();
+    }, ms);
+    daemon?.process.once('exit', onExit);
+  });
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -27,7 +27,7 @@ export async function iperfBitsPerSecond(options: {
     await waitFor(
       'iperf3 to listen',
       async () => (await run('ip', ['netns', 'exec', options.serverNs, 'ss', '-Hltn', `sport = :${port}`])).stdout.includes(port),
-      10_000,
+      { timeoutMs: 60_000, daemon: server },
     );
     const args = [
       'netns',

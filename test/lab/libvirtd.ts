@@ -88,12 +88,10 @@ export async function startLabLibvirtd(options: { socketDir?: string } = {}): Pr
     await waitFor(
       'libvirtd to answer on its socket',
       async () => {
-        if (daemon.process.exitCode !== null) throw new Error('libvirtd exited before answering');
         await run('/usr/bin/virsh', ['-c', uri, 'uri']);
         return true;
       },
-      20_000,
-      200,
+      { timeoutMs: 20_000, intervalMs: 200, daemon },
     );
     // The holder proves it is connected by answering `uri` on its stdin; its stdin then stays
     // open (and with it the connection) until stop().
@@ -124,4 +122,20 @@ function startDaemonAs(command: string, args: string[], env: NodeJS.ProcessEnv) 
   // startDaemon has no uid option; spawn through it with the env, then drop privileges with
   // setpriv so the PID stays libvirtd's own (setpriv execs, unlike runuser which forks).
   return startDaemon('/usr/bin/setpriv', [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', command, ...args], { env });
+}
+
+/** Every domain libvirt itself knows on this hypervisor (defined or running), sorted: what a test
+ * asks the real component instead of trusting pytin's output or stored facts. */
+export async function libvirtDomainNames(libvirtd: LabLibvirtd): Promise<string[]> {
+  const { stdout } = await run('/usr/bin/virsh', ['-c', libvirtd.uri, 'list', '--all', '--name']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .sort();
+}
+
+/** libvirt's own XML of one domain (persistent definition), for before/after comparisons. */
+export async function libvirtDomainXml(libvirtd: LabLibvirtd, name: string): Promise<string> {
+  return (await run('/usr/bin/virsh', ['-c', libvirtd.uri, 'dumpxml', '--inactive', name])).stdout;
 }

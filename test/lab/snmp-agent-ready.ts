@@ -29,12 +29,10 @@ export async function whenAgentAnswers(
     await waitFor(
       `${name} to answer`,
       async () => {
-        if (daemon.process.exitCode !== null) throw new Error(`${name} exited: ${daemon.stderr.slice(-500)}`);
         await run('snmpget', ['-v2c', '-c', target.community, '-t', '0.3', '-r', '0', '-On', `${target.host}:${target.port}`, '1.3.6.1.2.1.1.5.0']);
         return true;
       },
-      timeoutMs,
-      100,
+      { timeoutMs, intervalMs: 100, daemon },
     );
   } catch (error) {
     await stop();

@@ -5,7 +5,9 @@
  * in SERVING order: GETNEXT on a listed OID answers the next one in the list, whatever its
  * OID, so a list that goes back makes an agent whose OIDs do not increase. GETNEXT on any
  * other OID answers the first listed OID greater than it. With a second argument `wrap`, GETNEXT
- * on the last row answers the first one again: an agent that loops forever. */
+ * on the last row answers the first one again: an agent that loops forever. With `die-after=N`,
+ * once it has answered row N (0-based) it kills the snmpd that runs it (its parent, which the test
+ * started): an agent that dies in the middle of a walk, at a point the walk itself reaches. */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
@@ -21,7 +23,20 @@ const compare = (a: number[], b: number[]) => {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
   return a.length - b.length;
 };
-const wrap = process.argv[3] === 'wrap';
+const modes = process.argv.slice(3);
+const wrap = modes.includes('wrap');
+const dieAfter = modes.find((m) => m.startsWith('die-after='));
+const dieAfterRow = dieAfter === undefined ? undefined : Number(dieAfter.slice('die-after='.length));
+
+/** Kills the parent snmpd, and only an snmpd: never some other process. */
+function killAgent(): void {
+  const parent = readFileSync(`/proc/${process.ppid}/comm`, 'utf8').trim();
+  if (parent !== 'snmpd') {
+    process.stderr.write(`snmp-crafted-table: parent is ${parent}, not snmpd; not killing it\n`);
+    process.exit(1);
+  }
+  process.kill(process.ppid, 'SIGKILL');
+}
 const position = new Map(rows.map((row, i) => [row.oid.replace(/^\./, ''), i]));
 
 function answer(row: Row | undefined): string {
@@ -44,8 +59,11 @@ lines.on('line', (line) => {
     const verb = pending;
     pending = undefined;
     if (verb === 'get') process.stdout.write(answer(rows[position.get(oid) ?? -1]));
-    else if (verb === 'getnext') process.stdout.write(answer(getNext(oid)));
-    else process.stdout.write('not-writable\n');
+    else if (verb === 'getnext') {
+      const row = getNext(oid);
+      process.stdout.write(answer(row));
+      if (dieAfterRow !== undefined && row !== undefined && rows.indexOf(row) >= dieAfterRow) killAgent();
+    } else process.stdout.write('not-writable\n');
     return;
   }
   if (text === 'PING') process.stdout.write('PONG\n');

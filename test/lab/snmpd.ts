@@ -67,7 +67,7 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
     ? startDaemon('ip', ['netns', 'exec', options.netns.name, 'snmpd', ...snmpdArgs], { env })
     : startDaemon('snmpd', snmpdArgs, { env });
   const stop = agentStopper(daemon, temp.remove);
-  await whenAgentAnswers(daemon, stop, { host, port: options.port, community: options.community }, 15000);
+  await whenAgentAnswers(daemon, stop, { host, port: options.port, community: options.community }, 60_000);
   return { host, ...(options.netns ? { host6: options.netns.innerIp6 } : {}), port: options.port, daemon, stop };
 }
 
@@ -77,10 +77,11 @@ export async function craftedTable(
   dir: string,
   oid: string,
   rows: readonly { oid: string; type: string; value: string }[],
-  options: { wrap?: boolean } = {},
+  options: { wrap?: boolean; dieAfterRow?: number } = {},
 ): Promise<{ oid: string; command: string }> {
   const file = join(dir, `rows-${oid.replace(/\W/g, '_')}.json`);
   await writeFile(file, JSON.stringify(rows));
   const script = fileURLToPath(new URL('./snmp-crafted-table.js', import.meta.url));
-  return { oid, command: [process.execPath, script, file, ...(options.wrap ? ['wrap'] : [])].join(' ') };
+  const modes = [...(options.wrap ? ['wrap'] : []), ...(options.dieAfterRow === undefined ? [] : [`die-after=${options.dieAfterRow}`])];
+  return { oid, command: [process.execPath, script, file, ...modes].join(' ') };
 }

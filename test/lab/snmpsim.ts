@@ -51,6 +51,6 @@ export async function startSnmpsim(fixturesDir: string, names: readonly string[]
   ]);
   const stop = agentStopper(daemon, temp.remove);
   // snmpsimd takes about 3 s to load its recordings.
-  await whenAgentAnswers(daemon, stop, { host: '127.0.0.1', port, community: names[0] as string }, 30000);
+  await whenAgentAnswers(daemon, stop, { host: '127.0.0.1', port, community: names[0] as string }, 60_000);
   return { port, communities: [...names], daemon, stop };
 }

@@ -120,14 +120,7 @@ export async function startSshd(options: LabSshdOptions = {}): Promise<LabSshd> 
       await dir.remove();
     };
     try {
-      await waitFor(
-        `sshd on 127.0.0.1:${port}`,
-        async () => {
-          if (daemon.process.exitCode !== null) throw new Error('sshd exited');
-          return sshBannerSeen(port);
-        },
-        10_000,
-      );
+      await waitFor(`sshd on 127.0.0.1:${port}`, () => sshBannerSeen(port), { timeoutMs: 60_000, daemon });
     } catch (error) {
       const log = await readFile(logPath, 'utf8').catch(() => '');
       await stop();

@@ -40,6 +40,10 @@ export const bandwidthDriver: Driver = {
   name: 'tc',
   order: BANDWIDTH_DRIVER_ORDER,
   factsKey: TC_FACTS_KEY,
+  // A saved plan depends on the shaping tc shows (tree, scaffolding, foreign objects), never on
+  // tc's own counters (direct_packets_stat moves with every unclassified packet): exactly what
+  // plan() reads through readShaping.
+  plannedFrom: (facts) => readShaping(facts as TcFacts),
   hostProbe(server, connections) {
     const shaping = (connections.state.resources.get(server.address)?.spec as ServerSpec | undefined)?.shaping;
     const interfaces = shaping?.interfaces ?? [];

@@ -32,6 +32,17 @@ async function planJson(repo: string, storePath: string, now: number): Promise<s
   }
 }
 
+/** The golden plan with its facts fingerprint taken from `actual`. The fingerprint is a hash of
+ * what the drivers plan from, not behaviour an operator sees: it changed on purpose when the tc
+ * driver stopped hashing tc's packet counters (a plan saved by release 0.1 is refused as stale
+ * after an upgrade, the safe direction). fingerprint.test.ts holds what it must and must not cover. */
+function withFingerprintOf(actual: string, golden: string): string {
+  const pattern = /"factsFingerprint":"[0-9a-f]{64}"/;
+  const current = actual.match(pattern);
+  assert.ok(current && pattern.test(golden), 'both plans carry a facts fingerprint');
+  return golden.replace(pattern, current[0]);
+}
+
 /** The commit release 0.1's lab plan names: the fixture inventory committed as it was then. */
 const RELEASE_LAB_COMMIT = 'f9c5383fd5c70b6007c5ca10c611818932475921';
 
@@ -50,7 +61,8 @@ test('the lab plan against a store written by release 0.1 is the one that releas
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const golden = readFileSync(join(RELEASE_FIXTURES, 'lab-plan.jsonl'), 'utf8');
   assert.equal(golden.split(RELEASE_LAB_COMMIT).length, 2, "the release commit appears once, in the plan's revision");
-  assert.equal(await planJson(repo, storePath, GOLDEN_NOW), golden.replace(RELEASE_LAB_COMMIT, commit));
+  const actual = await planJson(repo, storePath, GOLDEN_NOW);
+  assert.equal(actual, withFingerprintOf(actual, golden.replace(RELEASE_LAB_COMMIT, commit)));
 });
 
 test('the plan of a generated inventory against (mutated) matching facts is the one release 0.1 made', async (t) => {
@@ -92,11 +104,6 @@ test('the plan of a generated inventory against (mutated) matching facts is the 
     },
   });
   await store.close();
-  // The facts themselves are written by today's generator, which records more of a domain than
-  // 0.1 did (its persistent definition and current memory, since domains are observed with
-  // `dumpxml --inactive` too): their fingerprint differs by design, every planned line must not.
-  const fingerprint = /"factsFingerprint":"[0-9a-f]{64}"/;
-  const plan = await planJson(repo, storePath, at + 3_600_000);
-  assert.match(plan, fingerprint);
-  assert.equal(plan.replace(fingerprint, ''), readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8').replace(fingerprint, ''));
+  const actual = await planJson(repo, storePath, at + 3_600_000);
+  assert.equal(actual, withFingerprintOf(actual, readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8')));
 });

@@ -9,6 +9,7 @@ import { changeOutcomes, lastApplyRun } from '../../../../reconciler/store/apply
 import { openStore } from '../../../../reconciler/store/open-store.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
+import { libvirtDomainNames, libvirtDomainXml } from '../../../lab/libvirtd.js';
 import { startSshd } from '../../../lab/sshd.js';
 import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
 
@@ -53,6 +54,9 @@ test('a lock whose holder process is gone can be broken without --force', async 
 });
 
 test('a protected VM is never destroyed without --allow-destroy', async () => {
+  const hv1 = lab.libvirtd['hv-01'];
+  assert.ok((await libvirtDomainNames(hv1)).includes('acme-db-01'), 'the lab apply defined acme-db-01 on hv-01');
+  const definedBefore = await libvirtDomainXml(hv1, 'acme-db-01');
   commitEdit(lab, 'vms/acme.yaml', (t) => t.slice(0, t.indexOf('---\nkind: VM\nname: acme-db-01')));
   const plan = await pytinIn(lab, 'plan');
   assert.equal(plan.code, 1);
@@ -60,20 +64,33 @@ test('a protected VM is never destroyed without --allow-destroy', async () => {
   const refused = await pytinIn(lab, 'apply', '--auto-approve');
   assert.equal(refused.code, 1);
   assert.match(refused.err, /APPLY_REFUSED: nothing was applied[\s\S]*PLAN_PROTECTED_DESTROY/);
+  // libvirt, not pytin, says whether the refusal held: the domain is still defined, unchanged.
+  assert.ok((await libvirtDomainNames(hv1)).includes('acme-db-01'), 'libvirt still has acme-db-01 after the refused apply');
+  assert.equal(await libvirtDomainXml(hv1, 'acme-db-01'), definedBefore);
   assert.match((await pytinIn(lab, 'plan', '--json')).out, /"action":"delete","driver":"kvm","host":"hv-01"/);
   const allowed = await pytinIn(lab, 'apply', '--auto-approve', '--allow-destroy', 'vm/acme-db-01');
   assert.equal(allowed.code, 0, allowed.out + allowed.err);
   assert.match(allowed.out, /applied delete +vm\/acme-db-01 on hv-01/);
+  assert.ok(!(await libvirtDomainNames(hv1)).includes('acme-db-01'), 'with --allow-destroy libvirt no longer has acme-db-01');
 });
 
 test('a plan deleting more than 10% of the VMs is refused without --allow-mass-destroy', async () => {
+  const domainsOf = async () => ({ 'hv-01': await libvirtDomainNames(lab.libvirtd['hv-01']), 'hv-02': await libvirtDomainNames(lab.libvirtd['hv-02']) });
+  const domainsBefore = await domainsOf();
+  assert.ok(domainsBefore['hv-01'].includes('globex-app-02') && domainsBefore['hv-02'].includes('globex-cache-01'), JSON.stringify(domainsBefore));
   commitEdit(lab, 'vms/globex.yaml', (t) => t.slice(0, t.indexOf('---\nkind: VM\nname: globex-app-02')));
   const plan = await pytinIn(lab, 'plan', '--json');
   assert.deepEqual(plannedChanges(plan.out), ['delete vm/globex-app-02', 'delete vm/globex-cache-01']);
   const refused = await pytinIn(lab, 'apply', '--auto-approve');
   assert.equal(refused.code, 1);
   assert.match(refused.err, /PLAN_MASS_DESTROY: the plan deletes 2 of 5 vm resources/);
+  // Both hypervisors still have every domain they had: the refusal touched nothing.
+  assert.deepEqual(await domainsOf(), domainsBefore);
   assert.equal((await pytinIn(lab, 'apply', '--auto-approve', '--allow-mass-destroy')).code, 0);
+  assert.deepEqual(await domainsOf(), {
+    'hv-01': domainsBefore['hv-01'].filter((name) => name !== 'globex-app-02'),
+    'hv-02': domainsBefore['hv-02'].filter((name) => name !== 'globex-cache-01'),
+  });
 });
 
 test('a hypervisor lost during apply: exit 1, the others done, the store says which, the next apply converges', async (t) => {

@@ -75,6 +75,25 @@ test('a missed run, a stuck lock and a lost snapshot are drift', async () => {
   assert.match(drift.find((d) => d.kind === 'backup-run-overdue')!.message!, /series of alice: last successful run 72 h ago/);
 });
 
+test('archives missing on disk are drift naming their indexes; pytin deletes nothing else', async () => {
+  // Someone deletes bob's incremental 2 by hand (alice's series is left whole).
+  const bob = join(target(), 'bob');
+  execFileSync('rm', [join(bob, 'home-users-2.tar.gz')]);
+  const plan = await pytinIn(lab, 'plan', '--refresh', '--json');
+  const drift = plan.out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; kind?: string; message?: string })
+    .filter((m) => m.type === 'drift' && m.kind === 'backup-archive-problem');
+  assert.deepEqual(
+    drift.map((d) => d.message),
+    ['series of bob: archive(s) 2 are in the index but missing on disk'],
+  );
+  // Planning only reported it: bob's other archives and all of alice's are still there.
+  for (const index of [1, 3]) assert.ok(existsSync(join(bob, `home-users-${index}.tar.gz`)), `bob's archive ${index}`);
+  for (const index of [1, 2, 3]) assert.ok(existsSync(join(target(), 'alice', `home-users-${index}.tar.gz`)), `alice's archive ${index}`);
+});
+
 test('a policy removed from git has its schedule removed; its archives stay', async () => {
   commitEdit(lab, 'backups.yaml', (t) =>
     t

@@ -8,6 +8,7 @@ import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
 import { labWith } from '../../../support/lab-inventory.js';
 import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
+import { recordedDomains } from './fixtures/recorded-dumpxml.js';
 
 const SEEN_AT = Date.parse('2026-11-27T08:00:00Z');
 
@@ -201,6 +202,67 @@ const CASES: Case[] = [
     expected: NONE,
   },
 ];
+
+/** The lab as libvirt itself printed it (virsh dumpxml, recorded from the lab's libvirt test
+ * driver after defining each VM from pytin's XML): neither pytin's generator nor its idea of
+ * libvirt's output is in the loop, so a mistake they share cannot pass. */
+function recordedInSync(extra: DomainFacts[] = []): Map<string, ObservedHypervisor> {
+  return observed({ 'hv-01': [...recordedDomains('hv-01'), ...extra], 'hv-02': recordedDomains('hv-02') });
+}
+
+const RECORDED_CASES: Case[] = [
+  { name: 'libvirt dumpxml: plans nothing when the hosts hold what git says', desired: () => lab, observed: () => recordedInSync(), expected: NONE },
+  {
+    name: 'libvirt dumpxml: an in-place update when a limit changes in git',
+    desired: withEdit('vms/acme.yaml', WEB_01_LIMITS, 'bandwidth: {inbound: 200Mbit, outbound: 100Mbit}'),
+    observed: () => recordedInSync(),
+    expected: { changes: ['update vm/acme-web-01@hv-01 [interfaces]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'libvirt dumpxml: an update when memory and vCPU change',
+    desired: withEdit('vms/acme.yaml', 'vcpus: 2\nmemory: 4GiB', 'vcpus: 4\nmemory: 8GiB'),
+    observed: () => recordedInSync(),
+    expected: { changes: ['update vm/acme-web-01@hv-01 [vcpus,memoryKiB]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'libvirt dumpxml: a replace when the disk bus changes',
+    desired: withEdit('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: sata}\ninstall'),
+    observed: () => recordedInSync(),
+    expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'libvirt dumpxml: a replace when a NIC moves to another bridge',
+    desired: withEdit('vms/acme.yaml', '    mac: 52:54:00:a0:00:01\n', '    mac: 52:54:00:a0:00:01\n    bridge: br1\n'),
+    observed: () => recordedInSync(),
+    expected: { changes: ['replace vm/acme-web-01@hv-01 [interfaces]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'libvirt dumpxml: a delete for a pytin-owned domain git no longer has',
+    desired: withEdit('vms/globex.yaml', /---\nkind: VM\nname: globex-app-02\n[\s\S]*?(?=---)/, ''),
+    observed: () => recordedInSync(),
+    expected: { changes: ['delete vm/globex-app-02@hv-01'], drift: [], diagnostics: [] },
+  },
+  {
+    name: "libvirt dumpxml: the test driver's own domain (not pytin's) is drift, never deleted",
+    desired: () => lab,
+    observed: () => recordedInSync(recordedDomains('foreign')),
+    expected: { changes: [], drift: ['unknown-vm vm/test'], diagnostics: [] },
+  },
+];
+
+test('the recording holds every lab VM, as libvirt normalised it', () => {
+  const names = [...recordedDomains('hv-01'), ...recordedDomains('hv-02')].map((d) => d.name).sort();
+  assert.deepEqual(names, [...lab.hypervisors.values()].flatMap((h) => h.domains.map((d) => d.name)).sort());
+  // libvirt added what pytin never wrote: a UUID per domain and the live NIC's host device.
+  for (const domain of recordedDomains('hv-01')) {
+    assert.match(domain.uuid ?? '', /^[0-9a-f-]{36}$/);
+    assert.ok(domain.interfaces.every((i) => i.targetDev !== null));
+  }
+});
+
+for (const c of RECORDED_CASES) {
+  test(c.name, () => assert.deepEqual(summary(planDomains({ desired: c.desired(), observed: c.observed() })), c.expected));
+}
 
 for (const c of CASES) {
   test(c.name, () => assert.deepEqual(summary(planDomains({ desired: c.desired(), observed: c.observed() })), c.expected));

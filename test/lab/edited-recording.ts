@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** One ARP row as a real agent lists it in ipNetToMediaTable (all four columns, type dynamic). */
+export function arpRecords(ifIndex: number, ip: string, mac: string): string[] {
+  const index = `${ifIndex}.${ip}`;
+  const hexIp = ip
+    .split('.')
+    .map((o) => Number(o).toString(16).padStart(2, '0'))
+    .join('');
+  return [
+    `1.3.6.1.2.1.4.22.1.1.${index}|2|${ifIndex}`,
+    `1.3.6.1.2.1.4.22.1.2.${index}|4x|${mac.replaceAll(':', '')}`,
+    `1.3.6.1.2.1.4.22.1.3.${index}|64x|${hexIp}`,
+    `1.3.6.1.2.1.4.22.1.4.${index}|2|3`,
+  ];
+}
+
+/** One forwarding-table row as a real agent lists it in dot1dTpFdbTable (learned on a bridge port). */
+export function fdbRecords(mac: string, bridgePort: number): string[] {
+  const index = mac
+    .split(':')
+    .map((h) => parseInt(h, 16))
+    .join('.');
+  return [
+    `1.3.6.1.2.1.17.4.3.1.1.${index}|4x|${mac.replaceAll(':', '')}`,
+    `1.3.6.1.2.1.17.4.3.1.2.${index}|2|${bridgePort}`,
+    `1.3.6.1.2.1.17.4.3.1.3.${index}|2|3`,
+  ];
+}
+
+const arcs = (line: string) => line.slice(0, line.indexOf('|')).split('.').map(Number);
+function compareOids(a: string, b: string): number {
+  const x = arcs(a);
+  const y = arcs(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** A recorded real device with rows added (what the device would show once these neighbours and
+ * MACs appear), written as `as.snmprec.bz2` in `outDir` for startSnmpsim. The recording's own rows
+ * are kept as recorded; the result is in OID order, as snmpsim expects. */
+export async function writeEditedRecording(fixturesDir: string, from: string, outDir: string, as: string, added: readonly string[]): Promise<void> {
+  const { stdout } = await run('bzcat', [join(fixturesDir, `${from}.snmprec.bz2`)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  const comments = lines.filter((l) => l.startsWith('#'));
+  const recorded = lines.filter((l) => !l.startsWith('#'));
+  const oidOf = (record: string) => record.slice(0, record.indexOf('|'));
+  const taken = new Set(recorded.map(oidOf));
+  const clash = added.find((a) => taken.has(oidOf(a)));
+  if (clash !== undefined) throw new Error(`the recording already has ${oidOf(clash)}`);
+  const records = [...recorded, ...added];
+  records.sort(compareOids);
+  const text = `${[...comments, ...records].join('\n')}\n`;
+  const plain = join(outDir, `${as}.snmprec`);
+  await writeFile(plain, text);
+  await run('bzip2', ['-f', plain]);
+}
