@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import { Ajv } from 'ajv';
+
+import { readSchemaFile } from '../../../schemas/schema-registry.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { insertRows } from '../../../reconciler/store/bulk-insert.js';
 import { insertRun } from '../../../reconciler/store/facts/observation-runs.js';
@@ -91,6 +94,8 @@ function assertRowMatches(row: UsageRow | undefined, interfaces: RawSample[][]):
   }
 }
 
+const validateAnswer = new Ajv({ strict: true, allErrors: true }).compile(readSchemaFile('usage-report.schema.json'));
+
 describe('usageReport over a real store', () => {
   test('per server port, per tenant (the sum of its ports) and for all tenants, as the reference computes them', async (t) => {
     const dir = await makeTempDir('pytin-usage-');
@@ -112,6 +117,7 @@ describe('usageReport over a real store', () => {
       assert.ok('query' in checked, JSON.stringify(checked));
       const answer = await usageReport(store, checked.query, attribution);
       assert.ok('report' in answer, JSON.stringify(answer));
+      assert.ok(validateAnswer(answer.report), JSON.stringify(validateAnswer.errors));
       return answer.report;
     };
 
