@@ -4,7 +4,6 @@ import { describe, test } from 'node:test';
 
 import { Ajv } from 'ajv';
 
-import { readSchemaFile } from '../../../schemas/schema-registry.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
 import { insertRows } from '../../../reconciler/store/bulk-insert.js';
 import { insertRun } from '../../../reconciler/store/facts/observation-runs.js';
@@ -12,6 +11,7 @@ import { openStore, type Store } from '../../../reconciler/store/open-store.js';
 import { usageAttribution } from '../../../reconciler/usage/usage-attribution.js';
 import { validateUsageQuery } from '../../../reconciler/usage/usage-query.js';
 import { usageReport, type UsageRow } from '../../../reconciler/usage/usage-report.js';
+import { readSchemaFile } from '../../../schemas/schema-registry.js';
 import { makeTempDir } from '../../lab/daemon.js';
 import { labWith, snapshotOf } from '../../support/lab-inventory.js';
 import { type RawSample, referenceUsage } from './reference-usage.js';
