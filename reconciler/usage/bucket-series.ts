@@ -19,13 +19,17 @@ export interface BucketSeries {
   outOctets: Float64Array;
   /** Milliseconds of the bucket that trusted counter intervals cover. */
   coveredMs: Float64Array;
-  /** Samples inside [from, to] that were read for this series. */
-  samples: number;
+  /** Milliseconds known only from an hourly roll-up: they count for bytes and coverage, never
+   * for a rate (the 5-minute rates of a rolled-up hour are gone). */
+  hourlyCoveredMs: Float64Array;
+  /** Counter samples taken inside each bucket. */
+  samples: Float64Array;
 }
 
 export function emptyBucketSeries(from: number, to: number): BucketSeries {
   const count = Math.max(0, Math.floor((to - from) / BUCKET_MS));
-  return { from, count, inOctets: new Float64Array(count), outOctets: new Float64Array(count), coveredMs: new Float64Array(count), samples: 0 };
+  const zeros = () => new Float64Array(count);
+  return { from, count, inOctets: zeros(), outOctets: zeros(), coveredMs: zeros(), hourlyCoveredMs: zeros(), samples: zeros() };
 }
 
 /** Whether the octets between two samples can be trusted. Invariant (billing): an interval the
@@ -48,7 +52,7 @@ function trustedOctets(previous: CounterSample, next: CounterSample, speedBitsPe
 export function bucketSeries(samples: readonly CounterSample[], from: number, to: number, speedBitsPerSecond: number | null): BucketSeries {
   const series = emptyBucketSeries(from, to);
   const end = from + series.count * BUCKET_MS;
-  for (const s of samples) if (s.at >= from && s.at <= end) series.samples++;
+  for (const s of samples) if (s.at >= from && s.at < end) series.samples[Math.floor((s.at - from) / BUCKET_MS)]!++;
   for (let k = 1; k < samples.length; k++) {
     const previous = samples[k - 1]!;
     const next = samples[k]!;

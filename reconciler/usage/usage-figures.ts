@@ -11,7 +11,7 @@ export interface UsageFigures {
   p95OutBitsPerSecond: number | null;
   /** The p95 of max(in, out) per bucket (what most transit contracts bill). */
   p95MaxBitsPerSecond: number | null;
-  /** Counter samples read inside the period. */
+  /** Counter samples taken inside the period. */
   samples: number;
   /** Buckets with a rate (covered at least half by trusted counter intervals). */
   ratedBuckets: number;
@@ -33,11 +33,11 @@ export function usageFigures(members: readonly BucketSeries[], bucketsInPeriod: 
   let covered = 0;
   let samples = 0;
   for (const m of members) {
-    samples += m.samples;
     for (let k = 0; k < m.count; k++) {
       bytesIn += m.inOctets[k]!;
       bytesOut += m.outOctets[k]!;
-      covered += m.coveredMs[k]!;
+      covered += m.coveredMs[k]! + m.hourlyCoveredMs[k]!;
+      samples += m.samples[k]!;
     }
   }
   for (let k = 0; k < bucketsInPeriod; k++) {

@@ -1,8 +1,9 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
 import type { Store } from '../store/open-store.js';
-import { findSampledPort, samplesBetween } from '../store/usage/interface-samples.js';
-import { BUCKET_MS, type BucketSeries, bucketSeries, emptyBucketSeries, MAX_INTERVAL_MS } from './bucket-series.js';
+import { findSampledPort } from '../store/usage/interface-samples.js';
+import { BUCKET_MS, type BucketSeries, emptyBucketSeries } from './bucket-series.js';
+import { loadBucketSeries } from './load-series.js';
 import type { UsageAttribution, UsageMember } from './usage-attribution.js';
 import { type UsageFigures, usageFigures } from './usage-figures.js';
 import type { UsageQuery } from './usage-query.js';
@@ -42,9 +43,7 @@ class SeriesReader {
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const port = await findSampledPort(this.store, member.counters.device, member.counters.port);
-    // The intervals that straddle the edges count for the part inside the period.
-    const samples = port ? await samplesBetween(this.store, port.device, port.ifIndex, from - MAX_INTERVAL_MS, to + MAX_INTERVAL_MS) : [];
-    const series = bucketSeries(samples, from, to, port?.speedBitsPerSecond ?? null);
+    const series = port ? await loadBucketSeries(this.store, port, from, to) : emptyBucketSeries(from, to);
     this.#cache.set(key, series);
     return series;
   }

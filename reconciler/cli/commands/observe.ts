@@ -2,10 +2,12 @@ import { hasErrors } from '../../../inventory/core/diagnostic.js';
 import { diagnosticToJson } from '../../../inventory/core/diagnostic.js';
 import type { ObservationResult } from '../../observe/observe-inventory.js';
 import { describeRevision, plural, renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render/diagnostics.js';
+import { openSession } from '../../session/open-session.js';
+import { maintainUsage } from '../../usage/maintain-usage.js';
 import { booleanOption, type Command, type CommandIO, integerOption, type ParsedCommandArgs, stringOption, UsageError } from '../command.js';
 import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { INVENTORY_OPTIONS } from '../inventory-options.js';
-import { openSessionFrom } from '../plan-options.js';
+import { sessionOptionsFrom } from '../plan-options.js';
 import { ProgressLine } from '../progress-line.js';
 import { STATE_OPTIONS } from '../state-options.js';
 import { observeOnSchedule, parseEvery } from './observe-every.js';
@@ -37,7 +39,8 @@ async function observeOnce(args: ParsedCommandArgs, io: CommandIO): Promise<Exit
   if (only !== undefined && only !== 'snmp' && only !== 'hosts') throw new UsageError(`--only must be snmp or hosts, got "${only}"`, observeCommand);
   const parallelism = integerOption(args, 'parallelism', 1) ?? DEFAULT_OBSERVE_PARALLELISM;
   const json = booleanOption(args, 'json');
-  const opened = await openSessionFrom(args, io, parallelism);
+  const options = sessionOptionsFrom(args, io, parallelism);
+  const opened = Array.isArray(options) ? { failed: options } : await openSession(options);
   if ('failed' in opened) {
     io.stdout.write(json ? renderDiagnosticsJsonLines(opened.failed) : renderDiagnosticsHuman(opened.failed));
     io.stderr.write('pytin: cannot observe: see the diagnostics above (pytin validate checks the inventory).\n');
@@ -66,6 +69,8 @@ async function observeOnce(args: ParsedCommandArgs, io: CommandIO): Promise<Exit
       printResult(io, json, result);
       progress.advance(result.subject);
     });
+    // The new counter samples into usage buckets, and old usage data out (the operator's retention).
+    if (!Array.isArray(options)) await maintainUsage(session.store, options.operator.usage, Date.now());
   } finally {
     progress.clear();
     await session.close();

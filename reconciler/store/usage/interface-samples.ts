@@ -1,7 +1,6 @@
 import type { CounterSample } from '../facts/counter-rates.js';
 import { type SampleRow, toSample } from '../facts/counter-store.js';
-import type { Row } from '../file/sqlite.js';
-import type { Store } from '../open-store.js';
+import type { Row, SqlRunner } from '../file/sqlite.js';
 
 /** A switch port as the last walk of its switch saw it. */
 export interface SampledPort {
@@ -11,7 +10,7 @@ export interface SampledPort {
 }
 
 /** The interface of a device whose ifName (else ifDescr) is `port`, from the last good walk. */
-export async function findSampledPort(store: Store, device: string, port: string): Promise<SampledPort | undefined> {
+export async function findSampledPort(store: SqlRunner, device: string, port: string): Promise<SampledPort | undefined> {
   const row = await store.get<Row & { if_index: number; speed_mbps: number | null }>(
     'SELECT if_index, speed_mbps FROM device_interfaces WHERE device = ? AND (if_name = ? OR if_descr = ?) ORDER BY if_name = ? DESC, if_index LIMIT 1',
     [device, port, port, port],
@@ -22,7 +21,7 @@ export async function findSampledPort(store: Store, device: string, port: string
 
 /** The counter samples of one interface taken in [from, to], oldest first (the primary key
  * (device, if_index, sampled_at) serves the range). */
-export async function samplesBetween(store: Store, device: string, ifIndex: number, from: number, to: number): Promise<CounterSample[]> {
+export async function samplesBetween(store: SqlRunner, device: string, ifIndex: number, from: number, to: number): Promise<CounterSample[]> {
   const rows = await store.all<SampleRow>(
     'SELECT sampled_at, sys_uptime_cs, counter_bits, in_octets, out_octets FROM counter_samples WHERE device = ? AND if_index = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at',
     [device, ifIndex, from, to],

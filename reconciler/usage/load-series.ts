@@ -1,0 +1,57 @@
+import type { Store } from '../store/open-store.js';
+import { samplesBetween } from '../store/usage/interface-samples.js';
+import { DAY_MS, HOUR_MS, readUsageDays, usageWatermark } from '../store/usage/usage-days.js';
+import { BUCKET_MS, type BucketSeries, bucketSeries, emptyBucketSeries, MAX_INTERVAL_MS } from './bucket-series.js';
+
+/** One interface's counter series. */
+export interface SeriesKey {
+  device: string;
+  ifIndex: number;
+  speedBitsPerSecond: number | null;
+}
+
+const BUCKETS_PER_HOUR = HOUR_MS / BUCKET_MS;
+
+/** The buckets of one interface over [from, to): those already bucketed (before the series'
+ * watermark) from usage_days — 5-minute buckets as stored, rolled-up hours spread over their
+ * twelve buckets without a rate — and the rest computed from the raw counter samples. Both
+ * paths use bucketSeries, so a figure does not change when maintenance stores it. */
+export async function loadBucketSeries(store: Store, key: SeriesKey, from: number, to: number): Promise<BucketSeries> {
+  const series = emptyBucketSeries(from, to);
+  const end = from + series.count * BUCKET_MS;
+  const watermark = await usageWatermark(store, key.device, key.ifIndex);
+  const storedEnd = Math.min(Math.max(watermark ?? from, from), end);
+  if (storedEnd > from) {
+    const firstDay = Math.floor(from / DAY_MS) * DAY_MS;
+    const days = await readUsageDays(store, key.device, key.ifIndex, firstDay, storedEnd);
+    for (let k = 0, start = from; start < storedEnd; k++, start += BUCKET_MS) {
+      const dayStart = Math.floor(start / DAY_MS) * DAY_MS;
+      const day = days.get(dayStart);
+      if (!day) continue;
+      if (day.resolution === 'five-minutes') {
+        const b = day.buckets[(start - dayStart) / BUCKET_MS]!;
+        series.inOctets[k] = b.inOctets;
+        series.outOctets[k] = b.outOctets;
+        series.coveredMs[k] = b.coveredMs;
+        series.samples[k] = b.samples;
+      } else {
+        const h = day.hours[Math.floor((start - dayStart) / HOUR_MS)]!;
+        series.inOctets[k] = h.inOctets / BUCKETS_PER_HOUR;
+        series.outOctets[k] = h.outOctets / BUCKETS_PER_HOUR;
+        series.hourlyCoveredMs[k] = h.coveredMs / BUCKETS_PER_HOUR;
+        series.samples[k] = h.samples / BUCKETS_PER_HOUR;
+      }
+    }
+  }
+  if (storedEnd < end) {
+    // The intervals that straddle storedEnd and `to` count for the part inside.
+    const samples = await samplesBetween(store, key.device, key.ifIndex, storedEnd - MAX_INTERVAL_MS, end + MAX_INTERVAL_MS);
+    const live = bucketSeries(samples, storedEnd, end, key.speedBitsPerSecond);
+    const offset = (storedEnd - from) / BUCKET_MS;
+    series.inOctets.set(live.inOctets, offset);
+    series.outOctets.set(live.outOctets, offset);
+    series.coveredMs.set(live.coveredMs, offset);
+    series.samples.set(live.samples, offset);
+  }
+  return series;
+}
