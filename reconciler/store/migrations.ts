@@ -180,7 +180,9 @@ ALTER TABLE change_outcomes ADD COLUMN diagnostics_json TEXT;
     // One row per interface and UTC day, its buckets packed in a BLOB (reconciler/store/usage/
     // usage-days.ts): a year of 5-minute figures of thousands of ports as one row per bucket
     // would be hundreds of millions of rows. `through` is how far each series is bucketed: later
-    // buckets are still computed from the raw counter samples.
+    // buckets are still computed from the raw counter samples. usage_days is a rowid table on
+    // purpose: WITHOUT ROWID keeps only ~1 KB of a row in its page and would spill every 3 KB
+    // day to an overflow page.
     sql: `
 CREATE TABLE usage_days (
   device TEXT NOT NULL,
@@ -189,7 +191,7 @@ CREATE TABLE usage_days (
   resolution_s INTEGER NOT NULL CHECK (resolution_s IN (300, 3600)),
   data BLOB NOT NULL,
   PRIMARY KEY (device, if_index, day)
-) WITHOUT ROWID;
+);
 CREATE TABLE usage_watermarks (
   device TEXT NOT NULL,
   if_index INTEGER NOT NULL,
