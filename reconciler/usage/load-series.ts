@@ -1,6 +1,6 @@
 import type { Store } from '../store/open-store.js';
 import { samplesBetween } from '../store/usage/interface-samples.js';
-import { DAY_MS, HOUR_MS, readUsageDays, usageWatermark } from '../store/usage/usage-days.js';
+import { copyFiveMinuteBuckets, DAY_MS, HOUR_MS, readPackedUsageDays, unpackHours, usageWatermark } from '../store/usage/usage-days.js';
 import { BUCKET_MS, type BucketSeries, bucketSeries, emptyBucketSeries, MAX_INTERVAL_MS } from './bucket-series.js';
 
 /** One interface's counter series. */
@@ -23,23 +23,26 @@ export async function loadBucketSeries(store: Store, key: SeriesKey, from: numbe
   const storedEnd = Math.min(Math.max(watermark ?? from, from), end);
   if (storedEnd > from) {
     const firstDay = Math.floor(from / DAY_MS) * DAY_MS;
-    const days = await readUsageDays(store, key.device, key.ifIndex, firstDay, storedEnd);
-    for (let k = 0, start = from; start < storedEnd; k++, start += BUCKET_MS) {
-      const dayStart = Math.floor(start / DAY_MS) * DAY_MS;
+    const days = await readPackedUsageDays(store, key.device, key.ifIndex, firstDay, storedEnd);
+    for (let dayStart = firstDay; dayStart < storedEnd; dayStart += DAY_MS) {
       const day = days.get(dayStart);
       if (!day) continue;
+      // The part of this day inside [from, storedEnd), as bucket indexes of the day and the series.
+      const start = Math.max(dayStart, from);
+      const stop = Math.min(dayStart + DAY_MS, storedEnd);
+      const count = (stop - start) / BUCKET_MS;
+      const at = (start - from) / BUCKET_MS;
       if (day.resolution === 'five-minutes') {
-        const b = day.buckets[(start - dayStart) / BUCKET_MS]!;
-        series.inOctets[k] = b.inOctets;
-        series.outOctets[k] = b.outOctets;
-        series.coveredMs[k] = b.coveredMs;
-        series.samples[k] = b.samples;
-      } else {
-        const h = day.hours[Math.floor((start - dayStart) / HOUR_MS)]!;
-        series.inOctets[k] = h.inOctets / BUCKETS_PER_HOUR;
-        series.outOctets[k] = h.outOctets / BUCKETS_PER_HOUR;
-        series.hourlyCoveredMs[k] = h.coveredMs / BUCKETS_PER_HOUR;
-        series.samples[k] = h.samples / BUCKETS_PER_HOUR;
+        copyFiveMinuteBuckets(day.data, (start - dayStart) / BUCKET_MS, count, series, at);
+        continue;
+      }
+      const hours = unpackHours(day.data);
+      for (let k = 0; k < count; k++) {
+        const h = hours[Math.floor((start + k * BUCKET_MS - dayStart) / HOUR_MS)]!;
+        series.inOctets[at + k] = h.inOctets / BUCKETS_PER_HOUR;
+        series.outOctets[at + k] = h.outOctets / BUCKETS_PER_HOUR;
+        series.hourlyCoveredMs[at + k] = h.coveredMs / BUCKETS_PER_HOUR;
+        series.samples[at + k] = h.samples / BUCKETS_PER_HOUR;
       }
     }
   }

@@ -117,3 +117,47 @@ export async function usageWatermark(db: SqlRunner, device: string, ifIndex: num
 export async function setUsageWatermark(tx: SqlRunner, device: string, ifIndex: number, through: number): Promise<void> {
   await tx.run('INSERT OR REPLACE INTO usage_watermarks (device, if_index, through) VALUES (?, ?, ?)', [device, ifIndex, through]);
 }
+
+/** A stored day as packed, for readers that copy many buckets (a report over many ports). */
+export interface PackedUsageDay {
+  resolution: 'five-minutes' | 'hourly';
+  data: Buffer;
+}
+
+export async function readPackedUsageDays(
+  db: SqlRunner,
+  device: string,
+  ifIndex: number,
+  fromDay: number,
+  toDay: number,
+): Promise<Map<number, PackedUsageDay>> {
+  const rows = await db.all<Row & { day: number; resolution_s: number; data: Buffer }>(
+    'SELECT day, resolution_s, data FROM usage_days WHERE device = ? AND if_index = ? AND day >= ? AND day < ?',
+    [device, ifIndex, fromDay, toDay],
+  );
+  return new Map(rows.map((r) => [r.day, { resolution: r.resolution_s === 300 ? 'five-minutes' : 'hourly', data: r.data }]));
+}
+
+/** Copies 5-minute buckets [first, first + count) of a packed day into columns at `at`, with no
+ * object per bucket (a month of 2,000 ports is 17 million buckets). */
+export function copyFiveMinuteBuckets(
+  packed: Buffer,
+  first: number,
+  count: number,
+  into: { inOctets: Float64Array; outOctets: Float64Array; coveredMs: Float64Array; samples: Float64Array },
+  at: number,
+): void {
+  for (let k = 0; k < count; k++) {
+    const o = (first + k) * BUCKET_BYTES;
+    into.inOctets[at + k] = packed.readFloatLE(o);
+    into.outOctets[at + k] = packed.readFloatLE(o + 4);
+    into.coveredMs[at + k] = packed.readUInt16LE(o + 8) * 1000;
+    into.samples[at + k] = packed.readUInt8(o + 10);
+  }
+}
+
+/** The hours of a packed hourly day. */
+export function unpackHours(packed: Buffer): StoredHour[] {
+  const day = unpack(3600, packed);
+  return day.resolution === 'hourly' ? day.hours : [];
+}
