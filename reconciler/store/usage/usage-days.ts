@@ -99,13 +99,10 @@ export async function writeUsageDay(tx: SqlRunner, device: string, ifIndex: numb
   ]);
 }
 
-/** The stored days of one interface in [fromDay, toDay), by day. */
+/** The stored days of one interface in [fromDay, toDay), by day, unpacked. */
 export async function readUsageDays(db: SqlRunner, device: string, ifIndex: number, fromDay: number, toDay: number): Promise<Map<number, UsageDay>> {
-  const rows = await db.all<Row & { day: number; resolution_s: number; data: Buffer }>(
-    'SELECT day, resolution_s, data FROM usage_days WHERE device = ? AND if_index = ? AND day >= ? AND day < ?',
-    [device, ifIndex, fromDay, toDay],
-  );
-  return new Map(rows.map((r) => [r.day, unpack(r.resolution_s, r.data)]));
+  const packed = await readPackedUsageDays(db, device, ifIndex, fromDay, toDay);
+  return new Map([...packed].map(([day, p]) => [day, unpack(p.resolution === 'five-minutes' ? 300 : 3600, p.data)]));
 }
 
 /** How far (ms, a bucket boundary) each series is bucketed into usage_days. */
