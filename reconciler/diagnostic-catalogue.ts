@@ -8,6 +8,7 @@ import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
 import { PLAN_CODES } from './plan/plan-codes.js';
 import { SESSION_CODES } from './session/session-codes.js';
 import { STORE_CODES } from './store/store-codes.js';
+import { USAGE_CODES } from './usage/usage-codes.js';
 
 /** Every area's catalogue of permanent diagnostic codes. A code is defined once, never reused
  * and never renamed (test/reconciler/diagnostic-catalogue.test.ts checks both, and that every
@@ -23,4 +24,5 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   'drivers/bandwidth': BANDWIDTH_CODES,
   'drivers/backup-policy': BACKUP_POLICY_CODES,
   session: SESSION_CODES,
+  usage: USAGE_CODES,
 };

@@ -8,6 +8,7 @@ import { locateInDocument } from '../../inventory/parse/yaml-locate.js';
 import { DEFAULT_ALLOWED_ENV, DEFAULT_MAX_SECRET_FILE_BYTES } from '../../inventory/secrets/secret-policy.js';
 import { schemaErrorsToDiagnostics } from '../../inventory/validate/schema-diagnostics.js';
 import { schemaRegistry } from '../../schemas/schema-registry.js';
+import { DEFAULT_USAGE_RETENTION, type UsageRetention } from '../usage/maintain-usage.js';
 
 /** The configuration file as written (schemas/operator-config.schema.json). */
 interface OperatorConfigFile {
@@ -16,6 +17,7 @@ interface OperatorConfigFile {
   knownHosts?: string;
   secrets?: { dir?: string; env?: string[]; maxFileBytes?: number; destinations?: Array<{ secret: SecretRef; hosts: string[] }> };
   connections?: { trustedRef?: string };
+  usage?: Partial<UsageRetention>;
 }
 
 /** The operator's configuration with every path absolute. What it decides, nothing in the
@@ -34,6 +36,8 @@ export interface OperatorConfig {
     destinations: ReadonlyArray<{ secret: SecretRef; hosts: readonly string[] }>;
   };
   trustedRef: string | undefined;
+  /** How long traffic usage data is kept. */
+  usage: UsageRetention;
 }
 
 /** Where the configuration is looked for when neither --config nor PYTIN_CONFIG names one. */
@@ -46,6 +50,7 @@ export const DEFAULT_OPERATOR_CONFIG: OperatorConfig = {
   knownHosts: undefined,
   secrets: { dir: undefined, allowedEnv: DEFAULT_ALLOWED_ENV, maxFileBytes: DEFAULT_MAX_SECRET_FILE_BYTES, destinations: [] },
   trustedRef: undefined,
+  usage: DEFAULT_USAGE_RETENTION,
 };
 
 /** The file to read: --config, else $PYTIN_CONFIG, else /etc/pytin/config.yaml if it exists. */
@@ -104,5 +109,6 @@ export function loadOperatorConfig(path: string | undefined): OperatorConfig | D
       destinations: file.secrets?.destinations ?? [],
     },
     trustedRef: file.connections?.trustedRef,
+    usage: { ...DEFAULT_USAGE_RETENTION, ...file.usage },
   };
 }

@@ -173,6 +173,33 @@ DROP TABLE host_domains;
 ALTER TABLE change_outcomes ADD COLUMN diagnostics_json TEXT;
 `,
   },
+  // Version 5 is another change's (merged separately); versions need not be contiguous.
+  {
+    version: 6,
+    name: 'traffic usage: 5-minute buckets and hourly roll-ups per interface and UTC day',
+    // One row per interface and UTC day, its buckets packed in a BLOB (reconciler/store/usage/
+    // usage-days.ts): a year of 5-minute figures of thousands of ports as one row per bucket
+    // would be hundreds of millions of rows. `through` is how far each series is bucketed: later
+    // buckets are still computed from the raw counter samples. usage_days is a rowid table on
+    // purpose: WITHOUT ROWID keeps only ~1 KB of a row in its page and would spill every 3 KB
+    // day to an overflow page.
+    sql: `
+CREATE TABLE usage_days (
+  device TEXT NOT NULL,
+  if_index INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  resolution_s INTEGER NOT NULL CHECK (resolution_s IN (300, 3600)),
+  data BLOB NOT NULL,
+  PRIMARY KEY (device, if_index, day)
+);
+CREATE TABLE usage_watermarks (
+  device TEXT NOT NULL,
+  if_index INTEGER NOT NULL,
+  through INTEGER NOT NULL,
+  PRIMARY KEY (device, if_index)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -32,6 +32,7 @@ const RECONCILER_RANK: Record<string, number> = {
   observe: 3,
   plan: 3,
   backup: 3,
+  usage: 3,
   store: 2,
   transports: 2,
   support: 1,

@@ -18,7 +18,7 @@ export async function insertCounterSamples(tx: SqlRunner, device: string, facts:
   );
 }
 
-interface SampleRow extends Row {
+export interface SampleRow extends Row {
   sampled_at: number;
   sys_uptime_cs: number;
   counter_bits: number;
@@ -26,7 +26,7 @@ interface SampleRow extends Row {
   out_octets: string | null;
 }
 
-function toSample(row: SampleRow): CounterSample {
+export function toSample(row: SampleRow): CounterSample {
   return {
     at: row.sampled_at,
     sysUpTime: row.sys_uptime_cs,
