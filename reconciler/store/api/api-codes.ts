@@ -17,4 +17,3 @@ export const API_CODES = {
   API_TOKEN_UNKNOWN: 'pytin token revoke: no token that is not revoked has this name',
   API_SHOW_NOT_FOUND: 'pytin show: the address, VM or tenant is not in the last applied commit nor seen on the network',
 } as const satisfies Record<string, string>;
-
