@@ -7,9 +7,9 @@ import { readApiHead } from '../reconciler/store/api/api-head.js';
 import type { Store } from '../reconciler/store/open-store.js';
 import { ApiError } from './http/api-error.js';
 import { rateLimiter } from './http/rate-limit.js';
-import { type PipelineContext, serveRoute } from './http/request-pipeline.js';
 import { DOCS_PAGE } from './openapi/docs-page.js';
 import { HEALTH_RESPONSE, openApiDocument, responseSchema } from './openapi/openapi-document.js';
+import { type PipelineContext, serveRoute } from './request-pipeline.js';
 import { ROUTES } from './routes/index.js';
 import { stateCache } from './state/state-cache.js';
 

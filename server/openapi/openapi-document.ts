@@ -1,5 +1,5 @@
 import { ERROR_SCHEMA } from '../http/api-error.js';
-import { routeFilters } from '../http/request-pipeline.js';
+import { routeFilters } from '../request-pipeline.js';
 import type { ApiRoute } from '../routes/api-route.js';
 
 /** The 200 body of a route as served: the route's schema with the revision, and for a paginated

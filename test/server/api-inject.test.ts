@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import { Ajv } from 'ajv';
 
 import { createApiToken, revokeApiToken } from '../../reconciler/store/api/api-tokens.js';
-import { routeFilters } from '../../server/http/request-pipeline.js';
 import { responseSchema } from '../../server/openapi/openapi-document.js';
+import { routeFilters } from '../../server/request-pipeline.js';
 import { ROUTES } from '../../server/routes/index.js';
 import { recordSightings } from '../support/applied-store.js';
 import { type ApiFixture, apiFixture, C1, C2 } from './api-fixture.js';

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { readApiHead } from '../../reconciler/store/api/api-head.js';
-import { apiTokenDigest, looksLikeApiToken } from '../../reconciler/store/api/api-tokens.js';
-import type { Store } from '../../reconciler/store/open-store.js';
-import type { ApiRoute } from '../routes/api-route.js';
-import type { stateCache } from '../state/state-cache.js';
-import { ApiError } from './api-error.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { type FilterSpec, parseQuery, type RawQuery } from './query-filters.js';
-import type { RateLimiter } from './rate-limit.js';
+import { readApiHead } from '../reconciler/store/api/api-head.js';
+import { apiTokenDigest, looksLikeApiToken } from '../reconciler/store/api/api-tokens.js';
+import type { Store } from '../reconciler/store/open-store.js';
+import { ApiError } from './http/api-error.js';
+import { decodeCursor, encodeCursor } from './http/cursor.js';
+import { type FilterSpec, parseQuery, type RawQuery } from './http/query-filters.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import type { ApiRoute } from './routes/api-route.js';
+import type { stateCache } from './state/state-cache.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
