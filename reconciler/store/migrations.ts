@@ -190,6 +190,9 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
 ALTER TABLE apply_runs ADD COLUMN plan_messages_json TEXT;
+-- Every API request asks for the last applied commit: without this index SQLite walks each row's
+-- desired_json overflow pages to reach applied_at, which lies behind it.
+CREATE INDEX applied_states_latest ON applied_states (applied_at, run_id);
 `,
   },
 ];
