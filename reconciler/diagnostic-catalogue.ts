@@ -7,6 +7,7 @@ import { HOST_OBSERVATION_CODES } from './observe/hosts/host-codes.js';
 import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
 import { PLAN_CODES } from './plan/plan-codes.js';
 import { SESSION_CODES } from './session/session-codes.js';
+import { API_CODES } from './store/api/api-codes.js';
 import { STORE_CODES } from './store/store-codes.js';
 import { USAGE_CODES } from './usage/usage-codes.js';
 
@@ -25,4 +26,5 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   'drivers/backup-policy': BACKUP_POLICY_CODES,
   session: SESSION_CODES,
   usage: USAGE_CODES,
+  api: API_CODES,
 };

@@ -10,6 +10,9 @@ import { observeCommand } from './commands/observe.js';
 import { observeDeviceCommand } from './commands/observe-device.js';
 import { planCommand } from './commands/plan.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
+import { showCommand } from './commands/show.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './commands/token.js';
 import { validateCommand } from './commands/validate.js';
 
 /** Every pytin command, in the order `pytin --help` lists them. */
@@ -27,4 +30,9 @@ export const COMMANDS: readonly Command[] = [
   backupRestoreCommand,
   backupListCommand,
   backupVerifyCommand,
+  serveCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
+  showCommand,
 ];

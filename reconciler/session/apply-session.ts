@@ -3,6 +3,8 @@ import { applyPlan, type ChangeOutcome } from '../apply/apply-plan.js';
 import type { Plan } from '../plan/plan.js';
 import { changesDiffer, planHash } from '../plan/plan-identity.js';
 import { canApply, type SafetyPolicy } from '../plan/safety.js';
+import { planMessages } from '../render/plan-json.js';
+import { desiredStateJson } from '../store/api/desired-state-json.js';
 import { type ApplyLock, releaseApplyLock, tryTakeApplyLock } from '../store/apply/apply-lock.js';
 import { finishApplyRun, recordChangeOutcome, startApplyRun } from '../store/apply/apply-runs.js';
 import { describeLock } from './lock-status.js';
@@ -103,7 +105,13 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
       return refused([{ severity: 'error', code: 'APPLY_REFUSED', summary: 'nothing was applied' }, ...plan.diagnostics.filter((d) => d.severity === 'error')]);
     request.onPlan?.(plan);
     const commit = session.state.revision.commit;
-    const runId = await startApplyRun(session.store, { commit, planHash: planHash(plan), holder: lock.holder, startedAt: Date.now() });
+    const runId = await startApplyRun(session.store, {
+      commit,
+      planHash: planHash(plan),
+      holder: lock.holder,
+      startedAt: Date.now(),
+      planMessagesJson: JSON.stringify(planMessages(plan)),
+    });
     const outcomes = await applyPlan(plan, {
       drivers: session.drivers,
       transportFor: (target) => session.transportFor(target),
@@ -130,19 +138,9 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
     const touched = new Set(plan.changes.map((c) => c.host).filter((h): h is string => h !== undefined));
     await session.observe(touched);
     const ok = outcomes.every((o) => o.status === 'applied');
-    await finishApplyRun(session.store, runId, { ok, finishedAt: Date.now(), commit, desiredJson: desiredJson(session) });
+    await finishApplyRun(session.store, runId, { ok, finishedAt: Date.now(), commit, desiredJson: desiredStateJson(session.state) });
     return { applied: true, plan, outcomes, runId, ok };
   } finally {
     await releaseApplyLock(session.store, { host: lock.host, pid: lock.pid });
   }
-}
-
-/** The desired state of the applied commit, as the API serves it (specs hold secret references
- * only, never secret values). */
-function desiredJson(session: Session): string {
-  return JSON.stringify({
-    revision: session.state.revision,
-    resources: [...session.state.resources.values()].map((r) => ({ address: r.address, kind: r.kind, name: r.name, spec: r.spec })),
-    ips: [...session.state.ipHoldings.values()].map((h) => ({ ip: h.ip, holder: h.holder, pool: h.pool ?? null })),
-  });
 }

@@ -173,7 +173,28 @@ DROP TABLE host_domains;
 ALTER TABLE change_outcomes ADD COLUMN diagnostics_json TEXT;
 `,
   },
-  // Version 5 is another change's (merged separately); versions need not be contiguous.
+  {
+    version: 5,
+    name: 'API tokens; the plan each apply run applied',
+    // Tokens are stored as the sha256 of a 256-bit random secret (a slow hash buys nothing against
+    // a secret that cannot be guessed); the secret is shown once and never kept. A name is unique
+    // among tokens not revoked, so a revoked name can be issued again. The plan each run applied is
+    // kept as its JSON-lines messages (what `pytin plan --json` prints) for /v1/plan/latest.
+    sql: `
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_sha256 TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+ALTER TABLE apply_runs ADD COLUMN plan_messages_json TEXT;
+-- Every API request asks for the last applied commit: without this index SQLite walks each row's
+-- desired_json overflow pages to reach applied_at, which lies behind it.
+CREATE INDEX applied_states_latest ON applied_states (applied_at, run_id);
+`,
+  },
   {
     version: 6,
     name: 'traffic usage: 5-minute buckets and hourly roll-ups per interface and UTC day',

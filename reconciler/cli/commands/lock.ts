@@ -9,7 +9,8 @@ import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { INVENTORY_OPTIONS, readInventoryFromArgs } from '../inventory-options.js';
 import { operatorConfigFrom, STATE_OPTIONS, statePathsFrom } from '../state-options.js';
 
-async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
+/** Opens the store the options name (--store, else the configuration's, else beside the inventory), runs `body`, closes it. */
+export async function withStore(args: ParsedCommandArgs, io: CommandIO, body: (store: Store) => Promise<ExitCode>): Promise<ExitCode> {
   const operator = operatorConfigFrom(args, io);
   if (Array.isArray(operator)) {
     io.stderr.write(renderDiagnosticsHuman(operator));

@@ -20,13 +20,15 @@ export interface ChangeOutcomeRecord {
   finishedAt: number;
 }
 
-export async function startApplyRun(store: Store, run: { commit: string | null; planHash: string; holder: string; startedAt: number }): Promise<number> {
-  const result = await store.run("INSERT INTO apply_runs (commit_id, plan_hash, holder, started_at, status) VALUES (?, ?, ?, ?, 'running')", [
-    run.commit,
-    run.planHash,
-    run.holder,
-    run.startedAt,
-  ]);
+/** `planMessagesJson`: the applied plan as a JSON array of its `plan --json` messages (the API's /v1/plan/latest). */
+export async function startApplyRun(
+  store: Store,
+  run: { commit: string | null; planHash: string; holder: string; startedAt: number; planMessagesJson?: string },
+): Promise<number> {
+  const result = await store.run(
+    "INSERT INTO apply_runs (commit_id, plan_hash, holder, started_at, status, plan_messages_json) VALUES (?, ?, ?, ?, 'running', ?)",
+    [run.commit, run.planHash, run.holder, run.startedAt, run.planMessagesJson ?? null],
+  );
   return result.lastId;
 }
 

@@ -24,6 +24,9 @@ export interface SqliteDatabase extends SqlRunner {
   /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT (the write lock is taken up front, so the
    * busy timeout applies at BEGIN rather than at the first write); rolls back if `body` throws. */
   transaction<T>(body: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /** Runs `body` inside a deferred read transaction: every statement of it sees the one snapshot
+   * the first read took (WAL), whatever other connections commit meanwhile. Takes no write lock. */
+  readSnapshot<T>(body: (tx: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly path: string;
 }
@@ -132,6 +135,16 @@ export async function openSqlite(path: string, options: OpenSqliteOptions = {}):
           // A failed COMMIT may already have rolled back; the error that matters is the first one.
           await raw.exec('ROLLBACK').catch(() => undefined);
           throw error;
+        }
+      }),
+    readSnapshot: <T>(body: (tx: SqlRunner) => Promise<T>) =>
+      enqueue(async () => {
+        await raw.exec('BEGIN DEFERRED');
+        try {
+          return await body(raw);
+        } finally {
+          // Nothing was written: ending it only releases the snapshot.
+          await raw.exec('ROLLBACK').catch(() => undefined);
         }
       }),
     close: () =>

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { readApiHead } from '../reconciler/store/api/api-head.js';
+import { apiTokenDigest, looksLikeApiToken } from '../reconciler/store/api/api-tokens.js';
+import type { Store } from '../reconciler/store/open-store.js';
+import { ApiError } from './http/api-error.js';
+import { decodeCursor, encodeCursor } from './http/cursor.js';
+import { type FilterSpec, parseQuery, type RawQuery } from './http/query-filters.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import type { ApiRoute } from './routes/api-route.js';
+import type { stateCache } from './state/state-cache.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+/** `?rev=`: a full commit id (SHA-1, or SHA-256 repositories). */
+export const REV_FILTER: FilterSpec<string> = {
+  description: 'answer from this applied commit (full commit id) instead of the last applied one',
+  schema: { type: 'string', pattern: '^[0-9a-f]{40}([0-9a-f]{24})?$' },
+  parse: (text) => (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(text) ? text : undefined),
+  expected: 'a full commit id (40 or 64 lower-case hex digits)',
+};
+
+/** `?limit=`: clamped to 1..MAX_LIMIT; anything but digits is malformed. */
+export const LIMIT_FILTER: FilterSpec<number> = {
+  description: `items per page (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}: larger values are clamped)`,
+  schema: { type: 'string', pattern: '^[0-9]{1,9}$' },
+  parse: (text) => (/^[0-9]{1,9}$/.test(text) ? Math.min(MAX_LIMIT, Math.max(1, Number(text))) : undefined),
+  expected: `a whole number (clamped to 1..${MAX_LIMIT})`,
+};
+
+export const AFTER_FILTER: FilterSpec<string> = {
+  description: 'the `next` cursor of the previous page (opaque); the page is read at the revision of the first one',
+  schema: { type: 'string', maxLength: 200 },
+  parse: (text) => text,
+  expected: 'a cursor from a previous answer',
+};
+
+/** The Bearer token of a request: undefined without an Authorization header, null when the
+ * header is not a Bearer token. */
+export function bearerToken(request: FastifyRequest): string | null | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer ([^\s]+)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** The filters a route's query is parsed against: its own, `rev`, and paging when it pages. */
+export function routeFilters(route: ApiRoute): Record<string, FilterSpec> {
+  return { ...route.filters, rev: REV_FILTER, ...(route.paginated ? { limit: LIMIT_FILTER, after: AFTER_FILTER } : {}) };
+}
+
+function etagOf(parts: readonly string[]): string {
+  return `"${createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 27)}"`;
+}
+
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+/** Canonical text of a parsed value for the ETag (two spellings of one address are one query). */
+function normalised(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export interface PipelineContext {
+  store: Store;
+  cache: ReturnType<typeof stateCache>;
+  limiter: RateLimiter;
+  /** Who asked, for the access log (the token's name, never the token). */
+  tokenNames: WeakMap<FastifyRequest, string>;
+}
+
+/** Serves one GET (or HEAD) of a data route. Order matters:
+ * 1. token present and well-formed, and the rate limit — no database read yet;
+ * 2. path and query parameters against the route's whitelist, the cursor — still no read;
+ * 3. one read snapshot: the head (token valid? which commit? which facts?) by one statement,
+ *    then the ETag, and If-None-Match answered with 304 before any data is read;
+ * 4. the route's data, from the same snapshot. */
+export async function serveRoute(context: PipelineContext, route: ApiRoute, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const token = bearerToken(request);
+  const waitSeconds = context.limiter.take(typeof token === 'string' ? `token:${apiTokenDigest(token)}` : `peer:${request.ip}`, Date.now());
+  if (waitSeconds > 0)
+    throw new ApiError(429, 'API_RATE_LIMITED', `too many requests; retry in ${waitSeconds} s`, undefined, { 'retry-after': String(waitSeconds) });
+  if (token === undefined)
+    throw new ApiError(401, 'API_TOKEN_MISSING', 'send a token: Authorization: Bearer <token> (pytin token create)', undefined, {
+      'www-authenticate': 'Bearer',
+    });
+  if (token === null || !looksLikeApiToken(token))
+    throw new ApiError(401, 'API_TOKEN_INVALID', 'the token is unknown or revoked', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  const digest = apiTokenDigest(token);
+
+  const params = parseQuery((request.params ?? {}) as RawQuery, route.params ?? {});
+  const filters = parseQuery((request.query ?? {}) as RawQuery, routeFilters(route));
+  const rev = filters.get('rev')?.value as string | undefined;
+  const afterText = filters.get('after')?.value as string | undefined;
+  const cursor = afterText === undefined || !route.paginated ? undefined : decodeCursor(afterText, route.id, route.paginated.validKey);
+  if (cursor && rev !== undefined && cursor.commit !== rev)
+    throw new ApiError(400, 'API_CURSOR_INVALID', 'the "after" cursor belongs to another revision than ?rev=');
+  const limit = (filters.get('limit')?.value as number | undefined) ?? DEFAULT_LIMIT;
+
+  const answer = await context.store.readSnapshot(async (db) => {
+    const head = await readApiHead(db, digest, cursor?.commit ?? rev ?? null);
+    if (head.tokenName === null)
+      throw new ApiError(401, 'API_TOKEN_INVALID', 'the token is unknown or revoked', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    context.tokenNames.set(request, head.tokenName);
+    if (!head.commitKnown) throw new ApiError(404, 'API_REVISION_UNKNOWN', `commit ${head.commit} was never applied to this store`);
+    if (head.commit === null) throw new ApiError(503, 'API_NOTHING_APPLIED', 'no commit was applied yet: run pytin apply first');
+    const commit = head.commit;
+    const query = [...filters]
+      .filter(([name]) => name !== 'rev' && name !== 'after' && name !== 'limit')
+      .map(([name, v]) => `${name}=${normalised(v.value)}`)
+      .sort();
+    const etag = etagOf([
+      commit,
+      head.factsGeneration,
+      route.id,
+      ...[...params].map(([n, v]) => `:${n}=${v.text}`),
+      ...query,
+      `limit=${limit}`,
+      `after=${cursor?.key ?? ''}`,
+    ]);
+    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return { status: 304 as const, commit, etag };
+    const found = await route.handle({
+      state: context.cache.forRequest(db, commit, head.factsGeneration),
+      params: Object.fromEntries([...params].map(([n, v]) => [n, v.value as string])),
+      filters: new Map([...filters].map(([n, v]) => [n, v.value])),
+      page: { limit, after: cursor?.key ?? null },
+    });
+    if (!found) throw new ApiError(404, 'API_NOT_FOUND', `${request.url.split('?')[0]} is not in commit ${commit}`);
+    const next = route.paginated ? { next: found.next ? encodeCursor({ route: route.id, commit, key: found.next }) : null } : {};
+    return { status: 200 as const, commit, etag, body: { revision: commit, ...found.body, ...next } };
+  });
+  reply.header('x-pytin-revision', answer.commit).header('etag', answer.etag).header('cache-control', 'private, no-cache');
+  if (answer.status === 304) return reply.code(304).send();
+  return reply.code(200).send(answer.body);
+}

@@ -1,0 +1,20 @@
+import { poolRecords } from '../../reconciler/store/api/api-records.js';
+import { nameFilter } from '../http/query-filters.js';
+import type { ApiRoute } from './api-route.js';
+import { byName, pageByName } from './paging.js';
+import { POOL_SCHEMA } from './record-schemas.js';
+
+export const poolsRoute: ApiRoute = {
+  id: 'pools',
+  path: '/v1/pools',
+  summary: 'IP pools with their size, allocated, reserved and free addresses, and utilisation',
+  filters: { datacenter: nameFilter('only the pools of this datacenter') },
+  paginated: byName,
+  response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: POOL_SCHEMA } } },
+  handle: async ({ state, filters, page }) => {
+    const datacenter = filters.get('datacenter');
+    const records = poolRecords(await state.model()).filter((p) => datacenter === undefined || p.datacenter === datacenter);
+    const { items, next } = pageByName(records, page);
+    return { body: { items }, next };
+  },
+};
