@@ -102,7 +102,7 @@ async function postgresDir(path: string): Promise<void> {
  * Zabbix package version. Built in a temp folder and renamed into place, so a concurrent builder
  * or a killed one never leaves a half-loaded cache. */
 async function templateCluster(): Promise<string> {
-  const cached = join(CACHE_ROOT, await zabbixVersion());
+  const cached = join(CACHE_ROOT, `${await zabbixVersion()}-analyzed`);
   if (await exists(join(cached, 'PG_VERSION'))) return cached;
   await mkdir(CACHE_ROOT, { recursive: true, mode: 0o755 });
   const building = `${cached}.building-${process.pid}`;
@@ -122,6 +122,9 @@ async function templateCluster(): Promise<string> {
       await run('bash', ['-o', 'pipefail', '-c', `zcat ${files} | runuser -u postgres -- psql ${psql.join(' ')} -d ${TEMPLATE_DB} >/dev/null`], {
         maxBuffer: 64 * 1024 * 1024,
       });
+      // Without statistics PostgreSQL plans Zabbix's template-linking queries badly: linking
+      // "ICMP Ping" took 4.4 s instead of 0.7 s.
+      await asPostgres('psql', [...psql, '-d', TEMPLATE_DB, '-c', 'ANALYZE']);
     } finally {
       await pgStop(building);
     }
@@ -181,9 +184,13 @@ export async function startLabZabbix(): Promise<LabZabbix> {
     const httpPort = await freeTcpPort();
     const url = `http://127.0.0.1:${httpPort}/api_jsonrpc.php`;
     const startFrontend = async () => {
-      frontend = startDaemon('/usr/bin/php', ['-d', 'memory_limit=512M', '-S', `127.0.0.1:${httpPort}`, '-t', '/usr/share/zabbix'], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTIN_ZABBIX_DB_PORT: String(pgPort), PYTIN_ZABBIX_DB_NAME: database },
-      });
+      frontend = startDaemon(
+        '/usr/bin/php',
+        ['-d', 'memory_limit=512M', '-d', 'opcache.enable_cli=1', '-S', `127.0.0.1:${httpPort}`, '-t', '/usr/share/zabbix'],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTIN_ZABBIX_DB_PORT: String(pgPort), PYTIN_ZABBIX_DB_NAME: database },
+        },
+      );
       const started = frontend;
       await waitFor('the Zabbix frontend API', () => apiAnswers(url), 30000).catch((error: Error) => {
         throw new Error(`${error.message}\n${started.stderr}`);
