@@ -13,6 +13,7 @@ import type { ChangeTarget } from '../plan/change.js';
 import { StoreRefusedError } from '../store/file/store-error.js';
 import { openStore, type Store } from '../store/open-store.js';
 import type { CommandRunner } from '../transports/command-runner.js';
+import type { ZabbixClientOptions } from '../transports/zabbix/zabbix-client.js';
 import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
@@ -38,8 +39,8 @@ export interface SessionOptions {
   parallelism: number;
   /** The drivers to plan and apply with (default: the registry). */
   drivers?: readonly Driver[];
-  /** Told the method of every Zabbix API call (tests and benchmarks count them). */
-  onZabbixCall?: (method: string) => void;
+  /** Zabbix client hooks: told every API call (tests and benchmarks count them), objects a call. */
+  zabbixClient?: Pick<ZabbixClientOptions, 'onCall' | 'batchSize'>;
 }
 
 /** The inventory at one revision, validated, with the store and the transports to reach what it
@@ -109,7 +110,7 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
   // The Zabbix endpoint only when a driver that publishes there is in use (`pytin publish zabbix`
   // or the registry); its observation is a read of the API, its target a service.
   const zabbix = drivers.some((d) => d.name === 'zabbix')
-    ? zabbixEndpoint(connections, secrets, options.onZabbixCall)
+    ? zabbixEndpoint(connections, secrets, options.zabbixClient)
     : { connector: undefined, diagnostics: [] };
   const runners = new Map<string, CommandRunner>();
   const hostSubject = (target: SshTarget): ObservationSubject => {

@@ -11,7 +11,7 @@ import { zabbixConnectionOf, zabbixSubject } from '../drivers/zabbix/zabbix-sett
 import type { ObservationResult } from '../observe/observe-inventory.js';
 import { recordHostObservation } from '../store/facts/host-store.js';
 import type { Store } from '../store/open-store.js';
-import type { ZabbixCredentials } from '../transports/zabbix/zabbix-client.js';
+import type { ZabbixClientOptions, ZabbixCredentials } from '../transports/zabbix/zabbix-client.js';
 import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 
 /** The Zabbix endpoint of the TRUSTED connection settings, with its credentials resolved under the
@@ -19,7 +19,7 @@ import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 export function zabbixEndpoint(
   connections: ConnectionSettings,
   secrets: SecretPolicy,
-  onCall?: (method: string) => void,
+  hooks: Pick<ZabbixClientOptions, 'onCall' | 'batchSize'> = {},
 ): { connector: ZabbixConnector | undefined; diagnostics: Diagnostic[] } {
   const connection = zabbixConnectionOf(connections);
   if (!connection) return { connector: undefined, diagnostics: [] };
@@ -43,7 +43,7 @@ export function zabbixEndpoint(
     };
   }
   if ('severity' in credentials) return { connector: undefined, diagnostics: [credentials] };
-  return { connector: new ZabbixConnector(connection.name, spec.url, { url: spec.url, credentials, ...(onCall ? { onCall } : {}) }), diagnostics: [] };
+  return { connector: new ZabbixConnector(connection.name, spec.url, { ...hooks, url: spec.url, credentials }), diagnostics: [] };
 }
 
 /** Reads the Zabbix endpoint and stores what it showed as the endpoint's facts (a failed read

@@ -49,15 +49,18 @@ function phaseOf(change: Change): Phase {
 /** Dependency order: groups exist before hosts join them; hosts leave before groups go. */
 const PHASES: readonly Phase[] = ['group-create', 'group-update', 'host-create', 'host-update', 'host-delete', 'group-delete'];
 
-function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>): JsonObject | string {
+/** What one change sends, or why it cannot be sent. */
+type Sendable = { object: JsonValue } | { unsendable: string };
+
+function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>): Sendable {
   const groups: JsonObject[] = [];
   for (const g of request.groups) {
     const groupid = g.groupid ?? groupIds.get(g.name);
-    if (!groupid) return `the host group "${g.name}" has no id (it was not created)`;
+    if (!groupid) return { unsendable: `the host group "${g.name}" has no id (it was not created)` };
     groups.push({ groupid });
   }
   // Whitelisted fields only, sub-objects by id (7.0 validates sub-objects strictly).
-  return {
+  const object: JsonObject = {
     host,
     name: host,
     groups,
@@ -76,6 +79,7 @@ function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<st
     inventory: request.inventory,
     templates: request.templateids.map((templateid) => ({ templateid })),
   };
+  return { object };
 }
 
 /** Applies a run of Zabbix changes with as few calls as it takes: one batched call per kind of
@@ -105,9 +109,9 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
         outcomes.set(change, notAttempted(change));
         continue;
       }
-      const object = objectFor(phase, change, groupIds);
-      if (typeof object === 'string') outcomes.set(change, failure(change, 'APPLY_ZABBIX_REFUSED', object));
-      else ready.push({ change, object });
+      const sendable = objectFor(phase, change, groupIds);
+      if ('unsendable' in sendable) outcomes.set(change, failure(change, 'APPLY_ZABBIX_REFUSED', sendable.unsendable));
+      else ready.push({ change, object: sendable.object });
     }
     const method = METHODS[phase];
     for (let start = 0; start < ready.length; start += client.batchSize) {
@@ -149,29 +153,27 @@ const METHODS: Record<Phase, string> = {
   'group-delete': 'hostgroup.delete',
 };
 
-function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, string>): JsonValue | string {
+function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, string>): Sendable {
   const after = change.after as JsonObject | null;
   const before = change.before as JsonObject | null;
   const host = String(after?.host ?? '');
   switch (phase) {
     case 'group-create':
-      return { name: after!.name!, uuid: after!.uuid! };
+      return { object: { name: after!.name!, uuid: after!.uuid! } };
     case 'group-update':
-      return { groupid: after!.groupid!, name: after!.name! };
+      return { object: { groupid: after!.groupid!, name: after!.name! } };
     case 'host-create':
       return hostObject(requestOf(change), host, groupIds);
     case 'host-update': {
       const request = requestOf(change);
-      const object = hostObject(request, host, groupIds);
-      if (typeof object === 'string') return object;
-      return {
-        hostid: request.hostid!,
-        ...object,
-        ...(request.clearTemplateids.length ? { templates_clear: request.clearTemplateids.map((templateid) => ({ templateid })) } : {}),
-      };
+      const sendable = hostObject(request, host, groupIds);
+      if ('unsendable' in sendable) return sendable;
+      const object: JsonObject = { hostid: request.hostid!, ...(sendable.object as JsonObject) };
+      if (request.clearTemplateids.length) object.templates_clear = request.clearTemplateids.map((templateid) => ({ templateid }));
+      return { object };
     }
     case 'host-delete':
     case 'group-delete':
-      return String((before as JsonObject)[phase === 'host-delete' ? 'hostid' : 'groupid']);
+      return { object: String((before as JsonObject)[phase === 'host-delete' ? 'hostid' : 'groupid']) };
   }
 }

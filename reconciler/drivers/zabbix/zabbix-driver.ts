@@ -13,6 +13,7 @@ export const zabbixDriver: Driver = {
   name: ZABBIX_DRIVER,
   order: ZABBIX_DRIVER_ORDER,
   factsKey: ZABBIX_FACTS_KEY,
+  factsOf: 'service',
   plan: planZabbix,
   async apply(change, context) {
     const [outcome] = await applyZabbixChanges([change], context);

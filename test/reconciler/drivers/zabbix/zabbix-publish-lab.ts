@@ -35,8 +35,12 @@ export interface PublishLab {
   repoDir: string;
   /** Every Zabbix API method this lab's sessions called, in order (cleared by `resetCalls`). */
   calls: string[];
-  /** Opens a session on HEAD with the Zabbix driver only. */
-  open(): Promise<Session>;
+  /** Told every API call of the code under test as it is made. */
+  onCall: ((method: string) => void) | undefined;
+  /** Opens a session on HEAD with the Zabbix driver only (`batchSize` objects a write). */
+  open(batchSize?: number): Promise<Session>;
+  /** Reads Zabbix, plans and applies in an open session. */
+  publishIn(session: Session): Promise<Extract<ApplyReport, { applied: true }>>;
   /** Reads Zabbix, then plans (what `pytin plan` shows after a refresh of Zabbix). */
   plan(): Promise<Plan>;
   /** Reads Zabbix, plans and applies: `pytin publish zabbix`. */
@@ -54,7 +58,7 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const state = await makeTempDir('zabbix-state');
   const calls: string[] = [];
   const env = { PYTIN_SECRET_ZABBIX_PASSWORD: 'zabbix' };
-  const open = async () => {
+  const open = async (batchSize?: number) => {
     const opened = await openSession({
       inventory: { repo: repo.path },
       operator: DEFAULT_OPERATOR_CONFIG,
@@ -63,15 +67,22 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
       trustNewHosts: false,
       parallelism: 1,
       drivers: [zabbixDriver],
-      onZabbixCall: (m) => calls.push(m),
+      zabbixClient: {
+        onCall: (m) => {
+          calls.push(m);
+          lab.onCall?.(m);
+        },
+        ...(batchSize ? { batchSize } : {}),
+      },
     });
     if ('failed' in opened) throw new Error(JSON.stringify(opened.failed));
     return opened.session;
   };
   const safety = { allowDestroy: [], massDestroyPercent: 50, allowMassDestroy: false };
-  return {
+  const lab: PublishLab = {
     repoDir: repo.path,
     calls,
+    onCall: undefined,
     open,
     async plan() {
       const session = await open();
@@ -82,19 +93,22 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
         await session.close();
       }
     },
+    async publishIn(session) {
+      await session.observe(new Set([zabbixSubject('lab-zabbix')]));
+      const report = await applyInSession(session, {
+        refresh: false,
+        safety,
+        parallelism: 4,
+        lockTimeoutSeconds: 0,
+        holder: { name: 'test', host: 'lab', pid: process.pid },
+      });
+      if (!report.applied) throw new Error(`nothing applied: ${JSON.stringify(report.diagnostics)}`);
+      return report;
+    },
     async publish() {
       const session = await open();
       try {
-        await session.observe(new Set([zabbixSubject('lab-zabbix')]));
-        const report = await applyInSession(session, {
-          refresh: false,
-          safety,
-          parallelism: 4,
-          lockTimeoutSeconds: 0,
-          holder: { name: 'test', host: 'lab', pid: process.pid },
-        });
-        if (!report.applied) throw new Error(`nothing applied: ${JSON.stringify(report.diagnostics)}`);
-        return report;
+        return await lab.publishIn(session);
       } finally {
         await session.close();
       }
@@ -113,4 +127,5 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
       await state.remove();
     },
   };
+  return lab;
 }
