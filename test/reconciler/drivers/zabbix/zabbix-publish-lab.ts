@@ -51,13 +51,19 @@ export interface PublishLab {
   remove(): Promise<void>;
 }
 
+/** Admin's password in the lab, set at start: distinctive, so a test can prove it is in no output. */
+export const LAB_ZABBIX_PASSWORD = 'lab-Pw-7f3a9c2e';
+
 export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
+  const first = await ZabbixClient.connect({ url: zabbix.url, credentials: { username: 'Admin', password: new Secret('zabbix') } });
+  await first.call('user.update', { userid: '1', passwd: LAB_ZABBIX_PASSWORD });
+  await first.close();
   const files = labTexts();
   files.set('zabbix.yaml', zabbixSettingsYaml(zabbix.url));
   const repo = await makeRepo(files);
   const state = await makeTempDir('zabbix-state');
   const calls: string[] = [];
-  const env = { PYTIN_SECRET_ZABBIX_PASSWORD: 'zabbix' };
+  const env = { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD };
   const open = async (batchSize?: number) => {
     const opened = await openSession({
       inventory: { repo: repo.path },
@@ -121,7 +127,7 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
       writeFileSync(path, edited);
       git(repo.path, 'commit', '-qam', `edit ${file}`);
     },
-    admin: () => ZabbixClient.connect({ url: zabbix.url, credentials: { username: 'Admin', password: new Secret('zabbix') } }),
+    admin: () => ZabbixClient.connect({ url: zabbix.url, credentials: { username: 'Admin', password: new Secret(LAB_ZABBIX_PASSWORD) } }),
     async remove() {
       await repo.remove();
       await state.remove();

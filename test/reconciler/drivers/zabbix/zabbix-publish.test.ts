@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { COMMANDS } from '../../../../reconciler/cli/commands.js';
+import { runCli } from '../../../../reconciler/cli/run-cli.js';
 import { type LabZabbix, startLabZabbix } from '../../../lab/zabbix.js';
-import { type PublishLab, publishLab } from './zabbix-publish-lab.js';
+import { captureIO } from '../../../support/capture-io.js';
+import { plannedChanges } from '../../../support/pytin-in-lab.js';
+import { LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
 
 // Publishing the lab inventory to a real Zabbix 6.0 (bookworm's package) and reading it back
 // through the API. One Zabbix for the file: the tests run in order and build on each other.
@@ -295,4 +299,36 @@ test('Zabbix stopped in the middle of a publish: exit not ok, every outcome reco
   const final = await lab.publish();
   assert.equal(final.ok, true);
   assert.deepEqual((await lab.plan()).changes, []);
+});
+
+async function pytin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIO(lab.repoDir, { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD });
+  const code = await runCli(COMMANDS, args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('the CLI: pytin publish zabbix runs only this driver; pytin plan includes it; --dry-run changes nothing', async () => {
+  const first = await pytin('publish', 'zabbix', '--json');
+  assert.equal(first.code, 0, first.err + first.out);
+  assert.deepEqual(plannedChanges(first.out), []);
+  lab.commit('servers/hypervisors.yaml', (t) => t.replace('serial: LAB-HV-0002', 'serial: LAB-HV-0002-B'));
+  // The whole plan (every driver, from the store): the Zabbix change is in it, on the Zabbix endpoint.
+  const plan = await pytin('plan', '--json');
+  assert.ok(plannedChanges(plan.out).includes('update zabbix-host/hv-02'), plan.out + plan.err);
+  const zabbixLine = plan.out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; address?: string; service?: string })
+    .find((m) => m.type === 'planned_change' && m.address === 'zabbix-host/hv-02');
+  assert.equal(zabbixLine?.service, 'lab-zabbix');
+  const dry = await pytin('publish', 'zabbix', '--dry-run', '--json');
+  assert.equal(dry.code, 0, dry.err);
+  assert.deepEqual(plannedChanges(dry.out), ['update zabbix-host/hv-02']);
+  assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002');
+  const publish = await pytin('publish', 'zabbix');
+  assert.equal(publish.code, 0, publish.err);
+  assert.match(publish.out, /applied update +zabbix-host\/hv-02 on service lab-zabbix/);
+  assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002-B');
+  // Credentials never in any output.
+  for (const out of [first, plan, dry, publish]) assert.ok(!`${out.out}${out.err}`.includes(LAB_ZABBIX_PASSWORD));
 });
