@@ -3,6 +3,7 @@ import { BACKUP_CODES } from './backup/backup-codes.js';
 import { BACKUP_POLICY_CODES } from './drivers/backup-policy/backup-policy-codes.js';
 import { BANDWIDTH_CODES } from './drivers/bandwidth/bandwidth-codes.js';
 import { KVM_CODES } from './drivers/kvm/kvm-codes.js';
+import { ZABBIX_CODES } from './drivers/zabbix/zabbix-codes.js';
 import { HOST_OBSERVATION_CODES } from './observe/hosts/host-codes.js';
 import { OBS_SNMP_CODES } from './observe/snmp/snmp-codes.js';
 import { PLAN_CODES } from './plan/plan-codes.js';
@@ -27,4 +28,5 @@ export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>
   session: SESSION_CODES,
   usage: USAGE_CODES,
   api: API_CODES,
+  'drivers/zabbix': ZABBIX_CODES,
 };

@@ -159,6 +159,8 @@ export interface ZabbixConnectionSpec extends CommonSpec {
   password?: SecretRef;
   token?: SecretRef;
   hostGroup: string;
+  /** Template names by role (a server role, `switch`, `vm`, `server`). */
+  templates?: Record<string, string[]>;
 }
 
 export interface StoreSpec extends CommonSpec {

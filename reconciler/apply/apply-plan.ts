@@ -52,7 +52,15 @@ export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngin
     const outcomes: ChangeOutcome[] = [];
     let failedAt: string | undefined;
     let transport: TargetTransport | Diagnostic | undefined;
-    for (const { seq, change } of changes) {
+    const record = async (seq: number, change: Change, outcome: ApplyOutcome) => {
+      const skipped = failedAt !== undefined;
+      if (!outcome.ok && !skipped) failedAt = change.address;
+      const result: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now() };
+      await options.onOutcome(result);
+      outcomes.push(result);
+    };
+    for (let index = 0; index < changes.length; index++) {
+      const { seq, change } = changes[index]!;
       let outcome: ApplyOutcome;
       const driver = options.drivers.find((d) => d.name === change.driver);
       if (failedAt !== undefined) {
@@ -62,7 +70,25 @@ export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngin
       } else {
         transport ??= options.transportFor(target);
         if ('severity' in transport) outcome = { ok: false, output: '', diagnostics: [{ ...transport, address: change.address }] };
-        else {
+        else if (driver.applyBatch) {
+          // The driver's consecutive changes on this target go together (a service API's batches).
+          let end = index + 1;
+          while (end < changes.length && changes[end]!.change.driver === driver.name) end++;
+          const run = changes.slice(index, end);
+          let results: ApplyOutcome[];
+          try {
+            results = await driver.applyBatch(
+              run.map((r) => r.change),
+              { target, transport, commit: options.commit },
+            );
+          } catch (error) {
+            results = run.map((r) => failure(r.change, 'APPLY_CHANGE_FAILED', (error as Error).message));
+          }
+          for (let i = 0; i < run.length; i++)
+            await record(run[i]!.seq, run[i]!.change, results[i] ?? failure(run[i]!.change, 'APPLY_CHANGE_FAILED', 'the driver gave no outcome'));
+          index = end - 1;
+          continue;
+        } else {
           try {
             outcome = await driver.apply(change, { target, transport, commit: options.commit });
           } catch (error) {
@@ -71,11 +97,7 @@ export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngin
           }
         }
       }
-      const skipped = failedAt !== undefined;
-      if (!outcome.ok && !skipped) failedAt = change.address;
-      const record: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now() };
-      await options.onOutcome(record);
-      outcomes.push(record);
+      await record(seq, change, outcome);
     }
     return outcomes;
   });

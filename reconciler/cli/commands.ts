@@ -9,6 +9,7 @@ import { lockBreakCommand, lockStatusCommand } from './commands/lock.js';
 import { observeCommand } from './commands/observe.js';
 import { observeDeviceCommand } from './commands/observe-device.js';
 import { planCommand } from './commands/plan.js';
+import { publishZabbixCommand } from './commands/publish/publish-zabbix.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   observeDeviceCommand,
   planCommand,
   applyCommand,
+  publishZabbixCommand,
   lockStatusCommand,
   lockBreakCommand,
   backupRunCommand,

@@ -42,6 +42,9 @@ export interface Driver extends PlanningDriver {
   /** What to read on one server, or undefined when the driver has nothing there. */
   hostProbe?(server: ServerConnection, connections: ConnectionSettings): HostProbe | undefined;
   apply(change: Change, context: ApplyContext): Promise<ApplyOutcome>;
+  /** Applies consecutive changes of this driver on one target together (a service API that takes
+   * many objects a call): one outcome per change, in order. Absent: `apply` one by one. */
+  applyBatch?(changes: readonly Change[], context: ApplyContext): Promise<ApplyOutcome[]>;
 }
 
 /** A failed outcome with one error diagnostic. */

@@ -28,7 +28,7 @@ export type ObservationSubject = { source: 'snmp'; device: DeviceToObserve } | {
 
 /** The outcome of observing one device or host; its facts are in the store. */
 export interface ObservationResult {
-  source: 'snmp' | 'host';
+  source: 'snmp' | 'host' | 'service';
   /** The switch's or server's name in the inventory. */
   subject: string;
   address: string;

@@ -15,7 +15,8 @@ export type DriftKind =
   | 'backup-run-overdue'
   | 'backup-lock-stuck'
   | 'backup-snapshot-missing'
-  | 'backup-archive-problem';
+  | 'backup-archive-problem'
+  | 'zabbix-edited-by-hand';
 
 export interface DriftEvidence {
   /** `snmp`, `ssh`, `store`. */

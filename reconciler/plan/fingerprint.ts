@@ -12,7 +12,9 @@ export function fingerprintOf(hosts: ReadonlyMap<string, HostFactsView>, drivers
   const keyed = drivers.filter((d) => d.factsKey !== undefined);
   for (const name of [...hosts.keys()].sort()) {
     const facts = hosts.get(name)!.facts;
+    const subject = name.startsWith('service:') ? 'service' : 'host';
     for (const driver of keyed) {
+      if ((driver.factsOf ?? 'host') !== subject) continue;
       const stored = facts.get(driver.factsKey!);
       const part = stored === undefined ? null : driver.plannedFrom ? driver.plannedFrom(stored.value) : stored.value;
       hash.update(`${name}\u0000${driver.factsKey}\u0000${JSON.stringify(part ?? null)}\u0000`);

@@ -42,7 +42,8 @@ export interface AddressSighting {
 }
 
 export interface ObservedFacts {
-  /** By server name: every server with SSH settings, observed or not. */
+  /** By server name: every server with SSH settings, observed or not; and a service endpoint's
+   * facts (the Zabbix API read) under `service:NAME`. */
   hosts: ReadonlyMap<string, HostFactsView>;
   /** By switch name: every switch with SNMP settings, walked or not. */
   devices: ReadonlyMap<string, { facts: SwitchWalkView | undefined; lastRun: ObservationStatus | undefined }>;

@@ -31,6 +31,9 @@ export interface PlanningDriver {
   order: number;
   /** The key this driver's host facts are stored under; absent: it reads no host facts. */
   factsKey?: string;
+  /** Whose facts those are: SSH hosts (default) or a service endpoint (`service:NAME`, the Zabbix
+   * API). The fingerprint hashes each driver's facts only for its own kind of subject. */
+  factsOf?: 'host' | 'service';
   /** The part of its facts the driver plans from (what a saved plan's fingerprint covers);
    * absent: all of them. */
   plannedFrom?(facts: unknown): unknown;

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { applyPlan, type ChangeOutcome } from '../apply/apply-plan.js';
+import { zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import type { Plan } from '../plan/plan.js';
 import { changesDiffer, planHash } from '../plan/plan-identity.js';
 import { canApply, type SafetyPolicy } from '../plan/safety.js';
@@ -135,7 +136,8 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
         request.onOutcome?.(o);
       },
     });
-    const touched = new Set(plan.changes.map((c) => c.host).filter((h): h is string => h !== undefined));
+    // Hosts by name, service endpoints (the Zabbix API) by their facts subject.
+    const touched = new Set(plan.changes.map((c) => c.host ?? zabbixSubject(c.service)));
     await session.observe(touched);
     const ok = outcomes.every((o) => o.status === 'applied');
     await finishApplyRun(session.store, runId, { ok, finishedAt: Date.now(), commit, desiredJson: desiredStateJson(session.state) });

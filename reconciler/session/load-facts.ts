@@ -1,5 +1,6 @@
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { Driver } from '../drivers/driver.js';
+import { zabbixConnectionOf, zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
 import type { AddressSighting, ObservedFacts, SwitchWalkView } from '../plan/observed-facts.js';
 import { lastAppliedStates } from '../store/apply/apply-runs.js';
@@ -13,6 +14,10 @@ import type { Store } from '../store/open-store.js';
  * (the ones pytin observes), once per plan. */
 export async function loadObservedFacts(store: Store, connections: ConnectionSettings, drivers: readonly Driver[]): Promise<ObservedFacts> {
   const servers = [...connections.servers.values()].filter((s) => s.ssh).map((s) => s.name);
+  // A service endpoint's facts (what pytin read of the Zabbix API) sit beside the hosts' under
+  // `service:NAME`, so the plan's fingerprint covers them too.
+  const zabbix = zabbixConnectionOf(connections);
+  if (zabbix && drivers.some((d) => d.name === 'zabbix')) servers.push(zabbixSubject(zabbix.name));
   const hosts = await readManyHostFacts(store, servers);
   const devices = new Map<string, { facts: SwitchWalkView | undefined; lastRun: Awaited<ReturnType<typeof lastRun>> }>();
   for (const sw of [...connections.switches.values()].filter((s) => s.snmp)) {

@@ -7,6 +7,7 @@ import { type InventorySourceOptions, readInventory } from '../../inventory/sour
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import type { Driver, TargetTransport } from '../drivers/driver.js';
 import { DRIVERS } from '../drivers/registry.js';
+import { zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import { type ObservationResult, type ObservationSubject, observeInventory } from '../observe/observe-inventory.js';
 import type { ChangeTarget } from '../plan/change.js';
 import { StoreRefusedError } from '../store/file/store-error.js';
@@ -15,11 +16,13 @@ import type { CommandRunner } from '../transports/command-runner.js';
 import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
+import type { ZabbixClientOptions } from '../transports/zabbix/zabbix-client.js';
 import type { OperatorConfig } from './operator-config.js';
 import { snmpTargets } from './snmp-targets.js';
 import { sshTargets } from './ssh-targets.js';
 import { stateNotInGit, type StatePaths, statePaths } from './state-paths.js';
 import { trustedConnections } from './trusted-connections.js';
+import { observeZabbixEndpoint, zabbixEndpoint } from './zabbix-endpoint.js';
 
 /** Plain options: what a CLI command or the server asks a session for. */
 export interface SessionOptions {
@@ -36,6 +39,8 @@ export interface SessionOptions {
   parallelism: number;
   /** The drivers to plan and apply with (default: the registry). */
   drivers?: readonly Driver[];
+  /** Zabbix client hooks: told every API call (tests and benchmarks count them), objects a call. */
+  zabbixClient?: Pick<ZabbixClientOptions, 'onCall' | 'batchSize'>;
 }
 
 /** The inventory at one revision, validated, with the store and the transports to reach what it
@@ -102,6 +107,11 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
   const pool = new SshPool({ knownHostsPath: paths.knownHosts, trustNewHosts: options.trustNewHosts });
   const ssh = sshTargets(connections, secrets);
   const snmp = snmpTargets(connections, secrets);
+  // The Zabbix endpoint only when a driver that publishes there is in use (`pytin publish zabbix`
+  // or the registry); its observation is a read of the API, its target a service.
+  const zabbix = drivers.some((d) => d.name === 'zabbix')
+    ? zabbixEndpoint(connections, secrets, options.zabbixClient)
+    : { connector: undefined, diagnostics: [] };
   const runners = new Map<string, CommandRunner>();
   const hostSubject = (target: SshTarget): ObservationSubject => {
     const server = connections.servers.get(target.name)!;
@@ -121,9 +131,10 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
       hosts: ssh.hosts,
       switches: [...connections.switches.values()].filter((s) => s.snmp).map((s) => s.name),
       inventoryWarnings: [...validation.diagnostics, ...trusted.warnings],
-      setupDiagnostics: [...ssh.diagnostics, ...snmp.diagnostics],
+      setupDiagnostics: [...ssh.diagnostics, ...snmp.diagnostics, ...zabbix.diagnostics],
       transportFor(target) {
         if (target.kind === 'service') {
+          if (zabbix.connector && target.name === zabbix.connector.name) return { kind: 'service', endpoint: { name: target.name, client: zabbix.connector } };
           return { severity: 'error', code: 'APPLY_TARGET_UNKNOWN', summary: `no service "${target.name}" is configured` };
         }
         const host = ssh.hosts.get(target.name);
@@ -141,14 +152,22 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
         }
         return { kind: 'host', runner };
       },
-      observe(names, onResult) {
+      async observe(names, onResult) {
         const subjects: ObservationSubject[] = [
           ...snmp.devices.filter((d) => !names || names.has(d.name)).map((device) => ({ source: 'snmp' as const, device })),
           ...[...ssh.hosts.values()].filter((h) => !names || names.has(h.name)).map(hostSubject),
         ];
-        return observeInventory(subjects, { store, pool, parallelism: options.parallelism, ...(onResult ? { onResult } : {}) });
+        const connector = zabbix.connector;
+        const results = await observeInventory(subjects, { store, pool, parallelism: options.parallelism, ...(onResult ? { onResult } : {}) });
+        if (connector && (!names || names.has(zabbixSubject(connector.name)))) {
+          const result = await observeZabbixEndpoint(connector, state, connections, store);
+          onResult?.(result);
+          results.push(result);
+        }
+        return results;
       },
       async close() {
+        await zabbix.connector?.close();
         await pool.close();
         await store.close();
       },

@@ -23,13 +23,13 @@ function firstError(o: ChangeOutcome): Diagnostic | undefined {
   return o.outcome.diagnostics.find((d) => d.severity === 'error');
 }
 
-function outcomeLine(o: ChangeOutcome): string {
+export function outcomeLine(o: ChangeOutcome): string {
   const status = o.status === 'applied' ? 'applied' : o.status === 'failed' ? 'FAILED ' : 'skipped';
   const error = firstError(o);
   return `${status} ${o.change.action.padEnd(7)} ${o.change.address} on ${describeTarget(changeTarget(o.change))}${error ? `: ${error.code}: ${error.summary.split('\n')[0]}` : ''}\n`;
 }
 
-function outcomeJson(o: ChangeOutcome): string {
+export function outcomeJson(o: ChangeOutcome): string {
   const error = firstError(o);
   return (
     JSON.stringify({

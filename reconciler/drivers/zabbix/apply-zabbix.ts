@@ -1,0 +1,179 @@
+import { InternalError, TransportError } from '../../../inventory/core/errors.js';
+import type { JsonObject, JsonValue } from '../../../inventory/core/json-value.js';
+import type { Change } from '../../plan/change.js';
+import type { ZabbixClient } from '../../transports/zabbix/zabbix-client.js';
+import { ZabbixConnector } from '../../transports/zabbix/zabbix-connector.js';
+import { ZabbixApiError } from '../../transports/zabbix/zabbix-error.js';
+import type { ApplyContext, ApplyOutcome } from '../driver.js';
+import type { HostRequest } from './plan-zabbix.js';
+
+function connectorOf(context: ApplyContext): ZabbixConnector {
+  if (context.transport.kind !== 'service' || !(context.transport.endpoint.client instanceof ZabbixConnector))
+    throw new InternalError(`the Zabbix driver got a change for ${context.target.kind} ${context.target.name}`);
+  return context.transport.endpoint.client;
+}
+
+function failure(change: Change, code: string, summary: string, detail?: string): ApplyOutcome {
+  return { ok: false, output: '', diagnostics: [{ severity: 'error', code, summary, address: change.address, ...(detail ? { detail } : {}) }] };
+}
+
+/** The diagnostic of a failed call: Zabbix's own message and data when it answered. */
+function callFailure(change: Change, error: unknown): ApplyOutcome {
+  if (error instanceof ZabbixApiError)
+    return failure(change, 'APPLY_ZABBIX_REFUSED', `Zabbix refused ${error.method}: ${error.zabbixMessage} ${error.zabbixData}`.trim());
+  if (error instanceof TransportError) return failure(change, 'APPLY_ZABBIX_UNREACHABLE', error.message);
+  throw error;
+}
+
+/** The change's view without the request (what the store records as the state after apply). */
+function viewOf(value: JsonValue | null): JsonValue {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { request: _request, ...view } = value;
+  return view;
+}
+
+function requestOf(change: Change): HostRequest {
+  return (change.after as JsonObject).request as HostRequest;
+}
+
+type Phase = 'group-create' | 'group-update' | 'host-create' | 'host-update' | 'host-delete' | 'group-delete';
+
+function phaseOf(change: Change): Phase {
+  const group = change.address.startsWith('zabbix-group/');
+  if (change.action === 'create') return group ? 'group-create' : 'host-create';
+  if (change.action === 'delete') return group ? 'group-delete' : 'host-delete';
+  if (change.action === 'update') return group ? 'group-update' : 'host-update';
+  throw new InternalError(`the Zabbix driver does not plan a ${change.action}`);
+}
+
+/** Dependency order: groups exist before hosts join them; hosts leave before groups go. */
+const PHASES: readonly Phase[] = ['group-create', 'group-update', 'host-create', 'host-update', 'host-delete', 'group-delete'];
+
+/** What one change sends, or why it cannot be sent. */
+type Sendable = { object: JsonValue } | { unsendable: string };
+
+function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>): Sendable {
+  const groups: JsonObject[] = [];
+  for (const g of request.groups) {
+    const groupid = g.groupid ?? groupIds.get(g.name);
+    if (!groupid) return { unsendable: `the host group "${g.name}" has no id (it was not created)` };
+    groups.push({ groupid });
+  }
+  // Whitelisted fields only, sub-objects by id (7.0 validates sub-objects strictly).
+  const object: JsonObject = {
+    host,
+    name: host,
+    groups,
+    interfaces: request.interfaces.map((i) => ({
+      ...(i.interfaceid ? { interfaceid: i.interfaceid } : {}),
+      type: i.type,
+      main: '1',
+      useip: '1',
+      ip: i.ip,
+      dns: '',
+      port: i.port,
+      ...(i.details ? { details: i.details } : {}),
+    })),
+    tags: request.tags,
+    inventory_mode: '0',
+    inventory: request.inventory,
+    templates: request.templateids.map((templateid) => ({ templateid })),
+  };
+  return { object };
+}
+
+/** Applies a run of Zabbix changes with as few calls as it takes: one batched call per kind of
+ * write (about `batchSize` objects each), in dependency order. A failed call fails its own
+ * changes with Zabbix's message; the writes after it are not attempted (they may depend on it),
+ * and every change still gets its outcome. */
+export async function applyZabbixChanges(changes: readonly Change[], context: ApplyContext): Promise<ApplyOutcome[]> {
+  const outcomes = new Map<Change, ApplyOutcome>();
+  let client: ZabbixClient;
+  try {
+    client = await connectorOf(context).client();
+  } catch (error) {
+    const outcome = (c: Change) => (error instanceof TransportError ? callFailure(c, error) : failure(c, 'APPLY_ZABBIX_UNREACHABLE', (error as Error).message));
+    return changes.map(outcome);
+  }
+  const groupIds = new Map<string, string>();
+  let failedAt: string | undefined;
+  const notAttempted = (c: Change) => failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', `not attempted because ${failedAt} failed earlier in this publish`);
+
+  for (const phase of PHASES) {
+    const list = changes.filter((c) => phaseOf(c) === phase);
+    if (list.length === 0) continue;
+    // Build the objects first: a host whose group has no id fails alone, before any call.
+    const ready: Array<{ change: Change; object: JsonValue }> = [];
+    for (const change of list) {
+      if (failedAt) {
+        outcomes.set(change, notAttempted(change));
+        continue;
+      }
+      const sendable = objectFor(phase, change, groupIds);
+      if ('unsendable' in sendable) outcomes.set(change, failure(change, 'APPLY_ZABBIX_REFUSED', sendable.unsendable));
+      else ready.push({ change, object: sendable.object });
+    }
+    const method = METHODS[phase];
+    for (let start = 0; start < ready.length; start += client.batchSize) {
+      const chunk = ready.slice(start, start + client.batchSize);
+      if (failedAt) {
+        for (const { change } of chunk) outcomes.set(change, notAttempted(change));
+        continue;
+      }
+      try {
+        const result = await client.call<Record<string, string[]>>(
+          method,
+          chunk.map((r) => r.object),
+        );
+        if (phase === 'group-create') chunk.forEach((r, i) => groupIds.set(String((r.change.after as JsonObject).name), String(result.groupids?.[i])));
+        const ids = Object.values(result)[0] ?? [];
+        chunk.forEach((r, i) =>
+          outcomes.set(r.change, {
+            ok: true,
+            output: `${method} ${r.change.address}${ids[i] ? ` (id ${ids[i]})` : ''}`,
+            diagnostics: [],
+            state: phase.endsWith('delete') ? null : viewOf(r.change.after),
+          }),
+        );
+      } catch (error) {
+        for (const { change } of chunk) outcomes.set(change, callFailure(change, error));
+        failedAt = chunk[0]!.change.address;
+      }
+    }
+  }
+  return changes.map((c) => outcomes.get(c) ?? failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', 'not attempted'));
+}
+
+const METHODS: Record<Phase, string> = {
+  'group-create': 'hostgroup.create',
+  'group-update': 'hostgroup.update',
+  'host-create': 'host.create',
+  'host-update': 'host.update',
+  'host-delete': 'host.delete',
+  'group-delete': 'hostgroup.delete',
+};
+
+function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, string>): Sendable {
+  const after = change.after as JsonObject | null;
+  const before = change.before as JsonObject | null;
+  const host = String(after?.host ?? '');
+  switch (phase) {
+    case 'group-create':
+      return { object: { name: after!.name!, uuid: after!.uuid! } };
+    case 'group-update':
+      return { object: { groupid: after!.groupid!, name: after!.name! } };
+    case 'host-create':
+      return hostObject(requestOf(change), host, groupIds);
+    case 'host-update': {
+      const request = requestOf(change);
+      const sendable = hostObject(request, host, groupIds);
+      if ('unsendable' in sendable) return sendable;
+      const object: JsonObject = { hostid: request.hostid!, ...(sendable.object as JsonObject) };
+      if (request.clearTemplateids.length) object.templates_clear = request.clearTemplateids.map((templateid) => ({ templateid }));
+      return { object };
+    }
+    case 'host-delete':
+    case 'group-delete':
+      return { object: String((before as JsonObject)[phase === 'host-delete' ? 'hostid' : 'groupid']) };
+  }
+}

@@ -1,0 +1,90 @@
+import type { ZabbixClient } from '../../transports/zabbix/zabbix-client.js';
+import { atLeast } from '../../transports/zabbix/zabbix-version.js';
+import { MANAGED_INVENTORY_FIELDS } from './desired-zabbix.js';
+import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
+
+interface RawHost {
+  hostid: string;
+  host: string;
+  name: string;
+  inventory_mode: string;
+  groups?: Array<{ groupid: string; name: string }>;
+  hostgroups?: Array<{ groupid: string; name: string }>;
+  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string> | [] }>;
+  tags: Array<{ tag: string; value: string }>;
+  inventory: Record<string, string> | [];
+  parentTemplates: Array<{ templateid: string; host: string }>;
+}
+
+const HOST_OUTPUT = ['hostid', 'host', 'name', 'inventory_mode'];
+
+function normalise(raw: RawHost): ObservedZabbixHost {
+  const inventory: Record<string, string> = {};
+  if (!Array.isArray(raw.inventory)) for (const field of MANAGED_INVENTORY_FIELDS) if (raw.inventory[field]) inventory[field] = raw.inventory[field];
+  return {
+    hostid: String(raw.hostid),
+    host: raw.host,
+    name: raw.name,
+    owned: raw.tags.some((t) => t.tag === 'managed-by' && t.value === 'pytin'),
+    key: raw.tags.find((t) => t.tag === 'pytin-key')?.value ?? null,
+    groups: (raw.hostgroups ?? raw.groups ?? []).map((g) => ({ groupid: String(g.groupid), name: g.name })),
+    interfaces: raw.interfaces.map((i) => ({
+      interfaceid: String(i.interfaceid),
+      type: String(i.type),
+      ip: i.ip,
+      port: String(i.port),
+      main: String(i.main),
+      details: Array.isArray(i.details) ? {} : Object.fromEntries(Object.entries(i.details).map(([k, v]) => [k, String(v)])),
+    })),
+    tags: raw.tags.map((t) => ({ tag: t.tag, value: t.value })),
+    inventoryMode: String(raw.inventory_mode),
+    inventory,
+    templates: raw.parentTemplates.map((t) => ({ templateid: String(t.templateid), name: t.host })),
+  };
+}
+
+/** Reads what publishing compares, in a fixed number of calls whatever the number of hosts: the
+ * host groups, the templates the settings name, and one `host.get` of pytin's hosts (by tag) with
+ * every select it needs; a second `host.get` (ids and tags only) only when a wanted name is not
+ * among pytin's hosts, to find a same-named host pytin does not own. Names match exactly
+ * (`filter`, never `search`). */
+export async function observeZabbix(client: ZabbixClient, wanted: { hostNames: readonly string[]; templateNames: readonly string[] }): Promise<ZabbixFacts> {
+  const features = client.features;
+  const groupSelect = atLeast(features.version, 6, 2) ? 'selectHostGroups' : 'selectGroups';
+  const groups = await client.call<Array<{ groupid: string; name: string; uuid: string; hosts: string }>>('hostgroup.get', {
+    output: ['groupid', 'name', 'uuid'],
+    selectHosts: 'count',
+  });
+  const templates =
+    wanted.templateNames.length === 0
+      ? []
+      : await client.call<Array<{ templateid: string; host: string }>>('template.get', {
+          output: ['templateid', 'host'],
+          filter: { host: [...wanted.templateNames] },
+        });
+  const owned = await client.call<RawHost[]>('host.get', {
+    output: HOST_OUTPUT,
+    tags: [{ tag: 'managed-by', value: 'pytin', operator: 1 }],
+    [groupSelect]: ['groupid', 'name'],
+    selectInterfaces: ['interfaceid', 'type', 'ip', 'port', 'main', 'details'],
+    selectTags: ['tag', 'value'],
+    selectInventory: [...MANAGED_INVENTORY_FIELDS],
+    selectParentTemplates: ['templateid', 'host'],
+  });
+  const hosts = owned.map(normalise);
+  const ownedNames = new Set(hosts.map((h) => h.host));
+  const others = wanted.hostNames.filter((n) => !ownedNames.has(n));
+  if (others.length > 0) {
+    const sameNamed = await client.call<RawHost[]>('host.get', { output: HOST_OUTPUT, filter: { host: others }, selectTags: ['tag', 'value'] });
+    for (const raw of sameNamed) {
+      const host = normalise({ ...raw, interfaces: [], inventory: [], parentTemplates: [] });
+      if (!host.owned) hosts.push(host);
+    }
+  }
+  return {
+    version: features.version.text,
+    groups: groups.map((g) => ({ groupid: String(g.groupid), name: g.name, uuid: g.uuid, hosts: Number(g.hosts) })),
+    templates: templates.map((t) => ({ templateid: String(t.templateid), name: t.host })),
+    hosts: hosts.sort((a, b) => a.host.localeCompare(b.host)),
+  };
+}

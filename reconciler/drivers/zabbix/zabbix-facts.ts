@@ -1,0 +1,29 @@
+/** What pytin read of one Zabbix: plain JSON (stored in the store as the endpoint's facts), with
+ * every value as Zabbix returns it (ids and numbers are strings). */
+export interface ObservedZabbixHost {
+  hostid: string;
+  host: string;
+  /** The visible name ('' or equal to `host` when none was set). */
+  name: string;
+  /** Tagged `managed-by: pytin`. Only these are ever updated or deleted. */
+  owned: boolean;
+  /** The `pytin-key` tag: the inventory address the host stands for. */
+  key: string | null;
+  groups: Array<{ groupid: string; name: string }>;
+  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string> }>;
+  tags: Array<{ tag: string; value: string }>;
+  inventoryMode: string;
+  /** The managed inventory fields only. */
+  inventory: Record<string, string>;
+  templates: Array<{ templateid: string; name: string }>;
+}
+
+export interface ZabbixFacts {
+  version: string;
+  /** Every host group: name, uuid and how many hosts it holds. */
+  groups: Array<{ groupid: string; name: string; uuid: string; hosts: number }>;
+  /** The templates the settings name that exist. */
+  templates: Array<{ templateid: string; name: string }>;
+  /** pytin's hosts (by tag) and any other host with a name pytin wants. */
+  hosts: ObservedZabbixHost[];
+}

@@ -1,0 +1,334 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { COMMANDS } from '../../../../reconciler/cli/commands.js';
+import { runCli } from '../../../../reconciler/cli/run-cli.js';
+import { type LabZabbix, startLabZabbix } from '../../../lab/zabbix.js';
+import { captureIO } from '../../../support/capture-io.js';
+import { plannedChanges } from '../../../support/pytin-in-lab.js';
+import { LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
+
+// Publishing the lab inventory to a real Zabbix 6.0 (bookworm's package) and reading it back
+// through the API. One Zabbix for the file: the tests run in order and build on each other.
+
+let zabbix: LabZabbix;
+let lab: PublishLab;
+before(async () => {
+  zabbix = await startLabZabbix();
+  lab = await publishLab(zabbix);
+});
+after(async () => {
+  await lab?.remove();
+  await zabbix?.stop();
+});
+
+interface ReadHost {
+  hostid: string;
+  host: string;
+  name: string;
+  groups: Array<{ name: string }>;
+  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string> | [] }>;
+  tags: Array<{ tag: string; value: string }>;
+  inventory: Record<string, string> | [];
+  parentTemplates: Array<{ host: string }>;
+}
+
+async function readHosts(): Promise<Map<string, ReadHost>> {
+  const client = await lab.admin();
+  try {
+    const hosts = await client.call<ReadHost[]>('host.get', {
+      output: ['hostid', 'host', 'name'],
+      selectGroups: ['name'],
+      selectInterfaces: ['interfaceid', 'type', 'ip', 'port', 'main', 'details'],
+      selectTags: ['tag', 'value'],
+      selectInventory: ['serialno_a', 'model', 'location', 'site_rack', 'site_notes'],
+      selectParentTemplates: ['host'],
+    });
+    return new Map(hosts.map((h) => [h.host, h]));
+  } finally {
+    await client.close();
+  }
+}
+
+const names = (items: Array<{ name?: string; host?: string }>) => items.map((i) => i.name ?? i.host ?? '').sort();
+const tagSet = (h: ReadHost) => h.tags.map((t) => `${t.tag}=${t.value}`).sort();
+
+const LAB_HOSTS = [
+  'acme-db-01',
+  'acme-web-01',
+  'acme-web-02',
+  'backup-01',
+  'globex-app-01',
+  'globex-app-02',
+  'globex-cache-01',
+  'hv-01',
+  'hv-02',
+  'sw-r01',
+  'sw-r02',
+];
+
+test('the first publish creates the groups and the hosts with interfaces, tags, inventory and templates', async () => {
+  const report = await lab.publish();
+  assert.equal(report.ok, true, JSON.stringify(report.outcomes.filter((o) => !o.outcome.ok).map((o) => o.outcome.diagnostics)));
+  const hosts = await readHosts();
+  assert.deepEqual([...hosts.keys()].filter((h) => h !== 'Zabbix server').sort(), LAB_HOSTS);
+  const hv = hosts.get('hv-01')!;
+  assert.deepEqual(names(hv.groups), ['pytin', 'pytin/datacenter/lab1', 'pytin/rack/lab1-r01', 'pytin/role/hypervisor', 'pytin/role/server']);
+  assert.deepEqual(
+    hv.interfaces.map((i) => [i.type, i.ip, i.port, i.main]),
+    [['1', '198.51.100.10', '10050', '1']],
+  );
+  assert.deepEqual(tagSet(hv), ['datacenter=lab1', 'managed-by=pytin', 'pytin-key=server/hv-01', 'rack=lab1-r01', 'role=hypervisor', 'role=server']);
+  assert.deepEqual(hv.inventory, {
+    serialno_a: 'LAB-HV-0001',
+    model: 'Supermicro SYS-1029P',
+    location: 'Loopback, rack room 1',
+    site_rack: 'lab1-r01',
+    site_notes: 'U10-U11',
+  });
+  assert.deepEqual(names(hv.parentTemplates), ['ICMP Ping']);
+
+  const sw = hosts.get('sw-r01')!;
+  assert.deepEqual(
+    sw.interfaces.map((i) => [i.type, i.ip, i.port]),
+    [['2', '127.0.0.1', '16101']],
+  );
+  const details = sw.interfaces[0]!.details as Record<string, string>;
+  assert.deepEqual([details.version, details.bulk, details.community], ['2', '1', '{$SNMP_COMMUNITY}']);
+  assert.deepEqual(names(sw.parentTemplates), ['Generic by SNMP']);
+
+  const vm = hosts.get('acme-web-01')!;
+  assert.deepEqual(names(vm.groups), ['pytin', 'pytin/datacenter/lab1', 'pytin/rack/lab1-r01', 'pytin/role/vm', 'pytin/tenant/acme']);
+  assert.deepEqual(
+    vm.interfaces.map((i) => [i.type, i.ip]),
+    [['1', '203.0.113.10']],
+  );
+  assert.ok(tagSet(vm).includes('tenant=acme'));
+  assert.deepEqual(names(vm.parentTemplates), ['ICMP Ping']);
+});
+
+test('a second publish with nothing changed makes six calls, none of them a write', async () => {
+  lab.calls.length = 0;
+  const report = await lab.publish();
+  assert.deepEqual(
+    report.plan.changes.map((c) => `${c.action} ${c.address}`),
+    [],
+  );
+  assert.deepEqual(lab.calls, ['apiinfo.version', 'user.login', 'hostgroup.get', 'template.get', 'host.get', 'user.logout']);
+});
+
+test('a hand edit of an owned host is drift in the plan, and publishing sets it back', async () => {
+  const client = await lab.admin();
+  try {
+    const hv = (await readHosts()).get('hv-01')!;
+    await client.call('host.update', {
+      hostid: hv.hostid,
+      name: 'renamed by hand',
+      tags: [...hv.tags.filter((t) => t.tag !== 'rack'), { tag: 'owner', value: 'someone' }],
+      inventory: { serialno_a: 'HAND-EDIT' },
+    });
+  } finally {
+    await client.close();
+  }
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.address} ${(c.fields ?? []).join(',')} ${c.reason ?? ''}`),
+    ['update zabbix-host/hv-01 name,tags,inventory edited in Zabbix by hand'],
+  );
+  assert.deepEqual(
+    plan.drift.map((d) => `${d.kind} ${d.address}`),
+    ['zabbix-edited-by-hand zabbix-host/hv-01'],
+  );
+  lab.calls.length = 0;
+  const report = await lab.publish();
+  assert.equal(report.ok, true);
+  // One write: the host.update of that host (then the read after apply).
+  assert.deepEqual(
+    lab.calls.filter((m) => !m.endsWith('.get') && !['apiinfo.version', 'user.login', 'user.logout'].includes(m)),
+    ['host.update'],
+  );
+  const hv = (await readHosts()).get('hv-01')!;
+  assert.equal(hv.name, 'hv-01');
+  assert.deepEqual(tagSet(hv), ['datacenter=lab1', 'managed-by=pytin', 'pytin-key=server/hv-01', 'rack=lab1-r01', 'role=hypervisor', 'role=server']);
+  assert.equal((hv.inventory as Record<string, string>).serialno_a, 'LAB-HV-0001');
+  assert.deepEqual((await lab.plan()).changes, []);
+});
+
+test("a VM's tenant and a server's rack change in git: the hosts move, interfaces keep their ids, the emptied tenant group goes", async () => {
+  const before = await readHosts();
+  lab.commit('vms/globex.yaml', (t) => t.replace(/tenant: globex/g, 'tenant: acme'));
+  lab.commit('servers/backup-01.yaml', (t) => t.replace('rack: lab1-r02', 'rack: lab1-r01'));
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.address}`),
+    [
+      'delete zabbix-group/pytin/tenant/globex',
+      'update zabbix-host/backup-01',
+      'update zabbix-host/globex-app-01',
+      'update zabbix-host/globex-app-02',
+      'update zabbix-host/globex-cache-01',
+    ],
+  );
+  const report = await lab.publish();
+  assert.equal(report.ok, true, JSON.stringify(report.outcomes.map((o) => o.outcome.diagnostics)));
+  const after = await readHosts();
+  const app = after.get('globex-app-01')!;
+  assert.ok(names(app.groups).includes('pytin/tenant/acme'));
+  assert.ok(!names(app.groups).includes('pytin/tenant/globex'));
+  assert.ok(tagSet(app).includes('tenant=acme'));
+  // Changed in place: the interface is the same object (items that use it keep working).
+  assert.equal(app.interfaces[0]!.interfaceid, before.get('globex-app-01')!.interfaces[0]!.interfaceid);
+  const backup = after.get('backup-01')!;
+  assert.ok(names(backup.groups).includes('pytin/rack/lab1-r01'));
+  assert.equal((backup.inventory as Record<string, string>).site_rack, 'lab1-r01');
+  const client = await lab.admin();
+  try {
+    assert.deepEqual(await client.call('hostgroup.get', { output: ['name'], filter: { name: ['pytin/tenant/globex'] } }), []);
+  } finally {
+    await client.close();
+  }
+});
+
+test('a VM removed from git is removed from Zabbix; a same-named host pytin does not own is left untouched', async () => {
+  const client = await lab.admin();
+  let handMade: string;
+  try {
+    // Someone's own host with the name a new VM will have.
+    const group = await client.call<Array<{ groupid: string }>>('hostgroup.get', { output: ['groupid'], filter: { name: ['Linux servers'] } });
+    const created = await client.call<{ hostids: string[] }>('host.create', {
+      host: 'acme-web-03',
+      groups: [{ groupid: group[0]!.groupid }],
+      tags: [{ tag: 'owner', value: 'ops' }],
+    });
+    handMade = created.hostids[0]!;
+  } finally {
+    await client.close();
+  }
+  lab.commit('vms/acme.yaml', (t) => {
+    const docs = t.split('\n---\n');
+    const kept = docs.filter((d) => !d.includes('name: acme-web-02'));
+    // A new VM whose name is taken in Zabbix by the hand-made host.
+    kept.push(
+      [
+        'kind: VM',
+        'name: acme-web-03',
+        'tenant: acme',
+        'hypervisor: hv-01',
+        'vcpus: 1',
+        'memory: 1GiB',
+        'disks:',
+        '  - {name: root, size: 10GiB}',
+        'interfaces:',
+        '  - name: eth0',
+        '    ips: [203.0.113.13]',
+        '',
+      ].join('\n'),
+    );
+    return kept.join('\n---\n');
+  });
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.address}`),
+    ['delete zabbix-host/acme-web-02'],
+  );
+  assert.deepEqual(
+    plan.diagnostics.filter((d) => d.code.startsWith('PLAN_ZABBIX')).map((d) => `${d.code} ${d.address}`),
+    ['PLAN_ZABBIX_HOST_NOT_OWNED vm/acme-web-03'],
+  );
+  const report = await lab.publish();
+  assert.equal(report.ok, true);
+  const hosts = await readHosts();
+  assert.equal(hosts.has('acme-web-02'), false);
+  const other = hosts.get('acme-web-03')!;
+  assert.equal(other.hostid, handMade);
+  assert.deepEqual(tagSet(other), ['owner=ops']);
+  assert.deepEqual(names(other.groups), ['Linux servers']);
+});
+
+test('Zabbix stopped in the middle of a publish: exit not ok, every outcome recorded, the next plan shows exactly what is left', async () => {
+  lab.commit('vms/acme.yaml', (t) =>
+    t
+      .replace(/\n---\nkind: VM\nname: acme-web-03[\s\S]*$/, '')
+      .concat(
+        ...['01', '02', '03'].map((n) =>
+          [
+            '\n---',
+            'kind: VM',
+            `name: acme-new-${n}`,
+            'tenant: acme',
+            'hypervisor: hv-02',
+            'vcpus: 1',
+            'memory: 1GiB',
+            'disks:',
+            '  - {name: root, size: 10GiB}',
+            'interfaces:',
+            '  - name: eth0',
+            `    ips: [203.0.113.3${n.slice(1)}]`,
+            '',
+          ].join('\n'),
+        ),
+      ),
+  );
+  // The frontend goes away once the first host write has been sent: the writes after it fail.
+  let stopping: Promise<void> | undefined;
+  // One host a call, so the writes after the first are sure to find the frontend gone.
+  const session = await lab.open(1);
+  const stopAtFirstWrite = (method: string) => {
+    if (method === 'host.create' && !stopping) stopping = zabbix.stopFrontend();
+  };
+  lab.onCall = stopAtFirstWrite;
+  let report;
+  try {
+    report = await lab.publishIn(session);
+  } finally {
+    lab.onCall = undefined;
+    await stopping;
+    await session.close();
+    await zabbix.startFrontend();
+  }
+  assert.equal(report.ok, false);
+  const failed = report.outcomes.filter((o) => o.status !== 'applied');
+  assert.ok(failed.length >= 1);
+  for (const o of failed) assert.match(o.outcome.diagnostics[0]!.code, /^APPLY_ZABBIX_(UNREACHABLE|NOT_ATTEMPTED|REFUSED)$|^APPLY_SKIPPED$/);
+  // Every planned change has its outcome in the store's run.
+  assert.equal(report.outcomes.length, report.plan.changes.length);
+  const inZabbix = new Set((await readHosts()).keys());
+  const left = (await lab.plan()).changes.map((c) => `${c.action} ${c.address}`);
+  const expected = ['acme-new-01', 'acme-new-02', 'acme-new-03'].filter((h) => !inZabbix.has(h)).map((h) => `create zabbix-host/${h}`);
+  assert.deepEqual(left, expected);
+  const final = await lab.publish();
+  assert.equal(final.ok, true);
+  assert.deepEqual((await lab.plan()).changes, []);
+});
+
+async function pytin(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIO(lab.repoDir, { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD });
+  const code = await runCli(COMMANDS, args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('the CLI: pytin publish zabbix runs only this driver; pytin plan includes it; --dry-run changes nothing', async () => {
+  const first = await pytin('publish', 'zabbix', '--json');
+  assert.equal(first.code, 0, first.err + first.out);
+  assert.deepEqual(plannedChanges(first.out), []);
+  lab.commit('servers/hypervisors.yaml', (t) => t.replace('serial: LAB-HV-0002', 'serial: LAB-HV-0002-B'));
+  // The whole plan (every driver, from the store): the Zabbix change is in it, on the Zabbix endpoint.
+  const plan = await pytin('plan', '--json');
+  assert.ok(plannedChanges(plan.out).includes('update zabbix-host/hv-02'), plan.out + plan.err);
+  const zabbixLine = plan.out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; address?: string; service?: string })
+    .find((m) => m.type === 'planned_change' && m.address === 'zabbix-host/hv-02');
+  assert.equal(zabbixLine?.service, 'lab-zabbix');
+  const dry = await pytin('publish', 'zabbix', '--dry-run', '--json');
+  assert.equal(dry.code, 0, dry.err);
+  assert.deepEqual(plannedChanges(dry.out), ['update zabbix-host/hv-02']);
+  assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002');
+  const publish = await pytin('publish', 'zabbix');
+  assert.equal(publish.code, 0, publish.err);
+  assert.match(publish.out, /applied update +zabbix-host\/hv-02 on service lab-zabbix/);
+  assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002-B');
+  // Credentials never in any output.
+  for (const out of [first, plan, dry, publish]) assert.ok(!`${out.out}${out.err}`.includes(LAB_ZABBIX_PASSWORD));
+});
