@@ -66,6 +66,9 @@ export interface InterfaceSpec {
   ips?: string[];
 }
 
+/** The libvirt URI of a hypervisor that has no libvirt section (the schema's documented default). */
+export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
+
 export interface ServerSpec extends CommonSpec {
   kind: 'Server';
   placement: RackPlacement;
