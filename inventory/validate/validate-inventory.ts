@@ -3,7 +3,7 @@ import { normaliseMac } from '../../schemas/formats/mac.js';
 import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
 import { formatSourceRange } from '../core/source-range.js';
 import type { Desired, DesiredState } from '../model/desired-state.js';
-import { DEFAULT_LIBVIRT_URI, type ServerSpec } from '../model/specs.js';
+import { DEFAULT_LIBVIRT_URI, type ServerSpec, type SwitchSpec } from '../model/specs.js';
 import type { SourceIndex } from '../parse/source-index.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
 import { loadDocuments, type LoadedDocuments } from './load-documents.js';
@@ -15,6 +15,7 @@ import { hypervisorCapacity } from './rules/hypervisor-capacity.js';
 import { ipAddresses } from './rules/ip-addresses.js';
 import { macAndCabling } from './rules/mac-and-cabling.js';
 import { operatorSettings } from './rules/operator-settings.js';
+import { rackPower } from './rules/rack-power.js';
 import { rackUnits } from './rules/rack-units.js';
 import { references } from './rules/references.js';
 import { uniqueNames } from './rules/unique-names.js';
@@ -24,6 +25,7 @@ const RULES: readonly Rule[] = [
   uniqueNames,
   references,
   rackUnits,
+  rackPower,
   macAndCabling,
   bandwidth,
   hypervisorCapacity,
@@ -41,7 +43,11 @@ export interface ValidationResult {
 
 /** MACs and IPs in one canonical form, so that later comparisons with observed facts are exact. */
 function normaliseSpec(resource: Desired): void {
-  const spec = resource.spec as { interfaces?: Array<{ mac?: string; ips?: string[] }> };
+  const spec = resource.spec as { interfaces?: Array<{ mac?: string; ips?: string[] }>; addresses?: Array<{ ip: string }> };
+  for (const held of spec.addresses ?? []) {
+    const parsed = parseIp(held.ip);
+    if (parsed) held.ip = formatIp(parsed);
+  }
   for (const iface of spec.interfaces ?? []) {
     if (iface.mac !== undefined) iface.mac = normaliseMac(iface.mac) ?? iface.mac;
     if (iface.ips)
@@ -54,11 +60,22 @@ function normaliseSpec(resource: Desired): void {
 
 /** Defaults that depend on another field, which JSON Schema's `default` cannot express: a
  * hypervisor without a libvirt section connects with the schema's documented default URI (without
- * it, every VM of the hypervisor failed at plan time, once per VM). */
+ * it, every VM of the hypervisor failed at plan time, once per VM); a switch's snmp.address names
+ * the held address its agent answers at. */
 function applyModelDefaults(resource: Desired): void {
-  if (resource.kind !== 'Server') return;
-  const spec = resource.spec as ServerSpec;
-  if (spec.roles?.includes('hypervisor') && spec.libvirt === undefined) spec.libvirt = { uri: DEFAULT_LIBVIRT_URI };
+  if (resource.kind === 'Server') {
+    const spec = resource.spec as ServerSpec;
+    if (spec.roles?.includes('hypervisor') && spec.libvirt === undefined) spec.libvirt = { uri: DEFAULT_LIBVIRT_URI };
+  }
+  // A switch reached at one of its own addresses: the host is that address (a name that resolves
+  // to none was reported by the references rule, and the switch then has no host to walk).
+  if (resource.kind === 'Switch') {
+    const spec = resource.spec as SwitchSpec;
+    if (spec.snmp?.address !== undefined) {
+      const held = spec.addresses?.find((a) => a.name === spec.snmp!.address);
+      if (held) spec.snmp.host = held.ip;
+    }
+  }
 }
 
 /** One notice for the documents no cross-object rule saw (a required field missing or malformed):
