@@ -12,6 +12,7 @@ export const KINDS = {
   SshEndpoint: { schemaFile: 'sshendpoint.schema.json', addressPrefix: 'ssh-endpoint' },
   ZabbixConnection: { schemaFile: 'zabbixconnection.schema.json', addressPrefix: 'zabbix' },
   Store: { schemaFile: 'store.schema.json', addressPrefix: 'store' },
+  Device: { schemaFile: 'device.schema.json', addressPrefix: 'device' },
 } as const;
 
 export type Kind = keyof typeof KINDS;

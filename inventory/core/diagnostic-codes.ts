@@ -60,6 +60,10 @@ export const INVENTORY_CODES = {
   INV_RULE_SINGLETON: 'a kind that may exist once is defined more than once',
   INV_RULE_DERIVED_NAME_COLLISION: "two resources map to one name pytin derives (a volume, a schedule file): one would share or delete the other's",
   INV_RULE_OPERATOR_SETTING: "a setting the operator decides outside git (the store's location) is written in the inventory",
+  INV_RULE_NO_BRIDGE: 'VM interfaces without a bridge on a hypervisor without libvirt.bridge (one error per hypervisor)',
+  INV_RULE_RACK_UNIT_RESERVED: "a device is placed on reserved rack units (not its tenant's)",
+  INV_RULE_POWER_OVER_BUDGET: "a rack's devices draw more power than its feeds deliver (warning)",
+  INV_RULES_SKIPPED: 'documents whose schema errors leave nothing to check were left out of the cross-object rules (said once per run)',
   // Secrets (resolved when pytin needs them, never stored)
   INV_SECRET_ENV_MISSING: 'a {env: NAME} secret reference names an unset variable',
   INV_SECRET_FILE_UNREADABLE: 'a {file: PATH} secret reference names a file that cannot be read',

@@ -25,7 +25,8 @@ export interface Desired<S extends ResourceSpec = ResourceSpec> {
 export interface IpHolding {
   /** Canonical address text. */
   ip: string;
-  /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/msk1-public` (a reservation) or `server/x/shaping`. */
+  /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/msk1-public` (a reservation), `server/x/shaping` or a
+   * device's own address, `switch/sw-r01/mgmt`. */
   holder: Address;
   /** The resource that wrote it (`vm/web-01`). */
   resource: Address;

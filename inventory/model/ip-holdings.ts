@@ -1,12 +1,12 @@
 import type { Address } from '../core/address.js';
 import type { ValuePath } from '../parse/yaml-locate.js';
 import type { Desired } from './desired-state.js';
-import type { IPPoolSpec, ServerSpec, VMSpec } from './specs.js';
+import type { DeviceSpec, IPPoolSpec, ServerSpec, SwitchSpec, VMSpec } from './specs.js';
 
 /** One place where an address is written, before any checking. */
 export interface WrittenAddress {
   text: string;
-  /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/p/reservation`, `server/x/shaping`. */
+  /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/p/reservation`, `server/x/shaping`, `switch/sw-1/mgmt`. */
   holder: Address;
   resource: Desired;
   path: ValuePath;
@@ -20,6 +20,9 @@ interface Sources {
   vms: ReadonlyArray<Desired<VMSpec>>;
   servers: ReadonlyArray<Desired<ServerSpec>>;
   pools: ReadonlyArray<Desired<IPPoolSpec>>;
+  /** Switches, routers and other racked devices holding their own (management, loopback) addresses. */
+  racked: ReadonlyArray<Desired<SwitchSpec | DeviceSpec>>;
+  rackedDatacenter(device: Desired<SwitchSpec | DeviceSpec>): string | undefined;
   vmDatacenter(vm: Desired<VMSpec>): string | undefined;
   serverDatacenter(server: Desired<ServerSpec>): string | undefined;
 }
@@ -36,6 +39,12 @@ export function writtenAddresses(sources: Sources): WrittenAddress[] {
     );
     server.spec.shaping?.limits?.forEach((limit, i) =>
       out.push({ text: limit.ip, holder: `${server.address}/shaping`, resource: server, path: ['shaping', 'limits', i, 'ip'], datacenter }),
+    );
+  }
+  for (const device of sources.racked) {
+    const datacenter = sources.rackedDatacenter(device);
+    device.spec.addresses?.forEach((held, i) =>
+      out.push({ text: held.ip, holder: `${device.address}/${held.name}`, resource: device, path: ['addresses', i, 'ip'], datacenter }),
     );
   }
   for (const vm of sources.vms) {

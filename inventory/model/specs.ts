@@ -18,6 +18,24 @@ export interface RackPlacement {
   rack: string;
   position: number;
   height: number;
+  /** Absent: the device takes both faces of its units (unless halfDepth, then the front). */
+  face?: 'front' | 'rear';
+  halfDepth?: boolean;
+}
+
+/** An address a switch, router or any racked device holds itself (management, loopback). */
+export interface HeldAddressSpec {
+  name: string;
+  ip: string;
+  role: 'management' | 'loopback' | 'other';
+}
+
+export interface RackUnitReservation {
+  from: number;
+  to: number;
+  reason: string;
+  tenant?: string;
+  face?: 'front' | 'rear';
 }
 
 export interface Cabling {
@@ -35,23 +53,33 @@ export interface BandwidthLimitsSpec {
 
 export interface DatacenterSpec extends CommonSpec {
   kind: 'Datacenter';
+  displayName?: string;
   location?: string;
   timezone?: string;
 }
 
 export interface RackSpec extends CommonSpec {
   kind: 'Rack';
+  displayName?: string;
   datacenter: string;
   units: number;
   row?: string;
+  /** A whole rack rented to a tenant (colocation). */
+  tenant?: string;
+  reservations?: RackUnitReservation[];
+  powerFeeds?: Array<{ name: string; capacity: number }>;
 }
 
 export interface SwitchSpec extends CommonSpec {
   kind: 'Switch';
+  displayName?: string;
   placement: RackPlacement;
+  powerDraw?: number;
+  addresses?: HeldAddressSpec[];
   model?: string;
   serial?: string;
-  snmp?: { host: string; port: number; credentials: string; timeoutMs: number; retries: number };
+  /** `host` is filled in from the held address `address` names (validate-inventory.ts). */
+  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number };
   ports: Array<{ name: string; speed?: string; description?: string }>;
   uplinks?: Array<{ port: string; to: Cabling }>;
 }
@@ -66,9 +94,16 @@ export interface InterfaceSpec {
   ips?: string[];
 }
 
+/** The libvirt URI of a hypervisor that has no libvirt section (the schema's documented default). */
+export const DEFAULT_LIBVIRT_URI = 'qemu:///system';
+
 export interface ServerSpec extends CommonSpec {
   kind: 'Server';
+  displayName?: string;
   placement: RackPlacement;
+  /** A dedicated server rented to a tenant. */
+  tenant?: string;
+  powerDraw?: number;
   serial?: string;
   model?: string;
   roles?: ServerRole[];
@@ -82,6 +117,9 @@ export interface ServerSpec extends CommonSpec {
 
 export interface IPPoolSpec extends CommonSpec {
   kind: 'IPPool';
+  displayName?: string;
+  /** A pool rented whole to a tenant (a customer network). */
+  tenant?: string;
   datacenter: string;
   cidr: string;
   range?: string;
@@ -171,6 +209,21 @@ export interface StoreSpec extends CommonSpec {
   reservationWarningDays: number;
 }
 
+export type DeviceType = 'pdu' | 'patch-panel' | 'firewall' | 'kvm-console' | 'router' | 'load-balancer' | 'storage' | 'cable-manager' | 'blank' | 'other';
+
+/** Any other racked device (PDU, patch panel, firewall, ...): units, addresses, power; never connected to. */
+export interface DeviceSpec extends CommonSpec {
+  kind: 'Device';
+  displayName?: string;
+  type: DeviceType;
+  placement: RackPlacement;
+  model?: string;
+  serial?: string;
+  tenant?: string;
+  powerDraw?: number;
+  addresses?: HeldAddressSpec[];
+}
+
 export type ResourceSpec =
   | DatacenterSpec
   | RackSpec
@@ -183,4 +236,5 @@ export type ResourceSpec =
   | SnmpCredentialsSpec
   | SshEndpointSpec
   | ZabbixConnectionSpec
-  | StoreSpec;
+  | StoreSpec
+  | DeviceSpec;

@@ -2,17 +2,24 @@ import { isKind, type Kind, KIND_NAMES, KINDS } from '../../schemas/kinds.js';
 import { schemaRegistry } from '../../schemas/schema-registry.js';
 import { makeAddress } from '../core/address.js';
 import type { Diagnostic } from '../core/diagnostic.js';
+import type { SourceRange } from '../core/source-range.js';
 import type { Desired } from '../model/desired-state.js';
 import type { ResourceSpec } from '../model/specs.js';
 import { parseYamlFile } from '../parse/parse-yaml-file.js';
 import { SourceIndex } from '../parse/source-index.js';
 import { locateInDocument, type ValuePath } from '../parse/yaml-locate.js';
 import type { InventoryFile } from '../source/inventory-snapshot.js';
+import { salvageDocument } from './salvage-document.js';
 import { schemaErrorsToDiagnostics } from './schema-diagnostics.js';
 
 export interface LoadedDocuments {
   /** Documents that passed their kind's schema. */
   valid: Desired[];
+  /** Documents that failed it, with the values in error pruned (salvage-document.ts): the
+   * cross-object rules run on them too, the DesiredState never holds them. */
+  salvaged: Desired[];
+  /** Documents with a kind that failed their schema beyond salvage: no rule saw them. */
+  leftOut: Array<{ address: string | undefined; source: SourceRange }>;
   /** Every kind/name pair seen, valid or not: references to an invalid resource are not reported
    * again as unknown (one mistake, one diagnostic). */
   declared: Map<Kind, Set<string>>;
@@ -27,6 +34,8 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
   const { validators } = schemaRegistry();
   const sources = new SourceIndex();
   const valid: Desired[] = [];
+  const salvaged: Desired[] = [];
+  const leftOut: LoadedDocuments['leftOut'] = [];
   const declared = new Map<Kind, Set<string>>(KIND_NAMES.map((k) => [k, new Set<string>()]));
   const diagnostics: Diagnostic[] = [];
   let documentCount = 0;
@@ -65,6 +74,17 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
       const validate = validators[kind];
       if (!validate(record)) {
         for (const diagnostic of schemaErrorsToDiagnostics(validate.errors ?? [], record, locate, address)) diagnostics.push(diagnostic);
+        const rest = address !== undefined ? salvageDocument(record, validate) : undefined;
+        if (rest === undefined) leftOut.push({ address, source: range });
+        else
+          salvaged.push({
+            address: address!,
+            kind,
+            name: name!,
+            spec: rest as unknown as ResourceSpec,
+            source: range,
+            origin: { file: parsed.file, documentIndex: index },
+          });
         continue;
       }
       valid.push({
@@ -77,5 +97,5 @@ export function loadDocuments(files: readonly InventoryFile[]): LoadedDocuments 
       });
     }
   }
-  return { valid, declared, diagnostics, sources, documentCount };
+  return { valid, salvaged, leftOut, declared, diagnostics, sources, documentCount };
 }

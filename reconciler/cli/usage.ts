@@ -24,7 +24,7 @@ export function generalUsage(commands: readonly Command[]): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Exit codes: 0 success, 1 errors, 2 changes present (plan --detailed-exitcode).',
+    'Exit codes: 0 success, 1 errors, 2 changes present, 3 no changes but part of the inventory not compared (both plan --detailed-exitcode).',
     'Run `pytin COMMAND --help` for the options of a command; `pytin --version` for the version and commit.',
     '',
   ].join('\n');

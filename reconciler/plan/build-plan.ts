@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { Change } from './change.js';
 import { type DriftPolicy, networkDrift } from './network-drift.js';
+import { observationCoverage } from './observation-coverage.js';
 import type { Plan } from './plan.js';
 import type { PlanInput, PlanningDriver } from './planning-port.js';
 import { safetyDiagnostics, type SafetyPolicy } from './safety.js';
@@ -23,7 +24,7 @@ export function orderChanges(changes: readonly Change[], drivers: readonly Plann
 export function buildPlan(input: PlanInput, drivers: readonly PlanningDriver[], policy: PlanPolicy): Plan {
   const changes: Change[] = [];
   const drift = networkDrift(input.state, input.facts, policy);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = observationCoverage(input);
   for (const driver of drivers) {
     const contribution = driver.plan(input);
     // A no-op is kept only when it tells people something (a backup policy's next full and prune).

@@ -167,6 +167,8 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
     vms: context.all('VM'),
     servers: context.all('Server'),
     pools: context.all('IPPool'),
+    racked: [...context.all('Switch'), ...context.all('Device')],
+    rackedDatacenter: (device) => placement.rack(device.spec.placement.rack)?.spec.datacenter,
     vmDatacenter: (vm) => vmDatacenter(placement, vm),
     serverDatacenter: (server) => serverDatacenter(placement, server),
   });

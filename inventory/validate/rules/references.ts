@@ -31,17 +31,37 @@ function checkCabling(context: RuleContext, from: Desired, path: ValuePath, cabl
   }
 }
 
-/** Every reference resolves: rack -> datacenter, device -> rack, cabling -> switch port, VM ->
+/** Every reference resolves: rack -> datacenter, device -> rack, tenant of a server, rack, rack
+ * reservation, pool or device -> tenant, snmp.address -> a held address, cabling -> switch port, VM ->
  * hypervisor and tenant, policy -> host, settings references. */
 export function references(context: RuleContext): void {
-  for (const rack of context.all('Rack')) resolve(context, rack, ['datacenter'], 'Datacenter', rack.spec.datacenter);
+  for (const rack of context.all('Rack')) {
+    resolve(context, rack, ['datacenter'], 'Datacenter', rack.spec.datacenter);
+    resolve(context, rack, ['tenant'], 'Tenant', rack.spec.tenant);
+    rack.spec.reservations?.forEach((r, i) => resolve(context, rack, ['reservations', i, 'tenant'], 'Tenant', r.tenant));
+  }
+  for (const device of context.all('Device')) {
+    resolve(context, device, ['placement', 'rack'], 'Rack', device.spec.placement.rack);
+    resolve(context, device, ['tenant'], 'Tenant', device.spec.tenant);
+  }
   for (const pool of context.all('IPPool')) {
     resolve(context, pool, ['datacenter'], 'Datacenter', pool.spec.datacenter);
+    resolve(context, pool, ['tenant'], 'Tenant', pool.spec.tenant);
     pool.spec.reservations?.forEach((r, i) => resolve(context, pool, ['reservations', i, 'tenant'], 'Tenant', r.tenant));
   }
   for (const sw of context.all('Switch')) {
     resolve(context, sw, ['placement', 'rack'], 'Rack', sw.spec.placement.rack);
     resolve(context, sw, ['snmp', 'credentials'], 'SnmpCredentials', sw.spec.snmp?.credentials);
+    const snmpAddress = sw.spec.snmp?.address;
+    if (snmpAddress !== undefined && !sw.spec.addresses?.some((a) => a.name === snmpAddress)) {
+      context.error(
+        'INV_RULE_UNKNOWN_REFERENCE',
+        `switch "${sw.name}" holds no address named "${snmpAddress}"`,
+        sw,
+        ['snmp', 'address'],
+        `Held addresses: ${(sw.spec.addresses ?? []).map((a) => a.name).join(', ') || 'none'}.`,
+      );
+    }
     sw.spec.uplinks?.forEach((uplink, i) => {
       if (!context.portOf(sw, uplink.port)) {
         context.error('INV_RULE_UNKNOWN_REFERENCE', `switch "${sw.name}" has no port "${uplink.port}"`, sw, ['uplinks', i, 'port']);
@@ -51,6 +71,7 @@ export function references(context: RuleContext): void {
   }
   for (const server of context.all('Server')) {
     resolve(context, server, ['placement', 'rack'], 'Rack', server.spec.placement.rack);
+    resolve(context, server, ['tenant'], 'Tenant', server.spec.tenant);
     resolve(context, server, ['ssh', 'endpoint'], 'SshEndpoint', server.spec.ssh?.endpoint);
     server.spec.interfaces?.forEach((iface, i) => checkCabling(context, server, ['interfaces', i, 'cabledTo'], iface.cabledTo));
     server.spec.shaping?.limits?.forEach((limit, i) => resolve(context, server, ['shaping', 'limits', i, 'tenant'], 'Tenant', limit.tenant));
@@ -102,6 +123,14 @@ export function references(context: RuleContext): void {
       if (seen.has(port.name))
         context.error('INV_RULE_DUPLICATE_NAME', `port "${port.name}" is declared twice on switch "${sw.name}"`, sw, ['ports', i, 'name']);
       seen.add(port.name);
+    });
+  }
+  for (const holder of [...context.all('Switch'), ...context.all('Device')]) {
+    const seen = new Set<string>();
+    (holder.spec.addresses ?? []).forEach((held, i) => {
+      if (seen.has(held.name))
+        context.error('INV_RULE_DUPLICATE_NAME', `address "${held.name}" is defined twice in ${holder.address}`, holder, ['addresses', i, 'name']);
+      seen.add(held.name);
     });
   }
   for (const policy of context.all('BackupPolicy')) resolve(context, policy, ['host'], 'Server', policy.spec.host);

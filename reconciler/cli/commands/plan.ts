@@ -8,10 +8,11 @@ import { renderDiagnosticsHuman, renderDiagnosticsJsonLines } from '../../render
 import { renderPlanHuman, styleFor } from '../../render/plan-human.js';
 import { planMessages, renderPlanJsonLines } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { planView } from '../../render/plan-view.js';
 import { writeSavedPlan } from '../../session/plan-file.js';
 import { planInSession } from '../../session/plan-session.js';
 import { booleanOption, type Command, type CommandIO, integerOption, type ParsedCommandArgs, stringOption, UsageError } from '../command.js';
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { openSessionFrom, PLAN_RUN_OPTIONS, safetyPolicyFrom } from '../plan-options.js';
 import { DEFAULT_OBSERVE_PARALLELISM } from './observe.js';
 
@@ -41,6 +42,14 @@ export function reportRefreshFailure(io: CommandIO, result: ObservationResult): 
   if (!result.ok) io.stderr.write(`pytin: refresh: ${result.address}: ${result.diagnostics.find((d) => d.severity === 'error')?.summary ?? 'failed'}\n`);
 }
 
+/** `--detailed-exitcode`: 2 changes (whatever else), 3 nothing to change but part of the inventory
+ * not compared (the plan's verdict "incomplete"), 0 only when everything was compared and matches. */
+export function detailedExitCode(plan: Plan): ExitCode {
+  const { add, change, destroy } = summarize(plan);
+  if (add + change + destroy > 0) return EXIT_CHANGES;
+  return planView(planMessages(plan)).verdict === 'incomplete' ? EXIT_INCOMPLETE : EXIT_OK;
+}
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'compare the inventory with what was observed and show the changes and the drift',
@@ -50,7 +59,10 @@ export const planCommand: Command = {
     out: { type: 'string', valueName: 'FILE', description: 'save the plan, bound to the commit and the facts, for pytin apply FILE' },
     json: { type: 'boolean', description: 'JSON lines (same as --format json)' },
     format: { type: 'string', valueName: 'FORMAT', description: 'human (default), json (JSON lines), markdown (a pull-request comment)' },
-    'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (0 none, 1 error)' },
+    'detailed-exitcode': {
+      type: 'boolean',
+      description: 'exit 2 when the plan has changes, 3 when it has none but could not compare part of the inventory, 0 only when in sync (1 error)',
+    },
   },
   async run(args, io): Promise<ExitCode> {
     const format = planFormat(args, planCommand);
@@ -74,8 +86,7 @@ export const planCommand: Command = {
         if (format === 'human') io.stdout.write(`Saved the plan to ${out}; apply it with: pytin apply ${out}\n`);
       }
       if (!canApply(plan)) return EXIT_ERROR;
-      const { add, change, destroy } = summarize(plan);
-      return booleanOption(args, 'detailed-exitcode') && add + change + destroy > 0 ? EXIT_CHANGES : EXIT_OK;
+      return booleanOption(args, 'detailed-exitcode') ? detailedExitCode(plan) : EXIT_OK;
     } finally {
       await session.close();
     }

@@ -314,8 +314,9 @@ for (const c of cases) {
     assert.deepEqual({ line: found.subject?.start.line, col: found.subject?.start.col }, position, formatDiagnostic(found));
     // The mistake is the only thing reported (one mistake, one diagnostic) — except the duplicate
     // name, whose second VM also duplicates the first one's MAC and addresses.
+    // A document its schema error leaves nothing to check of adds the one notice that the rules skipped it.
     if (c.code !== 'INV_RULE_DUPLICATE_NAME' && c.code !== 'INV_RULE_SINGLETON') {
-      assert.equal(diagnostics.length, 1, diagnostics.map(formatDiagnostic).join('\n'));
+      assert.equal(diagnostics.filter((d) => d.code !== 'INV_RULES_SKIPPED').length, 1, diagnostics.map(formatDiagnostic).join('\n'));
     }
   });
 }
