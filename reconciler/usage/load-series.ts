@@ -1,26 +1,18 @@
 import type { Store } from '../store/open-store.js';
-import { samplesBetween } from '../store/usage/interface-samples.js';
-import { copyFiveMinuteBuckets, DAY_MS, HOUR_MS, readPackedUsageDays, unpackHours, usageWatermark } from '../store/usage/usage-days.js';
+import { type SampledPort, samplesBetween } from '../store/usage/interface-samples.js';
+import { copyFiveMinuteBuckets, DAY_MS, HOUR_MS, readPackedUsageDays, unpackHours } from '../store/usage/usage-days.js';
 import { BUCKET_MS, type BucketSeries, bucketSeries, emptyBucketSeries, MAX_INTERVAL_MS } from './bucket-series.js';
-
-/** One interface's counter series. */
-export interface SeriesKey {
-  device: string;
-  ifIndex: number;
-  speedBitsPerSecond: number | null;
-}
 
 const BUCKETS_PER_HOUR = HOUR_MS / BUCKET_MS;
 
-/** The buckets of one interface over [from, to): those already bucketed (before the series'
- * watermark) from usage_days — 5-minute buckets as stored, rolled-up hours spread over their
+/** The buckets of one interface over [from, to): those already bucketed (before its
+ * watermark, `bucketedThrough`) from usage_days — 5-minute buckets as stored, rolled-up hours spread over their
  * twelve buckets without a rate — and the rest computed from the raw counter samples. Both
  * paths use bucketSeries, so a figure does not change when maintenance stores it. */
-export async function loadBucketSeries(store: Store, key: SeriesKey, from: number, to: number): Promise<BucketSeries> {
+export async function loadBucketSeries(store: Store, key: SampledPort, from: number, to: number): Promise<BucketSeries> {
   const series = emptyBucketSeries(from, to);
   const end = from + series.count * BUCKET_MS;
-  const watermark = await usageWatermark(store, key.device, key.ifIndex);
-  const storedEnd = Math.min(Math.max(watermark ?? from, from), end);
+  const storedEnd = Math.min(Math.max(key.bucketedThrough ?? from, from), end);
   if (storedEnd > from) {
     const firstDay = Math.floor(from / DAY_MS) * DAY_MS;
     const days = await readPackedUsageDays(store, key.device, key.ifIndex, firstDay, storedEnd);

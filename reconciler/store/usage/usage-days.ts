@@ -105,12 +105,7 @@ export async function readUsageDays(db: SqlRunner, device: string, ifIndex: numb
   return new Map([...packed].map(([day, p]) => [day, unpack(p.resolution === 'five-minutes' ? 300 : 3600, p.data)]));
 }
 
-/** How far (ms, a bucket boundary) each series is bucketed into usage_days. */
-export async function usageWatermark(db: SqlRunner, device: string, ifIndex: number): Promise<number | undefined> {
-  const row = await db.get<Row & { through: number }>('SELECT through FROM usage_watermarks WHERE device = ? AND if_index = ?', [device, ifIndex]);
-  return row?.through;
-}
-
+/** Records how far (ms, a bucket boundary) a series is bucketed into usage_days. */
 export async function setUsageWatermark(tx: SqlRunner, device: string, ifIndex: number, through: number): Promise<void> {
   await tx.run('INSERT OR REPLACE INTO usage_watermarks (device, if_index, through) VALUES (?, ?, ?)', [device, ifIndex, through]);
 }
