@@ -28,6 +28,9 @@ try {
   generated.set('zabbix.yaml', `kind: ZabbixConnection\nname: bench\nurl: ${zabbix.url}\nusername: Admin\npassword: {env: PYTIN_SECRET_ZABBIX_PASSWORD}\n`);
   const repo = await makeRepo(generated);
   const calls: string[] = [];
+  /** When each call was made (ms since the publish started): where a sync's time goes. */
+  const callTimes: number[] = [];
+  let publishStarted = 0;
   const open = async () => {
     const opened = await openSession({
       inventory: { repo: repo.path },
@@ -37,7 +40,12 @@ try {
       trustNewHosts: false,
       parallelism: 1,
       drivers: [zabbixDriver],
-      zabbixClient: { onCall: (m) => calls.push(m) },
+      zabbixClient: {
+        onCall: (m) => {
+          calls.push(m);
+          callTimes.push(performance.now() - publishStarted);
+        },
+      },
     });
     if ('failed' in opened) throw new Error(JSON.stringify(opened.failed));
     return opened.session;
@@ -45,7 +53,9 @@ try {
   /** One `pytin publish zabbix`, in process: read, plan, apply. Returns seconds, calls, changes. */
   const publish = async () => {
     calls.length = 0;
+    callTimes.length = 0;
     const started = performance.now();
+    publishStarted = started;
     const session = await open();
     try {
       await session.observe(new Set([zabbixSubject('bench')]));
@@ -58,7 +68,15 @@ try {
       });
       if (!report.applied || !report.ok)
         throw new Error(`publish failed: ${JSON.stringify(report.applied ? report.outcomes.find((o) => !o.outcome.ok) : report.diagnostics)}`);
-      return { seconds: (performance.now() - started) / 1000, calls: [...calls], changes: report.plan.changes.length };
+      const isWrite = (m: string) => /\.(create|update|delete)$/.test(m);
+      const firstWrite = calls.findIndex(isWrite);
+      const lastWrite = calls.length - 1 - [...calls].reverse().findIndex(isWrite);
+      const seconds = (performance.now() - started) / 1000;
+      const phases =
+        firstWrite < 0
+          ? ''
+          : ` [open+read+plan ${(callTimes[firstWrite]! / 1000).toFixed(2)} s, writes ${((callTimes[lastWrite + 1] ?? seconds * 1000) / 1000 - callTimes[firstWrite]! / 1000).toFixed(2)} s, re-read+record ${(seconds - (callTimes[lastWrite + 1] ?? seconds * 1000) / 1000).toFixed(2)} s]`;
+      return { seconds, calls: [...calls], changes: report.plan.changes.length, phases };
     } finally {
       await session.close();
     }
@@ -113,7 +131,9 @@ try {
 
   const writes = (list: string[]) => list.filter((m) => /\.(create|update|delete)$/.test(m)).length;
   console.log(`Zabbix ${zabbix.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, 'lab')} 6.0, ${desired.hosts.length} hosts, ${desired.groups.length} host groups`);
-  console.log(`first sync (read, plan, apply, store): ${first.seconds.toFixed(2)} s, ${first.calls.length} API calls (${writes(first.calls)} writes)`);
+  console.log(
+    `first sync (read, plan, apply, store): ${first.seconds.toFixed(2)} s, ${first.calls.length} API calls (${writes(first.calls)} writes)${first.phases}`,
+  );
   console.log(`floor (bare batched hostgroup.create + host.create, same objects, same run): ${floorSeconds.toFixed(2)} s`);
   console.log(`ratio first sync / floor: ${(first.seconds / floorSeconds).toFixed(2)}x (goal <= 2x)`);
   console.log(
