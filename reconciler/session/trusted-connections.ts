@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { type ConnectionSettings, connectionSettingsOf } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
+import { resourcesOfKind } from '../../inventory/model/desired-state.js';
+import type { ZabbixConnectionSpec } from '../../inventory/model/specs.js';
 import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 
@@ -11,6 +13,8 @@ function connectionPrints(connections: ConnectionSettings): Map<string, string> 
   for (const s of connections.switches.values()) out.set(s.address, JSON.stringify(s.snmp ?? null));
   for (const e of connections.sshEndpoints.values()) out.set(e.address, JSON.stringify(e.spec));
   for (const c of connections.snmpCredentials.values()) out.set(c.address, JSON.stringify(c.spec));
+  // Where pytin publishes, with which credentials, and what it may own there.
+  for (const z of resourcesOfKind<ZabbixConnectionSpec>(connections.state, 'ZabbixConnection')) out.set(z.address, JSON.stringify(z.spec));
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -55,6 +55,16 @@ $DB['DOUBLE_IEEE754'] = true;
 $ZBX_SERVER_NAME = 'pytin-lab';
 $IMAGE_FORMAT_DEFAULT = IMAGE_FORMAT_PNG;
 `;
+
+/** Writes the shared frontend configuration when it is not already ours, atomically (a temp file
+ * renamed over it): another test file's frontend may be reading it at this very moment. */
+async function installFrontendConfig(): Promise<void> {
+  const current = await readFile(FRONTEND_CONFIG, 'utf8').catch(() => '');
+  if (current === FRONTEND_CONFIG_TEXT) return;
+  const temp = `${FRONTEND_CONFIG}.pytin-${process.pid}`;
+  await writeFile(temp, FRONTEND_CONFIG_TEXT, { mode: 0o644 });
+  await rename(temp, FRONTEND_CONFIG);
+}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -180,7 +190,7 @@ export async function startLabZabbix(): Promise<LabZabbix> {
     const database = 'zabbix';
     const psqlArgs = ['-h', sockets, '-p', String(pgPort), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt'];
     await asPostgres('psql', [...psqlArgs, '-c', `CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DB}`]);
-    await writeFile(FRONTEND_CONFIG, FRONTEND_CONFIG_TEXT, { mode: 0o644 });
+    await installFrontendConfig();
     const httpPort = await freeTcpPort();
     const url = `http://127.0.0.1:${httpPort}/api_jsonrpc.php`;
     const startFrontend = async () => {

@@ -134,7 +134,10 @@ export function planZabbix(input: PlanInput): DriverPlan {
   /** Per group id: how many of its hosts this plan takes out of it (moved or deleted). */
   const leaving = new Map<string, number>();
   const leave = (groupid: string) => leaving.set(groupid, (leaving.get(groupid) ?? 0) + 1);
-  for (const spec of desired.hosts) {
+  // A missing template is linked by nobody: leaving it out of the wanted state keeps a plan
+  // against a Zabbix without it from showing the same change on every run.
+  for (const wanted of desired.hosts) {
+    const spec = { ...wanted, templates: wanted.templates.filter((t) => present.has(t)) };
     const observed = ownedByKey.get(spec.key);
     const address = hostAddress(spec.host);
     const after = desiredView(spec);

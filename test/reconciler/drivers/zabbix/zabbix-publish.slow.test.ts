@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 
 import { COMMANDS } from '../../../../reconciler/cli/commands.js';
 import { runCli } from '../../../../reconciler/cli/run-cli.js';
+import { zabbixDriver } from '../../../../reconciler/drivers/zabbix/zabbix-driver.js';
+import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-settings.js';
+import { openSession } from '../../../../reconciler/session/open-session.js';
+import { DEFAULT_OPERATOR_CONFIG } from '../../../../reconciler/session/operator-config.js';
+import { makeTempDir } from '../../../lab/daemon.js';
 import { type LabZabbix, startLabZabbix } from '../../../lab/zabbix.js';
 import { captureIO } from '../../../support/capture-io.js';
+import { git } from '../../../support/git-repo.js';
 import { plannedChanges } from '../../../support/pytin-in-lab.js';
 import { LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
 
@@ -331,4 +339,44 @@ test('the CLI: pytin publish zabbix runs only this driver; pytin plan includes i
   assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002-B');
   // Credentials never in any output.
   for (const out of [first, plan, dry, publish]) assert.ok(!`${out.out}${out.err}`.includes(LAB_ZABBIX_PASSWORD));
+});
+
+test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
+  const received: string[] = [];
+  const attacker = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += String(chunk)));
+    request.on('end', () => {
+      received.push(body);
+      response.end('{"jsonrpc":"2.0","result":"7.0.0","id":1}');
+    });
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+  const port = (attacker.address() as AddressInfo).port;
+  git(lab.repoDir, 'checkout', '-qb', 'evil');
+  lab.commit('zabbix.yaml', (text) => text.replace(/url: .*/, `url: http://127.0.0.1:${port}/api_jsonrpc.php`));
+  git(lab.repoDir, 'checkout', '-q', 'main');
+  const state = await makeTempDir('zabbix-trust');
+  t.after(() => state.remove());
+  const opened = await openSession({
+    inventory: { repo: lab.repoDir, ref: 'evil' },
+    operator: { ...DEFAULT_OPERATOR_CONFIG, trustedRef: 'main' },
+    storePath: `${state.path}/store.sqlite`,
+    env: { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD },
+    trustNewHosts: false,
+    parallelism: 1,
+    drivers: [zabbixDriver],
+  });
+  if ('failed' in opened) assert.fail(JSON.stringify(opened.failed));
+  const { session } = opened;
+  try {
+    const [read] = await session.observe(new Set([zabbixSubject('lab-zabbix')]));
+    assert.equal(read?.ok, true, JSON.stringify(read?.diagnostics));
+    assert.match(read.summary, /^Zabbix 6\.0\.14:/);
+    assert.ok(session.inventoryWarnings.some((d) => d.code === 'TRUST_CONNECTIONS_DIFFER'));
+  } finally {
+    await session.close();
+  }
+  assert.deepEqual(received, []);
 });

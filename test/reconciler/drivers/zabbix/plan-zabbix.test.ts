@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { connectionSettingsOf } from '../../../../inventory/model/connection-settings.js';
+import type { ZabbixConnectionSpec } from '../../../../inventory/model/specs.js';
+import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
+import { desiredZabbix } from '../../../../reconciler/drivers/zabbix/desired-zabbix.js';
+import { desiredView, observedView } from '../../../../reconciler/drivers/zabbix/host-view.js';
+import { planZabbix } from '../../../../reconciler/drivers/zabbix/plan-zabbix.js';
+import type { ObservedZabbixHost, ZabbixFacts } from '../../../../reconciler/drivers/zabbix/zabbix-facts.js';
+import { ownedUuid } from '../../../../reconciler/drivers/zabbix/zabbix-uuid.js';
+import { labTexts, snapshotOf } from '../../../support/lab-inventory.js';
+import { zabbixSettingsYaml } from './zabbix-publish-lab.js';
+
+// The Zabbix planner without a Zabbix: the lab inventory against facts written here as Zabbix
+// 6.0 returns them (strings for numbers, empty visible names, inventory disabled as []).
+
+function labState(extra: Record<string, string> = {}) {
+  const texts = labTexts();
+  texts.set('zabbix.yaml', zabbixSettingsYaml('http://zabbix.lab.invalid/api_jsonrpc.php'));
+  for (const [path, text] of Object.entries(extra)) texts.set(path, text);
+  const result = validateInventory(snapshotOf(texts));
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  return result.state;
+}
+
+function plan(state: ReturnType<typeof labState>, facts: ZabbixFacts | undefined) {
+  const hosts = new Map(facts ? [['service:lab-zabbix', { facts: new Map([['zabbix', { value: facts, observedAt: 0 }]]), lastRun: undefined }]] : []);
+  return planZabbix({
+    state,
+    connections: connectionSettingsOf(state),
+    files: new Map(),
+    facts: { hosts, devices: new Map(), sightings: new Map(), lastApplied: new Map(), fingerprint: '' },
+    now: 0,
+  });
+}
+
+/** Zabbix exactly as pytin would have left it, written the way the 6.0 API answers. */
+function syncedFacts(state: ReturnType<typeof labState>): ZabbixFacts {
+  const settings = connectionSettingsOf(state).state.resources.get('zabbix/lab-zabbix')!.spec as ZabbixConnectionSpec;
+  const desired = desiredZabbix(state, settings);
+  const groups = desired.groups.map((g, i) => ({ groupid: String(100 + i), name: g.name, uuid: g.uuid, hosts: 1 }));
+  const templates = desired.templates.map((name, i) => ({ templateid: String(10000 + i), name }));
+  const hosts: ObservedZabbixHost[] = desired.hosts.map((h, i) => ({
+    hostid: String(20000 + i),
+    host: h.host,
+    name: '', // Zabbix answers '' when no visible name was set: equal to the technical name
+    owned: true,
+    key: h.key,
+    groups: h.groups.map((name) => ({ groupid: groups.find((g) => g.name === name)!.groupid, name })),
+    interfaces: h.interfaces.map((f, j) => ({
+      interfaceid: String(30000 + i * 10 + j),
+      type: f.type,
+      ip: f.ip,
+      port: f.port,
+      main: '1',
+      // Zabbix returns every detail field, pytin sets only some of them.
+      details: f.details ? { ...f.details, contextname: '', authprotocol: '0', privprotocol: '0', max_repetitions: '10' } : {},
+    })),
+    tags: [...h.tags].reverse(), // order is not meaning
+    inventoryMode: '0',
+    inventory: h.inventory,
+    templates: h.templates.map((name) => ({ templateid: templates.find((t) => t.name === name)!.templateid, name })),
+  }));
+  return { version: '6.0.14', groups, templates, hosts };
+}
+
+test('an unchanged Zabbix, as the API answers it, plans nothing', () => {
+  const state = labState();
+  const result = plan(state, syncedFacts(state));
+  assert.deepEqual(result.changes, []);
+  assert.deepEqual(result.diagnostics, []);
+});
+
+test('without a read of Zabbix nothing is planned and the plan says why', () => {
+  const result = plan(labState(), undefined);
+  assert.deepEqual(result.changes, []);
+  assert.deepEqual(
+    result.diagnostics.map((d) => d.code),
+    ['PLAN_ZABBIX_NOT_OBSERVED'],
+  );
+});
+
+test('a template missing in Zabbix is a plan diagnostic; hosts go without it and the plan stays empty run after run', () => {
+  const state = labState();
+  const facts = syncedFacts(state);
+  const icmp = facts.templates.find((t) => t.name === 'ICMP Ping')!;
+  facts.templates = facts.templates.filter((t) => t !== icmp);
+  for (const h of facts.hosts) h.templates = h.templates.filter((t) => t.templateid !== icmp.templateid);
+  const result = plan(state, facts);
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.severity} ${d.code}`),
+    ['warning PLAN_ZABBIX_TEMPLATE_MISSING'],
+  );
+  assert.match(result.diagnostics[0]!.summary, /"ICMP Ping"/);
+  // Nothing to do about it on the hosts, and no change that would come back on every run.
+  assert.deepEqual(result.changes, []);
+});
+
+test('a role template removed from the settings is unlinked and cleared (templates_clear)', () => {
+  const state = labState();
+  const facts = syncedFacts(state);
+  const stale = { templateid: '999', name: 'Old template' };
+  facts.hosts.find((h) => h.host === 'hv-01')!.templates.push(stale);
+  const result = plan(state, facts);
+  assert.deepEqual(
+    result.changes.map((c) => `${c.action} ${c.address} ${(c.fields ?? []).join(',')}`),
+    ['update zabbix-host/hv-01 templates'],
+  );
+  assert.deepEqual((result.changes[0]!.after as { request: { clearTemplateids: string[] } }).request.clearTemplateids, ['999']);
+});
+
+test("a host group of pytin's name made by someone else is used, never changed; it is a warning", () => {
+  const state = labState();
+  const facts = syncedFacts(state);
+  const tenant = facts.groups.find((g) => g.name === 'pytin/tenant/acme')!;
+  tenant.uuid = 'a'.repeat(32); // not pytin's uuid
+  const result = plan(state, facts);
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.code} ${d.address}`),
+    ['PLAN_ZABBIX_GROUP_NOT_OWNED zabbix-group/pytin/tenant/acme'],
+  );
+  assert.deepEqual(result.changes, []);
+});
+
+test('two inventory resources with one name cannot both be a Zabbix host: an error, the second is left out', () => {
+  const state = labState({
+    'clash.yaml':
+      'kind: VM\nname: hv-01\ntenant: acme\nhypervisor: hv-02\nvcpus: 1\nmemory: 1GiB\ndisks:\n  - {name: root, size: 10GiB}\ninterfaces:\n  - name: eth0\n    ips: [203.0.113.40]\n',
+  });
+  const result = plan(state, syncedFacts(labState()));
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.code === 'PLAN_ZABBIX_NAME_COLLISION').map((d) => d.address),
+    ['vm/hv-01'],
+  );
+});
+
+test('the views compare as Zabbix answers: empty visible name, extra SNMP detail fields, tag order, numbers as strings', () => {
+  const state = labState();
+  const settings = connectionSettingsOf(state).state.resources.get('zabbix/lab-zabbix')!.spec as ZabbixConnectionSpec;
+  const spec = desiredZabbix(state, settings).hosts.find((h) => h.host === 'sw-r01')!;
+  const observed = syncedFacts(state).hosts.find((h) => h.host === 'sw-r01')!;
+  assert.deepEqual(observedView(observed, spec), desiredView(spec));
+  // A community changed by hand is a difference.
+  observed.interfaces[0]!.details.community = 'public';
+  assert.notDeepEqual(observedView(observed, spec), desiredView(spec));
+});
+
+test('owned group uuids are UUIDv4 as Zabbix checks them, and stable', () => {
+  const uuid = ownedUuid('hostgroup', 'pytin/rack/lab1-r01');
+  assert.match(uuid, /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+  assert.equal(uuid, ownedUuid('hostgroup', 'pytin/rack/lab1-r01'));
+  assert.notEqual(uuid, ownedUuid('hostgroup', 'pytin/rack/lab1-r02'));
+});
