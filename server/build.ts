@@ -3,7 +3,6 @@ import type { Writable } from 'node:stream';
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
-import { readApiHead } from '../reconciler/store/api/api-head.js';
 import type { Store } from '../reconciler/store/open-store.js';
 import { ApiError } from './http/api-error.js';
 import { rateLimiter } from './http/rate-limit.js';
@@ -11,7 +10,9 @@ import { DOCS_PAGE } from './openapi/docs-page.js';
 import { HEALTH_RESPONSE, openApiDocument, responseSchema } from './openapi/openapi-document.js';
 import { type PipelineContext, serveRoute } from './request-pipeline.js';
 import { ROUTES } from './routes/index.js';
+import { answerCache } from './state/answer-cache.js';
 import { stateCache } from './state/state-cache.js';
+import { storeHead } from './state/store-head.js';
 
 export interface BuildOptions {
   store: Store;
@@ -45,7 +46,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   });
   const context: PipelineContext = {
     store: options.store,
-    cache: stateCache(),
+    head: storeHead(options.store),
+    cache: stateCache(options.store),
+    answers: answerCache(32 * 1024 * 1024),
     limiter: rateLimiter(options.rateLimit?.perMinute ?? 6000, options.rateLimit?.burst ?? 500),
     tokenNames: new WeakMap(),
   };
@@ -120,9 +123,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Health: no token (load balancers and monitoring), and it says only whether the store answers
   // and which commit is served.
   app.get('/v1/health', { schema: { response: { 200: HEALTH_RESPONSE } } }, async (_request, reply) => {
-    const head = await options.store.readSnapshot((db) => readApiHead(db, '', null));
-    if (head.commit !== null) reply.header('x-pytin-revision', head.commit);
-    return reply.send({ status: 'ok', revision: head.commit });
+    const head = await context.head.current();
+    if (head.latest !== null) reply.header('x-pytin-revision', head.latest);
+    return reply.send({ status: 'ok', revision: head.latest });
   });
   refuseOtherMethods('/v1/health');
   const document = openApiDocument(ROUTES);
