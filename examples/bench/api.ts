@@ -5,10 +5,11 @@
 // Both servers are processes of their own; the load generator runs in this one.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import autocannon, { type AutocannonResult } from 'autocannon';
 
 import { readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
@@ -18,16 +19,6 @@ import { finishApplyRun, startApplyRun } from '../../reconciler/store/apply/appl
 import { openStore } from '../../reconciler/store/open-store.js';
 import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { median } from './measure.js';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<AutocannonResult>;
-// autocannon ships no types; the fields read here are its documented result.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
