@@ -65,6 +65,7 @@ async function serveTheApi(at: string[], env: NodeJS.ProcessEnv): Promise<void> 
       '/v1/pools?limit=1',
       '/v1/ip-addresses?address=203.0.113.10',
       '/v1/ip-addresses?status=free&pool=lab1-public&limit=2',
+      '/v1/ip-addresses?status=seen-unallocated&limit=1',
       '/v1/vms?tenant=globex&limit=1',
     ];
     for (const path of examples) {
