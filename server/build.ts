@@ -20,6 +20,8 @@ export interface BuildOptions {
   corsOrigins?: readonly string[];
   /** Per token (or per peer without one). Default 6,000 a minute, bursts of 500. */
   rateLimit?: { perMinute: number; burst: number };
+  /** Bytes of serialised answers kept by ETag (default 32 MiB; 0: none). */
+  answerCacheBytes?: number;
   /** Where the JSON access log goes (one line per request; never a token). Absent: no log. */
   accessLog?: Writable;
 }
@@ -48,7 +50,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     store: options.store,
     head: storeHead(options.store),
     cache: stateCache(options.store),
-    answers: answerCache(32 * 1024 * 1024),
+    answers: answerCache(options.answerCacheBytes ?? 32 * 1024 * 1024),
     limiter: rateLimiter(options.rateLimit?.perMinute ?? 6000, options.rateLimit?.burst ?? 500),
     tokenNames: new WeakMap(),
   };

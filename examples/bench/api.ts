@@ -73,6 +73,8 @@ try {
   const headers = { authorization: `Bearer ${made.token}` };
 
   const api = await startServer([serverMain, '--store', storePath, '--port', '0', '--rate-limit', '9999999']);
+  // The same server without its answer cache: every request computes and serialises its page.
+  const uncached = await startServer([serverMain, '--store', storePath, '--port', '0', '--rate-limit', '9999999', '--answer-cache-mb', '0']);
   const path = '/v1/ip-addresses?limit=100';
   const sample = await fetch(`${api.url}${path}`, { headers });
   if (sample.status !== 200) throw new Error(`the API answered ${sample.status}: ${await sample.text()}`);
@@ -88,12 +90,15 @@ try {
     // Warm both up (JIT, caches) before measuring.
     await autocannon({ url: `${api.url}${path}`, connections: CONNECTIONS, duration: 2, headers });
     await autocannon({ url: `${floor.url}${path}`, connections: CONNECTIONS, duration: 2 });
-    const results: Record<'api' | 'floor', AutocannonResult[]> = { api: [], floor: [] };
+    await autocannon({ url: `${uncached.url}${path}`, connections: CONNECTIONS, duration: 2, headers });
+    const results: Record<'api' | 'floor' | 'uncached', AutocannonResult[]> = { api: [], floor: [], uncached: [] };
     for (let i = 0; i < RUNS; i++) {
       results.floor.push(await autocannon({ url: `${floor.url}${path}`, connections: CONNECTIONS, duration: DURATION }));
       results.api.push(await autocannon({ url: `${api.url}${path}`, connections: CONNECTIONS, duration: DURATION, headers }));
+      results.uncached.push(await autocannon({ url: `${uncached.url}${path}`, connections: CONNECTIONS, duration: DURATION, headers }));
     }
-    for (const r of results.api) if (r.non2xx > 0 || r.errors > 0) throw new Error(`the API answered ${r.non2xx} non-2xx and ${r.errors} errors`);
+    for (const r of [...results.api, ...results.uncached])
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`the API answered ${r.non2xx} non-2xx and ${r.errors} errors`);
     const summary = (rs: AutocannonResult[]) => ({
       rps: median(rs.map((r) => r.requests.average)),
       p50: median(rs.map((r) => r.latency.p50)),
@@ -101,12 +106,17 @@ try {
     });
     const a = summary(results.api);
     const f = summary(results.floor);
+    const u = summary(results.uncached);
     process.stdout.write(`floor (bare fastify, same bytes): ${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms\n`);
     process.stdout.write(`pytin API:                        ${a.rps.toFixed(0)} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms\n`);
+    process.stdout.write(
+      `pytin API, no answer cache:       ${u.rps.toFixed(0)} req/s, p50 ${u.p50} ms, p99 ${u.p99} ms (${((u.rps / f.rps) * 100).toFixed(0)}% of the floor)\n`,
+    );
     process.stdout.write(`ratio: ${((a.rps / f.rps) * 100).toFixed(0)}% of the floor (goal >= 50%); p99 ${a.p99} ms (goal <= 25 ms)\n`);
   } finally {
     await floor.stop();
     await api.stop();
+    await uncached.stop();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
