@@ -3,7 +3,6 @@ import type { Writable } from 'node:stream';
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
-import { readApiHead } from '../reconciler/store/api/api-head.js';
 import type { Store } from '../reconciler/store/open-store.js';
 import { ApiError } from './http/api-error.js';
 import { rateLimiter } from './http/rate-limit.js';
@@ -11,7 +10,9 @@ import { DOCS_PAGE } from './openapi/docs-page.js';
 import { HEALTH_RESPONSE, openApiDocument, responseSchema } from './openapi/openapi-document.js';
 import { type PipelineContext, serveRoute } from './request-pipeline.js';
 import { ROUTES } from './routes/index.js';
+import { answerCache } from './state/answer-cache.js';
 import { stateCache } from './state/state-cache.js';
+import { storeHead } from './state/store-head.js';
 
 export interface BuildOptions {
   store: Store;
@@ -19,6 +20,8 @@ export interface BuildOptions {
   corsOrigins?: readonly string[];
   /** Per token (or per peer without one). Default 6,000 a minute, bursts of 500. */
   rateLimit?: { perMinute: number; burst: number };
+  /** Bytes of serialised answers kept by ETag (default 32 MiB; 0: none). */
+  answerCacheBytes?: number;
   /** Where the JSON access log goes (one line per request; never a token). Absent: no log. */
   accessLog?: Writable;
 }
@@ -45,7 +48,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   });
   const context: PipelineContext = {
     store: options.store,
-    cache: stateCache(),
+    head: storeHead(options.store),
+    cache: stateCache(options.store),
+    answers: answerCache(options.answerCacheBytes ?? 32 * 1024 * 1024),
     limiter: rateLimiter(options.rateLimit?.perMinute ?? 6000, options.rateLimit?.burst ?? 500),
     tokenNames: new WeakMap(),
   };
@@ -120,9 +125,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Health: no token (load balancers and monitoring), and it says only whether the store answers
   // and which commit is served.
   app.get('/v1/health', { schema: { response: { 200: HEALTH_RESPONSE } } }, async (_request, reply) => {
-    const head = await options.store.readSnapshot((db) => readApiHead(db, '', null));
-    if (head.commit !== null) reply.header('x-pytin-revision', head.commit);
-    return reply.send({ status: 'ok', revision: head.commit });
+    const head = await context.head.current();
+    if (head.latest !== null) reply.header('x-pytin-revision', head.latest);
+    return reply.send({ status: 'ok', revision: head.latest });
   });
   refuseOtherMethods('/v1/health');
   const document = openApiDocument(ROUTES);

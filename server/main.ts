@@ -20,6 +20,7 @@ try {
       store: { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'rate-limit': { type: 'string' },
+      'answer-cache-mb': { type: 'string' },
     },
     strict: true,
   }));
@@ -30,6 +31,9 @@ if (!values.store) fail('--store FILE is required');
 if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) fail(`--port must be 0..65535, got "${values.port}"`);
 const rate = values['rate-limit'];
 if (rate !== undefined && !/^[1-9]\d{0,6}$/.test(rate)) fail(`--rate-limit must be a positive whole number of requests a minute, got "${rate}"`);
+
+const cacheMb = values['answer-cache-mb'];
+if (cacheMb !== undefined && !/^\d{1,5}$/.test(cacheMb)) fail(`--answer-cache-mb must be a whole number of MiB, got "${cacheMb}"`);
 
 let store;
 try {
@@ -42,6 +46,7 @@ const app = await build({
   store,
   accessLog: process.stdout,
   corsOrigins: values['cors-origin'] ?? [],
+  ...(cacheMb !== undefined ? { answerCacheBytes: Number(cacheMb) * 1024 * 1024 } : {}),
   ...(rate ? { rateLimit: { perMinute: Number(rate), burst: Math.max(1, Math.ceil(Number(rate) / 10)) } } : {}),
 });
 const address = await app

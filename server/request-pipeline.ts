@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { readApiHead } from '../reconciler/store/api/api-head.js';
+import { type ApiState, readApiState } from '../reconciler/store/api/api-head.js';
 import { apiTokenDigest, looksLikeApiToken } from '../reconciler/store/api/api-tokens.js';
+import type { SqlRunner } from '../reconciler/store/file/sqlite.js';
 import type { Store } from '../reconciler/store/open-store.js';
 import { ApiError } from './http/api-error.js';
-import { decodeCursor, encodeCursor } from './http/cursor.js';
+import { type Cursor, decodeCursor, encodeCursor } from './http/cursor.js';
 import { type FilterSpec, parseQuery, type RawQuery } from './http/query-filters.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { ApiRoute } from './routes/api-route.js';
-import type { stateCache } from './state/state-cache.js';
+import type { AnswerCache } from './state/answer-cache.js';
+import { type stateCache, StoreMovedError } from './state/state-cache.js';
+import type { StoreHead } from './state/store-head.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -71,8 +74,11 @@ function normalised(value: unknown): string {
 
 export interface PipelineContext {
   store: Store;
+  head: StoreHead;
   cache: ReturnType<typeof stateCache>;
   limiter: RateLimiter;
+  /** Serialised answers by ETag (bounded). */
+  answers: AnswerCache;
   /** Who asked, for the access log (the token's name, never the token). */
   tokenNames: WeakMap<FastifyRequest, string>;
 }
@@ -80,9 +86,10 @@ export interface PipelineContext {
 /** Serves one GET (or HEAD) of a data route. Order matters:
  * 1. token present and well-formed, and the rate limit — no database read yet;
  * 2. path and query parameters against the route's whitelist, the cursor — still no read;
- * 3. one read snapshot: the head (token valid? which commit? which facts?) by one statement,
- *    then the ETag, and If-None-Match answered with 304 before any data is read;
- * 4. the route's data, from the same snapshot. */
+ * 3. the head (token valid? which commit? which facts?) from memory, read again only when the
+ *    store changed; then the ETag, and If-None-Match answered with 304 before any data is read;
+ * 4. the route's data: the commit's model and the observed side cached per state, or a read
+ *    snapshot confirmed to be at the head's state. */
 export async function serveRoute(context: PipelineContext, route: ApiRoute, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const token = bearerToken(request);
   const waitSeconds = context.limiter.take(typeof token === 'string' ? `token:${apiTokenDigest(token)}` : `peer:${request.ip}`, Date.now());
@@ -105,39 +112,82 @@ export async function serveRoute(context: PipelineContext, route: ApiRoute, requ
     throw new ApiError(400, 'API_CURSOR_INVALID', 'the "after" cursor belongs to another revision than ?rev=');
   const limit = (filters.get('limit')?.value as number | undefined) ?? DEFAULT_LIMIT;
 
-  const answer = await context.store.readSnapshot(async (db) => {
-    const head = await readApiHead(db, digest, cursor?.commit ?? rev ?? null);
-    if (head.tokenName === null)
-      throw new ApiError(401, 'API_TOKEN_INVALID', 'the token is unknown or revoked', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
-    context.tokenNames.set(request, head.tokenName);
-    if (!head.commitKnown) throw new ApiError(404, 'API_REVISION_UNKNOWN', `commit ${head.commit} was never applied to this store`);
-    if (head.commit === null) throw new ApiError(503, 'API_NOTHING_APPLIED', 'no commit was applied yet: run pytin apply first');
-    const commit = head.commit;
-    const query = [...filters]
-      .filter(([name]) => name !== 'rev' && name !== 'after' && name !== 'limit')
-      .map(([name, v]) => `${name}=${normalised(v.value)}`)
-      .sort();
-    const etag = etagOf([
-      commit,
-      head.factsGeneration,
-      route.id,
-      ...[...params].map(([n, v]) => `:${n}=${v.text}`),
-      ...query,
-      `limit=${limit}`,
-      `after=${cursor?.key ?? ''}`,
-    ]);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return { status: 304 as const, commit, etag };
-    const found = await route.handle({
-      state: context.cache.forRequest(db, commit, head.factsGeneration),
-      params: Object.fromEntries([...params].map(([n, v]) => [n, v.value as string])),
-      filters: new Map([...filters].map(([n, v]) => [n, v.value])),
-      page: { limit, after: cursor?.key ?? null },
-    });
-    if (!found) throw new ApiError(404, 'API_NOT_FOUND', `${request.url.split('?')[0]} is not in commit ${commit}`);
-    const next = route.paginated ? { next: found.next ? encodeCursor({ route: route.id, commit, key: found.next }) : null } : {};
-    return { status: 200 as const, commit, etag, body: { revision: commit, ...found.body, ...next } };
-  });
+  const answer = await answerFromHead(context, route, request, reply, { digest, params, filters, cursor, rev, limit });
   reply.header('x-pytin-revision', answer.commit).header('etag', answer.etag).header('cache-control', 'private, no-cache');
   if (answer.status === 304) return reply.code(304).send();
-  return reply.code(200).send(answer.body);
+  return reply.code(200).type('application/json; charset=utf-8').send(answer.payload);
+}
+
+interface ParsedRequest {
+  digest: string;
+  params: Map<string, { text: string; value: unknown }>;
+  filters: Map<string, { text: string; value: unknown }>;
+  cursor: Cursor | undefined;
+  rev: string | undefined;
+  limit: number;
+}
+
+type Answer = { status: 304; commit: string; etag: string } | { status: 200; commit: string; etag: string; payload: string };
+
+/** Steps 3 and 4: first from the cached head and the per-state caches; when a snapshot finds the
+ * store moved on since the head was read (an apply or observation committed meanwhile), once more
+ * with the head and every read inside one read snapshot, so an answer never mixes two states. */
+async function answerFromHead(context: PipelineContext, route: ApiRoute, request: FastifyRequest, reply: FastifyReply, parsed: ParsedRequest): Promise<Answer> {
+  try {
+    return await answerOnce(context, route, request, reply, parsed, await context.head.current(), undefined);
+  } catch (error) {
+    if (!(error instanceof StoreMovedError)) throw error;
+  }
+  context.head.invalidate();
+  return context.store.readSnapshot(async (db) => answerOnce(context, route, request, reply, parsed, await readApiState(db), db));
+}
+
+async function answerOnce(
+  context: PipelineContext,
+  route: ApiRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  parsed: ParsedRequest,
+  head: ApiState,
+  snapshot: SqlRunner | undefined,
+): Promise<Answer> {
+  const { digest, params, filters, cursor, rev, limit } = parsed;
+  const tokenName = head.tokens.get(digest);
+  if (tokenName === undefined)
+    throw new ApiError(401, 'API_TOKEN_INVALID', 'the token is unknown or revoked', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  context.tokenNames.set(request, tokenName);
+  const asked = cursor?.commit ?? rev ?? null;
+  if (asked !== null && !head.applied.has(asked)) throw new ApiError(404, 'API_REVISION_UNKNOWN', `commit ${asked} was never applied to this store`);
+  const commit = asked ?? head.latest;
+  if (commit === null) throw new ApiError(503, 'API_NOTHING_APPLIED', 'no commit was applied yet: run pytin apply first');
+  const query = [...filters]
+    .filter(([name]) => name !== 'rev' && name !== 'after' && name !== 'limit')
+    .map(([name, v]) => `${name}=${normalised(v.value)}`)
+    .sort();
+  const etag = etagOf([
+    commit,
+    head.factsGeneration,
+    route.id,
+    ...[...params].map(([n, v]) => `:${n}=${v.text}`),
+    ...query,
+    `limit=${limit}`,
+    `after=${cursor?.key ?? ''}`,
+  ]);
+  if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) return { status: 304, commit, etag };
+  // The ETag names everything the answer depends on, so an answer made once for it is the answer.
+  const remembered = context.answers.get(etag);
+  if (remembered !== undefined) return { status: 200, commit, etag, payload: remembered };
+  const found = await route.handle({
+    state: context.cache.forRequest(commit, head.factsGeneration, snapshot),
+    params: Object.fromEntries([...params].map(([n, v]) => [n, v.value as string])),
+    filters: new Map([...filters].map(([n, v]) => [n, v.value])),
+    page: { limit, after: cursor?.key ?? null },
+  });
+  if (!found) throw new ApiError(404, 'API_NOT_FOUND', `${request.url.split('?')[0]} is not in commit ${commit}`);
+  const next = route.paginated ? { next: found.next ? encodeCursor({ route: route.id, commit, key: found.next }) : null } : {};
+  // Serialised with the route's response schema (only its fields leave the server), once.
+  const serialised = reply.code(200).serialize({ revision: commit, ...found.body, ...next });
+  const payload = typeof serialised === 'string' ? serialised : Buffer.from(serialised as ArrayBuffer).toString('utf8');
+  context.answers.set(etag, payload);
+  return { status: 200, commit, etag, payload };
 }

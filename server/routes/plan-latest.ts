@@ -19,7 +19,7 @@ export const planLatestRoute: ApiRoute = {
     },
   },
   handle: async ({ state }) => {
-    const found = await latestPlanMessagesJson(state.db, state.commit);
+    const found = await state.snapshot((db) => latestPlanMessagesJson(db, state.commit));
     return found ? { body: { runId: found.runId, messages: JSON.parse(found.json) as unknown[] } } : undefined;
   },
 };

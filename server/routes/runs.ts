@@ -19,7 +19,7 @@ export const runsRoute: ApiRoute = {
   response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: RUN_SCHEMA } } },
   handle: async ({ state, page }) => {
     // One more than asked tells whether another page follows.
-    const rows = await applyRunsPage(state.db, page.after === null ? null : Number(page.after), page.limit + 1);
+    const rows = await state.snapshot((db) => applyRunsPage(db, page.after === null ? null : Number(page.after), page.limit + 1));
     const items = rows.slice(0, page.limit).map((r) => ({
       id: r.id,
       commit: r.commit,

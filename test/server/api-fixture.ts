@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { createApiToken } from '../../reconciler/store/api/api-tokens.js';
-import type { Store } from '../../reconciler/store/open-store.js';
+import { openStore, type Store } from '../../reconciler/store/open-store.js';
 import { build, type BuildOptions } from '../../server/build.js';
 import { recordApplied, recordSightings, tempStore } from '../support/applied-store.js';
 import { labTexts, labWith } from '../support/lab-inventory.js';
@@ -46,7 +46,10 @@ export async function apiFixture(options: Omit<BuildOptions, 'store'> = {}, appl
   const made = await createApiToken(s.store, 'billing', 1);
   if (!made.created) throw new Error('token');
   // Tests make thousands of requests at once: no rate limit unless the test sets one.
-  const app = await build({ store: s.store, rateLimit: { perMinute: 1e9, burst: 1e9 }, ...options });
+  // The server reads through a connection of its own, as `pytin serve` does: the writes of the
+  // tests (applies, observations, tokens) come from another connection, like another process's.
+  const serverStore = await openStore(s.path);
+  const app = await build({ store: serverStore, rateLimit: { perMinute: 1e9, burst: 1e9 }, ...options });
   return {
     app,
     store: s.store,
@@ -55,6 +58,7 @@ export async function apiFixture(options: Omit<BuildOptions, 'store'> = {}, appl
     auth: { authorization: `Bearer ${made.token}` },
     close: async () => {
       await app.close();
+      await serverStore.close();
       await s.remove();
     },
   };

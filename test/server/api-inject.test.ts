@@ -327,3 +327,19 @@ test('before any apply, data endpoints say so (503) and health answers with no r
     await g.close();
   }
 });
+
+test('without the answer cache every answer is computed again, byte for byte the same', async () => {
+  const g = await apiFixture({ answerCacheBytes: 0 });
+  try {
+    for (const url of ['/v1/ip-addresses?limit=5', '/v1/tenants/acme', '/v1/pools']) {
+      const computed = await g.app.inject({ url, headers: g.auth });
+      const again = await g.app.inject({ url, headers: g.auth });
+      assert.equal(computed.statusCode, 200);
+      assert.equal(computed.body, again.body);
+      assert.equal(computed.headers.etag, again.headers.etag);
+      assert.equal((JSON.parse(computed.body) as { revision: string }).revision, C2);
+    }
+  } finally {
+    await g.close();
+  }
+});

@@ -22,10 +22,12 @@ export const serveCommand: Command = {
     port: { type: 'string', valueName: 'PORT', description: 'TCP port (default 8080; 0 picks a free one)' },
     'cors-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'a browser origin allowed to read the API (default: none, no CORS)' },
     'rate-limit': { type: 'string', valueName: 'N', description: 'requests a minute per token (default 6000, bursts of 500)' },
+    'answer-cache-mb': { type: 'string', valueName: 'MB', description: 'memory for answers kept by ETag (default 32; 0: none)' },
   },
   run: async (args, io): Promise<ExitCode> => {
     const port = integerOption(args, 'port', 0) ?? 8080;
     const rate = integerOption(args, 'rate-limit', 1);
+    const cacheMb = integerOption(args, 'answer-cache-mb', 0);
     const operator = operatorConfigFrom(args, io);
     if (Array.isArray(operator)) {
       io.stderr.write(renderDiagnosticsHuman(operator));
@@ -44,6 +46,7 @@ export const serveCommand: Command = {
       store,
       ...origins.flatMap((o) => ['--cors-origin', o]),
       ...(rate === undefined ? [] : ['--rate-limit', String(rate)]),
+      ...(cacheMb === undefined ? [] : ['--answer-cache-mb', String(cacheMb)]),
     ];
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: io.env });
     child.stdout.pipe(io.stdout, { end: false });

@@ -44,3 +44,31 @@ export async function readApiHead(db: SqlRunner, tokenDigest: string, commit: st
   if (commit !== null) return { tokenName: row?.token_name ?? null, commit, commitKnown: row?.asked === commit, factsGeneration: generation };
   return { tokenName: row?.token_name ?? null, commit: row?.latest ?? null, commitKnown: true, factsGeneration: generation };
 }
+
+/** Everything a server needs to answer the head of any request, read in one snapshot: the live
+ * tokens (digest -> name), the applied commits, the last one, and the facts generation. Small
+ * (a few tokens, one row per applied commit), so a server keeps it in memory until the store
+ * changes (`PRAGMA data_version`) and no request reads the store for its head. */
+export interface ApiState {
+  tokens: ReadonlyMap<string, string>;
+  applied: ReadonlySet<string>;
+  latest: string | null;
+  factsGeneration: string;
+}
+
+export async function readApiState(db: SqlRunner): Promise<ApiState> {
+  const head = await readApiHead(db, '', null);
+  const tokens = await db.all<Row & { token_sha256: string; name: string }>('SELECT token_sha256, name FROM api_tokens WHERE revoked_at IS NULL');
+  const applied = await db.all<Row & { commit_id: string }>('SELECT commit_id FROM applied_states');
+  return {
+    tokens: new Map(tokens.map((t) => [t.token_sha256, t.name])),
+    applied: new Set(applied.map((a) => a.commit_id)),
+    latest: head.commit,
+    factsGeneration: head.factsGeneration,
+  };
+}
+
+/** The facts generation alone (see ApiHead), to confirm a snapshot reads the state a cached head named. */
+export async function readFactsGeneration(db: SqlRunner): Promise<string> {
+  return (await readApiHead(db, '', null)).factsGeneration;
+}
