@@ -128,6 +128,8 @@ export interface IPPoolSpec extends CommonSpec {
   vlan?: number;
   reserved?: string[];
   reservations?: Array<{ ip: string; tenant?: string; note?: string }>;
+  /** A subnet routed whole to a customer (its server, its tenant): no address of it is held or handed out. */
+  routed?: { server?: string; nextHop?: string };
 }
 
 export interface VMInterfaceSpec {
