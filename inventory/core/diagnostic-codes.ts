@@ -64,6 +64,7 @@ export const INVENTORY_CODES = {
   INV_RULE_RACK_UNIT_RESERVED: "a device is placed on reserved rack units (not its tenant's)",
   INV_RULE_POWER_OVER_BUDGET: "a rack's devices draw more power than its feeds deliver (warning)",
   INV_RULE_IP_IN_ROUTED_SUBNET: 'an address is held inside a subnet routed whole to a customer',
+  INV_RULE_POOL_OUTSIDE_AGGREGATE: 'a pool is not inside the aggregate (parent block) it names',
   INV_RULES_SKIPPED: 'documents whose schema errors leave nothing to check were left out of the cross-object rules (said once per run)',
   // Secrets (resolved when pytin needs them, never stored)
   INV_SECRET_ENV_MISSING: 'a {env: NAME} secret reference names an unset variable',

@@ -394,6 +394,22 @@ const cases: RuleCase[] = [
     at: '- {name: feed-a, capacity: 100}',
     severity: 'warning',
   },
+  {
+    name: 'a pool outside the aggregate it names',
+    file: 'network/pools.yaml',
+    find: 'cidr: 198.51.100.248/29',
+    replace: 'cidr: 192.0.2.248/29',
+    code: 'INV_RULE_POOL_OUTSIDE_AGGREGATE',
+    at: '192.0.2.248/29',
+  },
+  {
+    name: 'a pool naming an unknown aggregate',
+    file: 'network/pools.yaml',
+    find: 'name: lab1-mgmt\naggregate: lab-198-51-100',
+    replace: 'name: lab1-mgmt\naggregate: lab-10',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'lab-10',
+  },
   { name: 'an unknown field with a suggestion', file: 'vms/acme.yaml', find: 'vcpus: 4', replace: 'vcpu: 4', code: 'INV_SCHEMA_UNKNOWN_FIELD', at: 'vcpu: 4' },
 ];
 
