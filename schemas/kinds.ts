@@ -13,6 +13,7 @@ export const KINDS = {
   ZabbixConnection: { schemaFile: 'zabbixconnection.schema.json', addressPrefix: 'zabbix' },
   Store: { schemaFile: 'store.schema.json', addressPrefix: 'store' },
   Device: { schemaFile: 'device.schema.json', addressPrefix: 'device' },
+  Aggregate: { schemaFile: 'aggregate.schema.json', addressPrefix: 'aggregate' },
 } as const;
 
 export type Kind = keyof typeof KINDS;

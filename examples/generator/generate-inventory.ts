@@ -11,10 +11,25 @@ export interface GeneratorParameters {
   pools: number;
   datacenters: number;
   tenants: number;
+  /** Extra colocation racks (issue 10): half rented to a tenant with its firewall and a dedicated
+   * server, a /29 routed to that server, a PDU and a patch panel, damaged units reserved. Above 0
+   * it also gives every rack power feeds, a patch panel and its switch a management address, and
+   * every device a power draw. 0 or absent: the inventory of release 0.1, byte for byte (the golden
+   * plan test plans one). */
+  colocationRacks?: number;
   seed: number;
 }
 
-export const DEFAULT_PARAMETERS: GeneratorParameters = { racks: 100, servers: 4000, vms: 20000, pools: 80, datacenters: 2, tenants: 500, seed: 1 };
+export const DEFAULT_PARAMETERS: GeneratorParameters = {
+  racks: 100,
+  servers: 4000,
+  vms: 20000,
+  pools: 80,
+  datacenters: 2,
+  tenants: 500,
+  colocationRacks: 20,
+  seed: 1,
+};
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 function hexMac(prefix: string, n: number): string {
@@ -25,6 +40,7 @@ function hexMac(prefix: string, n: number): string {
  * the same bytes. Returns the files written, relative to `out`. */
 export async function generateInventory(out: string, parameters: GeneratorParameters = DEFAULT_PARAMETERS): Promise<Map<string, string>> {
   const p = parameters;
+  const hosting = (p.colocationRacks ?? 0) > 0;
   const random = seededRandom(p.seed);
   const files = new Map<string, string>();
   const header = (depth: number) =>
@@ -68,6 +84,8 @@ export async function generateInventory(out: string, parameters: GeneratorParame
   const serversPerRack = Math.ceil(p.servers / p.racks);
   if (serversPerRack > 40) throw new Error(`${serversPerRack} servers per rack do not fit in 40 units`);
   const ipText = (value: number) => [24, 16, 8, 0].map((s) => (value >>> s) & 255).join('.');
+  // The management /16 of a datacenter: servers from .0.2 up, switches from offset 60000, colocation from 62000.
+  const mgmtIp = (dcIndex: number, offset: number) => ipText(((172 << 24) + ((16 + dcIndex) << 16) + offset) >>> 0);
   const nextGuestIp = new Map<string, { pool: number; host: number }>(dcs.map((dc) => [dc, { pool: 0, host: 2 }]));
   let server = 0;
   const hypervisorsByRack: string[][] = [];
@@ -76,11 +94,17 @@ export async function generateInventory(out: string, parameters: GeneratorParame
     const dcIndex = dcs.indexOf(dc);
     const rack = `rack-${pad(r + 1, 3)}`;
     const sw = `sw-${pad(r + 1, 3)}`;
-    const docs: string[] = [`kind: Rack\nname: ${rack}\ndatacenter: ${dc}\nunits: 42\n`];
+    const docs: string[] = [
+      `kind: Rack\nname: ${rack}\ndatacenter: ${dc}\nunits: 42\n` +
+        (hosting ? 'powerFeeds:\n  - {name: feed-a, capacity: 11040}\n  - {name: feed-b, capacity: 11040}\n' : ''),
+    ];
     const ports = Array.from({ length: 48 }, (_, i) => `  - {name: ge-0/0/${i + 1}, speed: 10Gbit}`).join('\n');
     docs.push(
-      `kind: Switch\nname: ${sw}\nplacement: {rack: ${rack}, position: 42}\nmodel: Generated 48-port\nsnmp: {host: 127.0.0.1, port: ${20000 + r}, credentials: gen-v2c}\nports:\n${ports}\n`,
+      `kind: Switch\nname: ${sw}\nplacement: {rack: ${rack}, position: 42}\nmodel: Generated 48-port\n` +
+        (hosting ? `powerDraw: 150\naddresses:\n  - {name: mgmt, ip: ${mgmtIp(dcIndex, 60000 + r)}}\n` : '') +
+        `snmp: {host: 127.0.0.1, port: ${20000 + r}, credentials: gen-v2c}\nports:\n${ports}\n`,
     );
+    if (hosting) docs.push(`kind: Device\nname: patch-${pad(r + 1, 3)}\ntype: patch-panel\nplacement: {rack: ${rack}, position: 41}\n`);
     const hypervisors: string[] = [];
     for (let u = 0; u < serversPerRack && server < p.servers; u++, server++) {
       const name = `srv-${pad(server + 1, 5)}`;
@@ -88,7 +112,7 @@ export async function generateInventory(out: string, parameters: GeneratorParame
       if (!backup) hypervisors.push(name);
       const mgmt = (172 << 24) + ((16 + dcIndex) << 16) + 2 + server;
       docs.push(
-        `kind: Server\nname: ${name}\nplacement: {rack: ${rack}, position: ${u + 1}}\nserial: GEN${pad(server + 1, 7)}\n` +
+        `kind: Server\nname: ${name}\nplacement: {rack: ${rack}, position: ${u + 1}}\nserial: GEN${pad(server + 1, 7)}\n${hosting ? 'powerDraw: 400\n' : ''}` +
           `roles: [${backup ? 'backup-node' : 'hypervisor'}]\nssh: {host: 127.0.0.1, port: 22, endpoint: gen-root}\n` +
           (backup ? '' : `capacity: {vcpus: 64, memory: 256GiB, cpuOvercommit: 2}\nlibvirt: {uri: "qemu:///system", bridge: br0}\n`) +
           `interfaces:\n  - name: eno1\n    mac: ${hexMac('0c:c4:7a', server + 1)}\n    speed: 10Gbit\n    cabledTo: {switch: ${sw}, port: ge-0/0/${u + 1}}\n    ips: [${ipText(mgmt >>> 0)}]\n`,
@@ -100,6 +124,35 @@ export async function generateInventory(out: string, parameters: GeneratorParame
     hypervisorsByRack.push(hypervisors);
     files.set(`racks/${rack}.yaml`, header(1) + docs.join('---\n'));
   }
+
+  // Colocation racks: the lower half rented to a tenant (its firewall and dedicated server there),
+  // a /29 routed to the server, a rear PDU sharing a unit with a half-depth server, damaged units.
+  const routedDocs: string[] = [];
+  for (let c = 0; c < (p.colocationRacks ?? 0); c++) {
+    const dcIndex = c % dcs.length;
+    const dc = dcs[dcIndex]!;
+    const rack = `colo-${pad(c + 1, 3)}`;
+    const tenant = tenants[c % tenants.length]!;
+    const offset = 62000 + c * 4;
+    const docs = [
+      `kind: Rack\nname: ${rack}\ndisplayName: Colocation ${c + 1}\ndatacenter: ${dc}\nunits: 42\ntenant: ${tenant}\n` +
+        `reservations:\n  - {from: 1, to: 21, tenant: ${tenant}, reason: colocation half-rack}\n  - {from: 40, to: 40, reason: damaged - do not use}\n` +
+        `powerFeeds:\n  - {name: feed-a, capacity: 3680}\n`,
+      `kind: Device\nname: ${rack}-fw\ntype: firewall\ntenant: ${tenant}\nplacement: {rack: ${rack}, position: 1}\npowerDraw: 120\n` +
+        `addresses:\n  - {name: outside, ip: ${mgmtIp(dcIndex, offset)}, role: other}\n`,
+      `kind: Server\nname: ${rack}-ded\ntenant: ${tenant}\nplacement: {rack: ${rack}, position: 22, face: front, halfDepth: true}\npowerDraw: 250\n` +
+        `interfaces:\n  - name: eno1\n    mac: ${hexMac('0c:c4:7b', c + 1)}\n    ips: [${mgmtIp(dcIndex, offset + 1)}]\n`,
+      `kind: Device\nname: ${rack}-pdu\ntype: pdu\nplacement: {rack: ${rack}, position: 22, face: rear, halfDepth: true}\n` +
+        `addresses:\n  - {name: mgmt, ip: ${mgmtIp(dcIndex, offset + 2)}}\n`,
+      `kind: Device\nname: ${rack}-patch\ntype: patch-panel\nplacement: {rack: ${rack}, position: 41}\n`,
+    ];
+    files.set(`colocation/${rack}.yaml`, header(1) + docs.join('---\n'));
+    routedDocs.push(
+      `kind: IPPool\nname: ${rack}-routed\ntenant: ${tenant}\ndatacenter: ${dc}\ncidr: 100.64.${Math.floor(c / 32)}.${(c % 32) * 8}/29\n` +
+        `routed: {server: ${rack}-ded, nextHop: ${mgmtIp(dcIndex, offset + 1)}}\n`,
+    );
+  }
+  if (routedDocs.length > 0) files.set('routed.yaml', header(0) + routedDocs.join('---\n'));
 
   // VMs: spread round-robin over the hypervisors, one file per rack.
   // Interleaved across datacenters, so each datacenter gets its share of VMs (and of addresses).

@@ -76,6 +76,8 @@ export function planAllocation(
       `pool "${request.pool}" is in datacenter "${poolResource.spec.datacenter}", but ${holder.address} is in "${datacenter}"`,
     );
   }
+  if (poolResource.spec.routed !== undefined)
+    return fail('INV_ALLOC_ROUTED_POOL', `pool "${request.pool}" is a subnet routed whole to its customer; its addresses are not handed out one by one`);
   const layout = poolLayout(poolResource)!;
   const chosen = lowestFreeAddresses(layout, new Set(state.ipHoldings.keys()), request.seenInUse ?? new Set(), request.count);
   if (chosen.length < request.count) {

@@ -63,6 +63,8 @@ export const INVENTORY_CODES = {
   INV_RULE_NO_BRIDGE: 'VM interfaces without a bridge on a hypervisor without libvirt.bridge (one error per hypervisor)',
   INV_RULE_RACK_UNIT_RESERVED: "a device is placed on reserved rack units (not its tenant's)",
   INV_RULE_POWER_OVER_BUDGET: "a rack's devices draw more power than its feeds deliver (warning)",
+  INV_RULE_IP_IN_ROUTED_SUBNET: 'an address is held inside a subnet routed whole to a customer',
+  INV_RULE_POOL_OUTSIDE_AGGREGATE: 'a pool is not inside the aggregate (parent block) it names',
   INV_RULES_SKIPPED: 'documents whose schema errors leave nothing to check were left out of the cross-object rules (said once per run)',
   // Secrets (resolved when pytin needs them, never stored)
   INV_SECRET_ENV_MISSING: 'a {env: NAME} secret reference names an unset variable',
@@ -78,5 +80,6 @@ export const INVENTORY_CODES = {
   INV_ALLOC_AMBIGUOUS_INTERFACE: 'the holder has several interfaces and --to names none',
   INV_ALLOC_UNKNOWN_POOL: 'the --pool does not exist',
   INV_ALLOC_WRONG_DATACENTER: "the pool is not in the holder's datacenter",
+  INV_ALLOC_ROUTED_POOL: 'the --pool is a subnet routed whole to a customer: nothing in it is handed out',
   INV_ALLOC_INVALID_INVENTORY: 'the inventory has errors; allocation needs a valid inventory',
 } as const satisfies Record<string, string>;

@@ -128,6 +128,10 @@ export interface IPPoolSpec extends CommonSpec {
   vlan?: number;
   reserved?: string[];
   reservations?: Array<{ ip: string; tenant?: string; note?: string }>;
+  /** The Aggregate the pool is carved from. */
+  aggregate?: string;
+  /** A subnet routed whole to a customer (its server, its tenant): no address of it is held or handed out. */
+  routed?: { server?: string; nextHop?: string };
 }
 
 export interface VMInterfaceSpec {
@@ -224,6 +228,14 @@ export interface DeviceSpec extends CommonSpec {
   addresses?: HeldAddressSpec[];
 }
 
+/** A parent block of address space that pools sit inside. */
+export interface AggregateSpec extends CommonSpec {
+  kind: 'Aggregate';
+  displayName?: string;
+  cidr: string;
+  rir?: string;
+}
+
 export type ResourceSpec =
   | DatacenterSpec
   | RackSpec
@@ -237,4 +249,5 @@ export type ResourceSpec =
   | SshEndpointSpec
   | ZabbixConnectionSpec
   | StoreSpec
-  | DeviceSpec;
+  | DeviceSpec
+  | AggregateSpec;

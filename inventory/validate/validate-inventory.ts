@@ -8,6 +8,7 @@ import type { SourceIndex } from '../parse/source-index.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
 import { loadDocuments, type LoadedDocuments } from './load-documents.js';
 import { type Rule, RuleContext } from './rule-context.js';
+import { aggregates } from './rules/aggregates.js';
 import { bandwidth } from './rules/bandwidth.js';
 import { derivedNames } from './rules/derived-names.js';
 import { hypervisorBridge } from './rules/hypervisor-bridge.js';
@@ -26,6 +27,7 @@ const RULES: readonly Rule[] = [
   references,
   rackUnits,
   rackPower,
+  aggregates,
   macAndCabling,
   bandwidth,
   hypervisorCapacity,

@@ -6,7 +6,8 @@ import { validateInventory } from '../../inventory/validate/validate-inventory.j
 import { makeTempDir } from '../lab/daemon.js';
 import { snapshotOf } from '../support/lab-inventory.js';
 
-const SMALL = { ...DEFAULT_PARAMETERS, racks: 6, servers: 200, vms: 1000, pools: 6, tenants: 20 };
+const SMALL = { ...DEFAULT_PARAMETERS, racks: 6, servers: 200, vms: 1000, pools: 6, tenants: 20, colocationRacks: 5 };
+const COLOCATION = 5;
 
 test('a generated inventory validates without a diagnostic, and the same parameters give the same bytes', async (t) => {
   const one = await makeTempDir('gen1');
@@ -19,7 +20,13 @@ test('a generated inventory validates without a diagnostic, and the same paramet
   const { diagnostics, state } = validateInventory(snapshotOf(first));
   assert.deepEqual(diagnostics, []);
   assert.equal([...state.resources.values()].filter((r) => r.kind === 'VM').length, 1000);
-  assert.equal(state.ipHoldings.size, 1200);
+  // One address per server and VM, a management address per switch, and per colocation rack the
+  // firewall's, the dedicated server's and the PDU's.
+  assert.equal(state.ipHoldings.size, 200 + 1000 + SMALL.racks + 3 * COLOCATION);
+  const ofKind = (kind: string) => [...state.resources.values()].filter((r) => r.kind === kind);
+  assert.equal(ofKind('Device').length, SMALL.racks + 3 * COLOCATION);
+  assert.equal(ofKind('IPPool').filter((pool) => (pool.spec as { routed?: unknown }).routed !== undefined).length, COLOCATION);
+  assert.equal(ofKind('Server').filter((server) => (server.spec as { tenant?: string }).tenant !== undefined).length, COLOCATION);
 });
 
 test('a different seed gives a different inventory', async (t) => {

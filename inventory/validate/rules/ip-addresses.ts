@@ -4,6 +4,7 @@ import type { IpHolding } from '../../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
 import { type WrittenAddress, writtenAddresses } from '../../model/ip-holdings.js';
 import { describeNetwork, type PoolLayout, poolLayout } from '../../model/pool-layout.js';
+import type { IPPoolSpec } from '../../model/specs.js';
 import type { RuleContext } from '../rule-context.js';
 import { PoolFinder } from './pool-finder.js';
 import { addressUseIndexed } from './reserved-lookup.js';
@@ -95,6 +96,11 @@ function finderPerGroup(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayo
   return new Map([...groups].map(([key, members]) => [key, new PoolFinder(members)]));
 }
 
+function describeRoute(spec: IPPoolSpec): string {
+  const to = [spec.routed?.server ? `server "${spec.routed.server}"` : undefined, spec.tenant ? `tenant "${spec.tenant}"` : undefined].filter(Boolean);
+  return to.length > 0 ? to.join(' of ') : 'its customer';
+}
+
 function placeAddress(context: RuleContext, written: WrittenAddress, finders: PoolFinders): string | undefined {
   const address = parseIp(written.text)!;
   const candidates = written.pool ? finders.named(written.pool) : written.datacenter ? finders.inDatacenter(written.datacenter) : finders.anyPool;
@@ -110,6 +116,16 @@ function placeAddress(context: RuleContext, written: WrittenAddress, finders: Po
       written.path,
     );
     return undefined;
+  }
+  // A routed subnet belongs to its customer whole: nobody in the inventory holds a single address of it.
+  if (layout.pool.spec.routed !== undefined && !written.pool) {
+    context.error(
+      'INV_RULE_IP_IN_ROUTED_SUBNET',
+      `${written.text} is in pool "${layout.pool.name}", a subnet routed whole to ${describeRoute(layout.pool.spec)}; its addresses are not held one by one`,
+      written.resource,
+      written.path,
+    );
+    return layout.pool.name;
   }
   const use = addressUseIndexed(layout, address.value);
   switch (use) {

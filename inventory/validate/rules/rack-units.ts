@@ -55,7 +55,11 @@ export function rackUnits(context: RuleContext): void {
     const faces = facesOf(placement);
     const reserved = rack.spec.reservations?.find(
       (r: RackUnitReservation) =>
-        r.from <= top && r.to >= placement.position && (r.face === undefined || faces.includes(r.face)) && (r.tenant === undefined || r.tenant !== tenant),
+        r.from <= top &&
+        r.to >= placement.position &&
+        (r.face === undefined || faces.includes(r.face)) &&
+        // A reservation for an unknown tenant is the references rule's error, not its devices'.
+        (r.tenant === undefined || (r.tenant !== tenant && context.isDeclared('Tenant', r.tenant))),
     );
     if (reserved) {
       const index = rack.spec.reservations!.indexOf(reserved);

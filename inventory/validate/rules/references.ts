@@ -47,6 +47,8 @@ export function references(context: RuleContext): void {
   for (const pool of context.all('IPPool')) {
     resolve(context, pool, ['datacenter'], 'Datacenter', pool.spec.datacenter);
     resolve(context, pool, ['tenant'], 'Tenant', pool.spec.tenant);
+    resolve(context, pool, ['routed', 'server'], 'Server', pool.spec.routed?.server);
+    resolve(context, pool, ['aggregate'], 'Aggregate', pool.spec.aggregate);
     pool.spec.reservations?.forEach((r, i) => resolve(context, pool, ['reservations', i, 'tenant'], 'Tenant', r.tenant));
   }
   for (const sw of context.all('Switch')) {

@@ -70,6 +70,15 @@ const MUTATIONS: Record<string, Mutation> = {
     l.splice(Math.floor(r() * l.length), 0, pick(['---', '...', '--- !!str', '%YAML 1.1'], r));
     return l.join('\n');
   },
+  // Issue 10: rack units (reservations, faces, half-depth) and the addresses devices hold.
+  'move a racked device': (text, r) => text.replace(/position: \d+/, `position: ${1 + Math.floor(r() * 45)}`),
+  'take another address': (text, r) => {
+    const ips = [...text.matchAll(/\b(?:198\.51\.100|203\.0\.113)\.\d+\b/g)];
+    if (ips.length === 0) return text;
+    const target = pick(ips, r);
+    const replacement = pick(['198.51.100.2', '198.51.100.1', '198.51.100.250', '203.0.113.30', '203.0.113.50', '203.0.113.1'], r);
+    return text.slice(0, target.index) + replacement + text.slice(target.index + target[0].length);
+  },
   'anchors and aliases': (text, r) => text.replace(/:\s+(\S.*)$/m, pick([': *missing', ': &a [*a]', ': !!binary notbase64', ': !custom x'], r)),
 };
 
@@ -108,4 +117,12 @@ test('1,000 deterministic mutations of the lab never throw and always explain th
   // The mutations must actually break things, or this test proves nothing.
   assert.ok(invalid > 600, `only ${invalid} of 1000 mutations were found invalid`);
   assert.ok(seenCodes.size >= 15, `only ${seenCodes.size} distinct codes: ${[...seenCodes].join(', ')}`);
+  for (const code of [
+    'INV_RULE_RACK_UNIT_OVERLAP',
+    'INV_RULE_RACK_UNIT_RESERVED',
+    'INV_RULE_IP_IN_ROUTED_SUBNET',
+    'INV_RULE_IP_DUPLICATE',
+    'INV_RULES_SKIPPED',
+  ])
+    assert.ok(seenCodes.has(code), `the mutations never reached ${code}`);
 });

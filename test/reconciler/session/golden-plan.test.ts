@@ -104,6 +104,16 @@ test('the plan of a generated inventory against (mutated) matching facts is the 
     },
   });
   await store.close();
-  const actual = await planJson(repo, storePath, at + 3_600_000);
+  // Since issue 10 a plan also says once which hosts were never observed (14 here: every 7th host's
+  // facts are missing); apart from that one line (and the facts fingerprint, see withFingerprintOf)
+  // the plan is release 0.1's.
+  const lines = (await planJson(repo, storePath, at + 3_600_000)).split('\n');
+  const coverage = lines.filter((l) => l.includes('"code":"PLAN_NOT_OBSERVED"'));
+  assert.equal(coverage.length, 1);
+  assert.match(coverage[0]!, /"14 of 66 hosts and switches were never observed/);
+  const actual = lines
+    .filter((l) => !coverage.includes(l))
+    .join('\n')
+    .replace('"warnings":9,', '"warnings":8,');
   assert.equal(actual, withFingerprintOf(actual, readFileSync(join(RELEASE_FIXTURES, 'generated-plan.jsonl'), 'utf8')));
 });

@@ -22,7 +22,9 @@ test('validate on the lab at HEAD exits 0 and summarises the inventory with its 
   assert.equal(run.code, 0, run.err);
   assert.match(
     run.out,
-    new RegExp(`^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 24 resources \\(.*6 vm.*13 ip\\); 0 errors, 0 warnings\\.\\n$`),
+    new RegExp(
+      `^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 31 resources \\(.*6 vm.*3 device, 1 aggregate, 18 ip\\); 0 errors, 0 warnings\\.\\n$`,
+    ),
   );
 });
 
