@@ -1,4 +1,4 @@
-import type { Store } from '../store/open-store.js';
+import type { SqlRunner } from '../store/file/sqlite.js';
 import { type SampledPort, samplesBetween } from '../store/usage/interface-samples.js';
 import { copyFiveMinuteBuckets, DAY_MS, HOUR_MS, readPackedUsageDays, unpackHours } from '../store/usage/usage-days.js';
 import { BUCKET_MS, type BucketSeries, bucketSeries, emptyBucketSeries, MAX_INTERVAL_MS } from './bucket-series.js';
@@ -9,7 +9,7 @@ const BUCKETS_PER_HOUR = HOUR_MS / BUCKET_MS;
  * watermark, `bucketedThrough`) from usage_days — 5-minute buckets as stored, rolled-up hours spread over their
  * twelve buckets without a rate — and the rest computed from the raw counter samples. Both
  * paths use bucketSeries, so a figure does not change when maintenance stores it. */
-export async function loadBucketSeries(store: Store, key: SampledPort, from: number, to: number): Promise<BucketSeries> {
+export async function loadBucketSeries(store: SqlRunner, key: SampledPort, from: number, to: number): Promise<BucketSeries> {
   const series = emptyBucketSeries(from, to);
   const end = from + series.count * BUCKET_MS;
   const storedEnd = Math.min(Math.max(key.bucketedThrough ?? from, from), end);

@@ -30,13 +30,26 @@ export const TENANT_LABEL = 'tenant';
  * dedicated server). VM interfaces are listed without counters: observation does not sample the
  * hypervisor's tap interfaces yet, and a hypervisor's switch port carries every guest at once. */
 export function usageAttribution(state: DesiredState): UsageAttribution {
-  const tenants = resourcesOfKind<TenantSpec>(state, 'Tenant').map((t) => t.name);
+  return attributionOf(
+    resourcesOfKind<TenantSpec>(state, 'Tenant').map((t) => t.name),
+    resourcesOfKind<ServerSpec>(state, 'Server'),
+    resourcesOfKind<VMSpec>(state, 'VM'),
+  );
+}
+
+/** The same from named specs (the API reads an applied commit's specs, not a DesiredState). */
+export function attributionOf(
+  tenants: readonly string[],
+  servers: ReadonlyArray<{ name: string; spec: ServerSpec }>,
+  vms: ReadonlyArray<{ name: string; spec: VMSpec }>,
+): UsageAttribution {
   const known = new Set(tenants);
   const members: UsageMember[] = [];
-  const servers = resourcesOfKind<ServerSpec>(state, 'Server');
   for (const server of servers) {
-    const label = server.spec.labels?.[TENANT_LABEL];
-    const tenant = label !== undefined && known.has(label) ? label : null;
+    // A dedicated server's `tenant` (its rented ports are that tenant's); the older convention of a
+    // `labels.tenant` still counts where the field is not set.
+    const named = server.spec.tenant ?? server.spec.labels?.[TENANT_LABEL];
+    const tenant = named !== undefined && known.has(named) ? named : null;
     for (const iface of server.spec.interfaces ?? []) {
       if (!iface.cabledTo) continue;
       members.push({
@@ -48,7 +61,6 @@ export function usageAttribution(state: DesiredState): UsageAttribution {
       });
     }
   }
-  const vms = resourcesOfKind<VMSpec>(state, 'VM');
   for (const vm of vms) {
     for (const iface of vm.spec.interfaces) {
       members.push({ subject: `vm/${vm.name}/${iface.name}`, kind: 'vm-interface', owner: vm.name, tenant: vm.spec.tenant, counters: null });

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { assertNever } from '../../inventory/core/errors.js';
-import type { Store } from '../store/open-store.js';
+import type { SqlRunner } from '../store/file/sqlite.js';
 import { findSampledPort } from '../store/usage/interface-samples.js';
 import { BUCKET_MS, type BucketSeries, emptyBucketSeries } from './bucket-series.js';
 import { loadBucketSeries } from './load-series.js';
@@ -32,7 +32,7 @@ export interface UsageReport {
 class SeriesReader {
   readonly #cache = new Map<string, BucketSeries>();
   constructor(
-    private readonly store: Store,
+    private readonly store: SqlRunner,
     private readonly query: UsageQuery,
   ) {}
 
@@ -59,7 +59,11 @@ function unknown(summary: string, address: string): { failed: Diagnostic[] } {
  * percentile of 5-minute rates (in, out, and the larger of the two), with the samples used and the
  * coverage of the period so gaps show. `attribution` is the desired state's (usageAttribution) of
  * the revision the caller answers for. Read-only. */
-export async function usageReport(store: Store, query: UsageQuery, attribution: UsageAttribution): Promise<{ report: UsageReport } | { failed: Diagnostic[] }> {
+export async function usageReport(
+  store: SqlRunner,
+  query: UsageQuery,
+  attribution: UsageAttribution,
+): Promise<{ report: UsageReport } | { failed: Diagnostic[] }> {
   const reader = new SeriesReader(store, query);
   const buckets = Math.floor((query.to - query.from) / BUCKET_MS);
   const interfaceRow = async (m: UsageMember): Promise<UsageRow> => ({

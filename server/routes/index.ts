@@ -8,6 +8,7 @@ import { runsRoute } from './runs.js';
 import { serversRoute } from './servers.js';
 import { tenantRoute } from './tenant.js';
 import { tenantsRoute } from './tenants.js';
+import { usageRoute } from './usage.js';
 import { vmsRoute } from './vms.js';
 
 /** Every data endpoint, in the order the OpenAPI document lists them. Adding one: a file in
@@ -22,6 +23,7 @@ export const ROUTES: readonly ApiRoute[] = [
   poolsRoute,
   ipAddressesRoute,
   backupsRoute,
+  usageRoute,
   runsRoute,
   planLatestRoute,
 ];

@@ -19,12 +19,15 @@ describe('usageReport over a real store', () => {
     const dir = await makeTempDir('pytin-usage-');
     t.after(() => dir.remove());
     // hv-01/eno1 (acme) on sw-r01 Gi1/0/1; hv-02/eno1 (no tenant) on sw-r02 port 17;
-    // backup-01/eno1 (globex) on sw-r02 port 18.
+    // backup-01/eno1 (globex) on sw-r02 port 18; acme's dedicated server ded-01/eno1 (its `tenant`)
+    // on sw-r01 Gi1/0/5.
     const hv01 = daySamples((k) => (k % 12) * 1_000_000, 100);
+    const ded01 = daySamples((k) => 2_000_000 + (k % 3) * 100_000, 120);
     const hv02 = daySamples((k) => 5_000_000 + (k % 7) * 10_000, 200);
     const backup = daySamples((k) => (k % 5) * 3_000_000, 50);
     const store = await storeWith(dir.path, [
       { device: 'sw-r01', ifIndex: 10101, name: 'Gi1/0/1', samples: hv01 },
+      { device: 'sw-r01', ifIndex: 10105, name: 'Gi1/0/5', samples: ded01 },
       { device: 'sw-r02', ifIndex: 17, name: '17', samples: hv02 },
       { device: 'sw-r02', ifIndex: 18, name: '18', samples: backup },
     ]);
@@ -43,6 +46,7 @@ describe('usageReport over a real store', () => {
     assert.equal(ports.from, '2026-11-01T00:00:00.000Z');
     assert.deepEqual(ports.rows.map((r) => [r.subject, r.counters, r.tenant]).sort(), [
       ['server/backup-01/eno1', 'switch/sw-r02/18', 'globex'],
+      ['server/ded-01/eno1', 'switch/sw-r01/Gi1/0/5', 'acme'],
       ['server/hv-01/eno1', 'switch/sw-r01/Gi1/0/1', 'acme'],
       ['server/hv-02/eno1', 'switch/sw-r02/17', null],
     ]);
@@ -57,7 +61,7 @@ describe('usageReport over a real store', () => {
 
     const acme = await ask({ scope: 'tenant', tenant: 'acme' });
     assert.equal(acme.rows.length, 1);
-    assertRowMatches(acme.rows[0], [hv01]);
+    assertRowMatches(acme.rows[0], [hv01, ded01]);
     // acme's VM interfaces are members without counters: listed, adding nothing.
     assert.ok(acme.rows[0]!.members!.includes('server/hv-01/eno1'));
     assert.ok(acme.rows[0]!.members!.some((m) => m.startsWith('vm/')));
