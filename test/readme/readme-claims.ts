@@ -15,9 +15,40 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
   { quote: '`pytin allocate --pool POOL', proofs: ['test/inventory/allocate/allocate.test.ts'] },
   { quote: '`pytin schema [--out DIR]`', proofs: ['test/reconciler/cli/commands/validate.test.ts', 'test/schemas/schemas.test.ts'] },
   {
-    quote: '`pytin observe [--only snmp',
-    proofs: ['test/reconciler/cli/commands/observe.test.ts', 'test/reconciler/observe/partial-walk-keeps-facts.test.ts'],
+    quote: '`pytin observe [--every 5m] [--only snmp',
+    proofs: [
+      'test/reconciler/cli/commands/observe.test.ts',
+      'test/reconciler/observe/partial-walk-keeps-facts.test.ts',
+      'test/reconciler/cli/commands/observe-every.slow.test.ts',
+      'test/reconciler/support/aligned-schedule.test.ts',
+    ],
   },
+  {
+    quote: '`pytin publish zabbix [--dry-run]',
+    proofs: ['test/reconciler/drivers/zabbix/zabbix-publish.slow.test.ts', 'test/reconciler/drivers/zabbix/plan-zabbix.test.ts'],
+  },
+  { quote: '`pytin serve [--host 127.0.0.1]', proofs: ['test/server/api-commands.test.ts', 'test/server/api-lab.slow.test.ts'] },
+  { quote: '`pytin token create --name NAME`', proofs: ['test/server/api-commands.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },
+  { quote: '`pytin show ip/ADDRESS', proofs: ['test/server/api-commands.test.ts'] },
+  { quote: '`/v1/tenants`, `/v1/tenants/{name}`', proofs: ['test/server/api-inject.test.ts', 'test/server/api-lab.slow.test.ts'] },
+  { quote: '`/v1/vms?tenant=&hypervisor=`', proofs: ['test/server/api-inject.test.ts', 'test/server/api-lab.slow.test.ts'] },
+  { quote: '`/v1/servers?rack=&role=`', proofs: ['test/server/api-inject.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },
+  { quote: '`/v1/pools?datacenter=`', proofs: ['test/server/api-inject.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },
+  {
+    quote: '`/v1/ip-addresses?address=&prefix=',
+    proofs: ['test/server/api-inject.test.ts', 'test/server/api-consistency.slow.test.ts', 'test/reconciler/store/api/api-store.test.ts'],
+  },
+  {
+    quote: '`/v1/usage?period=YYYY-MM`',
+    proofs: [
+      'test/server/api-usage.test.ts',
+      'test/reconciler/usage/usage-report.test.ts',
+      'test/reconciler/usage/usage-computation.test.ts',
+      'test/reconciler/usage/usage-lab.slow.test.ts',
+    ],
+  },
+  { quote: '`/v1/backups?host=`, `/v1/runs`', proofs: ['test/server/api-lab.slow.test.ts', 'test/server/api-inject.test.ts'] },
+  { quote: '`/v1/health`, `/v1/openapi.json`', proofs: ['test/server/openapi.test.ts', 'test/server/api-inject.test.ts'] },
   { quote: '`pytin observe device --host', proofs: ['test/reconciler/cli/commands/observe-device.test.ts'] },
   {
     quote: '`pytin plan [--refresh]',

@@ -65,6 +65,8 @@ test('a malformed or contradictory query is a 400 naming the allowed parameters;
     assert.equal(res.statusCode, 400, `${query}: ${res.body}`);
     assert.ok(res.json<{ allowed: string[] }>().allowed.includes('period'), query);
   }
-  assert.equal((await app.inject({ url: '/v1/usage?period=2026-11&tenant=initech', headers: auth })).statusCode, 404);
+  const unknown = await app.inject({ url: '/v1/usage?period=2026-11&tenant=initech', headers: auth });
+  assert.equal(unknown.statusCode, 404);
+  assert.equal(unknown.json<{ code: string }>().code, 'API_NOT_FOUND');
   assert.equal((await app.inject({ url: '/v1/usage?period=2026-11' })).statusCode, 401);
 });
