@@ -66,6 +66,8 @@ const LAB_HOSTS = [
   'acme-web-01',
   'acme-web-02',
   'backup-01',
+  // acme's dedicated server (a host like any server; pytin does not log in to it).
+  'ded-01',
   'globex-app-01',
   'globex-app-02',
   'globex-cache-01',

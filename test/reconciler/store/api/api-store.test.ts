@@ -81,10 +81,11 @@ test('pool sizes leave out network, broadcast, gateway and reserved ranges, coun
   const pools = new Map(poolRecords(model).map((p) => [p.name, p]));
   // 203.0.113.0/24: 256 - network - broadcast - gateway .1 - reserved .2-.9 (8).
   assert.equal(pools.get('lab1-public')?.size, '245');
-  // Held: acme .10 .11 .12, globex .20 .21 .22, the shaping limit .150; the reservation .200.
-  assert.equal(pools.get('lab1-public')?.allocated, 7);
+  // Held: acme .10 .11 .12, globex .20 .21 .22, the shaping limit .150, the firewall's outside
+  // address .30 and the dedicated server ded-01's .50; the reservation .200.
+  assert.equal(pools.get('lab1-public')?.allocated, 9);
   assert.equal(pools.get('lab1-public')?.reserved, 1);
-  assert.equal(pools.get('lab1-public')?.free, String(245 - 8));
+  assert.equal(pools.get('lab1-public')?.free, String(245 - 10));
   // 2001:db8:10::/64: 2^64 - the subnet-router anycast - the gateway.
   assert.equal(pools.get('lab1-public-v6')?.size, (2n ** 64n - 2n).toString());
   // 198.51.100.0/26: 64 - network - broadcast - gateway.
