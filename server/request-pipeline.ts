@@ -92,7 +92,9 @@ export interface PipelineContext {
  *    snapshot confirmed to be at the head's state. */
 export async function serveRoute(context: PipelineContext, route: ApiRoute, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const token = bearerToken(request);
-  const waitSeconds = context.limiter.take(typeof token === 'string' ? `token:${apiTokenDigest(token)}` : `peer:${request.ip}`, Date.now());
+  // Hashed once: the rate limit's key and the token table's.
+  const tokenDigest = typeof token === 'string' ? apiTokenDigest(token) : undefined;
+  const waitSeconds = context.limiter.take(tokenDigest !== undefined ? `token:${tokenDigest}` : `peer:${request.ip}`, Date.now());
   if (waitSeconds > 0)
     throw new ApiError(429, 'API_RATE_LIMITED', `too many requests; retry in ${waitSeconds} s`, undefined, { 'retry-after': String(waitSeconds) });
   if (token === undefined)
@@ -101,7 +103,7 @@ export async function serveRoute(context: PipelineContext, route: ApiRoute, requ
     });
   if (token === null || !looksLikeApiToken(token))
     throw new ApiError(401, 'API_TOKEN_INVALID', 'the token is unknown or revoked', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
-  const digest = apiTokenDigest(token);
+  const digest = tokenDigest!;
 
   const params = parseQuery((request.params ?? {}) as RawQuery, route.params ?? {});
   const filters = parseQuery((request.query ?? {}) as RawQuery, routeFilters(route));
@@ -127,7 +129,7 @@ interface ParsedRequest {
   limit: number;
 }
 
-type Answer = { status: 304; commit: string; etag: string } | { status: 200; commit: string; etag: string; payload: string };
+type Answer = { status: 304; commit: string; etag: string } | { status: 200; commit: string; etag: string; payload: Buffer };
 
 /** Steps 3 and 4: first from the cached head and the per-state caches; when a snapshot finds the
  * store moved on since the head was read (an apply or observation committed meanwhile), once more
@@ -187,7 +189,7 @@ async function answerOnce(
   const next = route.paginated ? { next: found.next ? encodeCursor({ route: route.id, commit, key: found.next }) : null } : {};
   // Serialised with the route's response schema (only its fields leave the server), once.
   const serialised = reply.code(200).serialize({ revision: commit, ...found.body, ...next });
-  const payload = typeof serialised === 'string' ? serialised : Buffer.from(serialised as ArrayBuffer).toString('utf8');
+  const payload = typeof serialised === 'string' ? Buffer.from(serialised, 'utf8') : Buffer.from(serialised as ArrayBuffer);
   context.answers.set(etag, payload);
   return { status: 200, commit, etag, payload };
 }

@@ -1,13 +1,14 @@
 /** Serialised answers by ETag. An ETag is a digest of the revision, the facts generation, the
  * route and the normalised query, so the bytes answered for it never change: a repeated query
- * costs a lookup. Bounded by total size; the least recently used answers go first. */
+ * costs a lookup. Kept as bytes, so a repeated answer is not encoded again. Bounded by total
+ * size; the least recently used answers go first. */
 export interface AnswerCache {
-  get(etag: string): string | undefined;
-  set(etag: string, payload: string): void;
+  get(etag: string): Buffer | undefined;
+  set(etag: string, payload: Buffer): void;
 }
 
 export function answerCache(maxBytes: number): AnswerCache {
-  const entries = new Map<string, string>();
+  const entries = new Map<string, Buffer>();
   let bytes = 0;
   return {
     get(etag) {
