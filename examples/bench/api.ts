@@ -3,7 +3,7 @@
 // from memory (the floor), in the same run: autocannon, 32 connections, alternating runs,
 // medians. Goal: >= 50% of the floor's requests per second and p99 <= 25 ms.
 // Both servers are processes of their own; the load generator runs in this one.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { createApiToken } from '../../reconciler/store/api/api-tokens.js';
 import { desiredStateJson } from '../../reconciler/store/api/desired-state-json.js';
 import { finishApplyRun, startApplyRun } from '../../reconciler/store/apply/apply-runs.js';
 import { openStore } from '../../reconciler/store/open-store.js';
+import { commitAll } from '../../test/support/git-repo.js';
 import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { median } from './measure.js';
 
@@ -51,14 +52,7 @@ function startServer(args: string[]): Promise<{ url: string; stop(): Promise<voi
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-api-'));
 try {
   await generateInventory(dir, DEFAULT_PARAMETERS);
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'generated');
+  commitAll(dir, 'generated');
   const snapshot = await readInventory({ repo: dir });
   const { state } = validateInventory(snapshot);
   const commit = snapshot.revision.commit!;

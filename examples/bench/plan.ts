@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { readInventory } from '../../inventory/source/read-inventory.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
 import { openStore } from '../../reconciler/store/open-store.js';
+import { commitAll } from '../../test/support/git-repo.js';
 import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { recordMatchingFacts } from '../generator/matching-facts.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
@@ -22,14 +23,7 @@ const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 're
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-plan-'));
 try {
   await generateInventory(dir, DEFAULT_PARAMETERS);
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'generated');
+  commitAll(dir, 'generated');
   const snapshot = await readInventory({ repo: dir });
   const { state } = validateInventory(snapshot);
   const commit = snapshot.revision.commit;

@@ -12,7 +12,6 @@
 // printed. yaml.parse is measured twice: with its defaults (uniqueKeys on: yaml's own duplicate-key
 // scan, quadratic in the keys of a mapping) and with uniqueKeys off (parsing alone, the stricter
 // reference). Goal: validate within 2x of yaml.parse.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { parse } from 'yaml';
 
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
 import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+import { commitAll } from '../../test/support/git-repo.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
 
 const FILE = 'tenants.yaml';
@@ -112,20 +112,7 @@ function repositoryWith(name: string, text: string): string {
   const repo = join(dir, name);
   mkdirSync(repo);
   writeFileSync(join(repo, FILE), text);
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'bench',
-        GIT_AUTHOR_EMAIL: 'b@example.invalid',
-        GIT_COMMITTER_NAME: 'bench',
-        GIT_COMMITTER_EMAIL: 'b@example.invalid',
-      },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'bench');
+  commitAll(repo, 'bench');
   return repo;
 }
 

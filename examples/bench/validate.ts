@@ -2,12 +2,12 @@
 // reading and parsing the same files with `yaml` and nothing else. Both run as whole processes,
 // alternately, several times; medians and ratios are printed. Goal: validate <= 1.5x the floor,
 // peak memory under 500 MB.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { commitAll } from '../../test/support/git-repo.js';
 import { DEFAULT_PARAMETERS, generateInventory } from '../generator/generate-inventory.js';
 import { formatSeconds, measureProcess, median, type ProcessMeasurement } from './measure.js';
 
@@ -19,20 +19,7 @@ const floor = join(here, 'parse-floor.js');
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-validate-'));
 try {
   const files = await generateInventory(dir, DEFAULT_PARAMETERS);
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'bench',
-        GIT_AUTHOR_EMAIL: 'b@example.invalid',
-        GIT_COMMITTER_NAME: 'bench',
-        GIT_COMMITTER_EMAIL: 'b@example.invalid',
-      },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'generated');
+  commitAll(dir, 'generated');
   process.stdout.write(`inventory: ${files.size} files, ${JSON.stringify(DEFAULT_PARAMETERS)}; ${RUNS} runs each, alternating\n`);
   const results: Record<string, ProcessMeasurement[]> = { floor: [], validate: [], 'validate --worktree': [] };
   for (let i = 0; i < RUNS; i++) {

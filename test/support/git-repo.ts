@@ -25,15 +25,20 @@ export function writeFiles(root: string, files: ReadonlyMap<string, string | Uin
   }
 }
 
+/** Makes `dir` a git repository with everything in it committed; returns the commit id. */
+export function commitAll(dir: string, message: string): string {
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', message);
+  return git(dir, 'rev-parse', 'HEAD').trim();
+}
+
 /** A real git repository in a temp folder with `files` committed (under `prefix` when given). */
 export async function makeRepo(
   files: ReadonlyMap<string, string | Uint8Array>,
   prefix = '',
 ): Promise<{ path: string; commit: string; remove(): Promise<void> }> {
   const dir = await makeTempDir('repo');
-  git(dir.path, 'init', '-q', '-b', 'main');
   writeFiles(prefix ? join(dir.path, prefix) : dir.path, files);
-  git(dir.path, 'add', '-A');
-  git(dir.path, 'commit', '-qm', 'inventory');
-  return { path: dir.path, commit: git(dir.path, 'rev-parse', 'HEAD').trim(), remove: dir.remove };
+  return { path: dir.path, commit: commitAll(dir.path, 'inventory'), remove: dir.remove };
 }
