@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { COMMANDS } from '../../reconciler/cli/commands.js';
 import { runCli } from '../../reconciler/cli/run-cli.js';
-import type { LabEnvironment } from '../lab/lab-environment.js';
+import { type LabEnvironment, startLabEnvironment } from '../lab/lab-environment.js';
 import { captureIO } from './capture-io.js';
 import { git } from './git-repo.js';
 
@@ -12,6 +12,23 @@ export async function pytinIn(lab: LabEnvironment, ...args: string[]): Promise<{
   const io = captureIO(lab.repoDir, lab.env);
   const code = await runCli(COMMANDS, args, io);
   return { code, out: io.out(), err: io.err() };
+}
+
+/** The lab brought to its inventory's state: started, observed (recording its host keys) and
+ * applied. A failed step stops the lab and throws with pytin's output. */
+export async function startAppliedLab(): Promise<LabEnvironment> {
+  const lab = await startLabEnvironment();
+  for (const step of [
+    ['observe', '--trust-new-hosts'],
+    ['apply', '--auto-approve'],
+  ]) {
+    const result = await pytinIn(lab, ...step);
+    if (result.code !== 0) {
+      await lab.stop();
+      throw new Error(`pytin ${step.join(' ')} exited ${result.code}: ${result.out}${result.err}`);
+    }
+  }
+  return lab;
 }
 
 /** Edits a file of the lab's inventory and commits it (the GitOps way). */

@@ -5,9 +5,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { type LabEnvironment, startLabEnvironment } from '../../lab/lab-environment.js';
+import type { LabEnvironment } from '../../lab/lab-environment.js';
 import { git } from '../../support/git-repo.js';
-import { pytinIn } from '../../support/pytin-in-lab.js';
+import { pytinIn, startAppliedLab } from '../../support/pytin-in-lab.js';
 
 // The attacks of issue 8, as a branch under review would make them, against the real lab: the
 // branch's YAML is committed on a branch CI plans (`--ref`), with `plan --refresh` as CI runs it.
@@ -19,11 +19,7 @@ let trusted: string;
 let untrusted: string;
 
 before(async () => {
-  lab = await startLabEnvironment();
-  const first = await pytinIn(lab, 'observe', '--trust-new-hosts');
-  assert.equal(first.code, 0, first.out + first.err);
-  const applied = await pytinIn(lab, 'apply', '--auto-approve');
-  assert.equal(applied.code, 0, applied.out + applied.err);
+  lab = await startAppliedLab();
   // The operator's configurations, outside the repository: CI's (connections from main) and one
   // that trusts whatever revision is read (an operator's own checkout).
   trusted = join(lab.dir, 'ci.yaml');

@@ -8,17 +8,14 @@ import { tryTakeApplyLock } from '../../../../reconciler/store/apply/apply-lock.
 import { changeOutcomes, lastApplyRun } from '../../../../reconciler/store/apply/apply-runs.js';
 import { openStore } from '../../../../reconciler/store/open-store.js';
 import { makeTempDir } from '../../../lab/daemon.js';
-import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
+import type { LabEnvironment } from '../../../lab/lab-environment.js';
 import { libvirtDomainNames, libvirtDomainXml } from '../../../lab/libvirtd.js';
 import { startSshd } from '../../../lab/sshd.js';
-import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
+import { commitEdit, plannedChanges, pytinIn, startAppliedLab } from '../../../support/pytin-in-lab.js';
 
 let lab: LabEnvironment;
 before(async () => {
-  lab = await startLabEnvironment();
-  assert.equal((await pytinIn(lab, 'observe', '--trust-new-hosts')).code, 0);
-  const apply = await pytinIn(lab, 'apply', '--auto-approve');
-  assert.equal(apply.code, 0, apply.out + apply.err);
+  lab = await startAppliedLab();
 });
 after(async () => {
   await lab?.stop();

@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 
 import { readHostFacts } from '../../../../reconciler/store/facts/host-store.js';
 import { openStore } from '../../../../reconciler/store/open-store.js';
-import { type LabEnvironment, startLabEnvironment } from '../../../lab/lab-environment.js';
+import type { LabEnvironment } from '../../../lab/lab-environment.js';
 import { libvirtDomainNames } from '../../../lab/libvirtd.js';
-import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-lab.js';
+import { commitEdit, plannedChanges, pytinIn, startAppliedLab } from '../../../support/pytin-in-lab.js';
 
 // A saved plan is bound to the facts it was made from: a hand change on a hypervisor, once
 // observed, makes it stale; what moves with the clock (a lock's age, the observation time) does not.
@@ -18,10 +18,7 @@ import { commitEdit, plannedChanges, pytinIn } from '../../../support/pytin-in-l
 const run = promisify(execFile);
 let lab: LabEnvironment;
 before(async () => {
-  lab = await startLabEnvironment();
-  assert.equal((await pytinIn(lab, 'observe', '--trust-new-hosts')).code, 0);
-  const apply = await pytinIn(lab, 'apply', '--auto-approve');
-  assert.equal(apply.code, 0, apply.out + apply.err);
+  lab = await startAppliedLab();
 });
 after(async () => {
   await lab?.stop();
