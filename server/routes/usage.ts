@@ -1,4 +1,5 @@
-import { attributionOf } from '../../reconciler/usage/usage-attribution.js';
+import type { AppliedModel } from '../../reconciler/store/api/applied-model.js';
+import { attributionOf, type UsageAttribution } from '../../reconciler/usage/usage-attribution.js';
 import { validateUsageQuery } from '../../reconciler/usage/usage-query.js';
 import { usageReport } from '../../reconciler/usage/usage-report.js';
 import { readSchemaFile } from '../../schemas/schema-registry.js';
@@ -28,6 +29,22 @@ function inlined(value: unknown, definitions: Record<string, unknown>): unknown 
 
 const REPORT_SCHEMA = readSchemaFile('usage-report.schema.json');
 const DEFINITIONS = (REPORT_SCHEMA.definitions ?? {}) as Record<string, unknown>;
+
+/** A commit's model never changes (it is cached per commit): its attribution is worked out once,
+ * not on every request. */
+const attributions = new WeakMap<AppliedModel, UsageAttribution>();
+function attributionOfModel(model: AppliedModel): UsageAttribution {
+  let found = attributions.get(model);
+  if (!found) {
+    found = attributionOf(
+      [...model.tenants.keys()],
+      [...model.servers].map(([name, spec]) => ({ name, spec })),
+      [...model.vms].map(([name, spec]) => ({ name, spec })),
+    );
+    attributions.set(model, found);
+  }
+  return found;
+}
 
 export const usageRoute: ApiRoute = {
   id: 'usage',
@@ -68,12 +85,7 @@ export const usageRoute: ApiRoute = {
       const message = checked.failed.map((d) => `${d.code}: ${d.summary}`).join('; ');
       throw new ApiError(400, 'API_FILTER_INVALID', message, [...Object.keys(usageRoute.filters), 'rev'].sort());
     }
-    const model = await state.model();
-    const attribution = attributionOf(
-      [...model.tenants.keys()],
-      [...model.servers].map(([name, spec]) => ({ name, spec })),
-      [...model.vms].map(([name, spec]) => ({ name, spec })),
-    );
+    const attribution = attributionOfModel(await state.model());
     const answer = await state.snapshot((db) => usageReport(db, checked.query, attribution));
     // USAGE_SUBJECT_UNKNOWN: no such tenant, VM or server at this revision.
     if ('failed' in answer) return undefined;
