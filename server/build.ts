@@ -13,6 +13,7 @@ import { ROUTES } from './routes/index.js';
 import { answerCache } from './state/answer-cache.js';
 import { stateCache } from './state/state-cache.js';
 import { storeHead } from './state/store-head.js';
+import { registerWebRoutes } from './web/web-routes.js';
 
 export interface BuildOptions {
   store: Store;
@@ -140,6 +141,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       .send(DOCS_PAGE),
   );
   refuseOtherMethods('/v1/docs');
+  // The web view for people (server/web/): the same tokens (HTTP Basic), the same state caches.
+  registerWebRoutes(app, context, refuseOtherMethods);
   await app.ready();
   return app;
 }

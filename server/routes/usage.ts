@@ -33,7 +33,7 @@ const DEFINITIONS = (REPORT_SCHEMA.definitions ?? {}) as Record<string, unknown>
 /** A commit's model never changes (it is cached per commit): its attribution is worked out once,
  * not on every request. */
 const attributions = new WeakMap<AppliedModel, UsageAttribution>();
-function attributionOfModel(model: AppliedModel): UsageAttribution {
+export function attributionOfModel(model: AppliedModel): UsageAttribution {
   let found = attributions.get(model);
   if (!found) {
     found = attributionOf(

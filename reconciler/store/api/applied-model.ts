@@ -1,6 +1,16 @@
 import type { Desired } from '../../../inventory/model/desired-state.js';
 import { type PoolLayout, poolLayout } from '../../../inventory/model/pool-layout.js';
-import type { BackupPolicySpec, IPPoolSpec, RackSpec, ResourceSpec, ServerSpec, SwitchSpec, TenantSpec, VMSpec } from '../../../inventory/model/specs.js';
+import type {
+  BackupPolicySpec,
+  DeviceSpec,
+  IPPoolSpec,
+  RackSpec,
+  ResourceSpec,
+  ServerSpec,
+  SwitchSpec,
+  TenantSpec,
+  VMSpec,
+} from '../../../inventory/model/specs.js';
 import { type IpAddress, parseIp } from '../../../schemas/formats/ip.js';
 
 /** One address the applied inventory holds: by a VM or server interface, a shaping limit, or a
@@ -25,6 +35,8 @@ export interface AppliedModel {
   vms: Map<string, VMSpec>;
   servers: Map<string, ServerSpec>;
   switches: Map<string, SwitchSpec>;
+  /** Racked devices pytin does not connect to (PDUs, patch panels, firewalls): the web view's rack elevations. */
+  devices: Map<string, DeviceSpec>;
   racks: Map<string, RackSpec>;
   pools: Map<string, { spec: IPPoolSpec; layout: PoolLayout | undefined }>;
   backupPolicies: Map<string, BackupPolicySpec>;
@@ -83,6 +95,7 @@ export function appliedModel(commit: string, appliedAt: number, desiredJson: str
     vms: byKind<VMSpec>(recorded, 'VM'),
     servers: byKind<ServerSpec>(recorded, 'Server'),
     switches: byKind<SwitchSpec>(recorded, 'Switch'),
+    devices: byKind<DeviceSpec>(recorded, 'Device'),
     racks: byKind<RackSpec>(recorded, 'Rack'),
     pools,
     backupPolicies: byKind<BackupPolicySpec>(recorded, 'BackupPolicy'),

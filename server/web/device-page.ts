@@ -1,0 +1,186 @@
+import { serverRecord } from '../../reconciler/store/api/api-records.js';
+import { enumFilter, nameFilter } from '../http/query-filters.js';
+import { html, type SafeHtml } from './html.js';
+import { driftByResource } from './plan-drift.js';
+import type { RackedKind } from './rack-elevation.js';
+import type { WebPage } from './web-page.js';
+
+const KINDS: readonly RackedKind[] = ['server', 'switch', 'device'];
+
+const placement = (p: { rack: string; position: number; height: number; face?: string }, link: (path: string) => string) =>
+  html`<a href="${link(`/racks/${p.rack}`)}">${p.rack}</a>, units
+    ${p.position}${p.height > 1 ? `–${p.position + p.height - 1}` : ''}${p.face ? ` (${p.face})` : ''}`;
+
+/** One racked thing: a server (serial, roles, interfaces and their cabling — the API's server
+ * record), a switch (ports, and which server interface is cabled to each) or another device; and
+ * the drift the latest plan reports about it. */
+export const devicePage: WebPage = {
+  path: '/devices/:kind/:name',
+  params: { kind: enumFilter(KINDS, 'server, switch or device'), name: nameFilter('the device') },
+  render: async ({ state, params, link }) => {
+    const model = await state.model();
+    const kind = params.kind as RackedKind;
+    const name = params.name!;
+    let details: SafeHtml;
+    if (kind === 'server') {
+      const server = serverRecord(model, name);
+      if (!server) return undefined;
+      const spec = model.servers.get(name)!;
+      details = html`<table>
+          <tbody>
+            <tr>
+              <th>place</th>
+              <td>${placement(spec.placement, link)}</td>
+            </tr>
+            <tr>
+              <th>serial</th>
+              <td>${server.serial ?? ''}</td>
+            </tr>
+            <tr>
+              <th>model</th>
+              <td>${server.model ?? ''}</td>
+            </tr>
+            <tr>
+              <th>roles</th>
+              <td>${server.roles.join(', ')}</td>
+            </tr>
+            ${
+              spec.tenant
+                ? html`<tr>
+                    <th>tenant</th>
+                    <td><a href="${link(`/tenants/${spec.tenant}`)}">${spec.tenant}</a></td>
+                  </tr>`
+                : ''
+            }
+          </tbody>
+        </table>
+        <h2>Interfaces</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>MAC</th>
+              <th>speed</th>
+              <th>cabled to</th>
+              <th>addresses</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${server.interfaces.map(
+              (i) =>
+                html`<tr>
+                  <td>${i.name}</td>
+                  <td><code>${i.mac ?? ''}</code></td>
+                  <td>${i.speed ?? ''}</td>
+                  <td>${i.cabledTo ? html`<a href="${link(`/devices/switch/${i.cabledTo.switch}`)}">${i.cabledTo.switch}</a> ${i.cabledTo.port}` : ''}</td>
+                  <td>${i.ips.join(', ')}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`;
+    } else if (kind === 'switch') {
+      const spec = model.switches.get(name);
+      if (!spec) return undefined;
+      const cabled = new Map<string, string>();
+      for (const [server, s] of model.servers)
+        for (const i of s.interfaces ?? []) if (i.cabledTo?.switch === name) cabled.set(i.cabledTo.port, `${server}/${i.name}`);
+      details = html`<table>
+          <tbody>
+            <tr>
+              <th>place</th>
+              <td>${placement(spec.placement, link)}</td>
+            </tr>
+            <tr>
+              <th>serial</th>
+              <td>${spec.serial ?? ''}</td>
+            </tr>
+            <tr>
+              <th>model</th>
+              <td>${spec.model ?? ''}</td>
+            </tr>
+            <tr>
+              <th>addresses</th>
+              <td>${(spec.addresses ?? []).map((a) => `${a.name} ${a.ip}`).join(', ')}</td>
+            </tr>
+          </tbody>
+        </table>
+        <h2>Ports</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>port</th>
+              <th>speed</th>
+              <th>description</th>
+              <th>cabled server interface</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${spec.ports.map((p) => {
+              const to = cabled.get(p.name);
+              return html`<tr>
+                <td>${p.name}</td>
+                <td>${p.speed ?? ''}</td>
+                <td>${p.description ?? ''}</td>
+                <td>${to ? html`<a href="${link(`/devices/server/${to.split('/')[0]!}`)}">${to}</a>` : ''}</td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>`;
+    } else {
+      const spec = model.devices.get(name);
+      if (!spec) return undefined;
+      details = html`<table>
+        <tbody>
+          <tr>
+            <th>type</th>
+            <td>${spec.type}</td>
+          </tr>
+          <tr>
+            <th>place</th>
+            <td>${placement(spec.placement, link)}</td>
+          </tr>
+          <tr>
+            <th>serial</th>
+            <td>${spec.serial ?? ''}</td>
+          </tr>
+          <tr>
+            <th>model</th>
+            <td>${spec.model ?? ''}</td>
+          </tr>
+          ${
+            spec.description
+              ? html`<tr>
+                  <th>description</th>
+                  <td>${spec.description}</td>
+                </tr>`
+              : ''
+          }
+          ${
+            spec.tenant
+              ? html`<tr>
+                  <th>tenant</th>
+                  <td><a href="${link(`/tenants/${spec.tenant}`)}">${spec.tenant}</a></td>
+                </tr>`
+              : ''
+          }
+          <tr>
+            <th>addresses</th>
+            <td>${(spec.addresses ?? []).map((a) => `${a.name} ${a.ip}`).join(', ')}</td>
+          </tr>
+        </tbody>
+      </table>`;
+    }
+    const drift = (await driftByResource(state)).get(`${kind}/${name}`) ?? [];
+    const observed = drift.length
+      ? html`<ul>
+          ${drift.map((d) => html`<li data-drift-kind="${d.kind}"><span class="sev-warning">${d.kind}</span> ${d.message} <span class="muted">(${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt})</span></li>`)}
+        </ul>`
+      : html`<p class="muted">The latest plan reports no drift for it.</p>`;
+    return {
+      title: `${kind} ${name}`,
+      body: html`${details}
+        <h2>Observed</h2>
+        ${observed}`,
+    };
+  },
+};
