@@ -1,27 +1,35 @@
 import { tenantRecord } from '../../reconciler/store/api/api-records.js';
 import { validateUsageQuery } from '../../reconciler/usage/usage-query.js';
 import { usageReport } from '../../reconciler/usage/usage-report.js';
-import { nameFilter } from '../http/query-filters.js';
+import { type FilterSpec, nameFilter } from '../http/query-filters.js';
 import { attributionOfModel } from '../routes/usage.js';
 import { html } from './html.js';
 import { tenantRates } from './tenant-rates.js';
 import { formatBits, usageChartSvg } from './usage-chart-svg.js';
 import type { WebPage } from './web-page.js';
 
+const PERIOD_FILTER: FilterSpec<string> = {
+  description: 'the UTC month whose usage is shown (default: the current one)',
+  schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+  parse: (text) => (/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(text) ? text : undefined),
+  expected: 'a month such as 2026-11',
+};
+
 const limitText = (b: { inbound?: string; outbound?: string }) => `in ${b.inbound ?? '—'}, out ${b.outbound ?? '—'}`;
 
 /** A tenant: the API's tenant record (VMs, addresses, limits, backups) and this month's usage —
  * the report billing reads (/v1/usage) and a chart of its 5-minute rates with the 95th
- * percentile line. */
+ * percentile line; `?period=` shows another month. */
 export const tenantPage: WebPage = {
   path: '/tenants/:name',
   params: { name: nameFilter('the tenant') },
-  render: async ({ state, params, link, now }) => {
+  filters: { period: PERIOD_FILTER },
+  render: async ({ state, params, query, link, now }) => {
     const model = await state.model();
     const name = params.name!;
     const tenant = tenantRecord(model, name, await state.observed());
     if (!tenant) return undefined;
-    const period = new Date(now).toISOString().slice(0, 7);
+    const period = (query.get('period') as string | undefined) ?? new Date(now).toISOString().slice(0, 7);
     const checked = validateUsageQuery({ period, scope: 'tenant', tenant: name });
     if ('failed' in checked) throw new Error(`the usage query of the tenant page is invalid: ${checked.failed.map((d) => d.code).join(', ')}`);
     const attribution = attributionOfModel(model);

@@ -33,13 +33,13 @@ code { font-size: 13px; }
 .dev-label { font-size: 11px; fill: #1d2330; }
 a:hover .dev { fill-opacity: .7; }
 .cell { stroke: #fff; stroke-width: 1; }
-.cell-allocated, .legend .cell-allocated::before { fill: #3b7dd8; background: #3b7dd8; }
-.cell-reserved, .legend .cell-reserved::before { fill: #f0b429; background: #f0b429; }
-.cell-infrastructure, .legend .cell-infrastructure::before { fill: #7b8494; background: #7b8494; }
-.cell-free, .legend .cell-free::before { fill: #e4e7ec; background: #e4e7ec; }
-.cell-seen-unowned, .legend .cell-seen-unowned::before { fill: #d64545; background: #d64545; }
-.cell-stale, .legend .cell-stale::before { fill: #9fc3f0; background: #9fc3f0; }
-.cell-text { font-size: 9px; fill: #5b6475; }
+rect.cell-allocated { fill: #3b7dd8; } .legend .cell-allocated::before { background: #3b7dd8; }
+rect.cell-reserved { fill: #f0b429; } .legend .cell-reserved::before { background: #f0b429; }
+rect.cell-infrastructure { fill: #7b8494; } .legend .cell-infrastructure::before { background: #7b8494; }
+rect.cell-free { fill: #e4e7ec; } .legend .cell-free::before { background: #e4e7ec; }
+rect.cell-seen-unowned { fill: #d64545; } .legend .cell-seen-unowned::before { background: #d64545; }
+rect.cell-stale { fill: #9fc3f0; } .legend .cell-stale::before { background: #9fc3f0; }
+.cell-text { font-size: 9px; fill: #1d2330; pointer-events: none; }
 .chart-axis { stroke: #5b6475; stroke-width: 1; }
 .chart-in { fill: none; stroke: #3b7dd8; stroke-width: 1.2; }
 .chart-out { fill: none; stroke: #2e9d57; stroke-width: 1.2; }

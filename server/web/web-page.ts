@@ -7,6 +7,8 @@ import type { SafeHtml } from './html.js';
 export interface PageRequest {
   state: RequestState;
   params: Record<string, string>;
+  /** The page's own query parameters, parsed (besides `rev`). */
+  query: ReadonlyMap<string, unknown>;
   /** The commit the page shows. */
   commit: string;
   /** The `?rev=` asked for, if any. */
@@ -22,5 +24,7 @@ export interface PageRequest {
 export interface WebPage {
   path: string;
   params?: Readonly<Record<string, FilterSpec>>;
+  /** Query parameters it takes besides `rev`. */
+  filters?: Readonly<Record<string, FilterSpec>>;
   render(request: PageRequest): Promise<{ title: string; body: SafeHtml } | undefined>;
 }

@@ -38,7 +38,9 @@ export async function serveWebPage(context: PipelineContext, page: WebPage, requ
   if (token === null || !looksLikeApiToken(token)) throw unauthorised('API_TOKEN_INVALID', 'the token is unknown or revoked');
 
   const params = parseQuery((request.params ?? {}) as RawQuery, page.params ?? {});
-  const rev = parseQuery((request.query ?? {}) as RawQuery, { rev: REV_FILTER }).get('rev')?.value as string | undefined;
+  const filters = parseQuery((request.query ?? {}) as RawQuery, { ...page.filters, rev: REV_FILTER });
+  const rev = filters.get('rev')?.value as string | undefined;
+  const query = new Map([...filters].filter(([n]) => n !== 'rev').map(([n, v]) => [n, v.value]));
   const paramValues = Object.fromEntries([...params].map(([n, v]) => [n, v.value as string]));
 
   const renderAt = async (head: Awaited<ReturnType<typeof readApiState>>, snapshot: Parameters<typeof context.cache.forRequest>[2]) => {
@@ -50,7 +52,7 @@ export async function serveWebPage(context: PipelineContext, page: WebPage, requ
     if (commit === null) throw new ApiError(503, 'API_NOTHING_APPLIED', 'no commit was applied yet: run pytin apply first');
     const link = linkKeepingRev(rev);
     const state = context.cache.forRequest(commit, head.factsGeneration, snapshot);
-    const rendered = await page.render({ state, params: paramValues, commit, rev, now: Date.now(), link });
+    const rendered = await page.render({ state, params: paramValues, query, commit, rev, now: Date.now(), link });
     if (!rendered) throw new ApiError(404, 'API_NOT_FOUND', `${request.url.split('?')[0]} is not in commit ${commit}`);
     return { commit, document: pageShell(rendered.title, commit, rendered.body, link).text };
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { createApiToken } from '../../../reconciler/store/api/api-tokens.js';
+import { finishApplyRun, startApplyRun } from '../../../reconciler/store/apply/apply-runs.js';
 import { openStore, type Store } from '../../../reconciler/store/open-store.js';
 import { build } from '../../../server/build.js';
 import { recordApplied, recordSightings, tempStore } from '../../support/applied-store.js';
@@ -24,6 +25,24 @@ export function hostileLab(): Map<string, string> {
   edit('network/devices.yaml', 'description: Switched PDU feeding rack 1 (rear, half-depth)', `description: ${JSON.stringify(HOSTILE)}`);
   return texts;
 }
+
+/** The drift the fixture's latest plan of C2 reports. */
+export const DRIFT = [
+  {
+    type: 'drift',
+    address: 'server/hv-02',
+    kind: 'device-not-answering',
+    evidence: { source: 'ssh', where: 'hv-02', seenAt: '2026-11-30T10:00:00.000Z' },
+    message: 'hv-02 did not answer over SSH',
+  },
+  {
+    type: 'drift',
+    address: 'server/hv-01/eno1',
+    kind: 'mac-on-unexpected-port',
+    evidence: { source: 'snmp', where: 'sw-r01 Gi1/0/7', seenAt: '2026-11-30T10:00:00.000Z' },
+    message: `0c:c4:7a:10:00:01 seen on sw-r01 Gi1/0/7, cabled to Gi1/0/1 ${HOSTILE}`,
+  },
+];
 
 export interface WebFixture {
   app: FastifyInstance;
@@ -49,6 +68,16 @@ export async function webFixture(): Promise<WebFixture> {
     ],
     Date.now(),
   );
+  // A later (failed) apply of C2 whose plan reports drift on two servers: what the rack and
+  // device pages mark as observed.
+  const run = await startApplyRun(s.store, {
+    commit: C2,
+    planHash: 'drift',
+    holder: 'test@lab',
+    startedAt: 2_500_000,
+    planMessagesJson: JSON.stringify(DRIFT),
+  });
+  await finishApplyRun(s.store, run, { ok: false, finishedAt: 2_500_000, commit: C2, desiredJson: '' });
   const made = await createApiToken(s.store, 'support', 1);
   if (!made.created) throw new Error('token');
   const serverStore = await openStore(s.path);

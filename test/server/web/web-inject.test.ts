@@ -27,6 +27,17 @@ const PAGES = [
   '/plan',
 ];
 
+/** The attributes of every element of `body` that has attribute `marker` (markup may spread an
+ * element's attributes over lines). */
+function elementsWith(body: string, marker: string): Array<Record<string, string>> {
+  return [...body.matchAll(new RegExp(`<[a-z]+\\s([^>]*\\b${marker}="[^>]*)>`, 'g'))].map((m) =>
+    Object.fromEntries([...m[1]!.matchAll(/([a-z-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!])),
+  );
+}
+
+/** The hover text of the pool map cell of `ip`. */
+const cellTitle = (body: string, ip: string) => new RegExp(`data-ip="${ip.replace(/\./g, '\\.')}"[^>]*>\\s*<title>([^<]*)</title`).exec(body)?.[1];
+
 const get = (url: string, headers: Record<string, string> = f.basic()) => f.app.inject({ url, headers });
 
 test('every page answers 200 with HTML, the strict CSP, the commit served, and no script anywhere', async () => {
@@ -85,9 +96,7 @@ test('without HTTP Basic the browser is asked for it; an unknown or revoked toke
 
 test('the rack elevation places each device at the units and faces the YAML gives', async () => {
   const body = (await get('/racks/lab1-r01')).body;
-  const placed = [...body.matchAll(/data-device="([^"]+)" data-kind="([^"]+)" data-unit="(\d+)" data-height="(\d+)" data-face="(\w+)"/g)].map((m) =>
-    m.slice(1).join(' '),
-  );
+  const placed = elementsWith(body, 'data-device').map((a) => `${a['data-device']} ${a['data-kind']} ${a['data-unit']} ${a['data-height']} ${a['data-face']}`);
   // hv-01 at 10-11 full depth; ded-01 half-depth front and the PDU rear share unit 1; the patch
   // panel at 41 and the switch at 42 take both faces.
   assert.deepEqual(placed.sort(), [
@@ -101,7 +110,10 @@ test('the rack elevation places each device at the units and faces the YAML give
     'sw-r01 switch 42 1 rear',
   ]);
   const r03 = (await get('/racks/lab1-r03')).body;
-  assert.match(r03, /data-reserved-from="1" data-reserved-to="21"/);
+  assert.deepEqual(
+    elementsWith(r03, 'data-reserved-from').map((a) => `${a['data-reserved-from']}-${a['data-reserved-to']}`),
+    ['1-21', '40-42', '1-21', '40-42'],
+  );
   assert.equal((await get('/racks/nowhere')).statusCode, 404);
 });
 
@@ -118,10 +130,14 @@ test("the pool map's counts agree with /v1/pools; the address seen without an ow
     assert.equal(count('free') + count('seen-unowned'), Number(api.free), name);
   }
   const pub = (await get('/pools/lab1-public')).body;
-  assert.match(pub, /<g data-ip="203\.0\.113\.99" data-state="seen-unowned"><title>203\.0\.113\.99 — seen-unowned\nlast seen [^<]+ on sw-r01 Gi1\/0\/9/);
-  assert.match(pub, /<g data-ip="203\.0\.113\.10" data-state="allocated"><title>203\.0\.113\.10 — allocated\nheld by vm\/acme-web-01\/eth0 \(tenant acme\)/);
-  assert.match(pub, /<g data-ip="203\.0\.113\.1" data-state="infrastructure">/);
-  assert.equal((pub.match(/<g data-ip=/g) ?? []).length, 256);
+  const states = new Map(elementsWith(pub, 'data-state').map((a) => [a['data-ip']!, a['data-state']!]));
+  assert.equal(states.size, 256);
+  assert.deepEqual(
+    [states.get('203.0.113.99'), states.get('203.0.113.10'), states.get('203.0.113.1'), states.get('203.0.113.200')],
+    ['seen-unowned', 'allocated', 'infrastructure', 'reserved'],
+  );
+  assert.match(cellTitle(pub, '203.0.113.99')!, /^203\.0\.113\.99 — seen-unowned\nlast seen \S+ on sw-r01 Gi1\/0\/9 \(52:54:00:00:00:99\)$/);
+  assert.match(cellTitle(pub, '203.0.113.10')!, /^203\.0\.113\.10 — allocated\nheld by vm\/acme-web-01\/eth0 \(tenant acme\)\nlast seen /);
 });
 
 test('?rev= shows an earlier applied commit, and links keep it; an unknown commit is a 404', async () => {
@@ -142,4 +158,27 @@ test('the web view is read-only: other methods are 405', async () => {
     const res = await f.app.inject({ method: 'POST', url, headers: f.basic() });
     assert.equal(res.statusCode, 405, url);
   }
+});
+
+test("the latest plan's drift marks the devices it is about: outlined in the elevation with the drift as hover text, listed on the device and plan pages", async () => {
+  const marked = (body: string) =>
+    elementsWith(body, 'data-device')
+      .filter((a) => a['data-drift'] !== undefined)
+      .map((a) => `${a['data-device']} ${a['data-drift']}`);
+  assert.deepEqual(marked((await get('/racks/lab1-r01')).body), ['hv-01 mac-on-unexpected-port', 'hv-01 mac-on-unexpected-port']);
+  assert.deepEqual(marked((await get('/racks/lab1-r02')).body), ['hv-02 device-not-answering', 'hv-02 device-not-answering']);
+  const device = (await get('/devices/server/hv-02')).body;
+  assert.deepEqual(
+    elementsWith(device, 'data-drift-kind').map((a) => a['data-drift-kind']),
+    ['device-not-answering'],
+  );
+  assert.ok(device.includes('hv-02 did not answer over SSH'));
+  const plan = (await get('/plan')).body;
+  assert.deepEqual(
+    elementsWith(plan, 'data-drift').map((a) => a['data-drift']),
+    ['server/hv-02', 'server/hv-01/eno1'],
+  );
+  assert.ok(plan.includes(escapeHtml(HOSTILE)) && !plan.includes('<script>alert'));
+  // The earlier commit's plan (recorded with no message) has no drift to mark.
+  assert.deepEqual(marked((await get(`/racks/lab1-r01?rev=${C1}`)).body), []);
 });
