@@ -1,7 +1,6 @@
 import { serverRecord } from '../../reconciler/store/api/api-records.js';
 import { enumFilter, nameFilter } from '../http/query-filters.js';
 import { html, type SafeHtml } from './html.js';
-import { driftByResource } from './plan-drift.js';
 import type { RackedKind } from './rack-elevation.js';
 import type { WebPage } from './web-page.js';
 
@@ -17,7 +16,7 @@ const placement = (p: { rack: string; position: number; height: number; face?: s
 export const devicePage: WebPage = {
   path: '/devices/:kind/:name',
   params: { kind: enumFilter(KINDS, 'server, switch or device'), name: nameFilter('the device') },
-  render: async ({ state, params, link }) => {
+  render: async ({ state, params, link, plans }) => {
     const model = await state.model();
     const kind = params.kind as RackedKind;
     const name = params.name!;
@@ -170,7 +169,7 @@ export const devicePage: WebPage = {
         </tbody>
       </table>`;
     }
-    const drift = (await driftByResource(state)).get(`${kind}/${name}`) ?? [];
+    const drift = (await plans.latest(state))?.driftByResource.get(`${kind}/${name}`) ?? [];
     const observed = drift.length
       ? html`<ul>
           ${drift.map((d) => html`<li data-drift-kind="${d.kind}"><span class="sev-warning">${d.kind}</span> ${d.message} <span class="muted">(${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt})</span></li>`)}

@@ -1,8 +1,7 @@
-import { planView, verdictSentence } from '../../reconciler/render/plan-view.js';
+import { verdictSentence } from '../../reconciler/render/plan-view.js';
 import { applyRunsPage } from '../../reconciler/store/api/api-reads.js';
 import { poolRecords, rackRecord, tenantSummaries } from '../../reconciler/store/api/api-records.js';
 import { html } from './html.js';
-import { latestPlanMessages } from './plan-drift.js';
 import type { WebPage } from './web-page.js';
 
 const BAR = 120;
@@ -19,14 +18,13 @@ const bar = (ratio: number) =>
  * summary of the plan applied for the commit shown. */
 export const overviewPage: WebPage = {
   path: '/',
-  render: async ({ state, link }) => {
+  render: async ({ state, link, plans }) => {
     const model = await state.model();
     const racks = [...model.racks.keys()].map((name) => rackRecord(model, name)!);
     const datacenters = [...new Set(racks.map((r) => r.datacenter))].sort();
     const pools = poolRecords(model);
     const [run] = await state.snapshot((db) => applyRunsPage(db, null, 1));
-    const plan = await latestPlanMessages(state);
-    const view = plan ? planView(plan.messages) : null;
+    const view = (await plans.latest(state))?.view ?? null;
     const body = html`<h2>Datacenters and racks</h2>
       ${datacenters.map(
         (dc) =>

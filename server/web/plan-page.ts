@@ -1,8 +1,7 @@
 import { actionGlyph, type Change, changeTarget, describeTarget } from '../../reconciler/plan/change.js';
 import { changeDifferences, formatJsonValue } from '../../reconciler/render/json-diff.js';
-import { diagnosticPlace, planView, verdictSentence } from '../../reconciler/render/plan-view.js';
+import { diagnosticPlace, verdictSentence } from '../../reconciler/render/plan-view.js';
 import { html } from './html.js';
-import { latestPlanMessages } from './plan-drift.js';
 import type { WebPage } from './web-page.js';
 
 /** What a change does, as the markdown comment words it: the fields that differ, or its reason. */
@@ -17,10 +16,10 @@ function what(c: Change) {
  * typed view of the same JSON messages (/v1/plan/latest), with the changes grouped by target. */
 export const planPage: WebPage = {
   path: '/plan',
-  render: async ({ state, commit }) => {
-    const plan = await latestPlanMessages(state);
+  render: async ({ state, commit, plans }) => {
+    const plan = await plans.latest(state);
     if (!plan) return { title: 'Plan', body: html`<p class="muted">The apply of commit ${commit} recorded no plan.</p>` };
-    const view = planView(plan.messages);
+    const view = plan.view;
     const s = view.summary;
     const listed = [...view.changes, ...view.unchanged];
     const byTarget = new Map<string, Change[]>();

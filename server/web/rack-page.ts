@@ -1,6 +1,5 @@
 import { nameFilter } from '../http/query-filters.js';
 import { html } from './html.js';
-import { driftByResource } from './plan-drift.js';
 import { rackedItems } from './rack-elevation.js';
 import { rackFaceSvg } from './rack-svg.js';
 import type { WebPage } from './web-page.js';
@@ -9,13 +8,13 @@ import type { WebPage } from './web-page.js';
 export const rackPage: WebPage = {
   path: '/racks/:name',
   params: { name: nameFilter('the rack') },
-  render: async ({ state, params, link }) => {
+  render: async ({ state, params, link, plans }) => {
     const model = await state.model();
     const name = params.name!;
     const rack = model.racks.get(name);
     if (!rack) return undefined;
     const items = rackedItems(model, name);
-    const drift = await driftByResource(state);
+    const drift = (await plans.latest(state))?.driftByResource ?? new Map<string, never[]>();
     const used = new Set(items.flatMap((i) => Array.from({ length: i.height }, (_, k) => i.position + k)));
     const body = html`<p>
         ${rack.displayName ? html`${rack.displayName} · ` : ''}datacenter

@@ -1,6 +1,7 @@
 import type { FilterSpec } from '../http/query-filters.js';
 import type { RequestState } from '../state/state-cache.js';
 import type { SafeHtml } from './html.js';
+import type { PlanCache } from './plan-cache.js';
 
 /** What a page gets: the state it renders (the same per-commit caches the API reads), its path
  * parameters, and `link` to make a URL that keeps the request's `?rev=`. */
@@ -16,6 +17,8 @@ export interface PageRequest {
   /** Now, for ages ("not seen for 31 days"). */
   now: number;
   link(path: string): string;
+  /** The plan applied for the commit, parsed once per apply run. */
+  plans: PlanCache;
 }
 
 /** One page of the web view: a path, its checked parameters, and the body it renders (undefined:

@@ -8,6 +8,7 @@ import { type PipelineContext, REV_FILTER } from '../request-pipeline.js';
 import { StoreMovedError } from '../state/state-cache.js';
 import { BASIC_CHALLENGE, basicAuthToken } from './basic-auth.js';
 import { pageShell } from './page-shell.js';
+import type { PlanCache } from './plan-cache.js';
 import type { WebPage } from './web-page.js';
 
 /** No script at all, style only from the same-origin stylesheet (so no inline style either),
@@ -28,7 +29,13 @@ export function linkKeepingRev(rev: string | undefined): (path: string) => strin
  * the page's whitelist; then the head from memory (token known and not revoked? which commit?),
  * and the page rendered from the per-commit caches the API shares — read again in one snapshot
  * when the store moved meanwhile, so a page never mixes two states. */
-export async function serveWebPage(context: PipelineContext, page: WebPage, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function serveWebPage(
+  context: PipelineContext,
+  plans: PlanCache,
+  page: WebPage,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const token = basicAuthToken(request.headers.authorization);
   const digest = typeof token === 'string' ? apiTokenDigest(token) : undefined;
   const waitSeconds = context.limiter.take(digest !== undefined ? `token:${digest}` : `peer:${request.ip}`, Date.now());
@@ -52,7 +59,7 @@ export async function serveWebPage(context: PipelineContext, page: WebPage, requ
     if (commit === null) throw new ApiError(503, 'API_NOTHING_APPLIED', 'no commit was applied yet: run pytin apply first');
     const link = linkKeepingRev(rev);
     const state = context.cache.forRequest(commit, head.factsGeneration, snapshot);
-    const rendered = await page.render({ state, params: paramValues, query, commit, rev, now: Date.now(), link });
+    const rendered = await page.render({ state, params: paramValues, query, commit, rev, now: Date.now(), link, plans });
     if (!rendered) throw new ApiError(404, 'API_NOT_FOUND', `${request.url.split('?')[0]} is not in commit ${commit}`);
     return { commit, document: pageShell(rendered.title, commit, rendered.body, link).text };
   };

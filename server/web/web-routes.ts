@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PipelineContext } from '../request-pipeline.js';
 import { devicePage } from './device-page.js';
 import { overviewPage } from './overview-page.js';
+import { planCache } from './plan-cache.js';
 import { planPage } from './plan-page.js';
 import { poolPage } from './pool-page.js';
 import { rackPage } from './rack-page.js';
@@ -16,8 +17,9 @@ export const WEB_PAGES = [overviewPage, rackPage, devicePage, poolPage, tenantPa
 /** Registers the web view on the API's app: the pages (read-only, so every other method is a
  * 405 like the API's) and the two static files. */
 export function registerWebRoutes(app: FastifyInstance, context: PipelineContext, refuseOtherMethods: (path: string) => void): void {
+  const plans = planCache();
   for (const page of WEB_PAGES) {
-    app.get(page.path, (request, reply) => serveWebPage(context, page, request, reply));
+    app.get(page.path, (request, reply) => serveWebPage(context, plans, page, request, reply));
     refuseOtherMethods(page.path);
   }
   const asset = (path: string, type: string, text: string) => {

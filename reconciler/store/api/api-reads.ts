@@ -108,6 +108,15 @@ export async function latestPlanMessagesJson(db: SqlRunner, commit: string): Pro
   return row ? { runId: row.id, json: row.plan_messages_json } : undefined;
 }
 
+/** The id of that run alone (no plan text): a reader that keeps parsed plans by run id asks this
+ * first, and reads the plan (megabytes on a large inventory) only for a run it has not seen. */
+export async function latestPlanRunId(db: SqlRunner, commit: string): Promise<number | undefined> {
+  const row = await db.get<Row & { id: number }>('SELECT id FROM apply_runs WHERE commit_id = ? AND plan_messages_json IS NOT NULL ORDER BY id DESC LIMIT 1', [
+    commit,
+  ]);
+  return row?.id;
+}
+
 /** Every host's last good facts of one kind (a driver's facts key), as stored JSON. */
 export async function hostFactsOfKind(db: SqlRunner, factKind: string): Promise<Array<{ host: string; json: string; observedAt: number }>> {
   const rows = await db.all<Row & { subject: string; json: string; observed_at: number }>(
