@@ -1,5 +1,5 @@
-import { html, type SafeHtml } from './html.js';
 import type { AddressCell } from './address-cells.js';
+import { html, type SafeHtml } from './html.js';
 
 const CELL = 24;
 const COLUMNS = 16;

@@ -1,5 +1,5 @@
-import type { Drift } from '../../reconciler/plan/drift.js';
 import type { RackSpec } from '../../inventory/model/specs.js';
+import type { Drift } from '../../reconciler/plan/drift.js';
 import { html, type SafeHtml } from './html.js';
 import type { RackedItem, RackFace } from './rack-elevation.js';
 

@@ -49,6 +49,13 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
   },
   { quote: '`/v1/backups?host=`, `/v1/runs`', proofs: ['test/server/api-lab.slow.test.ts', 'test/server/api-inject.test.ts'] },
   { quote: '`/v1/health`, `/v1/openapi.json`', proofs: ['test/server/openapi.test.ts', 'test/server/api-inject.test.ts'] },
+  // The web view
+  { quote: '| `/` | datacenters and racks with units used', proofs: ['test/server/web/web-inject.test.ts', 'test/server/web/web-browser.slow.test.ts'] },
+  { quote: '| `/racks/{name}` | the rack', proofs: ['test/server/web/web-inject.test.ts', 'test/server/web/web-browser.slow.test.ts'] },
+  { quote: '`/devices/{server', proofs: ['test/server/web/web-inject.test.ts', 'test/server/web/web-browser.slow.test.ts'] },
+  { quote: '| `/pools/{name}` | one cell per address', proofs: ['test/server/web/web-inject.test.ts', 'test/server/web/web-browser.slow.test.ts'] },
+  { quote: '`/tenants/{name}?period=YYYY-MM`', proofs: ['test/server/web/web-usage-chart.test.ts', 'test/server/web/web-inject.test.ts'] },
+  { quote: '| `/plan` | the plan applied for the commit', proofs: ['test/server/web/web-inject.test.ts', 'test/server/web/web-browser.slow.test.ts'] },
   { quote: '`pytin observe device --host', proofs: ['test/reconciler/cli/commands/observe-device.test.ts'] },
   {
     quote: '`pytin plan [--refresh]',
