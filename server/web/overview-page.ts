@@ -1,7 +1,8 @@
 import { verdictSentence } from '../../reconciler/render/plan-view.js';
 import { applyRunsPage } from '../../reconciler/store/api/api-reads.js';
-import { poolRecords, rackRecord, tenantSummaries } from '../../reconciler/store/api/api-records.js';
+import { poolRecords, tenantSummaries } from '../../reconciler/store/api/api-records.js';
 import { html } from './html.js';
+import { usedUnits } from './rack-elevation.js';
 import type { WebPage } from './web-page.js';
 
 const BAR = 120;
@@ -20,7 +21,14 @@ export const overviewPage: WebPage = {
   path: '/',
   render: async ({ state, link, plans }) => {
     const model = await state.model();
-    const racks = [...model.racks.keys()].map((name) => rackRecord(model, name)!);
+    // Units used counted with the racked devices (PDUs, patch panels), as the elevation draws them.
+    const racks = [...model.racks].map(([name, spec]) => ({
+      name,
+      datacenter: spec.datacenter,
+      row: spec.row ?? null,
+      units: spec.units,
+      usedUnits: usedUnits(model, name),
+    }));
     const datacenters = [...new Set(racks.map((r) => r.datacenter))].sort();
     const pools = poolRecords(model);
     const [run] = await state.snapshot((db) => applyRunsPage(db, null, 1));

@@ -1,6 +1,6 @@
 import type { Drift } from '../../reconciler/plan/drift.js';
 import type { PlanMessage } from '../../reconciler/render/plan-json.js';
-import { type PlanView,planView } from '../../reconciler/render/plan-view.js';
+import { type PlanView, planView } from '../../reconciler/render/plan-view.js';
 import { latestPlanMessagesJson, latestPlanRunId } from '../../reconciler/store/api/api-reads.js';
 import type { RequestState } from '../state/state-cache.js';
 

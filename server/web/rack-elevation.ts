@@ -44,3 +44,10 @@ export function rackedItems(model: AppliedModel, rack: string): RackedItem[] {
   for (const [name, spec] of model.devices) add('device', name, spec);
   return items.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
 }
+
+/** How many units of `rack` hold something (on either face). */
+export function usedUnits(model: AppliedModel, rack: string): number {
+  const units = new Set<number>();
+  for (const item of rackedItems(model, rack)) for (let u = item.position; u < item.position + item.height; u++) units.add(u);
+  return units.size;
+}

@@ -1,6 +1,6 @@
 import { nameFilter } from '../http/query-filters.js';
 import { html } from './html.js';
-import { rackedItems } from './rack-elevation.js';
+import { rackedItems, usedUnits } from './rack-elevation.js';
 import { rackFaceSvg } from './rack-svg.js';
 import type { WebPage } from './web-page.js';
 
@@ -15,11 +15,11 @@ export const rackPage: WebPage = {
     if (!rack) return undefined;
     const items = rackedItems(model, name);
     const drift = (await plans.latest(state))?.driftByResource ?? new Map<string, never[]>();
-    const used = new Set(items.flatMap((i) => Array.from({ length: i.height }, (_, k) => i.position + k)));
+    const used = usedUnits(model, name);
     const body = html`<p>
         ${rack.displayName ? html`${rack.displayName} · ` : ''}datacenter
         ${rack.datacenter}${rack.row ? html` · row ${rack.row}` : ''}${rack.tenant ? html` · rented to <a href="${link(`/tenants/${rack.tenant}`)}">${rack.tenant}</a>` : ''}
-        · ${rack.units} units, <span data-used-units="${used.size}">${used.size}</span> used
+        · ${rack.units} units, <span data-used-units="${used}">${used}</span> used
       </p>
       <div class="faces">${rackFaceSvg(rack, 'front', items, drift, link)}${rackFaceSvg(rack, 'rear', items, drift, link)}</div>
       <h2>In this rack</h2>

@@ -109,6 +109,12 @@ test('the rack elevation places each device at the units and faces the YAML give
     'sw-r01 switch 42 1 front',
     'sw-r01 switch 42 1 rear',
   ]);
+  // Units 1, 10-11, 41 and 42: the rack page and the overview count the devices too.
+  assert.deepEqual(
+    elementsWith(body, 'data-used-units').map((a) => a['data-used-units']),
+    ['5'],
+  );
+  assert.match((await get('/')).body, /href="\/racks\/lab1-r01">lab1-r01<\/a><\/td>\s*<td>A<\/td>\s*<td>5 \/ 42<\/td>/);
   const r03 = (await get('/racks/lab1-r03')).body;
   assert.deepEqual(
     elementsWith(r03, 'data-reserved-from').map((a) => `${a['data-reserved-from']}-${a['data-reserved-to']}`),
