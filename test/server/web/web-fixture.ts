@@ -68,6 +68,8 @@ export async function webFixture(): Promise<WebFixture> {
     ],
     Date.now(),
   );
+  // acme-db-01's address last answered 40 days ago: held, but not seen for 31 days.
+  await recordSightings(s.store, 'sw-r01', [{ ip: '203.0.113.12', mac: '52:54:00:a0:00:12', port: 'Gi1/0/6', vlan: 100 }], Date.now() - 40 * 86_400_000);
   // A later (failed) apply of C2 whose plan reports drift on two servers: what the rack and
   // device pages mark as observed.
   const run = await startApplyRun(s.store, {

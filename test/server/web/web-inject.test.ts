@@ -142,6 +142,8 @@ test("the pool map's counts agree with /v1/pools; the address seen without an ow
     [states.get('203.0.113.99'), states.get('203.0.113.10'), states.get('203.0.113.1'), states.get('203.0.113.200')],
     ['seen-unowned', 'allocated', 'infrastructure', 'reserved'],
   );
+  assert.equal(states.get('203.0.113.12'), 'stale');
+  assert.equal([...states.values()].filter((v) => v === 'stale').length, 1);
   assert.match(cellTitle(pub, '203.0.113.99')!, /^203\.0\.113\.99 — seen-unowned\nlast seen \S+ on sw-r01 Gi1\/0\/9 \(52:54:00:00:00:99\)$/);
   assert.match(cellTitle(pub, '203.0.113.10')!, /^203\.0\.113\.10 — allocated\nheld by vm\/acme-web-01\/eth0 \(tenant acme\)\nlast seen /);
 });
