@@ -23,6 +23,8 @@ export function hostileLab(): Map<string, string> {
   };
   edit('tenants.yaml', 'displayName: ACME Hosting Ltd', `displayName: ${JSON.stringify(HOSTILE)}`);
   edit('network/devices.yaml', 'description: Switched PDU feeding rack 1 (rear, half-depth)', `description: ${JSON.stringify(HOSTILE)}`);
+  // A pool larger than a /24: drawn one row per /24.
+  texts.set('network/big-pool.yaml', 'kind: IPPool\nname: big-v4\ndatacenter: lab1\ncidr: 10.20.0.0/22\ngateway: 10.20.0.1\nreserved: [10.20.1.0-10.20.1.9]\n');
   return texts;
 }
 

@@ -135,6 +135,21 @@ test("the pool map's counts agree with /v1/pools; the address seen without an ow
     assert.equal(count('reserved'), api.reserved, name);
     assert.equal(count('free') + count('seen-unowned'), Number(api.free), name);
   }
+  // A /22: one row per /24, the network and gateway in the first, the reserved range in the
+  // second, the broadcast in the last; its free addresses are the API's.
+  const big = (await get('/pools/big-v4')).body;
+  const blocks = [...big.matchAll(/<tr data-block="([^"]+)">((?:\s*<td>[^<]*<\/td>)+)/g)].map((m) => [
+    m[1],
+    [...m[2]!.matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1]).slice(1),
+  ]);
+  // Columns: allocated, stale, reserved, free, seen-unowned, infrastructure.
+  assert.deepEqual(blocks, [
+    ['10.20.0.0/24', ['0', '0', '0', '254', '0', '2']],
+    ['10.20.1.0/24', ['0', '0', '0', '246', '0', '10']],
+    ['10.20.2.0/24', ['0', '0', '0', '256', '0', '0']],
+    ['10.20.3.0/24', ['0', '0', '0', '255', '0', '1']],
+  ]);
+  assert.equal(pools.items.find((p) => p.name === 'big-v4')!.free, String(254 + 246 + 256 + 255));
   const pub = (await get('/pools/lab1-public')).body;
   const states = new Map(elementsWith(pub, 'data-state').map((a) => [a['data-ip']!, a['data-state']!]));
   assert.equal(states.size, 256);
