@@ -1,6 +1,7 @@
 import { serverRecord } from '../../reconciler/store/api/api-records.js';
 import { enumFilter, nameFilter } from '../http/query-filters.js';
 import { html, type SafeHtml } from './html.js';
+import { seenOnSwitch } from './plan-cache.js';
 import type { RackedKind } from './rack-elevation.js';
 import type { WebPage } from './web-page.js';
 
@@ -20,6 +21,7 @@ export const devicePage: WebPage = {
     const model = await state.model();
     const kind = params.kind as RackedKind;
     const name = params.name!;
+    const drift = (await plans.latest(state))?.driftByResource.get(`${kind}/${name}`) ?? [];
     let details: SafeHtml;
     if (kind === 'server') {
       const server = serverRecord(model, name);
@@ -111,6 +113,7 @@ export const devicePage: WebPage = {
               <th>speed</th>
               <th>description</th>
               <th>cabled server interface</th>
+              <th>observed</th>
             </tr>
           </thead>
           <tbody>
@@ -121,6 +124,11 @@ export const devicePage: WebPage = {
                 <td>${p.speed ?? ''}</td>
                 <td>${p.description ?? ''}</td>
                 <td>${to ? html`<a href="${link(`/devices/server/${to.split('/')[0]!}`)}">${to}</a>` : ''}</td>
+                <td>
+                  ${drift
+                    .filter((d) => seenOnSwitch(d)?.port === p.name)
+                    .map((d) => html`<div class="sev-warning" data-port-drift="${d.address}">MAC of ${d.address} seen here</div>`)}
+                </td>
               </tr>`;
             })}
           </tbody>
@@ -169,7 +177,6 @@ export const devicePage: WebPage = {
         </tbody>
       </table>`;
     }
-    const drift = (await plans.latest(state))?.driftByResource.get(`${kind}/${name}`) ?? [];
     const observed = drift.length
       ? html`<ul>
           ${drift.map((d) => html`<li data-drift-kind="${d.kind}"><span class="sev-warning">${d.kind}</span> ${d.message} <span class="muted">(${d.evidence.source} ${d.evidence.where}, ${d.evidence.seenAt})</span></li>`)}

@@ -188,7 +188,16 @@ test("the latest plan's drift marks the devices it is about: outlined in the ele
     elementsWith(body, 'data-device')
       .filter((a) => a['data-drift'] !== undefined)
       .map((a) => `${a['data-device']} ${a['data-drift']}`);
-  assert.deepEqual(marked((await get('/racks/lab1-r01')).body), ['hv-01 mac-on-unexpected-port', 'hv-01 mac-on-unexpected-port']);
+  // hv-01's MAC seen on sw-r01 Gi1/0/7: the server and the switch it was seen on are marked.
+  assert.deepEqual(marked((await get('/racks/lab1-r01')).body).sort(), [
+    'hv-01 mac-on-unexpected-port',
+    'hv-01 mac-on-unexpected-port',
+    'sw-r01 mac-on-unexpected-port',
+    'sw-r01 mac-on-unexpected-port',
+  ]);
+  const port = (await get('/devices/switch/sw-r01')).body;
+  assert.match(port, /<td>Gi1\/0\/7<\/td>(?:(?!<\/tr>)[\s\S])*data-port-drift="server\/hv-01\/eno1"/);
+  assert.equal(elementsWith(port, 'data-port-drift').length, 1);
   assert.deepEqual(marked((await get('/racks/lab1-r02')).body), ['hv-02 device-not-answering', 'hv-02 device-not-answering']);
   const device = (await get('/devices/server/hv-02')).body;
   assert.deepEqual(
