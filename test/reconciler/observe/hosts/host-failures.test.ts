@@ -137,7 +137,7 @@ describe('a host that refuses pytin: one diagnostic, nothing run, no facts', () 
 describe("a hypervisor whose virsh fails: that fact is unknown, the host's other facts are kept", () => {
   after(() => virsh.set({ kind: 'none' }));
 
-  test('a virsh that never answers is OBS_HOST_COMMAND_TIMEOUT; the connection still serves the next observation', async (t) => {
+  test('a virsh that never answers is OBS_HOST_COMMAND_TIMEOUT; the basics of the host are still observed', async (t) => {
     await virsh.set({ kind: 'hang' });
     // The timeout is the subject: 8 s is far more than the basics (under the same timeout) need even
     // on a loaded machine.
