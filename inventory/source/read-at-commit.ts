@@ -8,9 +8,25 @@ import { AUX_FILE_LIMIT, type InventoryFile, type InventorySnapshot, isInventory
 
 interface TreeEntry {
   blob: string;
+  /** NaN when git could not read the object (ls-tree then prints a size of `BAD`, or `-`). */
   size: number;
   /** Path relative to the inventory root. */
   path: string;
+}
+
+const REPAIR_HINT = 'The repository is damaged: run `git fsck` in it, then fetch or clone it again.';
+
+/** The first lines git printed, without simple-git's wrapping. */
+function gitMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(' / ') || 'no message'
+  );
 }
 
 /** Blobs per `git show` call: keeps the command line far below the kernel's argument limit. */
@@ -87,7 +103,30 @@ export async function readInventoryAtCommit(location: GitLocation, ref: string):
   const commit = await resolveCommit(location, ref);
   if (typeof commit !== 'string') return { revision, rootDir: inventoryRoot(location), files: [], auxFiles: [], diagnostics: [commit] };
   revision.commit = commit;
-  const tree = await listTree(location, commit);
+  const gitFailed = (summary: string, detail: string): InventorySnapshot => ({
+    revision,
+    rootDir: inventoryRoot(location),
+    files: [],
+    auxFiles: [],
+    // No file at all rather than the readable ones: an inventory with a file missing would plan
+    // the destruction of everything that file describes.
+    diagnostics: [{ severity: 'error', code: 'INV_GIT_FAILED', summary, detail }],
+  });
+  const at = `${ref} (${commit.slice(0, 12)})`;
+  let tree: TreeEntry[];
+  try {
+    tree = await listTree(location, commit);
+  } catch (error) {
+    return gitFailed(`git could not list the inventory at ${at}: ${gitMessage(error)}`, REPAIR_HINT);
+  }
+  // git ls-tree exits 0 with a size of "BAD" for an object it cannot unpack.
+  const unreadable = tree.filter((entry) => !Number.isFinite(entry.size));
+  if (unreadable.length > 0) {
+    return gitFailed(
+      `git cannot read ${unreadable.map((e) => e.path).join(', ')} at ${at}: object ${unreadable.map((e) => e.blob).join(', ')} is corrupt or missing`,
+      REPAIR_HINT,
+    );
+  }
   const diagnostics: Diagnostic[] = [];
   if (location.prefix !== '' && tree.length === 0) {
     diagnostics.push({
@@ -113,7 +152,13 @@ export async function readInventoryAtCommit(location: GitLocation, ref: string):
       (isInventoryFileName(entry.path) && entry.size <= MAX_FILE_BYTES) ||
       (!isMisnamedYaml(entry.path) && !isInventoryFileName(entry.path) && entry.size <= AUX_FILE_LIMIT),
   );
-  const read = await readBlobs(location, wanted);
+  let read: InventoryFile[];
+  try {
+    read = await readBlobs(location, wanted);
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    return gitFailed(`git could not read the inventory files at ${at}: ${gitMessage(error)}`, REPAIR_HINT);
+  }
   const files = read.filter((f) => isInventoryFileName(f.path));
   const auxFiles = read.filter((f) => !isInventoryFileName(f.path));
   return { revision, rootDir: inventoryRoot(location), files, auxFiles, diagnostics };

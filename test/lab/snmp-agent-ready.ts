@@ -16,7 +16,8 @@ export function agentStopper(daemon: Daemon, removeFolder: () => Promise<void>):
   };
 }
 
-/** Waits until the agent answers a sysName GET with `community`; on failure stops it (so a test
+/** Waits until the agent answers a sysName GET with `community` (any answer, noSuchObject too:
+ * snmpget exits 0 for it, so an agent whose view hides the system group is ready as well); on failure stops it (so a test
  * that never got the agent still leaves nothing running) and rethrows. */
 export async function whenAgentAnswers(
   daemon: Daemon,

@@ -24,6 +24,9 @@ export interface SnmpdOptions {
   passPersist?: readonly { oid: string; command: string }[];
   /** MIB modules to leave out (e.g. `ip`, so a pass_persist handler owns the IP-MIB tables). */
   disableModules?: readonly string[];
+  /** Subtrees the community may not read (an snmpd `view`), e.g. the system group: an agent
+   * configured to hide them, as some devices are. */
+  excludedSubtrees?: readonly string[];
 }
 
 /** A real net-snmp snmpd, in the foreground so its PID is the one stopped. */
@@ -40,13 +43,16 @@ export interface Snmpd {
 export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const temp = await makeTempDir('snmpd');
   const host = options.netns ? options.netns.innerIp : '127.0.0.1';
+  const excluded = options.excludedSubtrees ?? [];
+  const view = excluded.length > 0 ? ' -V pytinlab' : '';
   const lines = [
     // The endpoint only here, not on the command line (snmpd then fails to open it twice).
     // In a namespace also on its IPv6 address, for udp6 targets.
     `agentAddress udp:${host}:${options.port}${options.netns ? `,udp6:[${options.netns.innerIp6}]:${options.port}` : ''}`,
-    `rocommunity ${options.community} default`,
+    ...(excluded.length > 0 ? ['view pytinlab included .1', ...excluded.map((oid) => `view pytinlab excluded .${oid.replace(/^\./, '')}`)] : []),
+    `rocommunity ${options.community} default${view}`,
     // v2c over IPv6 needs its own line (rocommunity covers IPv4 sources only).
-    `rocommunity6 ${options.community} default`,
+    `rocommunity6 ${options.community} default${view}`,
     '[snmp] mibs :',
   ];
   for (const user of options.v3Users ?? []) {

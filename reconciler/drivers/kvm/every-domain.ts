@@ -5,7 +5,8 @@ import { checkedUri } from './apply/sink-values.js';
  * connection: list the UUIDs (safe words, unlike names), then `echo MARKER uuid; <subcommands>`
  * for each — one round trip, and one libvirt connection (which also keeps the test driver's
  * in-memory state consistent). `{uuid}` in a subcommand is the domain's UUID. Without a URI,
- * virsh's own default connection. */
+ * virsh's own default connection. A domain undefined between the list and its subcommands shows
+ * as a section without their output, wherever it is listed. */
 export function everyDomainScript(uri: string | undefined, marker: string, subcommands: readonly string[]): string {
   const connect = uri ? `-c ${shellQuote(checkedUri(uri))}` : '';
   const perDomain = subcommands.map((c) => `${c.replaceAll('{uuid}', '$u')};`).join(' ');
@@ -14,7 +15,10 @@ export function everyDomainScript(uri: string | undefined, marker: string, subco
     'cmds=',
     `for u in $uuids; do cmds="$cmds echo ${marker} $u; ${perDomain}"; done`,
     '[ -n "$cmds" ] || exit 0',
-    `exec virsh ${connect} "$cmds"`,
+    // virsh exits with the status of a batch's LAST command: without the closing `echo` (an empty
+    // line in the last section) a domain undefined meanwhile failed the whole command when it
+    // happened to be listed last, and only then. A failed connection still fails the batch.
+    `exec virsh ${connect} "$cmds echo"`,
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 
-import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import ssh2, { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 
 import { assertNever } from '../../../inventory/core/errors.js';
 import { shellQuote } from '../shell-quote.js';
@@ -121,6 +121,13 @@ export class SshHost {
       privateKey = await readFile(privateKeyPath);
     } catch (error) {
       throw new SshError('key-unreadable', `${where}: cannot read the private key ${privateKeyPath}: ${(error as Error).message}`, false, { cause: error });
+    }
+    // Parsed here, not left to ssh2: ssh2 parses it inside client.connect(), which runs in the
+    // socket's 'connect' listener below, where its throw escaped this promise and the
+    // observation never ended (a file that is not a key, or an encrypted one).
+    const parsed = ssh2.utils.parseKey(privateKey);
+    if (parsed instanceof Error) {
+      throw new SshError('key-unreadable', `${where}: the private key ${privateKeyPath} cannot be used: ${parsed.message}`, false, { cause: parsed });
     }
     const pinned = entriesFor(await readKnownHosts(this.options.knownHostsPath), host, port);
     // Ask first for the key types already pinned, so a host with several host keys presents one

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { BackupRunOptions } from '../../../reconciler/backup/backup-options.js';
 import { sha256OfFile } from '../../../reconciler/backup/fs/archive-checksum.js';
 import { runBackup } from '../../../reconciler/backup/run/backup-run.js';
+import { shellQuote } from '../../../reconciler/transports/shell-quote.js';
 import { makeTempDir, waitFor } from '../../lab/daemon.js';
 import { listJson, pytin, STACK_TRACE } from './backup-cli.js';
 import { manifestDifferences, manifestOf } from './tree-manifest.js';
@@ -132,6 +133,22 @@ test('a pytin process killed mid-run leaves a stale lock and temporary files tha
   );
 });
 
+/** Runs `body` with a wrapper `tar` first on this process's PATH (the engine starts tar by name):
+ * the real GNU tar with `extra` arguments before the engine's own. PATH is restored after. */
+async function withTarArguments<T>(dir: string, extra: readonly string[], body: () => Promise<T>): Promise<T> {
+  const bin = join(dir, 'tar-wrapper-bin');
+  await mkdir(bin, { recursive: true });
+  const quoted = extra.map(shellQuote).join(' ');
+  await writeFile(join(bin, 'tar'), `#!/bin/sh\nexec /usr/bin/tar ${quoted} "$@"\n`, { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path ?? ''}`;
+  try {
+    return await body();
+  } finally {
+    process.env.PATH = path;
+  }
+}
+
 test('a file changed while tar reads it gives a warning, a valid archive, and the next run picks the change up', async (t) => {
   const dir = await makeTempDir('backup-changed');
   t.after(() => dir.remove());
@@ -140,14 +157,12 @@ test('a file changed while tar reads it gives a warning, a valid archive, and th
   await smallTree(source);
   const growing = join(source, 'growing.log');
   await writeRandomFile(growing, 32);
-  let writer: NodeJS.Timeout | undefined;
-  t.after(() => clearInterval(writer));
-  const run = await runBackup(
-    options(source, target, {
-      hooks: { onTarStarted: () => (writer = setInterval(() => void appendFile(growing, 'more\n'), 2)) },
-    }),
+  // The change happens inside tar's own reading, not on a timer racing it: tar appends to the
+  // file at every 500th record it writes (its --checkpoint-action), and the 32 MiB file spans
+  // over 3,000 records, so tar is in the middle of it at several checkpoints on any machine.
+  const run = await withTarArguments(dir.path, ['--checkpoint=500', `--checkpoint-action=exec=echo more >> ${growing}`], () =>
+    runBackup(options(source, target)),
   );
-  clearInterval(writer);
   assert.equal(run.result, 'warning', JSON.stringify(run.diagnostics));
   assert.deepEqual(
     run.diagnostics.map((d) => `${d.severity} ${d.code}`),
@@ -240,9 +255,31 @@ test('a second run of a series is refused while the first one runs, and list sho
   const target = join(dir.path, 'target');
   await smallTree(source);
   await writeRandomFile(join(source, 'big.bin'), 32);
+  // The first run's tar is stopped as soon as it starts, so the first run is still under way
+  // while the second is tried, however slow this machine is (it used to be assumed still
+  // compressing 32 MiB). It continues once the second run has been refused.
+  let tarPid = 0;
   let started!: () => void;
   const tarRunning = new Promise<void>((resolve) => (started = resolve));
-  const first = runBackup(options(source, target, { hooks: { onTarStarted: () => started() } }));
+  const first = runBackup(
+    options(source, target, {
+      hooks: {
+        onTarStarted: (pid) => {
+          tarPid = pid;
+          process.kill(pid, 'SIGSTOP'); // our own child
+          started();
+        },
+      },
+    }),
+  );
+  t.after(() => {
+    // Whatever happened, the stopped tar is let go (and the first run can end).
+    try {
+      process.kill(tarPid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  });
   await tarRunning;
 
   const second = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data');
@@ -254,6 +291,7 @@ test('a second run of a series is refused while the first one runs, and list sho
     { pid: process.pid, host: hostname(), startedAt: 'x', ageSeconds: 0, liveness: 'alive' },
   );
 
+  process.kill(tarPid, 'SIGCONT');
   const firstResult = await first;
   assert.equal(firstResult.result, 'success');
   assert.equal(firstResult.index, 1);
