@@ -6,7 +6,7 @@ import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/plan/des
 import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
-import { labWith } from '../../../support/lab-inventory.js';
+import { labWith, positionOfMarker } from '../../../support/lab-inventory.js';
 import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
 import { recordedDomains } from './fixtures/recorded-dumpxml.js';
 
@@ -101,10 +101,26 @@ const CASES: Case[] = [
     expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
   },
   {
-    name: 'plans a replace when a disk grows',
+    name: 'plans an in-place update, never a replace, when a disk grows',
     desired: withEdit('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 30GiB}\ninstall'),
     observed: () => inSync(),
-    expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
+    expected: { changes: ['update vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'refuses a disk that shrinks, and plans nothing else for that VM',
+    desired: () => {
+      const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+      texts.set('vms/acme.yaml', texts.get('vms/acme.yaml')!.replace('memory: 16GiB', 'memory: 32GiB'));
+      return labDomains(texts);
+    },
+    observed: () => inSync(),
+    expected: { changes: [], drift: [], diagnostics: ['PLAN_KVM_DISK_SHRINK vm/acme-db-01'] },
+  },
+  {
+    name: 'plans a replace, not a refusal, when a disk that shrinks is renamed (a new disk)',
+    desired: withEdit('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data2, size: 100GiB}'),
+    observed: () => inSync(),
+    expected: { changes: ['replace vm/acme-db-01@hv-01 [disks]'], drift: [], diagnostics: [] },
   },
   {
     name: 'plans an update when a limit is removed from git',
@@ -298,7 +314,11 @@ test("destroying changes are marked, and a protected VM's say it needs --allow-d
   assert.equal(replace?.action, 'replace');
   assert.equal(isDestructive(replace!), true);
   assert.equal(touchesProtected(replace!), true);
-  assert.deepEqual(replace?.notes, ['destroys the domain and its disks', 'protected: refused without --allow-destroy vm/acme-db-01']);
+  // hv-01 is a test-driver host: pytin provisions no volumes there, so it deletes none.
+  assert.deepEqual(replace?.notes, [
+    'destroys the domain; its disks are not deleted (pytin provisions no volumes on this host): vda default/acme-db-01-root (20 GiB), vdb default/acme-db-01-data (200 GiB)',
+    'protected: refused without --allow-destroy vm/acme-db-01',
+  ]);
 
   // Removed from git, it is still protected: the flag recorded on the domain says so.
   const removed = labDomains(labWith('vms/acme.yaml', /---\nkind: VM\nname: acme-db-01\n[\s\S]*$/, ''));
@@ -306,6 +326,41 @@ test("destroying changes are marked, and a protected VM's say it needs --allow-d
   assert.equal(remove?.action, 'delete');
   assert.equal(touchesProtected(remove!), true);
   assert.equal(remove?.after, null);
+});
+
+test('a shrinking disk is refused at the line and column of its size in the YAML', () => {
+  const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+  const plan = planDomains({ desired: labDomains(texts), observed: inSync() });
+  const [refusal] = plan.diagnostics;
+  assert.equal(refusal?.code, 'PLAN_KVM_DISK_SHRINK');
+  assert.equal(refusal?.severity, 'error');
+  assert.equal(refusal?.summary, 'disk data of acme-db-01 is 200 GiB on hv-01; git says 100 GiB: pytin never shrinks a disk');
+  const at = positionOfMarker(texts.get('vms/acme.yaml')!, '100GiB');
+  assert.deepEqual({ file: refusal?.subject?.file, line: refusal?.subject?.start.line, col: refusal?.subject?.start.col }, { file: 'vms/acme.yaml', ...at });
+});
+
+test('a growing disk is an update that says which disk grows, from what to what', () => {
+  const desired = labDomains(labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 300GiB}'));
+  const [update] = planDomains({ desired, observed: inSync() }).changes;
+  assert.equal(update?.action, 'update');
+  assert.equal(isDestructive(update!), false);
+  assert.deepEqual(update?.fields, ['disks']);
+  assert.deepEqual(update?.notes, [
+    'disk data grows in place from 200 GiB to 300 GiB (virsh blockresize while running, qemu-img resize when shut off): the guest must grow its partition and filesystem',
+  ]);
+});
+
+test('on a host where pytin provisions volumes, a replace and a delete say which disks and sizes are lost', () => {
+  const strategies = new Map([['hv-01', { install: 'virt-install' as const, provisionVolumes: true }]]);
+  const desired = labDomains(labWith('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: sata}\ninstall'), { strategies });
+  const [replace] = planDomains({ desired, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.equal(replace?.action, 'replace');
+  assert.deepEqual(replace?.notes, ['destroys the domain and deletes its disks, their data lost: vda default/acme-web-01-root (20 GiB)']);
+
+  const removed = labDomains(labWith('vms/acme.yaml', /kind: VM\nname: acme-web-01\n[\s\S]*?---\n/, ''), { strategies });
+  const [remove] = planDomains({ desired: removed, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.equal(remove?.action, 'delete');
+  assert.deepEqual(remove?.notes, ['destroys the domain and deletes its disks, their data lost: vda default/acme-web-01-root (20 GiB)']);
 });
 
 test('drift carries its evidence: the host, the domain and when it was seen', () => {
