@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
 import { TransportError } from '../../../inventory/core/errors.js';
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import type { Change } from '../../plan/change.js';
@@ -8,7 +9,8 @@ import { readShaping, type TcObserved } from './read-shaping.js';
 import { readTcFacts } from './read-tc.js';
 import { addressesFromState, stateFromTrees, treesFor } from './shaping-state.js';
 import { shapingBatch } from './tc-batch.js';
-import { type TcDeviceTree, treeDifferences } from './tc-tree.js';
+import { ifbName } from './tc-handles.js';
+import { isEmptyTree, type TcDeviceTree, treeDifferences } from './tc-tree.js';
 import { tcDevice } from './tc-words.js';
 
 async function observe(runner: CommandRunner, devices: readonly string[]): Promise<TcObserved | string> {
@@ -26,6 +28,46 @@ async function runBatch(runner: CommandRunner, lines: readonly string[], force: 
     if (error instanceof TransportError) return { ok: false, text: error.message };
     throw error;
   }
+}
+
+/** The interface names of a state (a change's `before` may hold observed values that
+ * addressesFromState refuses, such as rates that differ per interface; only its names matter). */
+function interfacesFromState(state: JsonValue): string[] | string {
+  const interfaces = typeof state === 'object' && state !== null && !Array.isArray(state) ? state.interfaces : undefined;
+  if (!Array.isArray(interfaces) || !interfaces.every((i): i is string => typeof i === 'string' && /^[A-Za-z0-9_.@:-]{1,15}$/.test(i)))
+    return 'interfaces is not a list of interface names';
+  return interfaces;
+}
+
+/** Deletes the ifb devices pytin names (tc-handles.ts: pytin creates them and owns their whole
+ * tree) that nothing uses any more: no desired redirect points at one, its desired tree is empty,
+ * and what was read last shows nothing on it (no root qdisc but the kernel's, no class, no
+ * filter). Runs only after the tree converged, so the redirect to it is already gone. A device
+ * already gone is fine. */
+async function removeUnusedIfbs(
+  runner: CommandRunner,
+  desired: readonly TcDeviceTree[],
+  read: TcObserved,
+): Promise<{ output: string[]; diagnostics: Diagnostic[] }> {
+  const ifbs = new Set(desired.map((t) => t.redirectTo).filter((d): d is string => d !== null));
+  const named = new Set(desired.filter((t) => !ifbs.has(t.device)).map((t) => ifbName(t.device)));
+  const unused = desired.filter((t) => {
+    if (!named.has(t.device) || ifbs.has(t.device) || !isEmptyTree(t)) return false;
+    const seen = read.devices.find((d) => d.tree.device === t.device);
+    return !seen || (seen.root === 'default' && seen.tree.classes.length === 0 && seen.foreignFilters === 0 && !seen.ingressQdisc);
+  });
+  if (unused.length === 0) return { output: [], diagnostics: [] };
+  const words = unused.map((t) => shellQuote(tcDevice(t.device))).join(' ');
+  const result = await runner.run(
+    `for d in ${words}; do ip link show dev "$d" >/dev/null 2>&1 || continue; ip link del dev "$d" || exit 1; echo "deleted $d"; done`,
+  );
+  const text = `${result.stdout}${result.stderr}`.trim();
+  // The shaping is as git says either way: a device left behind is a warning, not a failure.
+  if (result.exitCode !== 0) {
+    const summary = `the tree converged, but deleting the unused ${unused.map((t) => t.device).join(', ')} on ${runner.host} failed: ${text}`;
+    return { output: [text], diagnostics: [{ severity: 'warning', code: 'APPLY_TC_IFB_NOT_DELETED' satisfies BandwidthCode, summary }] };
+  }
+  return { output: text ? [text] : [], diagnostics: [] };
 }
 
 /** Trees of the observed devices, for restoring them or reporting them. */
@@ -46,9 +88,15 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
   const fail = (code: BandwidthCode, message: string, output: string, state?: JsonValue): ApplyOutcome => failedOutcome(change, code, message, output, state);
   const target = addressesFromState(change.action === 'delete' ? change.before : change.after);
   if (typeof target === 'string') return fail('APPLY_TC_CHANGE_INVALID', `${change.address}: ${target}`, '');
-  const { interfaces } = target;
+  const shapedBefore = change.before === null ? [] : interfacesFromState(change.before);
+  if (typeof shapedBefore === 'string') return fail('APPLY_TC_CHANGE_INVALID', `${change.address}: before: ${shapedBefore}`, '');
+  // The interfaces that stay shaped; every other one `before` names is pytin's to clear (a delete
+  // clears them all), and the state recorded after lists only the ones that stay.
+  const interfaces = change.action === 'delete' ? [] : target.interfaces;
+  const retired = [...new Set([...shapedBefore, ...target.interfaces])].filter((i) => !interfaces.includes(i));
   const addresses = change.action === 'delete' ? [] : target.addresses;
-  const desired = treesFor(interfaces, addresses);
+  const kept = treesFor(interfaces, addresses);
+  const desired = [...kept, ...treesFor(retired, [])];
   const devices = desired.map((t) => t.device);
   const output: string[] = [];
   // The last known state, also when apply stops before changing anything.
@@ -83,7 +131,9 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
 
   const before = await observe(runner, devices);
   if (typeof before === 'string') return fail('APPLY_TC_READ_FAILED', before, '');
-  const foreign = before.devices.filter((d) => d.root === 'foreign').map((d) => d.tree.device);
+  // A retired device under someone else's root qdisc has nothing of pytin's at its root: only
+  // the devices that stay shaped are refused.
+  const foreign = before.devices.filter((d) => d.root === 'foreign' && kept.some((t) => t.device === d.tree.device)).map((d) => d.tree.device);
   if (foreign.length > 0)
     return fail(
       'APPLY_TC_FOREIGN_ROOT_QDISC',
@@ -93,7 +143,15 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
     );
 
   const lines = shapingBatch(desired, before);
-  if (lines.length === 0) return { ok: true, output: 'tc: nothing to change', diagnostics: [], state: stateFromTrees(interfaces, treesOf(before)) };
+  if (lines.length === 0) {
+    const removed = await removeUnusedIfbs(runner, desired, before);
+    return {
+      ok: true,
+      output: ['tc: nothing to change', ...removed.output].join('\n'),
+      diagnostics: removed.diagnostics,
+      state: stateFromTrees(interfaces, treesOf(before)),
+    };
+  }
   const batch = await runBatch(runner, lines, false);
   output.push(`tc -batch: ${lines.length} lines${batch.text ? `\n${batch.text}` : ''}`);
 
@@ -103,7 +161,9 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
     const left = desired.flatMap((t) => treeDifferences(t, after.devices.find((d) => d.tree.device === t.device)!.tree));
     const state = stateFromTrees(interfaces, treesOf(after));
     if (left.length > 0) return fail('APPLY_TC_NOT_CONVERGED', left.join('; '), output.join('\n'), state);
-    return { ok: true, output: output.join('\n'), diagnostics: [], state };
+    const removed = await removeUnusedIfbs(runner, desired, after);
+    output.push(...removed.output);
+    return { ok: true, output: output.join('\n'), diagnostics: removed.diagnostics, state };
   }
 
   // The batch stopped partway: rebuild what was there before.
