@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { connectionSettingsOf } from '../../../../inventory/model/connection-settings.js';
+import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/plan/desired-domains.js';
 import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
-import { labWith, positionOfMarker } from '../../../support/lab-inventory.js';
-import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
+import { labWith, positionOfMarker, snapshotOf } from '../../../support/lab-inventory.js';
+import { handMadeDomain, labDomains, observedFrom, specOf, templatesOf } from './fixtures/lab-kvm.js';
 import { recordedDomains } from './fixtures/recorded-dumpxml.js';
 
 const SEEN_AT = Date.parse('2026-11-27T08:00:00Z');
@@ -373,4 +376,33 @@ test('the plan is deterministic whatever the order of hosts and domains', () => 
   const b = new Map([...a].reverse().map(([host, facts]) => [host, { ...facts, domains: [...facts.domains!].reverse() }]));
   const desired = labDomains(labWith('vms/acme.yaml', 'vcpus: 2\nmemory: 4GiB', 'vcpus: 1\nmemory: 2GiB'));
   assert.deepEqual(planDomains({ desired, observed: a }), planDomains({ desired, observed: b }));
+});
+
+test("through the driver, the shrink refusal points at the size in the plan's own inventory positions", () => {
+  const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+  const { state, sources } = validateInventory(snapshotOf(texts));
+  const domainsOf = (host: string) => ({ facts: new Map([['domains', { value: converged(lab, host), observedAt: SEEN_AT }]]), lastRun: undefined });
+  const plan = kvmDriver.plan({
+    state,
+    connections: connectionSettingsOf(state),
+    files: templatesOf(texts),
+    facts: {
+      hosts: new Map([
+        ['hv-01', domainsOf('hv-01')],
+        ['hv-02', domainsOf('hv-02')],
+      ]),
+      devices: new Map(),
+      sightings: new Map(),
+      lastApplied: new Map(),
+      fingerprint: 'x',
+    },
+    now: SEEN_AT,
+    sources,
+  });
+  const refusal = plan.diagnostics.find((d) => d.code === 'PLAN_KVM_DISK_SHRINK');
+  assert.deepEqual({ line: refusal?.subject?.start.line, col: refusal?.subject?.start.col }, positionOfMarker(texts.get('vms/acme.yaml')!, '100GiB'));
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address === 'vm/acme-db-01'),
+    [],
+  );
 });
