@@ -16,6 +16,11 @@ export type StagedBatchResult = { kind: 'applied' | 'restored' | 'not-run' | 'un
 const RESTORED = 91;
 const INCOMPLETE = 90;
 
+/** Folders of earlier jobs whose waiting command died with its connection: the job wrote `done`
+ * when it ended, so nobody will read them. Only this user's (a folder in /tmp can be anyone's);
+ * `rm -rf` follows no link. */
+const STALE_CLEANUP = `for old in /tmp/pytin-tc.??????????; do [ -d "$old" ] && [ -O "$old" ] && [ -e "$old/done" ] && rm -rf "$old"; done; :`;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const STAGE_DIR = /^\/tmp\/pytin-tc\.[A-Za-z0-9]{10}$/;
 
@@ -27,7 +32,8 @@ const STAGE_DIR = /^\/tmp\/pytin-tc\.[A-Za-z0-9]{10}$/;
  * fails, `tc -force -batch` of the restore. The job runs in a session of its own (`setsid`) with
  * its input and output on files: a connection that drops while it runs takes neither it nor the
  * restore with it. The folder is removed by the command that waits for the job; if that command
- * dies with the connection, the job still writes `done` in the folder when it ends.
+ * dies with the connection, the job still writes `done` in the folder when it ends, and the next
+ * staged batch on the host removes it.
  */
 export async function runStagedBatch(
   runner: CommandRunner,
@@ -39,7 +45,7 @@ export async function runStagedBatch(
   const restoreText = restore.join('\n') + '\n';
   let dir: string;
   try {
-    const staged = await runner.run('umask 077 && d=$(mktemp -d /tmp/pytin-tc.XXXXXXXXXX) && cat > "$d/restore" && echo "$d"', {
+    const staged = await runner.run(`${STALE_CLEANUP}\numask 077 && d=$(mktemp -d /tmp/pytin-tc.XXXXXXXXXX) && cat > "$d/restore" && echo "$d"`, {
       stdin: restoreText,
       timeoutMs,
     });

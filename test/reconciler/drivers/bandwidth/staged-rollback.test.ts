@@ -137,6 +137,10 @@ test('a connection lost while the batch runs: the host still restores the previo
   // The staged files are gone with the job; only its status and log stay for whoever looks.
   await assert.rejects(access(join(stageDir, 'batch')));
   await assert.rejects(access(join(stageDir, 'restore')));
+  // The next apply on the host, over a sound connection, converges and clears the finished folder.
+  const next = await applyShaping(await planOne(lab, SECOND(lab)), hostContext(tc.runner));
+  assert.equal(next.ok, true, errorOf(next));
+  await assert.rejects(access(stageDir));
 });
 
 test('a batch whose restore fails on the host, and again from pytin, is APPLY_TC_ROLLBACK_FAILED with the tree as it is', async () => {
