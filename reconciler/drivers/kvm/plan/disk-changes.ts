@@ -51,8 +51,13 @@ export function diskResizes(spec: DomainSpec, observed: ObservedDomain): { grown
   return { grown, shrunk };
 }
 
-export function growNote(resize: DiskResize): string {
-  return `disk ${resize.name} grows in place from ${describeBytes(resize.fromBytes)} to ${describeBytes(resize.toBytes)} (virsh blockresize while running, qemu-img resize when shut off): the guest must grow its partition and filesystem`;
+/** The note of a growth. Where pytin provisions no volumes (libvirt's test driver) it resizes none
+ * either: only its record of the size changes, and the note says so. */
+export function growNote(resize: DiskResize, provisionVolumes: boolean): string {
+  const sizes = `from ${describeBytes(resize.fromBytes)} to ${describeBytes(resize.toBytes)}`;
+  return provisionVolumes
+    ? `disk ${resize.name} grows in place ${sizes} (virsh blockresize while running, qemu-img resize when shut off): the guest must grow its partition and filesystem`
+    : `disk ${resize.name} grows ${sizes} in pytin's record only: pytin provisions no volumes on this host, so it resizes none`;
 }
 
 function describeDisk(disk: ObservedDisk): string {

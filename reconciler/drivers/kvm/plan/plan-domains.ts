@@ -243,7 +243,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       const notes: string[] = [];
       if (fields.includes('vcpus') || fields.includes('memoryKiB')) notes.push(RESTART_NOTE);
       if (fields.includes('interfaces')) notes.push(LIVE_LIMITS_NOTE);
-      notes.push(...resizes.grown.map(growNote));
+      notes.push(...resizes.grown.map((g) => growNote(g, hypervisor.strategy.provisionVolumes)));
       changes.push({
         address: spec.address,
         action: 'update',

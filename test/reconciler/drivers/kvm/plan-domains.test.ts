@@ -348,7 +348,15 @@ test('a growing disk is an update that says which disk grows, from what to what'
   assert.equal(update?.action, 'update');
   assert.equal(isDestructive(update!), false);
   assert.deepEqual(update?.fields, ['disks']);
+  // hv-01 is a test-driver host: pytin provisions no volumes there, and says it resizes none.
   assert.deepEqual(update?.notes, [
+    "disk data grows from 200 GiB to 300 GiB in pytin's record only: pytin provisions no volumes on this host, so it resizes none",
+  ]);
+
+  const strategies = new Map([['hv-01', { install: 'virt-install' as const, provisionVolumes: true }]]);
+  const provisioned = labDomains(labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 300GiB}'), { strategies });
+  const [grow] = planDomains({ desired: provisioned, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.deepEqual(grow?.notes, [
     'disk data grows in place from 200 GiB to 300 GiB (virsh blockresize while running, qemu-img resize when shut off): the guest must grow its partition and filesystem',
   ]);
 });
