@@ -59,6 +59,13 @@ async function diskOnHost(run: Run, spec: DomainSpec, disk: DomainDiskSpec, runn
  * the change before any disk is touched, since the only way to git's size would be a shrink.
  * Returns the first failure, or null. */
 export async function growDisks(run: Run, spec: DomainSpec, running: boolean): Promise<DiskGrowthFailure | null> {
+  // Every value that lands on a command line is checked before the first command runs.
+  checkedDomainName(spec.name);
+  for (const disk of spec.disks) {
+    checkedDiskTarget(disk.target);
+    checkedPool(disk.pool);
+    checkedVolume(disk.volume);
+  }
   const disks: DiskOnHost[] = [];
   for (const disk of spec.disks) {
     const found = await diskOnHost(run, spec, disk, running);
