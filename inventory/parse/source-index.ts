@@ -10,10 +10,15 @@ export interface SourcePointer {
   path: ValuePath;
 }
 
+/** What a consumer of positions needs of a SourceIndex. */
+export interface SourceLocator {
+  locate(pointer: SourcePointer, target?: LocateTarget): SourceRange;
+}
+
 /** Finds the file:line:col of any value of the inventory after its parse trees were dropped.
  * Keeping every yaml node of a large inventory costs far more memory than re-parsing the few files
  * a diagnostic points into, so files are parsed again on demand and cached. */
-export class SourceIndex {
+export class SourceIndex implements SourceLocator {
   private readonly texts = new Map<string, string>();
   private readonly parsed = new Map<string, { documents: Document.Parsed[]; lineCounter: LineCounter }>();
 

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
+import type { SourceLocator } from '../../inventory/parse/source-index.js';
 import type { Change } from './change.js';
 import type { Drift } from './drift.js';
 import type { ObservedFacts } from './observed-facts.js';
@@ -15,6 +16,10 @@ export interface PlanInput {
   files: ReadonlyMap<string, string>;
   facts: ObservedFacts;
   now: number;
+  /** Finds the file:line:col of any value of the desired state, for a diagnostic that points at
+   * one field (a disk's size) rather than the whole document. Absent: diagnostics point at the
+   * resource's document. */
+  sources?: SourceLocator;
 }
 
 /** What one driver contributes to a plan. */

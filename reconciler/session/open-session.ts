@@ -1,6 +1,7 @@
 import { type Diagnostic, hasErrors } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
+import type { SourceLocator } from '../../inventory/parse/source-index.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { InventorySnapshot } from '../../inventory/source/inventory-snapshot.js';
 import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
@@ -48,6 +49,8 @@ export interface SessionOptions {
 export interface Session {
   snapshot: InventorySnapshot;
   state: DesiredState;
+  /** Where each value of the desired state was written (diagnostics that point at one field). */
+  sources: SourceLocator;
   /** The trusted connection settings observe and apply use. */
   connections: ConnectionSettings;
   /** The inventory's non-YAML files as text, by path (kickstart templates). */
@@ -122,6 +125,7 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
     session: {
       snapshot,
       state,
+      sources: validation.sources,
       connections,
       files: textFiles(snapshot),
       drivers,

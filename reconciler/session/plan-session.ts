@@ -34,7 +34,7 @@ export async function planInSession(session: Session, request: PlanRequest): Pro
   const now = request.now ?? Date.now();
   const facts = await loadObservedFacts(session.store, session.connections, session.drivers);
   const built = buildPlan(
-    { state: session.state, connections: session.connections, files: session.files, facts, now },
+    { state: session.state, connections: session.connections, files: session.files, facts, now, sources: session.sources },
     session.drivers,
     planPolicyFor(session, request.safety, now),
   );

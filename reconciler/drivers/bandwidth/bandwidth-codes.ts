@@ -20,6 +20,9 @@ export const BANDWIDTH_CODES = {
   APPLY_TC_READ_FAILED: "tc's tree could not be read on the host",
   APPLY_TC_BATCH_FAILED: 'the tc batch failed; the previous tree was restored',
   APPLY_TC_ROLLBACK_FAILED: 'the tc batch failed and restoring the previous tree failed too; the tree is as the state says',
+  APPLY_TC_IFB_NOT_DELETED: 'the tree converged, but an ifb device pytin made that nothing uses any more could not be deleted (warning)',
+  APPLY_TC_OUTCOME_UNKNOWN:
+    'the connection failed while the batch ran: the host finishes it on its own and runs the restore staged beside it if it fails; observe again to see which',
   APPLY_TC_NOT_CONVERGED: 'the batch ran but the tree read back differs from the desired one',
 } as const satisfies Record<string, string>;
 

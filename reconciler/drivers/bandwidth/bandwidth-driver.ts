@@ -53,10 +53,12 @@ export const bandwidthDriver: Driver = {
   plan(input) {
     const hosts: BandwidthHostInput[] = [];
     for (const server of resourcesOfKind<ServerSpec>(input.state, 'Server')) {
-      if (!server.spec.shaping) continue;
+      const last = input.facts.lastApplied.get(`shaping/${server.name}`);
+      // A server whose shaping section is gone is still planned while pytin's record of its last
+      // apply names interfaces: their tc objects are pytin's to remove.
+      if (!server.spec.shaping && last === undefined) continue;
       const stored = input.facts.hosts.get(server.name)?.facts.get(TC_FACTS_KEY);
       const observed = stored ? readShaping(stored.value as TcFacts) : null;
-      const last = input.facts.lastApplied.get(`shaping/${server.name}`);
       hosts.push({
         desired: compileShaping(server.name, server.spec.shaping, observed),
         observed,

@@ -6,6 +6,7 @@ import type { DriverPlan } from '../../plan/planning-port.js';
 import type { TcDesired } from './compile-shaping.js';
 import { observedDevice, type TcObserved } from './read-shaping.js';
 import { sameAddressState, stateFromAddresses, stateFromTrees } from './shaping-state.js';
+import { ifbName } from './tc-handles.js';
 import { treeDifferences } from './tc-tree.js';
 
 export type PlanShapingOptions = {
@@ -18,6 +19,14 @@ export type PlanShapingOptions = {
 
 type JsonObject = { [key: string]: JsonValue };
 const isObject = (v: JsonValue | null | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The interfaces of the last applied state that `interfaces` lacks (names as pytin wrote them;
+ * anything else in the record is ignored, as a record pytin cannot read proves nothing). */
+function retiredInterfaces(lastApplied: JsonObject | null, interfaces: readonly string[]): string[] {
+  const recorded = lastApplied?.interfaces;
+  if (!Array.isArray(recorded)) return [];
+  return recorded.filter((i): i is string => typeof i === 'string' && /^[A-Za-z0-9_.@:-]{1,15}$/.test(i) && !interfaces.includes(i)).sort();
+}
 
 const describe = (entry: JsonValue | undefined): string => {
   if (!isObject(entry)) return 'not shaped';
@@ -74,9 +83,14 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
     });
   }
   const observedTrees = desired.devices.map((t) => observedDevice(observed, t.device).tree);
-  const before = stateFromTrees(desired.interfaces, observedTrees);
-  const after = stateFromAddresses(desired.interfaces, desired.addresses);
   const lastApplied = isObject(options.lastApplied) ? options.lastApplied : null;
+  // Interfaces pytin shaped at its last apply that git no longer lists: their tc objects (and
+  // their ifb's) are pytin's and go. `before` lists them, `after` does not: apply removes what it
+  // finds on each interface `before` has and `after` lacks.
+  // The probe reads only the devices git names now, so the addresses' entries describe those.
+  const retired = retiredInterfaces(lastApplied, desired.interfaces);
+  const before: JsonObject = { ...stateFromTrees(desired.interfaces, observedTrees), interfaces: [...desired.interfaces, ...retired] };
+  const after = stateFromAddresses(desired.interfaces, desired.addresses);
   const ips = (state: JsonObject) => Object.keys(state).filter((k) => k !== 'interfaces');
 
   if (lastApplied) {
@@ -98,10 +112,14 @@ export function planShaping(desired: TcDesired, observed: TcObserved | null, opt
       .nodes.filter((n) => n.filter === null)
       .map((n) => `${t.device}: u32 node ${n.handle} in pytin's tables is not effective`),
   );
-  const differences = [...desired.devices.flatMap((t, i) => treeDifferences(t, observedTrees[i]!)), ...stray];
+  const removals = retired.map((i) => `${i}: no longer shaped in git; pytin's tc objects on ${i} and ${ifbName(i)} are removed, and ${ifbName(i)} deleted`);
+  const differences = [...removals, ...desired.devices.flatMap((t, i) => treeDifferences(t, observedTrees[i]!)), ...stray];
   if (differences.length === 0) return plan;
-  const observedSomething = ips(before).length > 0 || observedTrees.some((t) => t.classes.length > 0 || t.redirectTo !== null);
-  const fields = [...new Set([...ips(before), ...ips(after)])].filter((ip) => !sameAddressState(after[ip], before[ip]));
+  const observedSomething = retired.length > 0 || ips(before).length > 0 || observedTrees.some((t) => t.classes.length > 0 || t.redirectTo !== null);
+  const fields = [
+    ...(retired.length > 0 ? ['interfaces'] : []),
+    ...[...new Set([...ips(before), ...ips(after)])].filter((ip) => !sameAddressState(after[ip], before[ip])),
+  ];
   const shown = differences.slice(0, 5).join('; ') + (differences.length > 5 ? `; and ${differences.length - 5} more` : '');
   const cause =
     plan.drift.length > 0

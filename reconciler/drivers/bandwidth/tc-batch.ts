@@ -30,11 +30,12 @@ function fieldOf(tree: TcDeviceTree): AddressField | null {
 }
 
 function deviceBatch(tree: TcDeviceTree, obs: TcObservedDevice): string[] {
-  if (obs.root === 'foreign') throw new InternalError(`${tree.device}: refusing to build under a root qdisc pytin did not create`);
+  const egress = { ...tree, redirectTo: null };
+  // An empty tree under someone else's root qdisc (a retired interface) touches no root object.
+  if (obs.root === 'foreign' && !isEmptyTree(egress)) throw new InternalError(`${tree.device}: refusing to build under a root qdisc pytin did not create`);
   // Every value that comes from git is checked where it enters a line (tc-words.ts).
   const dev = tcDevice(tree.device);
   const lines: string[] = [];
-  const egress = { ...tree, redirectTo: null };
   const field = fieldOf(tree);
   const u32 = `filter %s dev ${dev} parent ${PYTIN_QDISC_HANDLE} protocol all pref ${PYTIN_PREF}`;
   const filterCmd = (verb: 'add' | 'del') => u32.replace('%s', verb);

@@ -27,7 +27,14 @@ export const kvmDriver: Driver = {
       const observedAt = Math.max(0, ...[...view.facts.values()].map((f) => f.observedAt));
       observed.set(host, { observedAt, domains: (stored?.value as DomainFacts[] | undefined) ?? null });
     }
-    return planDomains({ desired: desiredDomains(input.state, { templates: input.files, libvirtUris: libvirtUrisOf(input.connections) }), observed });
+    return planDomains({
+      desired: desiredDomains(input.state, {
+        templates: input.files,
+        libvirtUris: libvirtUrisOf(input.connections),
+        ...(input.sources ? { sources: input.sources } : {}),
+      }),
+      observed,
+    });
   },
   apply: applyDomain,
 };

@@ -15,6 +15,7 @@ import { type HostStrategy, strategyForUri } from '../plan/install-strategy.js';
 import { generateDomainXml } from '../xml/domain-xml.js';
 import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from '../xml/parse-domain-xml.js';
 import { parseXml } from '../xml/parse-xml.js';
+import { growDisks } from './grow-disks.js';
 import { checkedDomainName, checkedPool, checkedUri, checkedVolume } from './sink-values.js';
 import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand } from './virsh-command.js';
 import { KICKSTART_DIR, kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
@@ -208,6 +209,12 @@ async function updateInPlace(session: HostSession, spec: DomainSpec, fields: rea
   const running = isRunning(current.facts);
   await setSizing(session, spec, (config ?? current).facts, fields);
   if (fields.includes('interfaces')) await setLimits(session, spec, running);
+  // Disks are resized only where pytin provisions volumes; elsewhere (the test driver) it made
+  // none, and only its record of the size changes.
+  if (fields.includes('disks') && spec.strategy.provisionVolumes) {
+    const failure = await growDisks((command) => session.sh(command), spec, running);
+    if (failure) throw new ApplyStop(failure.code, failure.message);
+  }
   await setMetadata(session, spec, commit, running);
 }
 

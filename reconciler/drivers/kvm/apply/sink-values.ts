@@ -35,6 +35,11 @@ export function checkedVolume(volume: string): string {
   return check(/^[a-z0-9][a-z0-9._-]{0,127}$/.test(volume), 'volume', volume);
 }
 
+/** A disk's target device as pytin names it (vda, sdb: desired-domains.ts). */
+export function checkedDiskTarget(target: string): string {
+  return check(/^(vd|sd)[a-z]$/.test(target), 'disk target', target);
+}
+
 export function checkedBridge(bridge: string): string {
   return check(isInterfaceName(bridge), 'bridge', bridge);
 }

@@ -1,8 +1,10 @@
 import type { Diagnostic } from '../../../../inventory/core/diagnostic.js';
+import type { SourceRange } from '../../../../inventory/core/source-range.js';
 import type { ConnectionSettings } from '../../../../inventory/model/connection-settings.js';
 import { volumeNameOf } from '../../../../inventory/model/derived-names.js';
 import { type Desired, type DesiredState, resourcesOfKind } from '../../../../inventory/model/desired-state.js';
 import type { BandwidthLimitsSpec, ServerSpec, VMSpec } from '../../../../inventory/model/specs.js';
+import type { SourceLocator } from '../../../../inventory/parse/source-index.js';
 import type { KvmCode } from '../kvm-codes.js';
 import { deterministicMac } from './deterministic-mac.js';
 import type { DomainDiskSpec, DomainInterfaceSpec, DomainSpec, RateLimit } from './domain-spec.js';
@@ -28,6 +30,9 @@ export interface DesiredDomains {
    * compiled, so that their domains are never taken for orphans and deleted. */
   vmHosts: Map<string, string>;
   diagnostics: Diagnostic[];
+  /** Where a VM's disk size was written (`disks[i].size`), for a diagnostic about that disk: found
+   * on demand (it re-reads the file); the VM's document when positions are not at hand. */
+  diskSizeAt(vm: string, diskIndex: number): SourceRange | undefined;
 }
 
 /** Each server's libvirt URI, from the trusted connection settings. */
@@ -45,6 +50,8 @@ export interface DesiredDomainsOptions {
   libvirtUris: ReadonlyMap<string, string>;
   /** Per-host override of the strategy derived from the URI (tests, unusual hosts). */
   strategies?: ReadonlyMap<string, HostStrategy>;
+  /** Positions of the desired state's values (PlanInput.sources). */
+  sources?: SourceLocator;
 }
 
 function diagnostic(code: KvmCode, vm: Desired<VMSpec>, summary: string, detail?: string): Diagnostic {
@@ -156,5 +163,11 @@ export function desiredDomains(state: DesiredState, options: DesiredDomainsOptio
       install,
     });
   }
-  return { hypervisors, vmHosts, diagnostics };
+  const vmByName = new Map(vms.map((vm) => [vm.name, vm]));
+  const diskSizeAt = (name: string, diskIndex: number): SourceRange | undefined => {
+    const vm = vmByName.get(name);
+    if (!vm) return undefined;
+    return options.sources?.locate({ ...vm.origin, path: ['disks', diskIndex, 'size'] }) ?? vm.source;
+  };
+  return { hypervisors, vmHosts, diagnostics, diskSizeAt };
 }

@@ -6,6 +6,7 @@ import type { DomainFacts } from '../domain-facts.js';
 import type { KvmCode } from '../kvm-codes.js';
 import type { DesiredDomains } from './desired-domains.js';
 import { destroyNotes } from './destructive.js';
+import { describeBytes, diskReplaceReason, diskResizes, growNote } from './disk-changes.js';
 import { type DomainSpec, domainSpecJson, type RateLimit } from './domain-spec.js';
 import { guestMemoryKiB, type ObservedDomain, observedDomainJson, observeDomain } from './observed-domain.js';
 
@@ -23,8 +24,9 @@ export interface KvmPlanInput {
   observed: ReadonlyMap<string, ObservedHypervisor>;
 }
 
-/** Fields compared in place; any other difference (disks, NIC set or bridge) is a replace. */
-export type InPlaceField = 'vcpus' | 'memoryKiB' | 'interfaces';
+/** Fields changed in place (`disks`: a disk grows); any other difference (a disk's bus, volume or
+ * count, the NIC set or a bridge) is a replace. */
+export type InPlaceField = 'vcpus' | 'memoryKiB' | 'interfaces' | 'disks';
 
 const RESTART_NOTE = 'restart needed: vCPU and memory are changed in the domain configuration and take effect at its next boot';
 const LIVE_LIMITS_NOTE = 'limits change live (domiftune --live) and in the configuration';
@@ -35,24 +37,6 @@ function sameRate(a: RateLimit | null, b: RateLimit | null): boolean {
 
 function describeRate(rate: RateLimit | null): string {
   return rate ? `average ${rate.average} kB/s${rate.peak ? `, peak ${rate.peak}` : ''}${rate.burst ? `, burst ${rate.burst} KiB` : ''}` : 'none';
-}
-
-/** Why the disks differ so that only a replace converges, or null when they match. Disk changes
- * are replaces: a bus change renames the guest's devices and needs a different controller; a
- * shrink cannot be done safely and a growth needs the guest to grow its filesystem; adding or
- * removing a disk shifts targets. A sure, reviewable destroy+create (refused for protected VMs)
- * beats a half-done in-place change. A size pytin has no record of is not compared. */
-function diskDifference(spec: DomainSpec, observed: ObservedDomain): string | null {
-  if (spec.disks.length !== observed.disks.length) return `${observed.disks.length} disk(s) on the host, ${spec.disks.length} in git`;
-  for (const [i, disk] of spec.disks.entries()) {
-    const seen = observed.disks[i]!;
-    if (seen.pool !== disk.pool || seen.volume !== disk.volume)
-      return `disk ${disk.name}: source ${seen.pool ?? ''}/${seen.volume ?? ''} on the host, ${disk.pool}/${disk.volume} in git`;
-    if (seen.bus !== disk.bus) return `disk ${disk.name}: bus ${seen.bus ?? 'none'} on the host, ${disk.bus} in git`;
-    if (seen.sizeBytes !== null && seen.sizeBytes !== disk.sizeBytes)
-      return `disk ${disk.name}: size ${seen.sizeBytes} bytes on the host, ${disk.sizeBytes} in git`;
-  }
-  return null;
 }
 
 /** NICs are matched by position; a different MAC or bridge (or count) is a replace, as for disks:
@@ -153,8 +137,10 @@ function compare(a: string, b: string): number {
  * - A VM missing from its hypervisor is created, unless it runs on another one (drift
  *   `vm-on-wrong-hypervisor`: creating a second copy with the same MAC and addresses is worse).
  * - A VM present and owned by pytin is updated in place where libvirt can (vCPU, memory: config
- *   with a restart note; limits: live and config) and replaced where it cannot (diskDifference,
- *   interfaceDifference).
+ *   with a restart note; limits: live and config; a disk that grows) and replaced where it cannot
+ *   (diskReplaceReason, interfaceDifference). A replace or delete notes which disks it destroys.
+ * - A disk smaller in git than pytin made it is refused (error at the size in the YAML) and
+ *   nothing is planned for that VM.
  * - A domain with a VM's name that pytin does not own is never touched (error diagnostic).
  * - A domain git does not know is deleted only if its metadata says pytin owns it; otherwise it is
  *   drift `unknown-vm`. A domain named like a VM of another hypervisor is never deleted.
@@ -214,7 +200,25 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       const evidence = evidenceFor(hypervisor.name, facts.observedAt, domain.name);
       drift.push(...handChangedLimits(seen, spec.address, evidence), ...handChangedResources(seen, spec.address, evidence));
       const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
-      const disks = diskDifference(spec, seen);
+      const resizes = diskResizes(spec, seen);
+      if (resizes.shrunk.length > 0) {
+        // Nothing at all is planned for the VM: an update would record git's smaller size on the
+        // domain, and the refusal would vanish from the next plan while the disk stays as it is.
+        for (const shrink of resizes.shrunk) {
+          const subject = desired.diskSizeAt(spec.name, shrink.index);
+          diagnostics.push({
+            severity: 'error',
+            code: 'PLAN_KVM_DISK_SHRINK' satisfies KvmCode,
+            summary: `disk ${shrink.name} of ${spec.name} is ${describeBytes(shrink.fromBytes)} on ${hypervisor.name}; git says ${describeBytes(shrink.toBytes)}: pytin never shrinks a disk`,
+            detail:
+              'Shrinking cuts off whatever the guest keeps at the end of the disk. Keep the size (or grow it); to start over with a smaller disk, give the disk a new name: the VM is then replaced and the old disk destroyed, which the plan shows.',
+            address: spec.address,
+            ...(subject ? { subject } : {}),
+          });
+        }
+        continue;
+      }
+      const disks = diskReplaceReason(spec, seen);
       const nics = interfaceDifference(spec, seen);
       if (disks || nics) {
         const reason = [disks, nics].filter(Boolean).join('; ');
@@ -227,14 +231,19 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           after,
           reason: `${reason}: libvirt cannot change this in place`,
         };
-        changes.push({ ...change, fields: [...(disks ? ['disks'] : []), ...(nics ? ['interfaces'] : [])], notes: destroyNotes(change) });
+        changes.push({
+          ...change,
+          fields: [...(disks ? ['disks'] : []), ...(nics ? ['interfaces'] : [])],
+          notes: destroyNotes(change, seen.disks, hypervisor.strategy.provisionVolumes),
+        });
         continue;
       }
-      const fields = inPlaceFields(spec, seen);
+      const fields: InPlaceField[] = [...inPlaceFields(spec, seen), ...(resizes.grown.length > 0 ? ['disks' as const] : [])];
       if (fields.length === 0) continue;
       const notes: string[] = [];
       if (fields.includes('vcpus') || fields.includes('memoryKiB')) notes.push(RESTART_NOTE);
       if (fields.includes('interfaces')) notes.push(LIVE_LIMITS_NOTE);
+      notes.push(...resizes.grown.map((g) => growNote(g, hypervisor.strategy.provisionVolumes)));
       changes.push({
         address: spec.address,
         action: 'update',
@@ -291,7 +300,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           after: null,
           reason: `owned by pytin (commit ${seen.ownership.commit ?? 'unknown'}) and no longer in git`,
         };
-        changes.push({ ...change, notes: destroyNotes(change) });
+        changes.push({ ...change, notes: destroyNotes(change, seen.disks, hypervisor.strategy.provisionVolumes) });
       }
     }
   }

@@ -11,14 +11,16 @@ import { readTcFacts } from '../../../../reconciler/drivers/bandwidth/read-tc.js
 import type { TcDeviceTree } from '../../../../reconciler/drivers/bandwidth/tc-tree.js';
 import { treeDifferences } from '../../../../reconciler/drivers/bandwidth/tc-tree.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
-import type { CommandOptions, CommandResult, CommandRunner } from '../../../../reconciler/transports/command-runner.js';
 import { createTcLab, ifbSupport, type TcLab } from '../../../lab/tc-namespaces.js';
+import { type WrappedTc, wrapTc } from '../../../lab/tc-wrapper.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
 
 const run = promisify(execFile);
 const labs: TcLab[] = [];
+const wrappers: WrappedTc[] = [];
 after(async () => {
   for (const lab of labs) await lab.remove();
+  for (const wrapper of wrappers) await wrapper.remove();
 });
 
 async function newLab(): Promise<TcLab> {
@@ -216,23 +218,6 @@ test('a missing interface is refused before anything is changed', async () => {
   assert.doesNotMatch((await run('ip', ['-n', lab.host, 'link'])).stdout, /ifb-nosuch0/);
 });
 
-/** The real runner of the host namespace, except that the first `tc -batch` it runs gets one more
- * line that tc rejects, at the end: everything before it has run when tc stops. */
-class BatchBreakingRunner implements CommandRunner {
-  broken = false;
-  constructor(private readonly inner: CommandRunner) {}
-  get host(): string {
-    return this.inner.host;
-  }
-  run(command: string, options: CommandOptions = {}): Promise<CommandResult> {
-    if (!this.broken && command === 'tc -batch -' && options.stdin) {
-      this.broken = true;
-      return this.inner.run(command, { ...options, stdin: `${options.stdin}class add dev shaped0 parent 7079: classid 7079:1 htb rate nonsense\n` });
-    }
-    return this.inner.run(command, options);
-  }
-}
-
 test('a batch that fails partway leaves the previous tree (restored), and says so', async () => {
   const lab = await newLab();
   const shaping: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '10Mbit', '10Mbit'), limit(lab.guestIp6, '7Mbit')] };
@@ -240,9 +225,14 @@ test('a batch that fails partway leaves the previous tree (restored), and says s
   const previous = (await observe(lab, shaping)).devices.map((d) => d.tree);
 
   const changed: ShapingSpec = { interfaces: [lab.shaped], limits: [limit(lab.guestIp, '20Mbit'), limit('10.250.0.7', '1Mbit', '1Mbit')] };
-  const runner = new BatchBreakingRunner(lab.hostRunner);
-  const outcome = await applyShaping(await planOne(lab, changed), hostContext(runner));
-  assert.equal(runner.broken, true);
+  // The real tc, made to refuse one more line at the end of pytin's batch (test/lab/tc-wrapper.ts).
+  const tcWrapper = await wrapTc(lab.host);
+  wrappers.push(tcWrapper);
+  await tcWrapper.breakBatch();
+  const outcome = await applyShaping(await planOne(lab, changed), hostContext(tcWrapper.runner));
+  assert.match(outcome.output, /staged on the host with its restore: restored/);
+  // The restore staged on the host brought the tree back by itself: pytin had nothing left to do.
+  assert.doesNotMatch(outcome.output, /^restore: /m);
   assert.equal(outcome.ok, false);
   assert.match(errorOf(outcome)!, /^APPLY_TC_BATCH_FAILED: the batch failed and the previous tree was restored/);
   const restored = (await observe(lab, shaping)).devices.map((d) => d.tree);

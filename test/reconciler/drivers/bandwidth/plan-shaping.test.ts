@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { JsonValue } from '../../../../inventory/core/json-value.js';
+import { connectionSettingsOf } from '../../../../inventory/model/connection-settings.js';
+import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
 import { bandwidthDriver, planBandwidthHosts } from '../../../../reconciler/drivers/bandwidth/bandwidth-driver.js';
 import { compileShaping, type ShapingSpec } from '../../../../reconciler/drivers/bandwidth/compile-shaping.js';
 import { parseTcListing } from '../../../../reconciler/drivers/bandwidth/parse-tc.js';
@@ -9,6 +11,7 @@ import { planShaping } from '../../../../reconciler/drivers/bandwidth/plan-shapi
 import { readShaping } from '../../../../reconciler/drivers/bandwidth/read-shaping.js';
 import { stateFromTrees } from '../../../../reconciler/drivers/bandwidth/shaping-state.js';
 import type { TcFacts } from '../../../../reconciler/drivers/bandwidth/tc-facts.js';
+import { labWith, snapshotOf } from '../../../support/lab-inventory.js';
 import { RECORDED_SHAPING, recordedFacts, withClassRate, withoutStrayNode } from './fixtures/recorded-facts.js';
 
 const HOST = 'shared-01';
@@ -185,4 +188,31 @@ test('the driver plans every host it is given, named tc and ordered after VMs', 
   );
   assert.equal(bandwidthDriver.name, 'tc');
   assert.ok(bandwidthDriver.order > 20);
+});
+
+test("the driver plans the removal of a server's shaping section from its last applied state, and nothing without one", () => {
+  const texts = labWith('servers/backup-01.yaml', /shaping:\n {2}interfaces: \[veth-guests\]\n {2}limits:\n.*\n/, '');
+  const { state, diagnostics } = validateInventory(snapshotOf(texts));
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  // The probe of a server without shaping lists no device.
+  const hosts = new Map([['backup-01', { facts: new Map([['tc', { value: { interfaces: [] } as TcFacts, observedAt: 1 }]]), lastRun: undefined }]]);
+  const lastApplied = { interfaces: ['veth-guests'], '203.0.113.150': { classid: '7079:1abc', inbound: '10Mbit', outbound: '10Mbit', burst: null } };
+  const input = (applied: Map<string, string>) => ({
+    state,
+    connections: connectionSettingsOf(state),
+    files: new Map<string, string>(),
+    facts: { hosts, devices: new Map(), sightings: new Map(), lastApplied: applied, fingerprint: 'x' },
+    now: 0,
+  });
+  const plan = bandwidthDriver.plan(input(new Map([['shaping/backup-01', JSON.stringify(lastApplied)]])));
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.address}`),
+    ['delete shaping/backup-01'],
+  );
+  assert.deepEqual(plan.changes[0]!.before, { interfaces: ['veth-guests'] });
+  assert.match(plan.changes[0]!.reason!, /veth-guests: no longer shaped in git; pytin's tc objects on veth-guests and ifb-veth-guests are removed/);
+  assert.deepEqual(bandwidthDriver.plan(input(new Map())).changes, []);
 });

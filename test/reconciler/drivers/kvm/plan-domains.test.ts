@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { connectionSettingsOf } from '../../../../inventory/model/connection-settings.js';
+import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
 import type { DomainFacts } from '../../../../reconciler/drivers/kvm/domain-facts.js';
+import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import type { DesiredDomains } from '../../../../reconciler/drivers/kvm/plan/desired-domains.js';
 import { type ObservedHypervisor, planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { destroys as isDestructive, touchesProtected } from '../../../../reconciler/plan/safety.js';
-import { labWith } from '../../../support/lab-inventory.js';
-import { handMadeDomain, labDomains, observedFrom, specOf } from './fixtures/lab-kvm.js';
+import { labWith, positionOfMarker, snapshotOf } from '../../../support/lab-inventory.js';
+import { handMadeDomain, labDomains, observedFrom, specOf, templatesOf } from './fixtures/lab-kvm.js';
 import { recordedDomains } from './fixtures/recorded-dumpxml.js';
 
 const SEEN_AT = Date.parse('2026-11-27T08:00:00Z');
@@ -101,10 +104,26 @@ const CASES: Case[] = [
     expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
   },
   {
-    name: 'plans a replace when a disk grows',
+    name: 'plans an in-place update, never a replace, when a disk grows',
     desired: withEdit('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 30GiB}\ninstall'),
     observed: () => inSync(),
-    expected: { changes: ['replace vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
+    expected: { changes: ['update vm/acme-web-01@hv-01 [disks]'], drift: [], diagnostics: [] },
+  },
+  {
+    name: 'refuses a disk that shrinks, and plans nothing else for that VM',
+    desired: () => {
+      const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+      texts.set('vms/acme.yaml', texts.get('vms/acme.yaml')!.replace('memory: 16GiB', 'memory: 32GiB'));
+      return labDomains(texts);
+    },
+    observed: () => inSync(),
+    expected: { changes: [], drift: [], diagnostics: ['PLAN_KVM_DISK_SHRINK vm/acme-db-01'] },
+  },
+  {
+    name: 'plans a replace, not a refusal, when a disk that shrinks is renamed (a new disk)',
+    desired: withEdit('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data2, size: 100GiB}'),
+    observed: () => inSync(),
+    expected: { changes: ['replace vm/acme-db-01@hv-01 [disks]'], drift: [], diagnostics: [] },
   },
   {
     name: 'plans an update when a limit is removed from git',
@@ -298,7 +317,11 @@ test("destroying changes are marked, and a protected VM's say it needs --allow-d
   assert.equal(replace?.action, 'replace');
   assert.equal(isDestructive(replace!), true);
   assert.equal(touchesProtected(replace!), true);
-  assert.deepEqual(replace?.notes, ['destroys the domain and its disks', 'protected: refused without --allow-destroy vm/acme-db-01']);
+  // hv-01 is a test-driver host: pytin provisions no volumes there, so it deletes none.
+  assert.deepEqual(replace?.notes, [
+    'destroys the domain; its disks are not deleted (pytin provisions no volumes on this host): vda default/acme-db-01-root (20 GiB), vdb default/acme-db-01-data (200 GiB)',
+    'protected: refused without --allow-destroy vm/acme-db-01',
+  ]);
 
   // Removed from git, it is still protected: the flag recorded on the domain says so.
   const removed = labDomains(labWith('vms/acme.yaml', /---\nkind: VM\nname: acme-db-01\n[\s\S]*$/, ''));
@@ -306,6 +329,49 @@ test("destroying changes are marked, and a protected VM's say it needs --allow-d
   assert.equal(remove?.action, 'delete');
   assert.equal(touchesProtected(remove!), true);
   assert.equal(remove?.after, null);
+});
+
+test('a shrinking disk is refused at the line and column of its size in the YAML', () => {
+  const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+  const plan = planDomains({ desired: labDomains(texts), observed: inSync() });
+  const [refusal] = plan.diagnostics;
+  assert.equal(refusal?.code, 'PLAN_KVM_DISK_SHRINK');
+  assert.equal(refusal?.severity, 'error');
+  assert.equal(refusal?.summary, 'disk data of acme-db-01 is 200 GiB on hv-01; git says 100 GiB: pytin never shrinks a disk');
+  const at = positionOfMarker(texts.get('vms/acme.yaml')!, '100GiB');
+  assert.deepEqual({ file: refusal?.subject?.file, line: refusal?.subject?.start.line, col: refusal?.subject?.start.col }, { file: 'vms/acme.yaml', ...at });
+});
+
+test('a growing disk is an update that says which disk grows, from what to what', () => {
+  const desired = labDomains(labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 300GiB}'));
+  const [update] = planDomains({ desired, observed: inSync() }).changes;
+  assert.equal(update?.action, 'update');
+  assert.equal(isDestructive(update!), false);
+  assert.deepEqual(update?.fields, ['disks']);
+  // hv-01 is a test-driver host: pytin provisions no volumes there, and says it resizes none.
+  assert.deepEqual(update?.notes, [
+    "disk data grows from 200 GiB to 300 GiB in pytin's record only: pytin provisions no volumes on this host, so it resizes none",
+  ]);
+
+  const strategies = new Map([['hv-01', { install: 'virt-install' as const, provisionVolumes: true }]]);
+  const provisioned = labDomains(labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 300GiB}'), { strategies });
+  const [grow] = planDomains({ desired: provisioned, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.deepEqual(grow?.notes, [
+    'disk data grows in place from 200 GiB to 300 GiB (virsh blockresize while running, qemu-img resize when shut off): the guest must grow its partition and filesystem',
+  ]);
+});
+
+test('on a host where pytin provisions volumes, a replace and a delete say which disks and sizes are lost', () => {
+  const strategies = new Map([['hv-01', { install: 'virt-install' as const, provisionVolumes: true }]]);
+  const desired = labDomains(labWith('vms/acme.yaml', '{name: root, size: 20GiB}\ninstall', '{name: root, size: 20GiB, bus: sata}\ninstall'), { strategies });
+  const [replace] = planDomains({ desired, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.equal(replace?.action, 'replace');
+  assert.deepEqual(replace?.notes, ['destroys the domain and deletes its disks, their data lost: vda default/acme-web-01-root (20 GiB)']);
+
+  const removed = labDomains(labWith('vms/acme.yaml', /kind: VM\nname: acme-web-01\n[\s\S]*?---\n/, ''), { strategies });
+  const [remove] = planDomains({ desired: removed, observed: inSync(labDomains(undefined, { strategies })) }).changes;
+  assert.equal(remove?.action, 'delete');
+  assert.deepEqual(remove?.notes, ['destroys the domain and deletes its disks, their data lost: vda default/acme-web-01-root (20 GiB)']);
 });
 
 test('drift carries its evidence: the host, the domain and when it was seen', () => {
@@ -318,4 +384,33 @@ test('the plan is deterministic whatever the order of hosts and domains', () => 
   const b = new Map([...a].reverse().map(([host, facts]) => [host, { ...facts, domains: [...facts.domains!].reverse() }]));
   const desired = labDomains(labWith('vms/acme.yaml', 'vcpus: 2\nmemory: 4GiB', 'vcpus: 1\nmemory: 2GiB'));
   assert.deepEqual(planDomains({ desired, observed: a }), planDomains({ desired, observed: b }));
+});
+
+test("through the driver, the shrink refusal points at the size in the plan's own inventory positions", () => {
+  const texts = labWith('vms/acme.yaml', '  - {name: data, size: 200GiB}', '  - {name: data, size: 100GiB}');
+  const { state, sources } = validateInventory(snapshotOf(texts));
+  const domainsOf = (host: string) => ({ facts: new Map([['domains', { value: converged(lab, host), observedAt: SEEN_AT }]]), lastRun: undefined });
+  const plan = kvmDriver.plan({
+    state,
+    connections: connectionSettingsOf(state),
+    files: templatesOf(texts),
+    facts: {
+      hosts: new Map([
+        ['hv-01', domainsOf('hv-01')],
+        ['hv-02', domainsOf('hv-02')],
+      ]),
+      devices: new Map(),
+      sightings: new Map(),
+      lastApplied: new Map(),
+      fingerprint: 'x',
+    },
+    now: SEEN_AT,
+    sources,
+  });
+  const refusal = plan.diagnostics.find((d) => d.code === 'PLAN_KVM_DISK_SHRINK');
+  assert.deepEqual({ line: refusal?.subject?.start.line, col: refusal?.subject?.start.col }, positionOfMarker(texts.get('vms/acme.yaml')!, '100GiB'));
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address === 'vm/acme-db-01'),
+    [],
+  );
 });
