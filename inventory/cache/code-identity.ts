@@ -15,8 +15,9 @@ const CACHE_FORMAT = 1;
  * build of an edited work tree has the version and commit of the last commit. */
 const CODE_FOLDERS = [fileURLToPath(new URL('../', import.meta.url)), fileURLToPath(new URL('../../schemas/', import.meta.url))];
 
-/** The libraries whose behaviour is part of the result: the YAML parser and the schema checker. */
-const LIBRARIES = ['yaml', 'ajv'];
+/** The libraries whose behaviour is part of the result: the YAML parser, the schema checker and
+ * those the schema formats call (every package inventory/ and schemas/ import but simple-git). */
+const LIBRARIES = ['yaml', 'ajv', 'ip-address', 'croner'];
 
 function filesUnder(folder: string, suffixes: readonly string[]): string[] {
   let entries;
