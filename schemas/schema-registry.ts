@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 
 import { isCronSchedule } from './formats/cron.js';
 import { isInterfaceName, isStoragePoolName } from './formats/device-names.js';
@@ -31,7 +33,14 @@ export interface SchemaRegistry {
  * own message rather than as a type mismatch. */
 const SECRET_KEYWORD = 'pytinSecret';
 
+/** Ajv is loaded when the schemas are first compiled, not when this module is: a run that finds
+ * every inventory file in the cache (issue 14) checks no document and never needs it. */
+function loadAjv(): typeof AjvModule.Ajv {
+  return (createRequire(import.meta.url)('ajv') as typeof AjvModule).Ajv;
+}
+
 function createAjv(): Ajv {
+  const Ajv = loadAjv();
   // One instance, strict, all errors at once; defaults (iterations 15, keepSequences 1, ...) are filled in.
   // strictRequired is off: `oneOf: [{required: [source]}, {required: [perUserHome]}]` names properties
   // defined by the parent schema, the idiomatic way to say "exactly one of".
