@@ -1,5 +1,6 @@
 import { formatIp, parseIp } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
+import type { InventoryCache } from '../cache/inventory-cache.js';
 import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
 import { formatSourceRange } from '../core/source-range.js';
 import type { Desired, DesiredState } from '../model/desired-state.js';
@@ -95,10 +96,17 @@ function rulesSkippedNotice(leftOut: LoadedDocuments['leftOut']): Diagnostic | u
   };
 }
 
+export interface ValidationOptions {
+  /** Per-file results of earlier runs (issue 14): files whose content it holds are not parsed or
+   * schema-checked again; the cross-object rules always run over the whole inventory. The result
+   * is the same with or without it. The caller saves it. */
+  cache?: InventoryCache;
+}
+
 /** Parses, checks against the schemas, runs the cross-object rules and builds the DesiredState.
  * Every problem is reported at once, sorted by file and position. */
-export function validateInventory(snapshot: InventorySnapshot): ValidationResult {
-  const loaded = loadDocuments(snapshot.files);
+export function validateInventory(snapshot: InventorySnapshot, options: ValidationOptions = {}): ValidationResult {
+  const loaded = loadDocuments(snapshot.files, options.cache);
   const context = new RuleContext([...loaded.valid, ...loaded.salvaged], loaded.declared, loaded.sources);
   for (const rule of RULES) rule(context);
   const ipHoldings = ipAddresses(context);

@@ -3,7 +3,7 @@ import { DEFAULT_MASS_DESTROY_PERCENT, type SafetyPolicy } from '../plan/safety.
 import { openSession, type SessionOptions, type SessionResult } from '../session/open-session.js';
 import { booleanOption, type Command, type CommandIO, integerOption, type OptionSpec, type ParsedCommandArgs } from './command.js';
 import { INVENTORY_OPTIONS, inventorySourceFrom } from './inventory-options.js';
-import { explicitStorePath, operatorConfigFrom, STATE_OPTIONS } from './state-options.js';
+import { CACHE_OPTIONS, explicitStorePath, operatorConfigFrom, STATE_OPTIONS } from './state-options.js';
 
 export const SAFETY_OPTIONS: Record<string, OptionSpec> = {
   'allow-destroy': { type: 'string', valueName: 'ADDRESS', multiple: true, description: 'allow deleting or replacing this protected resource' },
@@ -27,6 +27,7 @@ export function safetyPolicyFrom(args: ParsedCommandArgs): SafetyPolicy {
 export const PLAN_RUN_OPTIONS = {
   ...INVENTORY_OPTIONS,
   ...STATE_OPTIONS,
+  ...CACHE_OPTIONS,
   ...SAFETY_OPTIONS,
   refresh: { type: 'boolean', description: 'observe every switch and host first' },
   'trust-new-hosts': { type: 'boolean', description: 'record the SSH host key of hosts seen for the first time' },
@@ -44,6 +45,7 @@ export function sessionOptionsFrom(args: ParsedCommandArgs, io: CommandIO, paral
     env: io.env,
     trustNewHosts: booleanOption(args, 'trust-new-hosts'),
     parallelism,
+    inventoryCache: !booleanOption(args, 'no-cache'),
   };
 }
 

@@ -11,6 +11,11 @@ export const STATE_OPTIONS: Record<string, OptionSpec> = {
   store: { type: 'string', valueName: 'FILE', description: "the SQLite store (default: the configuration's, else .pytin/store.sqlite beside the inventory)" },
 };
 
+/** --no-cache: for commands that read the inventory and keep state. */
+export const CACHE_OPTIONS: Record<string, OptionSpec> = {
+  'no-cache': { type: 'boolean', description: 'parse and check every inventory file again instead of reusing the results kept beside the store' },
+};
+
 /** The operator configuration these options name, or the diagnostics saying why it cannot be read. */
 export function operatorConfigFrom(args: ParsedCommandArgs, io: CommandIO): OperatorConfig | Diagnostic[] {
   return loadOperatorConfig(operatorConfigPath(stringOption(args, 'config'), io.env, io.cwd));

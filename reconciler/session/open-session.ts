@@ -18,6 +18,7 @@ import { SshCommandRunner } from '../transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
 import type { ZabbixClientOptions } from '../transports/zabbix/zabbix-client.js';
+import { openInventoryCache } from './inventory-cache-file.js';
 import type { OperatorConfig } from './operator-config.js';
 import { snmpTargets } from './snmp-targets.js';
 import { sshTargets } from './ssh-targets.js';
@@ -40,6 +41,9 @@ export interface SessionOptions {
   parallelism: number;
   /** The drivers to plan and apply with (default: the registry). */
   drivers?: readonly Driver[];
+  /** Reuse the parse and schema results of earlier runs kept beside the store (`paths.inventoryCache`),
+   * and keep this run's there. The results are the same either way. */
+  inventoryCache?: boolean;
   /** Zabbix client hooks: told every API call (tests and benchmarks count them), objects a call. */
   zabbixClient?: Pick<ZabbixClientOptions, 'onCall' | 'batchSize'>;
 }
@@ -82,13 +86,18 @@ function textFiles(snapshot: InventorySnapshot): Map<string, string> {
 
 export async function openSession(options: SessionOptions): Promise<SessionResult> {
   const snapshot = await readInventory(options.inventory);
-  const validation = validateInventory(snapshot);
-  if (hasErrors(validation.diagnostics)) return { failed: validation.diagnostics };
-  const { state } = validation;
   const paths = statePaths(options.operator, snapshot.rootDir, options.storePath);
+  const cache = options.inventoryCache ? await openInventoryCache(paths, snapshot.rootDir) : undefined;
+  const validation = validateInventory(snapshot, { cache });
+  if (hasErrors(validation.diagnostics)) {
+    cache?.save();
+    return { failed: validation.diagnostics };
+  }
+  const { state } = validation;
   const inGit = await stateNotInGit(snapshot.rootDir, paths);
   if (inGit) return { failed: [inGit] };
-  const trusted = await trustedConnections(state, options.inventory, options.operator.trustedRef);
+  const trusted = await trustedConnections(state, options.inventory, options.operator.trustedRef, { cache });
+  cache?.save();
   if ('failed' in trusted) return trusted;
   const { connections } = trusted;
   const storePath = paths.store;

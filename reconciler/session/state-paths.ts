@@ -12,6 +12,9 @@ export interface StatePaths {
   /** Pinned SSH host keys: beside the store by default, so a CI cache of the state keeps them. */
   knownHosts: string;
   secretsDir: string;
+  /** Per-file parse and schema results of earlier runs (issue 14): beside the store, so whatever
+   * protects the store (outside git, the operator's folder) protects it. */
+  inventoryCache: string;
 }
 
 export function statePaths(operator: OperatorConfig, inventoryRoot: string, explicitStore?: string): StatePaths {
@@ -22,6 +25,7 @@ export function statePaths(operator: OperatorConfig, inventoryRoot: string, expl
     store,
     knownHosts: operator.knownHosts ?? join(dirname(store), 'known_hosts'),
     secretsDir: operator.secrets.dir ?? join(stateDir, 'secrets'),
+    inventoryCache: join(dirname(store), 'inventory-cache.bin'),
   };
 }
 

@@ -4,7 +4,7 @@ import type { DesiredState } from '../../inventory/model/desired-state.js';
 import { resourcesOfKind } from '../../inventory/model/desired-state.js';
 import type { ZabbixConnectionSpec } from '../../inventory/model/specs.js';
 import { type InventorySourceOptions, readInventory } from '../../inventory/source/read-inventory.js';
-import { validateInventory } from '../../inventory/validate/validate-inventory.js';
+import { validateInventory, type ValidationOptions } from '../../inventory/validate/validate-inventory.js';
 
 /** The connection-relevant settings of each resource, as comparable text. */
 function connectionPrints(connections: ConnectionSettings): Map<string, string> {
@@ -26,6 +26,7 @@ export async function trustedConnections(
   state: DesiredState,
   source: InventorySourceOptions,
   trustedRef: string | undefined,
+  validationOptions: ValidationOptions = {},
 ): Promise<{ connections: ConnectionSettings; warnings: Diagnostic[] } | { failed: Diagnostic[] }> {
   const own = connectionSettingsOf(state);
   if (trustedRef === undefined) return { connections: own, warnings: [] };
@@ -43,7 +44,7 @@ export async function trustedConnections(
       ],
     };
   }
-  const validation = validateInventory(snapshot);
+  const validation = validateInventory(snapshot, validationOptions);
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     return {

@@ -25,6 +25,12 @@ export interface IpRange {
 
 const BITS: Record<IpVersion, number> = { 4: 32, 6: 128 };
 
+/** The dotted quads ip-address accepts, in their canonical form: every inventory's common case,
+ * read without the library (whose parse and format were a fifth of a warm validate, issue 14).
+ * Anything else goes to the library, which decides as before. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const CANONICAL_IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+
 /** Strict: a dotted quad without leading zeros, short forms (127.1) or hex/octal parts; IPv6 in
  * any RFC 4291 text form (embedded dotted quad included), without a zone id (fe80::1%eth0: an
  * inventory address means the same on every host) and without a prefix. ip-address reads the
@@ -32,6 +38,8 @@ const BITS: Record<IpVersion, number> = { 4: 32, 6: 128 };
  * refused first. An IPv4 text never holds a colon and an IPv6 text always does, so one parse
  * decides (ip-address throws on anything else). */
 export function parseIp(text: string): IpAddress | undefined {
+  const quad = CANONICAL_IPV4.exec(text);
+  if (quad) return { version: 4, value: BigInt(((Number(quad[1]) * 256 + Number(quad[2])) * 256 + Number(quad[3])) * 256 + Number(quad[4])) };
   if (text.includes('/') || text.includes('%')) return undefined;
   try {
     return text.includes(':') ? { version: 6, value: new Address6(text).bigInt() } : { version: 4, value: new Address4(text).bigInt() };
@@ -43,7 +51,11 @@ export function parseIp(text: string): IpAddress | undefined {
 /** The canonical text of an address: dotted quad, or RFC 5952 in lower case (the longest run of
  * zero groups compressed, the first on a tie; an IPv4-mapped address in hex, ::ffff:c000:201). */
 export function formatIp(address: IpAddress): string {
-  return address.version === 4 ? Address4.fromBigInt(address.value).correctForm() : Address6.fromBigInt(address.value).correctForm();
+  if (address.version === 4) {
+    const value = Number(address.value);
+    return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+  }
+  return Address6.fromBigInt(address.value).correctForm();
 }
 
 /** Canonical text of an address given as text; `undefined` if it is not an address. */

@@ -11,7 +11,15 @@ export interface ReadmeClaim {
 
 export const README_CLAIMS: readonly ReadmeClaim[] = [
   // Commands
-  { quote: '`pytin validate [--repo DIR]', proofs: ['test/reconciler/cli/commands/validate.test.ts', 'test/inventory/source/read-inventory.test.ts'] },
+  {
+    quote: '`pytin validate [--repo DIR]',
+    proofs: [
+      'test/reconciler/cli/commands/validate.test.ts',
+      'test/inventory/source/read-inventory.test.ts',
+      'test/reconciler/cli/commands/validate-cache.test.ts',
+      'test/inventory/cache/inventory-cache.test.ts',
+    ],
+  },
   { quote: '`pytin allocate --pool POOL', proofs: ['test/inventory/allocate/allocate.test.ts'] },
   { quote: '`pytin schema [--out DIR]`', proofs: ['test/reconciler/cli/commands/validate.test.ts', 'test/schemas/schemas.test.ts'] },
   {
@@ -89,6 +97,10 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
   },
   // Trust
   { quote: 'where the store and `known_hosts` are', proofs: ['test/reconciler/session/trust-boundary.test.ts', 'test/inventory/validate/rules.test.ts'] },
+  {
+    quote: 'the inventory cache beside the store (`inventory-cache.bin`)',
+    proofs: ['test/reconciler/cli/commands/validate-cache.test.ts', 'test/inventory/cache/inventory-cache.test.ts'],
+  },
   {
     quote: 'the secrets folder `{file:}` reads from',
     proofs: ['test/inventory/secrets/resolve-secret.test.ts', 'test/reconciler/session/trust-boundary.test.ts'],

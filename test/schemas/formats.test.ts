@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { Address4 } from 'ip-address';
+
 import { CRON_MAX_LENGTH, isCronSchedule } from '../../schemas/formats/cron.js';
 import { canonicalIp, formatIp, parseCidr, parseIp, parseIpRange } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
@@ -202,5 +204,21 @@ test('cron schedules: five numeric fields separated by single spaces, read by cr
   // Every whitespace and control character but the single space, wherever it stands.
   for (const c of ['\n', '\r', '\v', '\f', '\t', '\x85', '\u2028', '\u2029', '\0', '\x1b', '\x7f', '\u00a0', '\u2000', '\u3000', '\u200b', '\ufeff']) {
     for (const text of [`30 2 * *${c}*`, `30 2 * * *${c}`, `${c}30 2 * * *`, `3${c}0 2 * * *`]) assert.equal(isCronSchedule(text), false, JSON.stringify(text));
+  }
+});
+
+test('IPv4 read and written without ip-address (the fast path of issue 14) agrees with ip-address', () => {
+  const texts: string[] = [];
+  for (let octet = 0; octet < 256; octet++) texts.push(`${octet}.${255 - octet}.${octet}.${(octet * 7) % 256}`, `10.0.0.${octet}`, `${octet}.0.0.1`);
+  let seed = 12345;
+  for (let i = 0; i < 5000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const value = (seed * 2 + (i % 2)) >>> 0;
+    texts.push(Address4.fromBigInt(BigInt(value)).correctForm());
+  }
+  for (const text of texts) {
+    const library = new Address4(text).bigInt();
+    assert.deepEqual(parseIp(text), { version: 4, value: library }, text);
+    assert.equal(formatIp({ version: 4, value: library }), Address4.fromBigInt(library).correctForm(), text);
   }
 });

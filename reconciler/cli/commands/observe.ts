@@ -9,7 +9,7 @@ import { EXIT_ERROR, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import { INVENTORY_OPTIONS } from '../inventory-options.js';
 import { sessionOptionsFrom } from '../plan-options.js';
 import { ProgressLine } from '../progress-line.js';
-import { STATE_OPTIONS } from '../state-options.js';
+import { CACHE_OPTIONS, STATE_OPTIONS } from '../state-options.js';
 import { observeOnSchedule, parseEvery } from './observe-every.js';
 
 export const DEFAULT_OBSERVE_PARALLELISM = 16;
@@ -101,6 +101,7 @@ export const observeCommand: Command = {
   options: {
     ...INVENTORY_OPTIONS,
     ...STATE_OPTIONS,
+    ...CACHE_OPTIONS,
     only: { type: 'string', valueName: 'snmp|hosts', description: 'observe only the switches or only the hosts' },
     device: { type: 'string', valueName: 'NAME', description: 'observe only this switch or server', multiple: true },
     parallelism: { type: 'string', valueName: 'N', description: `devices and hosts observed at once (default ${DEFAULT_OBSERVE_PARALLELISM})` },
