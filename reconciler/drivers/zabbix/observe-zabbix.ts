@@ -1,7 +1,12 @@
 import type { ZabbixClient } from '../../transports/zabbix/zabbix-client.js';
+import type { LedgerEntry } from '../../transports/zabbix/zabbix-ledger.js';
 import { atLeast } from '../../transports/zabbix/zabbix-version.js';
+import { dashboardWidgetTexts, type WidgetObject } from './dashboard-widgets.js';
 import { MANAGED_INVENTORY_FIELDS } from './desired-zabbix.js';
-import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
+import type { ObservedZabbixDashboard, ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
+
+/** The kind under which the store's ledger records the dashboards pytin created. */
+export const DASHBOARD_LEDGER_KIND = 'dashboard';
 
 interface RawHost {
   hostid: string;
@@ -48,7 +53,10 @@ function normalise(raw: RawHost): ObservedZabbixHost {
  * every select it needs; a second `host.get` (ids and tags only) only when a wanted name is not
  * among pytin's hosts, to find a same-named host pytin does not own. Names match exactly
  * (`filter`, never `search`). */
-export async function observeZabbix(client: ZabbixClient, wanted: { hostNames: readonly string[]; templateNames: readonly string[] }): Promise<ZabbixFacts> {
+export async function observeZabbix(
+  client: ZabbixClient,
+  wanted: { hostNames: readonly string[]; templateNames: readonly string[]; ownedDashboards: readonly LedgerEntry[] },
+): Promise<ZabbixFacts> {
   const features = client.features;
   const groupSelect = atLeast(features.version, 6, 2) ? 'selectHostGroups' : 'selectGroups';
   const groups = await client.call<Array<{ groupid: string; name: string; uuid: string; hosts: string }>>('hostgroup.get', {
@@ -81,10 +89,45 @@ export async function observeZabbix(client: ZabbixClient, wanted: { hostNames: r
       if (!host.owned) hosts.push(host);
     }
   }
+  const dashboards = await observeDashboards(client, wanted.ownedDashboards);
   return {
     version: features.version.text,
     groups: groups.map((g) => ({ groupid: String(g.groupid), name: g.name, uuid: g.uuid, hosts: Number(g.hosts) })),
     templates: templates.map((t) => ({ templateid: String(t.templateid), name: t.host })),
     hosts: hosts.sort((a, b) => a.host.localeCompare(b.host)),
+    dashboards,
   };
+}
+
+/** Every dashboard with its pages and widgets, in one call (there are a few per rack, hypervisor and
+ * tenant, not per host). Ownership comes from the ledger: Zabbix records none for dashboards. */
+async function observeDashboards(client: ZabbixClient, owned: readonly LedgerEntry[]): Promise<ObservedZabbixDashboard[]> {
+  const ownedById = new Map(owned.map((o) => [o.zabbixId, o]));
+  const raw = await client.call<Array<{ dashboardid: string; name: string; pages: Array<{ widgets: WidgetObject[] }> }>>('dashboard.get', {
+    output: ['dashboardid', 'name'],
+    selectPages: ['widgets'],
+  });
+  // Only pytin's own widgets are kept: someone else's dashboard matters by its name alone.
+  return raw
+    .map((d) => ({ d, mine: ownedById.get(String(d.dashboardid)) }))
+    .map(({ d, mine }) => ({
+      dashboardid: String(d.dashboardid),
+      name: d.name,
+      uuid: mine?.uuid ?? null,
+      key: mine?.key ?? null,
+      widgets: dashboardWidgetTexts(
+        (mine ? d.pages : []).map((p) => ({
+          widgets: p.widgets.map((w) => ({
+            type: w.type,
+            name: w.name,
+            x: String(w.x),
+            y: String(w.y),
+            width: String(w.width),
+            height: String(w.height),
+            fields: w.fields.map((f) => ({ type: String(f.type), name: f.name, value: String(f.value) })),
+          })),
+        })),
+      ),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -3,8 +3,10 @@ import type { JsonObject, JsonValue } from '../../../inventory/core/json-value.j
 import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
 import type { DriverPlan, PlanInput } from '../../plan/planning-port.js';
+import { desiredDashboards } from './desired-dashboards.js';
 import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec } from './desired-zabbix.js';
 import { desiredView, differingFields, observedView } from './host-view.js';
+import { planDashboards } from './plan-dashboards.js';
 import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 import { zabbixConnectionOf, zabbixSubject } from './zabbix-settings.js';
 import { ownedUuid } from './zabbix-uuid.js';
@@ -131,6 +133,8 @@ export function planZabbix(input: PlanInput): DriverPlan {
   const ownedByKey = new Map<string, ObservedZabbixHost>();
   for (const host of facts.hosts) if (host.owned && host.key && !ownedByKey.has(host.key)) ownedByKey.set(host.key, host);
   const desiredKeys = new Set(desired.hosts.map((h) => h.key));
+  /** Names taken by a host pytin does not own: pytin's dashboards do not graph someone else's host. */
+  const notPublished = new Set<string>();
   /** Per group id: how many of its hosts this plan takes out of it (moved or deleted). */
   const leaving = new Map<string, number>();
   const leave = (groupid: string) => leaving.set(groupid, (leaving.get(groupid) ?? 0) + 1);
@@ -144,6 +148,7 @@ export function planZabbix(input: PlanInput): DriverPlan {
     if (!observed) {
       const other = facts.hosts.find((h) => h.host === spec.host);
       if (other) {
+        notPublished.add(spec.host);
         diagnostics.push({
           severity: 'warning',
           code: 'PLAN_ZABBIX_HOST_NOT_OWNED',
@@ -207,5 +212,18 @@ export function planZabbix(input: PlanInput): DriverPlan {
     }
     changes.push({ ...base, address: groupAddress(group.name), action: 'delete', before: { name: group.name, groupid: group.groupid }, after: null });
   }
+  const dashboards = planDashboards(
+    desiredDashboards(input.state, connection.spec.hostGroup, new Set(desired.hosts.map((h) => h.host).filter((h) => !notPublished.has(h)))),
+    facts,
+    {
+      base,
+      service,
+      seenAt,
+      lastApplied: input.facts.lastApplied,
+    },
+  );
+  changes.push(...dashboards.changes);
+  drift.push(...dashboards.drift);
+  diagnostics.push(...dashboards.diagnostics);
   return { changes, drift, diagnostics };
 }

@@ -18,6 +18,17 @@ export interface ObservedZabbixHost {
   templates: Array<{ templateid: string; name: string }>;
 }
 
+/** A dashboard: pytin's when its id is recorded in the store (`uuid` then says which inventory key
+ * it stands for), else someone else's. Widgets as dashboardWidgetTexts renders them. */
+export interface ObservedZabbixDashboard {
+  dashboardid: string;
+  name: string;
+  uuid: string | null;
+  /** The inventory key the ledger recorded with it (pytin's only). */
+  key: string | null;
+  widgets: string[];
+}
+
 export interface ZabbixFacts {
   version: string;
   /** Every host group: name, uuid and how many hosts it holds. */
@@ -26,4 +37,7 @@ export interface ZabbixFacts {
   templates: Array<{ templateid: string; name: string }>;
   /** pytin's hosts (by tag) and any other host with a name pytin wants. */
   hosts: ObservedZabbixHost[];
+  /** Every dashboard pytin owns and every other one with a name pytin wants (absent in facts
+   * stored before dashboards were published: read as none). */
+  dashboards?: ObservedZabbixDashboard[];
 }
