@@ -13,5 +13,6 @@ export const ZABBIX_CODES = {
   APPLY_ZABBIX_UNREACHABLE: 'the Zabbix API could not be reached (or logged in to) while publishing',
   APPLY_ZABBIX_REFUSED: 'Zabbix refused a write; its own message and data say why',
   APPLY_ZABBIX_NOT_ATTEMPTED: 'a Zabbix write was not attempted because an earlier one of the same publish failed',
+  APPLY_ZABBIX_MAINTENANCE_FAILED: 'a Zabbix maintenance window over a host being replaced or restarted could not be opened or closed; the apply went on',
   APPLY_ZABBIX_SETUP: 'the Zabbix connection settings cannot be used (a credential that cannot be resolved)',
 } as const satisfies Record<string, string>;

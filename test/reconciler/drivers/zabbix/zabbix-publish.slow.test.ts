@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { COMMANDS } from '../../../../reconciler/cli/commands.js';
 import { runCli } from '../../../../reconciler/cli/run-cli.js';
+import type { Driver } from '../../../../reconciler/drivers/driver.js';
 import { zabbixDriver } from '../../../../reconciler/drivers/zabbix/zabbix-driver.js';
 import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-settings.js';
 import { openSession } from '../../../../reconciler/session/open-session.js';
@@ -447,6 +448,76 @@ test('the CLI: pytin publish zabbix runs only this driver; pytin plan includes i
   assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002-B');
   // Credentials never in any output.
   for (const out of [first, plan, dry, publish]) assert.ok(!`${out.out}${out.err}`.includes(LAB_ZABBIX_PASSWORD));
+});
+
+test('apply opens a Zabbix maintenance window over each host about to be replaced or restarted, and closes it when its changes end', async () => {
+  const admin = await lab.admin();
+  /** The hosts under one of pytin's maintenance windows that is in force now, as Zabbix has them. */
+  const underMaintenance = async () => {
+    const windows = await admin.call<Array<{ name: string; active_since: string; active_till: string; hosts: Array<{ host: string }> }>>('maintenance.get', {
+      output: ['name', 'active_since', 'active_till'],
+      selectHosts: ['host'],
+    });
+    const now = Date.now() / 1000;
+    return windows
+      .filter((w) => w.name.startsWith('pytin apply ') && Number(w.active_since) <= now && now < Number(w.active_till))
+      .flatMap((w) => w.hosts.map((h) => h.host))
+      .sort();
+  };
+  const during: string[] = [];
+  // A driver standing in for the KVM driver's disruptive changes (their apply needs a hypervisor
+  // this test does not start): it records which hosts are in maintenance while each change runs.
+  const change = (address: string, action: 'replace' | 'update', notes: string[] = []) => ({
+    address,
+    action,
+    driver: 'lab-restart',
+    // On the Zabbix endpoint: the session has a transport for it without a hypervisor.
+    service: 'lab-zabbix',
+    before: null,
+    after: null,
+    notes,
+  });
+  const restarting: Driver = {
+    name: 'lab-restart',
+    order: 10,
+    plan: () => ({
+      changes: [
+        change('vm/acme-web-01', 'replace'),
+        change('vm/acme-db-01', 'update', ['restart needed: vCPU and memory are changed in the domain configuration and take effect at its next boot']),
+        change('vm/globex-app-02', 'update'),
+      ],
+      drift: [],
+      diagnostics: [],
+    }),
+    async apply(c) {
+      during.push(`${c.address}: ${(await underMaintenance()).join(' ') || '-'}`);
+      return { ok: true, output: 'done', diagnostics: [] };
+    },
+  };
+  const session = await lab.open(undefined, [restarting]);
+  lab.calls.length = 0;
+  let report;
+  try {
+    report = await lab.publishIn(session);
+  } finally {
+    await session.close();
+  }
+  try {
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(
+      report.outcomes.filter((o) => o.change.driver === 'lab-restart').map((o) => `${o.status} ${o.change.address} ${JSON.stringify(o.outcome.diagnostics)}`),
+      ['applied vm/acme-db-01 []', 'applied vm/acme-web-01 []', 'applied vm/globex-app-02 []'],
+    );
+    // Both windows open before the first change; each closes once its host's change has ended.
+    assert.deepEqual(during, ['vm/acme-db-01: acme-db-01 acme-web-01', 'vm/acme-web-01: acme-web-01', 'vm/globex-app-02: -']);
+    assert.deepEqual(await underMaintenance(), []);
+    assert.deepEqual(
+      lab.calls.filter((m) => m.startsWith('maintenance.')),
+      ['maintenance.create', 'maintenance.delete', 'maintenance.delete'],
+    );
+  } finally {
+    await admin.close();
+  }
 });
 
 test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
