@@ -73,6 +73,7 @@ export async function observeZabbixEndpoint(
       hostNames: desired.hosts.map((h) => h.host),
       templateNames: desired.templates,
       ownedDashboards: await connector.ledger.owned(DASHBOARD_LEDGER_KIND),
+      interfaceTypes: new Map(desired.hosts.map((h) => [h.key, h.interfaces.map((i) => i.type)])),
     });
     const observedAt = Date.now();
     await recordHostObservation(store, { host: subject, startedAt, observedAt, facts: new Map([[ZABBIX_FACTS_KEY, facts]]), errors: [] });

@@ -3,6 +3,7 @@ import type { LedgerEntry } from '../../transports/zabbix/zabbix-ledger.js';
 import { atLeast } from '../../transports/zabbix/zabbix-version.js';
 import { dashboardWidgetTexts, type WidgetObject } from './dashboard-widgets.js';
 import { MANAGED_INVENTORY_FIELDS } from './desired-zabbix.js';
+import { leftOverInterfaces } from './interface-reuse.js';
 import type { ObservedZabbixDashboard, ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 
 /** The kind under which the store's ledger records the dashboards pytin created. */
@@ -55,7 +56,13 @@ function normalise(raw: RawHost): ObservedZabbixHost {
  * (`filter`, never `search`). */
 export async function observeZabbix(
   client: ZabbixClient,
-  wanted: { hostNames: readonly string[]; templateNames: readonly string[]; ownedDashboards: readonly LedgerEntry[] },
+  wanted: {
+    hostNames: readonly string[];
+    templateNames: readonly string[];
+    ownedDashboards: readonly LedgerEntry[];
+    /** The interface types each inventory key wants (to find the interfaces an update would remove). */
+    interfaceTypes: ReadonlyMap<string, readonly string[]>;
+  },
 ): Promise<ZabbixFacts> {
   const features = client.features;
   const groupSelect = atLeast(features.version, 6, 2) ? 'selectHostGroups' : 'selectGroups';
@@ -80,6 +87,7 @@ export async function observeZabbix(
     selectParentTemplates: ['templateid', 'host'],
   });
   const hosts = owned.map(normalise);
+  await countItemsOfLeftOverInterfaces(client, hosts, wanted.interfaceTypes);
   const ownedNames = new Set(hosts.map((h) => h.host));
   const others = wanted.hostNames.filter((n) => !ownedNames.has(n));
   if (others.length > 0) {
@@ -97,6 +105,28 @@ export async function observeZabbix(
     hosts: hosts.sort((a, b) => a.host.localeCompare(b.host)),
     dashboards,
   };
+}
+
+/** Items of the interfaces an update would remove: one call, and only when there are any (the
+ * no-op sync never makes it). Zabbix refuses to remove an interface that items use; the plan
+ * keeps such an interface and says so instead of planning a write that would fail. */
+async function countItemsOfLeftOverInterfaces(
+  client: ZabbixClient,
+  hosts: ObservedZabbixHost[],
+  interfaceTypes: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  const leftOver = hosts.flatMap((h) => {
+    const types = h.key ? interfaceTypes.get(h.key) : undefined;
+    return types ? leftOverInterfaces(h.interfaces, types) : [];
+  });
+  if (leftOver.length === 0) return;
+  const counted = await client.call<Array<{ interfaceid: string; items: string }>>('hostinterface.get', {
+    output: ['interfaceid'],
+    interfaceids: leftOver.map((i) => i.interfaceid),
+    selectItems: 'count',
+  });
+  const items = new Map(counted.map((c) => [String(c.interfaceid), Number(c.items)]));
+  for (const i of leftOver) i.items = items.get(i.interfaceid) ?? 0;
 }
 
 /** Every dashboard with its pages and widgets, in one call (there are a few per rack, hypervisor and

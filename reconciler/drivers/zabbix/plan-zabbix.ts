@@ -4,8 +4,9 @@ import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
 import type { DriverPlan, PlanInput } from '../../plan/planning-port.js';
 import { desiredDashboards } from './desired-dashboards.js';
-import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec } from './desired-zabbix.js';
-import { desiredView, differingFields, observedView } from './host-view.js';
+import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec, type ZabbixInterfaceSpec } from './desired-zabbix.js';
+import { comparedDetails, desiredView, differingFields, observedView } from './host-view.js';
+import { leftOverInterfaces } from './interface-reuse.js';
 import { planDashboards } from './plan-dashboards.js';
 import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 import { zabbixConnectionOf, zabbixSubject } from './zabbix-settings.js';
@@ -141,8 +142,31 @@ export function planZabbix(input: PlanInput): DriverPlan {
   // A missing template is linked by nobody: leaving it out of the wanted state keeps a plan
   // against a Zabbix without it from showing the same change on every run.
   for (const wanted of desired.hosts) {
-    const spec = { ...wanted, templates: wanted.templates.filter((t) => present.has(t)) };
+    let spec = { ...wanted, templates: wanted.templates.filter((t) => present.has(t)) };
     const observed = ownedByKey.get(spec.key);
+    const inUse = observed
+      ? leftOverInterfaces(
+          observed.interfaces,
+          spec.interfaces.map((i) => i.type),
+        ).filter((i) => (i.items ?? 0) > 0)
+      : [];
+    if (inUse.length > 0) {
+      // Zabbix would refuse the whole host.update: the interface stays, the rest of the host is updated.
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_ZABBIX_INTERFACE_IN_USE',
+        summary: `${inUse.map((i) => `the ${i.ip}:${i.port} interface (${i.items} items)`).join(' and ')} of the Zabbix host "${spec.host}" is no longer in the inventory but items use it; it is kept until they are removed or moved (unlink the template that made them)`,
+        address: hostAddress(spec.host),
+      });
+      spec = {
+        ...spec,
+        interfaces: [
+          ...spec.interfaces,
+          // As Zabbix has it (its type may be one pytin never makes, such as IPMI).
+          ...inUse.map((i) => ({ type: i.type as ZabbixInterfaceSpec['type'], ip: i.ip, port: i.port, details: comparedDetails(i.type, i.details) })),
+        ],
+      };
+    }
     const address = hostAddress(spec.host);
     const after = desiredView(spec);
     if (!observed) {

@@ -7,6 +7,7 @@ export const ZABBIX_CODES = {
   PLAN_ZABBIX_GROUP_NOT_OWNED: 'a host group of the name pytin wants exists but pytin did not create it; it is used, never changed',
   PLAN_ZABBIX_GROUP_IN_USE: 'a host group pytin created is no longer wanted but still holds hosts pytin does not remove; it is kept',
   PLAN_ZABBIX_DASHBOARD_NOT_OWNED: 'a Zabbix dashboard of the name pytin wants exists but pytin did not create it; it is left untouched',
+  PLAN_ZABBIX_INTERFACE_IN_USE: 'an interface the inventory no longer has is used by items in Zabbix; it is kept (Zabbix would refuse the update)',
   PLAN_ZABBIX_HOST_NOT_OWNED: 'a Zabbix host of the name pytin wants exists without the managed-by: pytin tag; it is left untouched',
   // Observing and applying
   OBS_ZABBIX_FAILED: 'the Zabbix API could not be read; the last facts read are kept',

@@ -10,7 +10,8 @@ export interface ObservedZabbixHost {
   /** The `pytin-key` tag: the inventory address the host stands for. */
   key: string | null;
   groups: Array<{ groupid: string; name: string }>;
-  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string> }>;
+  /** `items`: how many items use the interface, read only for one the plan would remove. */
+  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string>; items?: number }>;
   tags: Array<{ tag: string; value: string }>;
   inventoryMode: string;
   /** The managed inventory fields only. */

@@ -520,6 +520,29 @@ test('apply opens a Zabbix maintenance window over each host about to be replace
   }
 });
 
+test("a switch's SNMP interface removed from git while the template's items use it: a plan diagnostic, the interface kept, the apply not failed", async () => {
+  const before = (await readHosts()).get('sw-r01')!;
+  assert.equal(before.interfaces.length, 1);
+  lab.commit('network/switches.yaml', (t) => t.replace('snmp:\n  host: 127.0.0.1\n  port: 16101\n  credentials: sw-r01-snmp\n', ''));
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.diagnostics.filter((d) => d.code === 'PLAN_ZABBIX_INTERFACE_IN_USE').map((d) => d.address),
+    ['zabbix-host/sw-r01'],
+  );
+  assert.match(plan.diagnostics.find((d) => d.code === 'PLAN_ZABBIX_INTERFACE_IN_USE')!.summary, /127\.0\.0\.1:16101 interface \(\d+ items\)/);
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address === 'zabbix-host/sw-r01'),
+    [],
+  );
+  const report = await lab.publish();
+  assert.equal(report.ok, true);
+  const after = (await readHosts()).get('sw-r01')!;
+  assert.deepEqual(
+    after.interfaces.map((i) => i.interfaceid),
+    [before.interfaces[0]!.interfaceid],
+  );
+});
+
 test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
   const received: string[] = [];
   const attacker = createServer((request, response) => {
