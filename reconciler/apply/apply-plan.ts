@@ -13,6 +13,16 @@ export interface ChangeOutcome {
   finishedAt: number;
 }
 
+/** Told which changes are about to run and as each one ends: how publishing keeps a Zabbix
+ * maintenance window open over a host while its disruptive changes run. Never throws; what it
+ * could not do, it reports itself. */
+export interface ApplyWatcher {
+  beforeAll(changes: readonly Change[]): Promise<void>;
+  changeEnded(change: Change): Promise<void>;
+  /** After every change, failed ones too. */
+  afterAll(): Promise<void>;
+}
+
 export interface ApplyEngineOptions {
   drivers: readonly Driver[];
   /** The transport of a target (one SSH connection per host, reused for all its changes), or the
@@ -23,6 +33,7 @@ export interface ApplyEngineOptions {
   /** Called as each change ends (the caller records it at once). */
   onOutcome(outcome: ChangeOutcome): Promise<void>;
   now?: () => number;
+  watcher?: ApplyWatcher;
 }
 
 function failure(change: Change, code: string, summary: string): ApplyOutcome {
@@ -39,6 +50,17 @@ function targetKey(target: ChangeTarget): string {
  * driver's failure is an outcome, never a throw: one bad target cannot lose the record of the
  * others. */
 export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngineOptions): Promise<ChangeOutcome[]> {
+  const watcher = options.watcher;
+  if (!watcher) return applyTargets(plan, options);
+  await watcher.beforeAll(plan.changes.filter((c) => c.action !== 'no-op'));
+  try {
+    return await applyTargets(plan, options);
+  } finally {
+    await watcher.afterAll();
+  }
+}
+
+async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOptions): Promise<ChangeOutcome[]> {
   const now = options.now ?? Date.now;
   const byTarget = new Map<string, { target: ChangeTarget; changes: Array<{ seq: number; change: Change }> }>();
   plan.changes.forEach((change, seq) => {
@@ -58,6 +80,7 @@ export async function applyPlan(plan: Pick<Plan, 'changes'>, options: ApplyEngin
       const result: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now() };
       await options.onOutcome(result);
       outcomes.push(result);
+      await options.watcher?.changeEnded(change);
     };
     for (let index = 0; index < changes.length; index++) {
       const { seq, change } = changes[index]!;

@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import { applyPlan, type ChangeOutcome } from '../apply/apply-plan.js';
-import { zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
+import { ZabbixMaintenanceWindows } from '../drivers/zabbix/maintenance-windows.js';
+import { ZABBIX_DRIVER } from '../drivers/zabbix/plan-zabbix.js';
+import { zabbixConnectionOf, zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import type { Plan } from '../plan/plan.js';
 import { changesDiffer, planHash } from '../plan/plan-identity.js';
 import { canApply, type SafetyPolicy } from '../plan/safety.js';
@@ -8,6 +10,7 @@ import { planMessages } from '../render/plan-json.js';
 import { desiredStateJson } from '../store/api/desired-state-json.js';
 import { type ApplyLock, releaseApplyLock, tryTakeApplyLock } from '../store/apply/apply-lock.js';
 import { finishApplyRun, recordChangeOutcome, startApplyRun } from '../store/apply/apply-runs.js';
+import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 import { describeLock } from './lock-status.js';
 import type { Session } from './open-session.js';
 import { type SavedPlan, staleness } from './plan-file.js';
@@ -34,7 +37,25 @@ export interface ApplyRequest {
 
 export type ApplyReport =
   /** Nothing was applied; the diagnostics say why. */
-  { applied: false; diagnostics: Diagnostic[] } | { applied: true; plan: Plan; outcomes: ChangeOutcome[]; runId: number; ok: boolean };
+  | { applied: false; diagnostics: Diagnostic[] }
+  | {
+      applied: true;
+      plan: Plan;
+      outcomes: ChangeOutcome[];
+      runId: number;
+      ok: boolean;
+      /** What went wrong beside the changes (a Zabbix maintenance window not opened or closed). */
+      warnings: Diagnostic[];
+    };
+
+/** The Zabbix maintenance windows of this apply, when the session publishes to a Zabbix. */
+function maintenanceWindows(session: Session, label: string): ZabbixMaintenanceWindows | undefined {
+  const zabbix = zabbixConnectionOf(session.connections);
+  if (!zabbix || !session.drivers.some((d) => d.name === ZABBIX_DRIVER)) return undefined;
+  const transport = session.transportFor({ kind: 'service', name: zabbix.name });
+  if ('severity' in transport || transport.kind !== 'service' || !(transport.endpoint.client instanceof ZabbixConnector)) return undefined;
+  return new ZabbixMaintenanceWindows(transport.endpoint.client, label);
+}
 
 const refused = (diagnostics: Diagnostic[]): ApplyReport => ({ applied: false, diagnostics });
 
@@ -113,7 +134,9 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
       startedAt: Date.now(),
       planMessagesJson: JSON.stringify(planMessages(plan)),
     });
+    const maintenance = maintenanceWindows(session, `${(commit ?? 'worktree').slice(0, 12)} ${new Date().toISOString()}`);
     const outcomes = await applyPlan(plan, {
+      ...(maintenance ? { watcher: maintenance } : {}),
       drivers: session.drivers,
       transportFor: (target) => session.transportFor(target),
       parallelism: request.parallelism,
@@ -141,7 +164,7 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
     await session.observe(touched);
     const ok = outcomes.every((o) => o.status === 'applied');
     await finishApplyRun(session.store, runId, { ok, finishedAt: Date.now(), commit, desiredJson: desiredStateJson(session.state) });
-    return { applied: true, plan, outcomes, runId, ok };
+    return { applied: true, plan, outcomes, runId, ok, warnings: maintenance?.diagnostics ?? [] };
   } finally {
     await releaseApplyLock(session.store, { host: lock.host, pid: lock.pid });
   }

@@ -122,7 +122,7 @@ export async function openSession(options: SessionOptions): Promise<SessionResul
   // The Zabbix endpoint only when a driver that publishes there is in use (`pytin publish zabbix`
   // or the registry); its observation is a read of the API, its target a service.
   const zabbix = drivers.some((d) => d.name === 'zabbix')
-    ? zabbixEndpoint(connections, secrets, options.zabbixClient)
+    ? zabbixEndpoint(connections, secrets, store, options.zabbixClient)
     : { connector: undefined, diagnostics: [] };
   const runners = new Map<string, CommandRunner>();
   const hostSubject = (target: SshTarget): ObservationSubject => {

@@ -5,12 +5,13 @@ import { resolveSecret } from '../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../inventory/secrets/secret.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import { desiredZabbix } from '../drivers/zabbix/desired-zabbix.js';
-import { observeZabbix } from '../drivers/zabbix/observe-zabbix.js';
+import { DASHBOARD_LEDGER_KIND, observeZabbix } from '../drivers/zabbix/observe-zabbix.js';
 import { ZABBIX_FACTS_KEY } from '../drivers/zabbix/plan-zabbix.js';
 import { zabbixConnectionOf, zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import type { ObservationResult } from '../observe/observe-inventory.js';
 import { recordHostObservation } from '../store/facts/host-store.js';
 import type { Store } from '../store/open-store.js';
+import { forgetZabbixOwned, recordZabbixOwned, zabbixOwned } from '../store/zabbix/zabbix-owned.js';
 import type { ZabbixClientOptions, ZabbixCredentials } from '../transports/zabbix/zabbix-client.js';
 import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 
@@ -19,6 +20,7 @@ import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 export function zabbixEndpoint(
   connections: ConnectionSettings,
   secrets: SecretPolicy,
+  store: Store,
   hooks: Pick<ZabbixClientOptions, 'onCall' | 'batchSize'> = {},
 ): { connector: ZabbixConnector | undefined; diagnostics: Diagnostic[] } {
   const connection = zabbixConnectionOf(connections);
@@ -43,7 +45,13 @@ export function zabbixEndpoint(
     };
   }
   if ('severity' in credentials) return { connector: undefined, diagnostics: [credentials] };
-  return { connector: new ZabbixConnector(connection.name, spec.url, { ...hooks, url: spec.url, credentials }), diagnostics: [] };
+  const service = connection.name;
+  const ledger = {
+    owned: (kind: string) => zabbixOwned(store, service, kind),
+    record: (kind: string, entries: Parameters<typeof recordZabbixOwned>[3]) => recordZabbixOwned(store, service, kind, entries),
+    forget: (kind: string, uuids: readonly string[]) => forgetZabbixOwned(store, service, kind, uuids),
+  };
+  return { connector: new ZabbixConnector(service, spec.url, { ...hooks, url: spec.url, credentials }, ledger), diagnostics: [] };
 }
 
 /** Reads the Zabbix endpoint and stores what it showed as the endpoint's facts (a failed read
@@ -61,7 +69,12 @@ export async function observeZabbixEndpoint(
   const desired = desiredZabbix(state, settings);
   try {
     const client = await connector.client();
-    const facts = await observeZabbix(client, { hostNames: desired.hosts.map((h) => h.host), templateNames: desired.templates });
+    const facts = await observeZabbix(client, {
+      hostNames: desired.hosts.map((h) => h.host),
+      templateNames: desired.templates,
+      ownedDashboards: await connector.ledger.owned(DASHBOARD_LEDGER_KIND),
+      interfaceTypes: new Map(desired.hosts.map((h) => [h.key, h.interfaces.map((i) => i.type)])),
+    });
     const observedAt = Date.now();
     await recordHostObservation(store, { host: subject, startedAt, observedAt, facts: new Map([[ZABBIX_FACTS_KEY, facts]]), errors: [] });
     return {

@@ -98,6 +98,7 @@ export const applyCommand: Command = {
         report(io, json, result.diagnostics);
         return EXIT_ERROR;
       }
+      if (result.warnings.length) report(io, json, result.warnings);
       const count = (status: ChangeOutcome['status']) => result.outcomes.filter((o) => o.status === status).length;
       if (json)
         io.stdout.write(

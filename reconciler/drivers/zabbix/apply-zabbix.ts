@@ -5,6 +5,8 @@ import type { ZabbixClient } from '../../transports/zabbix/zabbix-client.js';
 import { ZabbixConnector } from '../../transports/zabbix/zabbix-connector.js';
 import { ZabbixApiError } from '../../transports/zabbix/zabbix-error.js';
 import type { ApplyContext, ApplyOutcome } from '../driver.js';
+import { DASHBOARD_LEDGER_KIND } from './observe-zabbix.js';
+import type { DashboardRequest } from './plan-dashboards.js';
 import type { HostRequest } from './plan-zabbix.js';
 
 function connectorOf(context: ApplyContext): ZabbixConnector {
@@ -36,9 +38,22 @@ function requestOf(change: Change): HostRequest {
   return (change.after as JsonObject).request as HostRequest;
 }
 
-type Phase = 'group-create' | 'group-update' | 'host-create' | 'host-update' | 'host-delete' | 'group-delete';
+type Phase =
+  | 'group-create'
+  | 'group-update'
+  | 'host-create'
+  | 'host-update'
+  | 'dashboard-create'
+  | 'dashboard-update'
+  | 'dashboard-delete'
+  | 'host-delete'
+  | 'group-delete';
 
 function phaseOf(change: Change): Phase {
+  if (change.address.startsWith('zabbix-dashboard/')) {
+    if (change.action === 'create' || change.action === 'update' || change.action === 'delete') return `dashboard-${change.action}`;
+    throw new InternalError(`the Zabbix driver does not plan a ${change.action}`);
+  }
   const group = change.address.startsWith('zabbix-group/');
   if (change.action === 'create') return group ? 'group-create' : 'host-create';
   if (change.action === 'delete') return group ? 'group-delete' : 'host-delete';
@@ -46,8 +61,20 @@ function phaseOf(change: Change): Phase {
   throw new InternalError(`the Zabbix driver does not plan a ${change.action}`);
 }
 
-/** Dependency order: groups exist before hosts join them; hosts leave before groups go. */
-const PHASES: readonly Phase[] = ['group-create', 'group-update', 'host-create', 'host-update', 'host-delete', 'group-delete'];
+/** Dependency order: groups exist before hosts join them; hosts leave before groups go.
+ * Dashboards name hosts by pattern only, so they need no order with hosts; they come after the
+ * host writes so that a graph never shows a host about to be created as missing. */
+const PHASES: readonly Phase[] = [
+  'group-create',
+  'group-update',
+  'host-create',
+  'host-update',
+  'dashboard-create',
+  'dashboard-update',
+  'dashboard-delete',
+  'host-delete',
+  'group-delete',
+];
 
 /** What one change sends, or why it cannot be sent. */
 type Sendable = { object: JsonValue } | { unsendable: string };
@@ -89,8 +116,9 @@ function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<st
 export async function applyZabbixChanges(changes: readonly Change[], context: ApplyContext): Promise<ApplyOutcome[]> {
   const outcomes = new Map<Change, ApplyOutcome>();
   let client: ZabbixClient;
+  const connector = connectorOf(context);
   try {
-    client = await connectorOf(context).client();
+    client = await connector.client();
   } catch (error) {
     const outcome = (c: Change) => (error instanceof TransportError ? callFailure(c, error) : failure(c, 'APPLY_ZABBIX_UNREACHABLE', (error as Error).message));
     return changes.map(outcome);
@@ -126,6 +154,7 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
           chunk.map((r) => r.object),
         );
         if (phase === 'group-create') chunk.forEach((r, i) => groupIds.set(String((r.change.after as JsonObject).name), String(result.groupids?.[i])));
+        await recordOwnership(connector, phase, chunk, result);
         const ids = Object.values(result)[0] ?? [];
         chunk.forEach((r, i) =>
           outcomes.set(r.change, {
@@ -144,14 +173,47 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
   return changes.map((c) => outcomes.get(c) ?? failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', 'not attempted'));
 }
 
+/** A dashboard is pytin's only through the store's ledger: its id is recorded as soon as Zabbix
+ * gives it (a store that failed here leaves an orphan that the next plan reports as not owned),
+ * and forgotten once it is deleted. */
+async function recordOwnership(
+  connector: ZabbixConnector,
+  phase: Phase,
+  chunk: ReadonlyArray<{ change: Change }>,
+  result: Record<string, string[]>,
+): Promise<void> {
+  if (phase === 'dashboard-create') {
+    const ids = result.dashboardids ?? [];
+    await connector.ledger.record(
+      DASHBOARD_LEDGER_KIND,
+      chunk.map((r, i) => {
+        const request = dashboardRequestOf(r.change);
+        return { uuid: request.uuid, key: request.key, zabbixId: String(ids[i]) };
+      }),
+    );
+  }
+  if (phase === 'dashboard-delete')
+    await connector.ledger.forget(
+      DASHBOARD_LEDGER_KIND,
+      chunk.map((r) => String((r.change.before as JsonObject).uuid)),
+    );
+}
+
 const METHODS: Record<Phase, string> = {
   'group-create': 'hostgroup.create',
   'group-update': 'hostgroup.update',
   'host-create': 'host.create',
   'host-update': 'host.update',
+  'dashboard-create': 'dashboard.create',
+  'dashboard-update': 'dashboard.update',
+  'dashboard-delete': 'dashboard.delete',
   'host-delete': 'host.delete',
   'group-delete': 'hostgroup.delete',
 };
+
+function dashboardRequestOf(change: Change): DashboardRequest {
+  return (change.after as JsonObject).request as DashboardRequest;
+}
 
 function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, string>): Sendable {
   const after = change.after as JsonObject | null;
@@ -172,6 +234,18 @@ function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, s
       if (request.clearTemplateids.length) object.templates_clear = request.clearTemplateids.map((templateid) => ({ templateid }));
       return { object };
     }
+    case 'dashboard-create': {
+      // Shared with every user (private 0), as the old graph screens were.
+      const request = dashboardRequestOf(change);
+      return { object: { name: after!.name!, private: '0', display_period: '30', auto_start: '1', pages: request.pages } };
+    }
+    case 'dashboard-update': {
+      // Pages sent without ids replace the dashboard's pages: the whole dashboard is rewritten.
+      const request = dashboardRequestOf(change);
+      return { object: { dashboardid: request.dashboardid!, name: after!.name!, pages: request.pages } };
+    }
+    case 'dashboard-delete':
+      return { object: String((before as JsonObject).dashboardid) };
     case 'host-delete':
     case 'group-delete':
       return { object: String((before as JsonObject)[phase === 'host-delete' ? 'hostid' : 'groupid']) };

@@ -30,6 +30,15 @@ function detailKeys(type: string): string[] {
   return type === '2' ? ['version', 'bulk', 'community', 'securityname', 'securitylevel', 'authpassphrase', 'privpassphrase'] : [];
 }
 
+/** The detail fields of an interface that pytin compares (those it sets). */
+export function comparedDetails(type: string, details: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    detailKeys(type)
+      .filter((k) => details[k] !== undefined)
+      .map((k) => [k, details[k]!]),
+  );
+}
+
 function sortedInventory(inventory: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of MANAGED_INVENTORY_FIELDS) if (inventory[field]) out[field] = inventory[field];

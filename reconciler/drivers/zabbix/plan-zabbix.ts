@@ -3,8 +3,11 @@ import type { JsonObject, JsonValue } from '../../../inventory/core/json-value.j
 import type { Change } from '../../plan/change.js';
 import type { Drift } from '../../plan/drift.js';
 import type { DriverPlan, PlanInput } from '../../plan/planning-port.js';
-import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec } from './desired-zabbix.js';
-import { desiredView, differingFields, observedView } from './host-view.js';
+import { desiredDashboards } from './desired-dashboards.js';
+import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec, type ZabbixInterfaceSpec } from './desired-zabbix.js';
+import { comparedDetails, desiredView, differingFields, observedView } from './host-view.js';
+import { leftOverInterfaces } from './interface-reuse.js';
+import { planDashboards } from './plan-dashboards.js';
 import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 import { zabbixConnectionOf, zabbixSubject } from './zabbix-settings.js';
 import { ownedUuid } from './zabbix-uuid.js';
@@ -131,19 +134,45 @@ export function planZabbix(input: PlanInput): DriverPlan {
   const ownedByKey = new Map<string, ObservedZabbixHost>();
   for (const host of facts.hosts) if (host.owned && host.key && !ownedByKey.has(host.key)) ownedByKey.set(host.key, host);
   const desiredKeys = new Set(desired.hosts.map((h) => h.key));
+  /** Names taken by a host pytin does not own: pytin's dashboards do not graph someone else's host. */
+  const notPublished = new Set<string>();
   /** Per group id: how many of its hosts this plan takes out of it (moved or deleted). */
   const leaving = new Map<string, number>();
   const leave = (groupid: string) => leaving.set(groupid, (leaving.get(groupid) ?? 0) + 1);
   // A missing template is linked by nobody: leaving it out of the wanted state keeps a plan
   // against a Zabbix without it from showing the same change on every run.
   for (const wanted of desired.hosts) {
-    const spec = { ...wanted, templates: wanted.templates.filter((t) => present.has(t)) };
+    let spec = { ...wanted, templates: wanted.templates.filter((t) => present.has(t)) };
     const observed = ownedByKey.get(spec.key);
+    const inUse = observed
+      ? leftOverInterfaces(
+          observed.interfaces,
+          spec.interfaces.map((i) => i.type),
+        ).filter((i) => (i.items ?? 0) > 0)
+      : [];
+    if (inUse.length > 0) {
+      // Zabbix would refuse the whole host.update: the interface stays, the rest of the host is updated.
+      diagnostics.push({
+        severity: 'warning',
+        code: 'PLAN_ZABBIX_INTERFACE_IN_USE',
+        summary: `${inUse.map((i) => `the ${i.ip}:${i.port} interface (${i.items} items)`).join(' and ')} of the Zabbix host "${spec.host}" is no longer in the inventory but items use it; it is kept until they are removed or moved (unlink the template that made them)`,
+        address: hostAddress(spec.host),
+      });
+      spec = {
+        ...spec,
+        interfaces: [
+          ...spec.interfaces,
+          // As Zabbix has it (its type may be one pytin never makes, such as IPMI).
+          ...inUse.map((i) => ({ type: i.type as ZabbixInterfaceSpec['type'], ip: i.ip, port: i.port, details: comparedDetails(i.type, i.details) })),
+        ],
+      };
+    }
     const address = hostAddress(spec.host);
     const after = desiredView(spec);
     if (!observed) {
       const other = facts.hosts.find((h) => h.host === spec.host);
       if (other) {
+        notPublished.add(spec.host);
         diagnostics.push({
           severity: 'warning',
           code: 'PLAN_ZABBIX_HOST_NOT_OWNED',
@@ -207,5 +236,18 @@ export function planZabbix(input: PlanInput): DriverPlan {
     }
     changes.push({ ...base, address: groupAddress(group.name), action: 'delete', before: { name: group.name, groupid: group.groupid }, after: null });
   }
+  const dashboards = planDashboards(
+    desiredDashboards(input.state, connection.spec.hostGroup, new Set(desired.hosts.map((h) => h.host).filter((h) => !notPublished.has(h)))),
+    facts,
+    {
+      base,
+      service,
+      seenAt,
+      lastApplied: input.facts.lastApplied,
+    },
+  );
+  changes.push(...dashboards.changes);
+  drift.push(...dashboards.drift);
+  diagnostics.push(...dashboards.diagnostics);
   return { changes, drift, diagnostics };
 }

@@ -10,12 +10,24 @@ export interface ObservedZabbixHost {
   /** The `pytin-key` tag: the inventory address the host stands for. */
   key: string | null;
   groups: Array<{ groupid: string; name: string }>;
-  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string> }>;
+  /** `items`: how many items use the interface, read only for one the plan would remove. */
+  interfaces: Array<{ interfaceid: string; type: string; ip: string; port: string; main: string; details: Record<string, string>; items?: number }>;
   tags: Array<{ tag: string; value: string }>;
   inventoryMode: string;
   /** The managed inventory fields only. */
   inventory: Record<string, string>;
   templates: Array<{ templateid: string; name: string }>;
+}
+
+/** A dashboard: pytin's when its id is recorded in the store (`uuid` then says which inventory key
+ * it stands for), else someone else's. Widgets as dashboardWidgetTexts renders them. */
+export interface ObservedZabbixDashboard {
+  dashboardid: string;
+  name: string;
+  uuid: string | null;
+  /** The inventory key the ledger recorded with it (pytin's only). */
+  key: string | null;
+  widgets: string[];
 }
 
 export interface ZabbixFacts {
@@ -26,4 +38,7 @@ export interface ZabbixFacts {
   templates: Array<{ templateid: string; name: string }>;
   /** pytin's hosts (by tag) and any other host with a name pytin wants. */
   hosts: ObservedZabbixHost[];
+  /** Every dashboard pytin owns and every other one with a name pytin wants (absent in facts
+   * stored before dashboards were published: read as none). */
+  dashboards?: ObservedZabbixDashboard[];
 }

@@ -1,4 +1,5 @@
 import { ZabbixClient, type ZabbixClientOptions } from './zabbix-client.js';
+import type { ZabbixLedger } from './zabbix-ledger.js';
 
 /** One Zabbix endpoint of a session: connects (version, login) on first use, once, and logs out on
  * close. A failed connection is not kept: the next use tries again. */
@@ -9,6 +10,8 @@ export class ZabbixConnector {
     readonly name: string,
     readonly url: string,
     private readonly options: ZabbixClientOptions,
+    /** What pytin owns there beyond tags (the store's record of it). */
+    readonly ledger: ZabbixLedger,
   ) {}
 
   client(): Promise<ZabbixClient> {

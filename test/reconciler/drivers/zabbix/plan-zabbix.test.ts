@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import { connectionSettingsOf } from '../../../../inventory/model/connection-settings.js';
 import type { ZabbixConnectionSpec } from '../../../../inventory/model/specs.js';
 import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
+import { dashboardPages, dashboardWidgetTexts } from '../../../../reconciler/drivers/zabbix/dashboard-widgets.js';
+import { desiredDashboards } from '../../../../reconciler/drivers/zabbix/desired-dashboards.js';
 import { desiredZabbix } from '../../../../reconciler/drivers/zabbix/desired-zabbix.js';
 import { desiredView, observedView } from '../../../../reconciler/drivers/zabbix/host-view.js';
 import { planZabbix } from '../../../../reconciler/drivers/zabbix/plan-zabbix.js';
@@ -27,13 +29,13 @@ function labState(extra: Record<string, string> = {}) {
   return result.state;
 }
 
-function plan(state: ReturnType<typeof labState>, facts: ZabbixFacts | undefined) {
+function plan(state: ReturnType<typeof labState>, facts: ZabbixFacts | undefined, lastApplied = new Map<string, string>()) {
   const hosts = new Map(facts ? [['service:lab-zabbix', { facts: new Map([['zabbix', { value: facts, observedAt: 0 }]]), lastRun: undefined }]] : []);
   return planZabbix({
     state,
     connections: connectionSettingsOf(state),
     files: new Map(),
-    facts: { hosts, devices: new Map(), sightings: new Map(), lastApplied: new Map(), fingerprint: '' },
+    facts: { hosts, devices: new Map(), sightings: new Map(), lastApplied, fingerprint: '' },
     now: 0,
   });
 }
@@ -65,7 +67,15 @@ function syncedFacts(state: ReturnType<typeof labState>): ZabbixFacts {
     inventory: h.inventory,
     templates: h.templates.map((name) => ({ templateid: templates.find((t) => t.name === name)!.templateid, name })),
   }));
-  return { version: '6.0.14', groups, templates, hosts };
+  // pytin's dashboards as the 6.0 API returns them (every number a string), recorded in the ledger.
+  const dashboards = desiredDashboards(state, settings.hostGroup, new Set(desired.hosts.map((h) => h.host))).map((d, i) => ({
+    dashboardid: String(40 + i),
+    name: d.name,
+    uuid: d.uuid,
+    key: d.key,
+    widgets: dashboardWidgetTexts(dashboardPages(d, 'ds-patterns-6.0')),
+  }));
+  return { version: '6.0.14', groups, templates, hosts, dashboards };
 }
 
 test('an unchanged Zabbix, as the API answers it, plans nothing', () => {
@@ -154,4 +164,53 @@ test('owned group uuids are UUIDv4 as Zabbix checks them, and stable', () => {
   assert.match(uuid, /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
   assert.equal(uuid, ownedUuid('hostgroup', 'pytin/rack/lab1-r01'));
   assert.notEqual(uuid, ownedUuid('hostgroup', 'pytin/rack/lab1-r02'));
+});
+
+test('dashboards: a same-named dashboard pytin did not create is left alone and said so; the others are created', () => {
+  const state = labState();
+  const facts = syncedFacts(state);
+  const theirs = facts.dashboards!.find((d) => d.key === 'tenant/acme')!;
+  facts.dashboards = facts.dashboards!.map((d) => (d === theirs ? { ...d, uuid: null, key: null, widgets: [] } : d)).filter((d) => d.key !== 'rack/lab1-r02');
+  const result = plan(state, facts);
+  assert.deepEqual(
+    result.changes.map((c) => `${c.action} ${c.address}`),
+    ['create zabbix-dashboard/rack/lab1-r02'],
+  );
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.code} ${d.address}`),
+    ['PLAN_ZABBIX_DASHBOARD_NOT_OWNED zabbix-dashboard/tenant/acme'],
+  );
+});
+
+test('dashboards: against Zabbix 7.0 the graph widgets are written with 7.0 field names and a reference each', () => {
+  const state = labState();
+  const facts = { ...syncedFacts(state), version: '7.0.22' };
+  const result = plan(state, facts);
+  // The dashboards that 6.0 field names were written to are rewritten in 7.0's names; nothing else changes.
+  assert.deepEqual(result.changes.map((c) => `${c.action} ${c.address}`).sort(), facts.dashboards!.map((d) => `update zabbix-dashboard/${d.key}`).sort());
+  const hv = result.changes.find((c) => c.address === 'zabbix-dashboard/rack/lab1-r01')!;
+  const fields = (hv.after as { request: { pages: Array<{ widgets: Array<{ fields: Array<{ name: string; value: string }> }> }> } }).request.pages[0]!
+    .widgets[1]!.fields;
+  assert.deepEqual(
+    fields.map((f) => `${f.name}=${f.value}`),
+    ['ds.0.hosts.0=sw-r01', 'ds.0.items.0=Interface Gi1/0/1(*): Bits *', 'ds.0.items.1=Interface Gi1/0/1: Bits *', 'ds.0.color=1A7C11', 'reference=AAAAB'],
+  );
+});
+
+test('dashboards: a widget edited by hand is drift, and the plan writes the dashboard back; one pytin no longer wants is deleted', () => {
+  const state = labState();
+  const facts = syncedFacts(state);
+  const rack = facts.dashboards!.find((d) => d.key === 'rack/lab1-r01')!;
+  const applied = JSON.stringify({ name: rack.name, widgets: rack.widgets });
+  rack.widgets = rack.widgets.map((w) => w.replace('sw-r01', 'someone-else'));
+  facts.dashboards!.push({ dashboardid: '99', name: 'pytin: rack gone', uuid: '0123', key: 'rack/gone', widgets: [] });
+  const result = plan(state, facts, new Map([['zabbix-dashboard/rack/lab1-r01', applied]]));
+  assert.deepEqual(
+    result.changes.map((c) => `${c.action} ${c.address} ${(c.fields ?? []).join(',')}`),
+    ['update zabbix-dashboard/rack/lab1-r01 widgets', 'delete zabbix-dashboard/rack/gone '],
+  );
+  assert.deepEqual(
+    result.drift.map((d) => `${d.kind} ${d.address}`),
+    ['zabbix-edited-by-hand zabbix-dashboard/rack/lab1-r01'],
+  );
 });

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import { Secret } from '../../../../inventory/secrets/secret.js';
+import type { Driver } from '../../../../reconciler/drivers/driver.js';
 import { zabbixDriver } from '../../../../reconciler/drivers/zabbix/zabbix-driver.js';
 import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-settings.js';
 import type { Plan } from '../../../../reconciler/plan/plan.js';
@@ -37,8 +38,8 @@ export interface PublishLab {
   calls: string[];
   /** Told every API call of the code under test as it is made. */
   onCall: ((method: string) => void) | undefined;
-  /** Opens a session on HEAD with the Zabbix driver only (`batchSize` objects a write). */
-  open(batchSize?: number): Promise<Session>;
+  /** Opens a session on HEAD with the Zabbix driver (`batchSize` objects a write) and `others`. */
+  open(batchSize?: number, others?: readonly Driver[]): Promise<Session>;
   /** Reads Zabbix, plans and applies in an open session. */
   publishIn(session: Session): Promise<Extract<ApplyReport, { applied: true }>>;
   /** Reads Zabbix, then plans (what `pytin plan` shows after a refresh of Zabbix). */
@@ -64,7 +65,7 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const state = await makeTempDir('zabbix-state');
   const calls: string[] = [];
   const env = { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD };
-  const open = async (batchSize?: number) => {
+  const open = async (batchSize?: number, others: readonly Driver[] = []) => {
     const opened = await openSession({
       inventory: { repo: repo.path },
       operator: DEFAULT_OPERATOR_CONFIG,
@@ -72,7 +73,7 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
       env,
       trustNewHosts: false,
       parallelism: 1,
-      drivers: [zabbixDriver],
+      drivers: [...others, zabbixDriver],
       zabbixClient: {
         onCall: (m) => {
           calls.push(m);

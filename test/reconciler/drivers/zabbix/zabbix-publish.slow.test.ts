@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { COMMANDS } from '../../../../reconciler/cli/commands.js';
 import { runCli } from '../../../../reconciler/cli/run-cli.js';
+import type { Driver } from '../../../../reconciler/drivers/driver.js';
 import { zabbixDriver } from '../../../../reconciler/drivers/zabbix/zabbix-driver.js';
 import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-settings.js';
 import { openSession } from '../../../../reconciler/session/open-session.js';
@@ -117,6 +118,95 @@ test('the first publish creates the groups and the hosts with interfaces, tags, 
   assert.deepEqual(names(vm.parentTemplates), ['ICMP Ping']);
 });
 
+interface ReadDashboard {
+  dashboardid: string;
+  name: string;
+  private: string;
+  pages: Array<{
+    widgets: Array<{
+      type: string;
+      name: string;
+      x: string;
+      y: string;
+      width: string;
+      height: string;
+      fields: Array<{ type: string; name: string; value: string }>;
+    }>;
+  }>;
+}
+
+async function readDashboards(): Promise<Map<string, ReadDashboard>> {
+  const client = await lab.admin();
+  try {
+    const boards = await client.call<ReadDashboard[]>('dashboard.get', { output: ['dashboardid', 'name', 'private'], selectPages: ['widgets'] });
+    return new Map(boards.map((b) => [b.name, b]));
+  } finally {
+    await client.close();
+  }
+}
+
+/** A widget's data sets as Zabbix 6.0's graph reads them back (CWidgetFieldGraphDataSet: `ds.hosts.<set>.<n>`). */
+function dataSets(fields: ReadonlyArray<{ name: string; value: string }>): Array<{ hosts: string[]; items: string[]; color: string }> {
+  const sets: Array<{ hosts: string[]; items: string[]; color: string }> = [];
+  for (const f of fields) {
+    const match = /^ds\.(hosts|items|color)\.(\d+)(?:\.(\d+))?$/.exec(f.name);
+    assert.ok(match, `a 6.0 graph widget field: ${f.name}`);
+    const set = (sets[Number(match[2])] ??= { hosts: [], items: [], color: '' });
+    if (match[1] === 'color') set.color = f.value;
+    else set[match[1] as 'hosts' | 'items'][Number(match[3])] = f.value;
+  }
+  return sets;
+}
+
+test('dashboards per rack, hypervisor and tenant: graph widgets of the cabled switch ports and VM interfaces, read back from Zabbix', async () => {
+  const boards = await readDashboards();
+  assert.deepEqual([...boards.keys()].filter((n) => n.startsWith('pytin:')).sort(), [
+    'pytin: hypervisor hv-01',
+    'pytin: hypervisor hv-02',
+    'pytin: rack lab1-r01',
+    'pytin: rack lab1-r02',
+    'pytin: tenant acme',
+    'pytin: tenant globex',
+  ]);
+  const rack = boards.get('pytin: rack lab1-r01')!;
+  assert.equal(rack.private, '0');
+  const widgets = rack.pages.flatMap((p) => p.widgets).sort((a, b) => Number(a.y) - Number(b.y) || Number(a.x) - Number(b.x));
+  assert.deepEqual(
+    widgets.map((w) => [w.type, w.name, w.x, w.y, w.width, w.height]),
+    [
+      ['svggraph', 'ded-01: switch ports', '0', '0', '12', '5'],
+      ['svggraph', 'hv-01: switch ports', '12', '0', '12', '5'],
+    ],
+  );
+  assert.deepEqual(dataSets(widgets[1]!.fields), [
+    { hosts: ['sw-r01'], items: ['Interface Gi1/0/1(*): Bits *', 'Interface Gi1/0/1: Bits *'], color: '1A7C11' },
+  ]);
+  const hv = boards.get('pytin: hypervisor hv-01')!;
+  const hvWidgets = hv.pages.flatMap((p) => p.widgets);
+  assert.deepEqual(hvWidgets.map((w) => w.name).sort(), [
+    'acme-db-01: interfaces',
+    'acme-web-01: interfaces',
+    'globex-app-02: interfaces',
+    'hv-01: switch ports',
+  ]);
+  const vmWidget = hvWidgets.find((w) => w.name === 'acme-web-01: interfaces')!;
+  assert.deepEqual(dataSets(vmWidget.fields), [{ hosts: ['acme-web-01'], items: ['Interface eth0(*): Bits *', 'Interface eth0: Bits *'], color: '1A7C11' }]);
+  // Every widget is placed inside the grid without overlapping another.
+  for (const board of boards.values()) {
+    for (const page of board.pages) {
+      const cells = new Set<string>();
+      for (const w of page.widgets) {
+        assert.ok(Number(w.x) + Number(w.width) <= 24 && Number(w.y) + Number(w.height) <= 64);
+        for (let x = Number(w.x); x < Number(w.x) + Number(w.width); x++)
+          for (let y = Number(w.y); y < Number(w.y) + Number(w.height); y++) {
+            assert.ok(!cells.has(`${x},${y}`), `${board.name}: ${w.name} overlaps`);
+            cells.add(`${x},${y}`);
+          }
+      }
+    }
+  }
+});
+
 test('a second publish with nothing changed makes six calls, none of them a write', async () => {
   lab.calls.length = 0;
   const report = await lab.publish();
@@ -124,7 +214,7 @@ test('a second publish with nothing changed makes six calls, none of them a writ
     report.plan.changes.map((c) => `${c.action} ${c.address}`),
     [],
   );
-  assert.deepEqual(lab.calls, ['apiinfo.version', 'user.login', 'hostgroup.get', 'template.get', 'host.get', 'user.logout']);
+  assert.deepEqual(lab.calls, ['apiinfo.version', 'user.login', 'hostgroup.get', 'template.get', 'host.get', 'dashboard.get', 'user.logout']);
 });
 
 test('a hand edit of an owned host is drift in the plan, and publishing sets it back', async () => {
@@ -172,6 +262,11 @@ test("a VM's tenant and a server's rack change in git: the hosts move, interface
   assert.deepEqual(
     plan.changes.map((c) => `${c.action} ${c.address}`),
     [
+      // The racks' and tenants' dashboards follow (globex has no VM left: its dashboard goes).
+      'update zabbix-dashboard/rack/lab1-r01',
+      'update zabbix-dashboard/rack/lab1-r02',
+      'update zabbix-dashboard/tenant/acme',
+      'delete zabbix-dashboard/tenant/globex',
       'delete zabbix-group/pytin/tenant/globex',
       'update zabbix-host/backup-01',
       'update zabbix-host/globex-app-01',
@@ -197,6 +292,12 @@ test("a VM's tenant and a server's rack change in git: the hosts move, interface
   } finally {
     await client.close();
   }
+  const boards = await readDashboards();
+  assert.equal(boards.has('pytin: tenant globex'), false);
+  const acme = boards.get('pytin: tenant acme')!.pages.flatMap((p) => p.widgets.map((w) => w.name));
+  assert.ok(acme.includes('globex-app-01: interfaces'), acme.join(', '));
+  const rack = boards.get('pytin: rack lab1-r01')!.pages.flatMap((p) => p.widgets.map((w) => w.name));
+  assert.ok(rack.includes('backup-01: switch ports'), rack.join(', '));
 });
 
 test('a VM removed from git is removed from Zabbix; a same-named host pytin does not own is left untouched', async () => {
@@ -239,7 +340,8 @@ test('a VM removed from git is removed from Zabbix; a same-named host pytin does
   const plan = await lab.plan();
   assert.deepEqual(
     plan.changes.map((c) => `${c.action} ${c.address}`),
-    ['delete zabbix-host/acme-web-02'],
+    // Its hypervisor's and tenant's dashboards lose its widget; the hand-made acme-web-03 is graphed nowhere.
+    ['update zabbix-dashboard/hypervisor/hv-02', 'update zabbix-dashboard/tenant/acme', 'delete zabbix-host/acme-web-02'],
   );
   assert.deepEqual(
     plan.diagnostics.filter((d) => d.code.startsWith('PLAN_ZABBIX')).map((d) => `${d.code} ${d.address}`),
@@ -304,7 +406,12 @@ test('Zabbix stopped in the middle of a publish: exit not ok, every outcome reco
   assert.equal(report.outcomes.length, report.plan.changes.length);
   const inZabbix = new Set((await readHosts()).keys());
   const left = (await lab.plan()).changes.map((c) => `${c.action} ${c.address}`);
-  const expected = ['acme-new-01', 'acme-new-02', 'acme-new-03'].filter((h) => !inZabbix.has(h)).map((h) => `create zabbix-host/${h}`);
+  // The dashboards come after the host writes: never attempted, still to do.
+  const expected = [
+    'update zabbix-dashboard/hypervisor/hv-02',
+    'update zabbix-dashboard/tenant/acme',
+    ...['acme-new-01', 'acme-new-02', 'acme-new-03'].filter((h) => !inZabbix.has(h)).map((h) => `create zabbix-host/${h}`),
+  ];
   assert.deepEqual(left, expected);
   const final = await lab.publish();
   assert.equal(final.ok, true);
@@ -341,6 +448,99 @@ test('the CLI: pytin publish zabbix runs only this driver; pytin plan includes i
   assert.equal(((await readHosts()).get('hv-02')!.inventory as Record<string, string>).serialno_a, 'LAB-HV-0002-B');
   // Credentials never in any output.
   for (const out of [first, plan, dry, publish]) assert.ok(!`${out.out}${out.err}`.includes(LAB_ZABBIX_PASSWORD));
+});
+
+test('apply opens a Zabbix maintenance window over each host about to be replaced or restarted, and closes it when its changes end', async () => {
+  const admin = await lab.admin();
+  /** The hosts under one of pytin's maintenance windows that is in force now, as Zabbix has them. */
+  const underMaintenance = async () => {
+    const windows = await admin.call<Array<{ name: string; active_since: string; active_till: string; hosts: Array<{ host: string }> }>>('maintenance.get', {
+      output: ['name', 'active_since', 'active_till'],
+      selectHosts: ['host'],
+    });
+    const now = Date.now() / 1000;
+    return windows
+      .filter((w) => w.name.startsWith('pytin apply ') && Number(w.active_since) <= now && now < Number(w.active_till))
+      .flatMap((w) => w.hosts.map((h) => h.host))
+      .sort();
+  };
+  const during: string[] = [];
+  // A driver standing in for the KVM driver's disruptive changes (their apply needs a hypervisor
+  // this test does not start): it records which hosts are in maintenance while each change runs.
+  const change = (address: string, action: 'replace' | 'update', notes: string[] = []) => ({
+    address,
+    action,
+    driver: 'lab-restart',
+    // On the Zabbix endpoint: the session has a transport for it without a hypervisor.
+    service: 'lab-zabbix',
+    before: null,
+    after: null,
+    notes,
+  });
+  const restarting: Driver = {
+    name: 'lab-restart',
+    order: 10,
+    plan: () => ({
+      changes: [
+        change('vm/acme-web-01', 'replace'),
+        change('vm/acme-db-01', 'update', ['restart needed: vCPU and memory are changed in the domain configuration and take effect at its next boot']),
+        change('vm/globex-app-02', 'update'),
+      ],
+      drift: [],
+      diagnostics: [],
+    }),
+    async apply(c) {
+      during.push(`${c.address}: ${(await underMaintenance()).join(' ') || '-'}`);
+      return { ok: true, output: 'done', diagnostics: [] };
+    },
+  };
+  const session = await lab.open(undefined, [restarting]);
+  lab.calls.length = 0;
+  let report;
+  try {
+    report = await lab.publishIn(session);
+  } finally {
+    await session.close();
+  }
+  try {
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(
+      report.outcomes.filter((o) => o.change.driver === 'lab-restart').map((o) => `${o.status} ${o.change.address} ${JSON.stringify(o.outcome.diagnostics)}`),
+      ['applied vm/acme-db-01 []', 'applied vm/acme-web-01 []', 'applied vm/globex-app-02 []'],
+    );
+    // Both windows open before the first change; each closes once its host's change has ended.
+    assert.deepEqual(during, ['vm/acme-db-01: acme-db-01 acme-web-01', 'vm/acme-web-01: acme-web-01', 'vm/globex-app-02: -']);
+    assert.deepEqual(await underMaintenance(), []);
+    assert.deepEqual(
+      lab.calls.filter((m) => m.startsWith('maintenance.')),
+      ['maintenance.create', 'maintenance.delete', 'maintenance.delete'],
+    );
+  } finally {
+    await admin.close();
+  }
+});
+
+test("a switch's SNMP interface removed from git while the template's items use it: a plan diagnostic, the interface kept, the apply not failed", async () => {
+  const before = (await readHosts()).get('sw-r01')!;
+  assert.equal(before.interfaces.length, 1);
+  lab.commit('network/switches.yaml', (t) => t.replace('snmp:\n  host: 127.0.0.1\n  port: 16101\n  credentials: sw-r01-snmp\n', ''));
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.diagnostics.filter((d) => d.code === 'PLAN_ZABBIX_INTERFACE_IN_USE').map((d) => d.address),
+    ['zabbix-host/sw-r01'],
+  );
+  assert.match(plan.diagnostics.find((d) => d.code === 'PLAN_ZABBIX_INTERFACE_IN_USE')!.summary, /127\.0\.0\.1:16101 interface \(\d+ items\)/);
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address === 'zabbix-host/sw-r01'),
+    [],
+  );
+  const report = await lab.publish();
+  assert.equal(report.ok, true);
+  const after = (await readHosts()).get('sw-r01')!;
+  assert.deepEqual(
+    after.interfaces.map((i) => i.interfaceid),
+    [before.interfaces[0]!.interfaceid],
+  );
 });
 
 test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
