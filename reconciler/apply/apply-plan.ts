@@ -11,6 +11,9 @@ export interface ChangeOutcome {
   status: OutcomeStatus;
   outcome: ApplyOutcome;
   finishedAt: number;
+  /** Commands the change ran on its host (round trips), counted by the host's runner; null for
+   * changes on services, changes in a batch, and runners that do not count. */
+  commands: number | null;
 }
 
 /** Told which changes are about to run and as each one ends: how publishing keeps a Zabbix
@@ -38,6 +41,11 @@ export interface ApplyEngineOptions {
 
 function failure(change: Change, code: string, summary: string): ApplyOutcome {
   return { ok: false, output: '', diagnostics: [{ severity: 'error', code, summary, address: change.address }] };
+}
+
+/** The host runner's count of commands started so far, when it keeps one. */
+function commandsSoFar(transport: TargetTransport | Diagnostic | undefined): number | undefined {
+  return transport !== undefined && 'kind' in transport && transport.kind === 'host' ? transport.runner.commandsRun : undefined;
 }
 
 function targetKey(target: ChangeTarget): string {
@@ -74,10 +82,10 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
     const outcomes: ChangeOutcome[] = [];
     let failedAt: string | undefined;
     let transport: TargetTransport | Diagnostic | undefined;
-    const record = async (seq: number, change: Change, outcome: ApplyOutcome) => {
+    const record = async (seq: number, change: Change, outcome: ApplyOutcome, commands: number | null = null) => {
       const skipped = failedAt !== undefined;
       if (!outcome.ok && !skipped) failedAt = change.address;
-      const result: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now() };
+      const result: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now(), commands };
       await options.onOutcome(result);
       outcomes.push(result);
       await options.watcher?.changeEnded(change);
@@ -85,6 +93,7 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
     for (let index = 0; index < changes.length; index++) {
       const { seq, change } = changes[index]!;
       let outcome: ApplyOutcome;
+      let commands: number | null = null;
       const driver = options.drivers.find((d) => d.name === change.driver);
       if (failedAt !== undefined) {
         outcome = failure(change, 'APPLY_SKIPPED', `not attempted because ${failedAt} failed earlier on ${describeTarget(target)}`);
@@ -112,15 +121,19 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
           index = end - 1;
           continue;
         } else {
+          // A target's changes run one after another, so the runner's count moves for this one only.
+          const before = commandsSoFar(transport);
           try {
             outcome = await driver.apply(change, { target, transport, commit: options.commit });
           } catch (error) {
             // Drivers return failures; a throw here is a transport or a bug. Either way: recorded.
             outcome = failure(change, 'APPLY_CHANGE_FAILED', (error as Error).message);
           }
+          const after = commandsSoFar(transport);
+          if (before !== undefined && after !== undefined) commands = after - before;
         }
       }
-      await record(seq, change, outcome);
+      await record(seq, change, outcome, commands);
     }
     return outcomes;
   });

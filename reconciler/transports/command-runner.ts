@@ -19,6 +19,9 @@ export interface CommandOptions {
 export interface CommandRunner {
   /** Host name for messages. */
   readonly host: string;
+  /** Commands started through this runner so far, when it counts them: each is one round trip to
+   * the host (over SSH, one channel), what apply reports per change. */
+  readonly commandsRun?: number;
   run(command: string, options?: CommandOptions): Promise<CommandResult>;
 }
 

@@ -6,12 +6,20 @@ import type { CommandOptions, CommandResult, CommandRunner } from './command-run
 /** Runs commands with /bin/sh on this machine, optionally through a prefix (e.g. `ip netns exec NS`):
  * how the tests reach a network namespace, and how pytin acts on the host it runs on. */
 export class LocalRunner implements CommandRunner {
+  private started = 0;
+
   constructor(
     readonly host = 'localhost',
     private readonly prefix: readonly string[] = [],
   ) {}
 
+  /** Every run() is one process started (`/bin/sh -c`), counted as it starts. */
+  get commandsRun(): number {
+    return this.started;
+  }
+
   run(command: string, options: CommandOptions = {}): Promise<CommandResult> {
+    this.started++;
     return new Promise((resolve, reject) => {
       const [program, args] = this.prefix.length > 0 ? [this.prefix[0]!, [...this.prefix.slice(1), '/bin/sh', '-c', command]] : ['/bin/sh', ['-c', command]];
       const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });

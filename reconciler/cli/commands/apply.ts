@@ -40,6 +40,8 @@ export function outcomeJson(o: ChangeOutcome): string {
       service: o.change.service ?? null,
       status: o.status,
       error: error ? `${error.code}: ${error.summary}` : null,
+      // Round trips to the host, counted by its SSH runner (null where not counted).
+      commands: o.commands,
       diagnostics: o.outcome.diagnostics,
     }) + '\n'
   );

@@ -122,6 +122,12 @@ test("each target's changes run in plan order; after a failure the rest of that 
   );
   assert.match(outcomes[2]!.outcome.diagnostics[0]!.summary, /not attempted because a\/2!fail failed earlier on hv-a/);
   assert.equal(recorded.length, 8);
+  // Commands each change ran on its host, as the host's runner counted them: none for the failure
+  // that ran nothing, unknown for skipped changes and for the service.
+  assert.deepEqual(
+    outcomes.map((o) => o.commands),
+    [1, 0, null, null, 1, 1, null, null],
+  );
 });
 
 test("targets run in parallel: a change that waits for another target's first change completes", async (t) => {

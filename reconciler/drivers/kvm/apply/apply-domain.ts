@@ -6,6 +6,7 @@ import { volumeNameOf } from '../../../../inventory/model/derived-names.js';
 import { isStoragePoolName } from '../../../../schemas/formats/device-names.js';
 import type { Change } from '../../../plan/change.js';
 import { type CommandResult, type CommandRunner, shellQuote } from '../../../transports/command-runner.js';
+import { runSteps } from '../../../transports/command-steps.js';
 import { type ApplyContext, type ApplyOutcome, failedOutcome, hostRunner } from '../../driver.js';
 import type { DomainFacts } from '../domain-facts.js';
 import type { KvmCode } from '../kvm-codes.js';
@@ -17,7 +18,7 @@ import { parseDomainState, parseDomainXml, PYTIN_NAMESPACE } from '../xml/parse-
 import { parseXml } from '../xml/parse-xml.js';
 import { growDisks } from './grow-disks.js';
 import { checkedDomainName, checkedPool, checkedUri, checkedVolume } from './sink-values.js';
-import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand } from './virsh-command.js';
+import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand, virshCommands } from './virsh-command.js';
 import { KICKSTART_DIR, kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
 import { domainDisksScript, parseDomainDisks, usersOf, type VolumeOnHost } from './volume-users.js';
 
@@ -40,9 +41,20 @@ interface Observed {
   facts: DomainFacts;
 }
 
+/** One command of a change, for `HostSession.steps`: `failure` is the message when it fails. */
+interface SessionStep {
+  command: string;
+  readsStdin?: boolean;
+  /** What the change says when this step fails (then the steps after it do not run). */
+  failure: string;
+}
+
 /** The commands of one change on one host, with a transcript for the outcome's `output`. */
 class HostSession {
   readonly transcript: string[] = [];
+  /** The domain as the session's most recent command read it: valid only until the next command
+   * runs (which may change it), so a read right after another adds no round trip. */
+  private lastRead: { name: string; inactive: boolean; observed: Observed | null } | undefined;
 
   constructor(
     private readonly runner: CommandRunner,
@@ -56,15 +68,53 @@ class HostSession {
   /** Runs a command and records it. `readsOtherDomains`: its standard output (other domains'
    * definitions) stays out of the transcript, which is the change's output: only errors go in. */
   async sh(command: string, options: { stdin?: string; timeoutMs?: number; readsOtherDomains?: boolean } = {}): Promise<CommandResult> {
+    this.lastRead = undefined;
     const result = await this.runner.run(command, {
       timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     });
+    this.record(command, result, options);
+    return result;
+  }
+
+  private record(command: string, result: CommandResult, options: { stdin?: string; readsOtherDomains?: boolean }): void {
     const out = `${options.readsOtherDomains ? '' : result.stdout}${result.stderr}`.trim();
     this.transcript.push(
       `$ ${command}${options.stdin !== undefined ? ' <<(stdin)' : ''}${out ? `\n${out}` : ''}${result.exitCode === 0 ? '' : `\n[exit ${result.exitCode ?? result.signal}]`}`,
     );
-    return result;
+  }
+
+  /** Runs the steps in one round trip (runSteps), stopping the change at the first that fails
+   * with that step's `failure` and its own error output; then `readAfter` (a read of the domain,
+   * its result kept as `lastRead`) in the same round trip. The transcript shows each step that
+   * ran as if it had run alone. */
+  async steps(steps: readonly SessionStep[], options: { stdin?: string; readAfter?: string } = {}): Promise<Observed | null | undefined> {
+    this.lastRead = undefined;
+    const all = [...steps, ...(options.readAfter !== undefined ? [{ command: this.readCommand(options.readAfter, false), failure: '' }] : [])];
+    const results = await runSteps(this.runner, all, {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    });
+    for (const [index, step] of all.entries()) {
+      const result = results[index];
+      if (!result) break;
+      this.record(step.command, result, step.readsStdin && options.stdin !== undefined ? { stdin: options.stdin } : {});
+      if (index < steps.length && result.exitCode !== 0)
+        throw new ApplyStop(
+          'APPLY_KVM_COMMAND_FAILED',
+          `${step.failure} on ${this.runner.host}: ${result.stderr.trim() || `exit ${result.exitCode ?? result.signal}`}`,
+        );
+    }
+    if (options.readAfter === undefined) return undefined;
+    try {
+      const observed = this.parseRead(options.readAfter, results.at(-1)!);
+      this.lastRead = { name: options.readAfter, inactive: false, observed };
+      return observed;
+    } catch (error) {
+      // The steps succeeded; a read that did not is not their failure. A later read asks again.
+      if (error instanceof ApplyStop) return undefined;
+      throw error;
+    }
   }
 
   async virsh(args: readonly string[], options: { stdin?: string } = {}): Promise<CommandResult> {
@@ -79,12 +129,34 @@ class HostSession {
     return result;
   }
 
+  /** A `must` step for `steps`: the same command and the same failure message. */
+  virshStep(args: readonly string[], options: { readsStdin?: boolean } = {}): SessionStep {
+    return { command: virshCommand(this.uri, args), failure: `virsh ${args[0]} failed`, ...(options.readsStdin ? { readsStdin: true } : {}) };
+  }
+
   /** The domain as the host has it now (live definition), or null when it does not exist. One
-   * shell line, so state and definition come from the same moment as far as virsh allows. */
+   * virsh connection, so state and definition come from the same moment as far as virsh allows. When
+   * the session's previous command read the same thing, that answer is returned (nothing ran
+   * since). */
   async read(name: string, inactive = false): Promise<Observed | null> {
-    const state = virshCommand(this.uri, ['domstate', name]);
-    const dump = virshCommand(this.uri, ['dumpxml', ...(inactive ? ['--inactive'] : []), name]);
-    const result = await this.sh(`${state} && echo ${STATE_MARK} && ${dump}`);
+    const known = this.lastRead;
+    if (known && known.name === name && known.inactive === inactive) return known.observed;
+    const observed = this.parseRead(name, await this.sh(this.readCommand(name, inactive)));
+    this.lastRead = { name, inactive, observed };
+    return observed;
+  }
+
+  /** State and definition from one virsh process (one connection). When the domain is missing,
+   * both commands fail and so does the line: virsh's status is the last command's. */
+  private readCommand(name: string, inactive: boolean): string {
+    return virshCommands(this.uri, [
+      ['domstate', name],
+      ['echo', STATE_MARK],
+      ['dumpxml', ...(inactive ? ['--inactive'] : []), name],
+    ]);
+  }
+
+  private parseRead(name: string, result: CommandResult): Observed | null {
     if (result.exitCode !== 0) {
       if (isDomainMissing(result.stderr)) return null;
       throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot read domain ${name} on ${this.runner.host}: ${result.stderr.trim()}`);
@@ -252,8 +324,11 @@ async function create(session: HostSession, spec: DomainSpec, commit: string | n
     default:
       assertNever(spec.strategy.install, 'install method');
   }
-  await session.must(['define', '/dev/stdin'], { stdin: generateDomainXml(spec, commit) });
-  await session.must(['start', spec.name]);
+  // Define (the XML through stdin, never on a command line), start and read back: one round trip.
+  await session.steps([session.virshStep(['define', '/dev/stdin'], { readsStdin: true }), session.virshStep(['start', spec.name])], {
+    stdin: generateDomainXml(spec, commit),
+    readAfter: spec.name,
+  });
 }
 
 /** The volumes pytin's record on the domain says it provisioned, each checked to be one pytin
@@ -290,14 +365,17 @@ async function remove(session: HostSession, name: string, address: string, host:
     }
   }
   await refuseVolumesInUse(session, volumes, name, `${name} was not removed and nothing was changed`);
-  if (isRunning(existing.facts)) await session.must(['destroy', name]);
-  await session.must(['undefine', name]);
-  if (strategy.install === 'virt-install') {
-    // The kickstart holds the tenant's keys: it goes with the guest.
-    const path = kickstartPathOnHost(name);
-    const removed = await session.sh(`rm -f ${shellQuote(path)}`);
-    if (removed.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot remove ${path}: ${removed.stderr.trim()}`);
-  }
+  // Destroy, undefine and (virt-install hosts) the kickstart, which holds the tenant's keys: one
+  // round trip, read back in it too when no volume is left to delete.
+  const kickstart = kickstartPathOnHost(name);
+  await session.steps(
+    [
+      ...(isRunning(existing.facts) ? [session.virshStep(['destroy', name])] : []),
+      session.virshStep(['undefine', name]),
+      ...(strategy.install === 'virt-install' ? [{ command: `rm -f ${shellQuote(kickstart)}`, failure: `cannot remove ${kickstart}` }] : []),
+    ],
+    volumes.length === 0 ? { readAfter: name } : {},
+  );
   await refuseVolumesInUse(session, volumes, name, `${name} was removed but its volumes were kept`);
   for (const volume of volumes) {
     const deleted = await session.virsh(['vol-delete', '--pool', checkedPool(volume.pool), checkedVolume(volume.volume)]);

@@ -11,6 +11,20 @@ export function virshCommand(uri: string, args: readonly string[]): string {
   return ['virsh', '-c', checkedUri(uri), ...args].map(shellQuote).join(' ');
 }
 
+/** Words virsh's own command-line parser reads as they are: no quote, backslash, blank, `;` or
+ * `#`. Domain names and UUIDs, flags and markers are such words. */
+const PLAIN_VIRSH_WORD = /^[A-Za-z0-9_.:/=@+-]+$/;
+
+/** Several virsh commands in ONE virsh process, so one libvirt connection and one start of virsh
+ * (most of a command's cost on a hypervisor): `virsh -c URI 'a x; b y'`, the `;`-separated command
+ * line virsh reads itself. virsh runs every command even after one fails and exits with the last
+ * one's status, so only reads belong here. Every word must be a plain word (anything else is a
+ * bug: nothing is quoted for virsh's parser); the line as a whole is shell-quoted. */
+export function virshCommands(uri: string, commands: ReadonlyArray<readonly string[]>): string {
+  for (const word of commands.flat()) if (!PLAIN_VIRSH_WORD.test(word)) throw new InternalError(`not a plain virsh word: ${JSON.stringify(word.slice(0, 80))}`);
+  return ['virsh', '-c', checkedUri(uri), commands.map((c) => c.join(' ')).join('; ')].map(shellQuote).join(' ');
+}
+
 /** virsh's message when the named domain does not exist ("failed to get domain 'x'"), as opposed
  * to a connection failure ("failed to connect to the hypervisor"). */
 export function isDomainMissing(stderr: string): boolean {

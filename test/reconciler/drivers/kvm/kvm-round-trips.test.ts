@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { InternalError } from '../../../../inventory/core/errors.js';
+import { virshCommands } from '../../../../reconciler/drivers/kvm/apply/virsh-command.js';
+import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
+import { type DomainSpec, domainSpecJson } from '../../../../reconciler/drivers/kvm/plan/domain-spec.js';
+import type { Change } from '../../../../reconciler/plan/change.js';
+import type { CommandRunner } from '../../../../reconciler/transports/command-runner.js';
+import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
+import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
+import { makeTempDir } from '../../../lab/daemon.js';
+import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabSshd, startSshd } from '../../../lab/sshd.js';
+import { errorOf, hostContext } from '../../../support/apply-context.js';
+import { labTexts } from '../../../support/lab-inventory.js';
+import { labDomains, specOf } from './fixtures/lab-kvm.js';
+
+// A VM create on a define host (libvirt's test driver) is two commands on the host: the read that
+// finds no domain, then one script that defines (XML through stdin), starts and reads back; a
+// delete likewise. Counted by the SSH runner, against a real libvirtd behind a real sshd. A script
+// that fails at a step says which step, with that step's own error, and runs nothing after it.
+
+const run = promisify(execFile);
+let dir: { path: string; remove(): Promise<void> };
+let libvirtd: LabLibvirtd;
+let sshd: LabSshd;
+let pool: SshPool;
+let target: SshTarget;
+
+before(async () => {
+  dir = await makeTempDir('kvm-round-trips');
+  libvirtd = await startLabLibvirtd();
+  sshd = await startSshd();
+  pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
+  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
+});
+after(async () => {
+  await pool?.close();
+  await sshd?.stop();
+  await libvirtd?.stop();
+  await dir?.remove();
+});
+
+const virsh = (...args: string[]) => run('/usr/bin/virsh', ['-c', libvirtd.uri, ...args]);
+
+/** A lab VM on this lab's libvirtd, renamed (each test its own domain). */
+function spec(name: string, mac: string): DomainSpec {
+  const texts = labTexts();
+  texts.set(
+    'servers/hypervisors.yaml',
+    texts.get('servers/hypervisors.yaml')!.replace('uri: "test+unix:///default?socket=/run/pytin-lab/hv-01/libvirt-sock"', `uri: "${libvirtd.uri}"`),
+  );
+  const base = specOf(labDomains(texts), 'acme-web-01');
+  return { ...base, name, address: `vm/${name}`, interfaces: base.interfaces.map((i) => ({ ...i, mac })) };
+}
+
+const createOf = (s: DomainSpec): Change => ({ address: s.address, action: 'create', driver: 'kvm', host: 'hv-01', before: null, after: domainSpecJson(s) });
+const deleteOf = (s: DomainSpec): Change => ({
+  address: s.address,
+  action: 'delete',
+  driver: 'kvm',
+  host: 'hv-01',
+  before: { name: s.name, uri: s.uri, hypervisor: 'hv-01', strategy: { ...s.strategy } },
+  after: null,
+});
+
+test('a create is two commands on the host (read, then define + start + read back), a delete two, and the state is read back', async () => {
+  const vm = spec('trips-01', '52:54:00:dd:00:01');
+  const runner = new SshCommandRunner(pool.host(target));
+  const created = await kvmDriver.apply(createOf(vm), hostContext(runner));
+  assert.equal(created.ok, true, `${errorOf(created)}\n${created.output}`);
+  assert.equal(runner.commandsRun, 2);
+  assert.equal((created.state as { state: string }).state, 'running');
+  assert.equal((await virsh('domstate', 'trips-01')).stdout.trim(), 'running');
+  // The transcript still shows each virsh command on its own, XML given through stdin.
+  assert.match(created.output, /virsh -c \S+ define \/dev\/stdin <<\(stdin\)\nDomain 'trips-01' defined/);
+  assert.match(created.output, /virsh -c \S+ start trips-01\nDomain 'trips-01' started/);
+
+  const deleted = await kvmDriver.apply(deleteOf(vm), hostContext(runner));
+  assert.equal(deleted.ok, true, `${errorOf(deleted)}\n${deleted.output}`);
+  assert.equal(runner.commandsRun, 4);
+  assert.equal(deleted.state, null);
+  assert.doesNotMatch((await virsh('list', '--all', '--name')).stdout, /trips-01/);
+});
+
+test('a create whose define the host refuses stops at that step: its error, no start, nothing defined', async () => {
+  // libvirt refuses a multicast MAC for a NIC: a real refusal at the script's first step.
+  const vm = spec('trips-02', '01:00:5e:00:00:02');
+  const runner = new SshCommandRunner(pool.host(target));
+  const outcome = await kvmDriver.apply(createOf(vm), hostContext(runner));
+  assert.equal(outcome.ok, false);
+  assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_COMMAND_FAILED: virsh define failed on hv-01: .*multicast/s);
+  assert.match(outcome.output, /define \/dev\/stdin <<\(stdin\)\n[^$]*multicast[^$]*\[exit 1\]/);
+  assert.doesNotMatch(outcome.output, /start trips-02/);
+  assert.equal(outcome.state, null);
+  assert.doesNotMatch((await virsh('list', '--all', '--name')).stdout, /trips-02/);
+});
+
+test('a delete whose destroy fails stops there: the domain is still defined and its state says so', async () => {
+  const vm = spec('trips-03', '52:54:00:dd:00:03');
+  const runner = new SshCommandRunner(pool.host(target));
+  assert.equal((await kvmDriver.apply(createOf(vm), hostContext(runner))).ok, true);
+  // Shut off by hand after pytin read it as running: the planned destroy then fails on the host
+  // (libvirt: "domain is not running"), and undefine, the step after it, never runs.
+  let commands = 0;
+  const racing: CommandRunner = {
+    host: runner.host,
+    async run(command, options) {
+      const result = await runner.run(command, options);
+      if (commands++ === 0) await virsh('destroy', 'trips-03');
+      return result;
+    },
+  };
+  const outcome = await kvmDriver.apply(deleteOf(vm), hostContext(racing));
+  assert.equal(outcome.ok, false);
+  assert.match(errorOf(outcome) ?? '', /^APPLY_KVM_COMMAND_FAILED: virsh destroy failed on hv-01: .*not running/is);
+  assert.doesNotMatch(outcome.output, /undefine trips-03/);
+  assert.equal((outcome.state as { state: string }).state, 'shut-off');
+  assert.match((await virsh('list', '--all', '--name')).stdout, /trips-03/);
+});
+
+test("a word virsh's own command-line parser would split, unquote or cut is refused before anything runs", () => {
+  // The read joins virsh commands with `;` into one line that virsh parses itself: a domain name
+  // like `x; destroy victim` would run a second command. Names are checked long before, but the
+  // joiner refuses anything but plain words on its own.
+  for (const word of ['x; destroy victim', 'a b', "a'b", 'a"b', 'a\\b', '#a', 'a\nb', ''])
+    assert.throws(() => virshCommands(libvirtd.uri, [['domstate', word]]), InternalError, JSON.stringify(word));
+  assert.equal(
+    virshCommands('test:///default', [
+      ['domstate', 'web-01'],
+      ['echo', 'mark'],
+    ]),
+    "virsh -c test:///default 'domstate web-01; echo mark'",
+  );
+});
