@@ -126,7 +126,8 @@ export async function applyShaping(change: Change, context: ApplyContext): Promi
   for (const tree of desired) {
     if (tree.redirectTo === null) continue;
     const ifb = shellQuote(tcDevice(tree.redirectTo));
-    // An ifb pytin names is pytin's (tc-handles.ts): created once, left in place when unused.
+    // An ifb pytin names is pytin's (tc-handles.ts): created here, deleted by removeUnusedIfbs once
+    // nothing uses it.
     const made = await runner.run(`ip link show dev ${ifb} >/dev/null 2>&1 || ip link add ${ifb} type ifb; ip link set dev ${ifb} up`);
     if (made.exitCode !== 0) {
       const text = made.stderr.trim();

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
  *   u32 tables share one handle space per qdisc: people must not use tables 704:/706: there.
  * - Ingress of a shaped interface: the filter of preference PYTIN_INGRESS_PREF (a mirred
  *   redirect to the interface's ifb) is pytin's; other ingress filters are left alone.
- * - The ifb device is named by ifbName(); pytin creates it and owns its whole tree.
+ * - The ifb device is named by ifbName(); pytin creates it, owns its whole tree, and deletes it
+ *   once nothing uses it.
  *
  * Class minors are derived from the address (a hash, with the observed class kept when there is
  * one) and never from a position in a list, so reordering or removing limits cannot make a class

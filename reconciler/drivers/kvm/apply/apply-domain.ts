@@ -279,14 +279,15 @@ async function updateInPlace(session: HostSession, spec: DomainSpec, fields: rea
   requireOwned(current, spec.address, spec.hypervisor);
   const config = await session.read(spec.name, true);
   const running = isRunning(current.facts);
-  await setSizing(session, spec, (config ?? current).facts, fields);
-  if (fields.includes('interfaces')) await setLimits(session, spec, running);
-  // Disks are resized only where pytin provisions volumes; elsewhere (the test driver) it made
-  // none, and only its record of the size changes.
+  // Disks first: the step the host may refuse (a disk grown by hand past git), so a refusal leaves
+  // the rest unchanged and pytin's record true. Resized only where pytin provisions volumes;
+  // elsewhere (the test driver) it made none, and only its record of the size changes.
   if (fields.includes('disks') && spec.strategy.provisionVolumes) {
     const failure = await growDisks((command) => session.sh(command), spec, running);
     if (failure) throw new ApplyStop(failure.code, failure.message);
   }
+  await setSizing(session, spec, (config ?? current).facts, fields);
+  if (fields.includes('interfaces')) await setLimits(session, spec, running);
   await setMetadata(session, spec, commit, running);
 }
 
