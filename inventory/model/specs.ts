@@ -127,7 +127,8 @@ export interface IPPoolSpec extends CommonSpec {
   dns?: string[];
   vlan?: number;
   reserved?: string[];
-  reservations?: Array<{ ip: string; tenant?: string; note?: string }>;
+  /** `reservedAt`: YYYY-MM-DD (format pytin-date). */
+  reservations?: Array<{ ip: string; tenant?: string; reservedAt?: string; note?: string }>;
   /** The Aggregate the pool is carved from. */
   aggregate?: string;
   /** A subnet routed whole to a customer (its server, its tenant): no address of it is held or handed out. */
