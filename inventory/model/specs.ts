@@ -178,7 +178,7 @@ export interface TenantSpec extends CommonSpec {
 
 export interface SnmpCredentialsSpec extends CommonSpec {
   kind: 'SnmpCredentials';
-  version: 'v2c' | 'v3';
+  version: 'v1' | 'v2c' | 'v3';
   community?: SecretRef;
   user?: string;
   authProtocol?: 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';

@@ -20,8 +20,10 @@ interface SnmpTargetBase {
   maxRepetitions?: number;
 }
 
-export interface SnmpV2cTarget extends SnmpTargetBase {
-  version: '2c';
+/** A community-based agent: v2c, or v1 for old devices (no GetBulk, no 64-bit counters; walked
+ * with GetNext). */
+export interface SnmpCommunityTarget extends SnmpTargetBase {
+  version: '1' | '2c';
   community: string;
 }
 
@@ -33,7 +35,7 @@ export interface SnmpV3Target extends SnmpTargetBase {
   priv?: { protocol: SnmpPrivProtocol; key: string };
 }
 
-export type SnmpTarget = SnmpV2cTarget | SnmpV3Target;
+export type SnmpTarget = SnmpCommunityTarget | SnmpV3Target;
 
 export type SnmpSecurityLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
 
@@ -50,7 +52,7 @@ export function targetEndpoint(target: SnmpTarget): string {
 
 /** `127.0.0.1:1161 (v2c)` / `[::1]:161 (v3 user ops, authPriv)` — never a community or key. */
 export function describeTarget(target: SnmpTarget): string {
-  const security = target.version === '2c' ? 'v2c' : `v3 user ${target.user}, ${securityLevel(target)}`;
+  const security = target.version === '3' ? `v3 user ${target.user}, ${securityLevel(target)}` : `v${target.version}`;
   return `${targetEndpoint(target)} (${security})`;
 }
 
