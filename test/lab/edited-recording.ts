@@ -20,6 +20,21 @@ export function arpRecords(ifIndex: number, ip: string, mac: string): string[] {
   ];
 }
 
+/** One IPv4 neighbour as a real agent lists it in ipNetToPhysicalTable (index
+ * ifIndex.ipv4(1).4.a.b.c.d; columns PhysAddress, LastUpdated, Type, State, RowStatus). `type` is
+ * an IpNetToPhysicalType (invalid(2), dynamic(3), ...), `state` a neighbour state (reachable(1),
+ * invalid(5), ...). */
+export function neighbourRecords(ifIndex: number, ip: string, mac: string, type: number, state: number): string[] {
+  const index = `${ifIndex}.1.4.${ip}`;
+  return [
+    `1.3.6.1.2.1.4.35.1.4.${index}|4x|${mac.replaceAll(':', '')}`,
+    `1.3.6.1.2.1.4.35.1.5.${index}|67|433300`,
+    `1.3.6.1.2.1.4.35.1.6.${index}|2|${type}`,
+    `1.3.6.1.2.1.4.35.1.7.${index}|2|${state}`,
+    `1.3.6.1.2.1.4.35.1.8.${index}|2|1`,
+  ];
+}
+
 /** One forwarding-table row as a real agent lists it in dot1dTpFdbTable (learned on a bridge port). */
 export function fdbRecords(mac: string, bridgePort: number): string[] {
   const index = mac

@@ -7,7 +7,7 @@ import { toSnmpValue } from '../../transports/snmp/snmp-value.js';
 import { type DeviceFacts, FACT_SECTIONS, type FactSection, type SectionCompleteness, type SystemFacts } from './device-facts.js';
 import { type ColumnWalk, DeviceWalker } from './device-walker.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
-import { arpFromIpNetToMedia, arpFromIpNetToPhysical, mergeArp } from './extract/extract-arp.js';
+import { arpFromIpNetToMedia, arpFromIpNetToPhysical, invalidNeighbourIndexes, mergeArp, withoutInvalidNeighbours } from './extract/extract-arp.js';
 import { basePortIfIndex, fdbFromDot1d, fdbFromDot1q, vlanByFdbId } from './extract/extract-fdb.js';
 import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract/extract-interfaces.js';
 import { extractLldp, LLDP_COLUMNS, type LldpColumn } from './extract/extract-lldp.js';
@@ -77,8 +77,15 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
     const interfaces = extractInterfaces(interfaceColumns);
 
     const physical = await column('arp', OID.ipNetToPhysicalPhysAddress, 'ipNetToPhysicalPhysAddress');
+    // Type and state only where there are neighbours: most agents serve one of the two tables.
+    let invalid = new Set<string>();
+    if (physical.rows.length > 0) {
+      const types = await column('arp', OID.ipNetToPhysicalType, 'ipNetToPhysicalType');
+      const states = await column('arp', OID.ipNetToPhysicalState, 'ipNetToPhysicalState');
+      invalid = invalidNeighbourIndexes(types.rows, states.rows);
+    }
     const media = await column('arp', OID.ipNetToMediaPhysAddress, 'ipNetToMediaPhysAddress');
-    const arp = mergeArp(arpFromIpNetToPhysical(physical.rows, sink), arpFromIpNetToMedia(media.rows, sink));
+    const arp = mergeArp(arpFromIpNetToPhysical(physical.rows, sink, invalid), withoutInvalidNeighbours(arpFromIpNetToMedia(media.rows, sink), invalid));
 
     const ports = basePortIfIndex((await column('fdb', OID.dot1dBasePortIfIndex, 'dot1dBasePortIfIndex')).rows);
     const dot1q = await column('fdb', OID.dot1qTpFdbPort, 'dot1qTpFdbPort');
