@@ -79,7 +79,7 @@ export interface SwitchSpec extends CommonSpec {
   model?: string;
   serial?: string;
   /** `host` is filled in from the held address `address` names (validate-inventory.ts). */
-  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number };
+  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number; vlanCommunityIndexing: boolean };
   ports: Array<{ name: string; speed?: string; description?: string }>;
   uplinks?: Array<{ port: string; to: Cabling }>;
 }

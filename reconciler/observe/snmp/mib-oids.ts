@@ -31,6 +31,8 @@ export const OID = {
   dot1dTpFdbPort: '1.3.6.1.2.1.17.4.3.1.2',
   // BRIDGE-MIB: index bridge port, value ifIndex
   dot1dBasePortIfIndex: '1.3.6.1.2.1.17.1.4.1.2',
+  // CISCO-VTP-MIB vtpVlanState: index managementDomainIndex.vlanIndex, value operational(1)...
+  vtpVlanState: '1.3.6.1.4.1.9.9.46.1.3.1.1.2',
   // LLDP-MIB lldpRemTable: index timeMark.localPortNum.remIndex
   lldpRemChassisIdSubtype: '1.0.8802.1.1.2.1.4.1.1.4',
   lldpRemChassisId: '1.0.8802.1.1.2.1.4.1.1.5',

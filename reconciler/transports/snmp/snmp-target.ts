@@ -25,6 +25,15 @@ interface SnmpTargetBase {
 export interface SnmpCommunityTarget extends SnmpTargetBase {
   version: '1' | '2c';
   community: string;
+  /** Cisco community string indexing: each VLAN's BRIDGE-MIB is served under `community@VLAN`. */
+  vlanCommunityIndexing?: boolean;
+}
+
+/** The same agent seen through one VLAN's context (Cisco community string indexing). `vlan` is a
+ * number the agent listed, so the community gains only `@` and digits. */
+export function vlanContextTarget(target: SnmpCommunityTarget, vlan: number): SnmpCommunityTarget {
+  if (!Number.isInteger(vlan) || vlan < 0) throw new RangeError(`not a VLAN number: ${vlan}`);
+  return { ...target, community: `${target.community}@${vlan}`, vlanCommunityIndexing: false };
 }
 
 /** SNMPv3 USM. `auth` absent: noAuthNoPriv; `auth` only: authNoPriv; both: authPriv. */

@@ -34,3 +34,24 @@ test('a v1 credential without a community is refused at validation, as for v2c',
   assert.equal(errors.length, 1, JSON.stringify(errors));
   assert.match(errors[0]!.summary, /community/);
 });
+
+test("a switch's vlanCommunityIndexing (trusted connection settings) reaches its SNMP target; absent, it is off", () => {
+  const texts = labWith('network/switches.yaml', '  credentials: sw-r01-snmp\n', '  credentials: sw-r01-snmp\n  vlanCommunityIndexing: true\n');
+  const { state, diagnostics } = validateInventory(snapshotOf(texts));
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  const { devices } = snmpTargets(connectionSettingsOf(state), {
+    env: { PYTIN_SECRET_SW_R01_COMMUNITY: 'c1', PYTIN_SECRET_SW_R02_COMMUNITY: 'c2' },
+    allowedEnv: DEFAULT_ALLOWED_ENV,
+    dir: '/nonexistent',
+    maxFileBytes: DEFAULT_MAX_SECRET_FILE_BYTES,
+    destinations: [],
+  });
+  const indexing = (name: string) => {
+    const target = devices.find((d) => d.name === name)?.target;
+    return target?.version === '3' ? undefined : (target?.vlanCommunityIndexing ?? false);
+  };
+  assert.deepEqual([indexing('sw-r01'), indexing('sw-r02')], [true, false]);
+});
