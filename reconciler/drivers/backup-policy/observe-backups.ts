@@ -43,6 +43,8 @@ export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent)
     '--name',
     shellQuote(checkedName(policy)),
     ...(policy.perUserHome ? ['--per-user'] : []),
+    // Observation reads each series' newest archive back: a changed byte is drift in the plan.
+    '--verify-newest',
     '--json',
   ];
   return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };

@@ -125,6 +125,23 @@ function seriesDrift(address: string, host: string, s: Series, policy: BackupPol
       evidence,
       message: `${label}: archive(s) ${missing.join(', ')} are in the index but missing on disk`,
     });
+  // The newest archive read back (absent from the reports of older agents: nothing to say).
+  const newest = field<{ index: number; file: string; result: string; sha256: string | null; sizeBytes: number | null }>(s, 'newestArchive');
+  const recorded = (field<Array<{ index: number; sha256: string; sizeBytes: number }>>(s, 'archives') ?? []).find((a) => a.index === newest?.index);
+  if (newest && recorded && (newest.result === 'checksum' || newest.result === 'size' || newest.result === 'unsafe')) {
+    const found =
+      newest.result === 'unsafe'
+        ? 'is a link or not a regular file'
+        : newest.result === 'size'
+          ? `is ${newest.sizeBytes} bytes, recorded ${recorded.sizeBytes}`
+          : `has sha256 ${newest.sha256}, recorded ${recorded.sha256}`;
+    drift.push({
+      address,
+      kind: 'backup-archive-problem',
+      evidence,
+      message: `${label}: the newest archive ${newest.index} (${newest.file}) ${found}: it would not restore as made`,
+    });
+  }
   return drift;
 }
 
