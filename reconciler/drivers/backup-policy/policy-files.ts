@@ -98,23 +98,30 @@ export function checkedName(policy: BackupPolicySpec): string {
   return check(isResourceName(policy.name), 'policy name', policy.name);
 }
 
-export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAgent): PolicyFiles {
-  const agent = checkedAgent(configuredAgent);
-  const excludePath = posix.join(checkedTarget(policy), `.pytin-${checkedName(policy)}.exclude`);
-  const run = [
-    shellQuote(agent.command),
-    'backup',
-    'run',
-    ...seriesArguments(policy).map(shellQuote),
+function excludePathOf(policy: BackupPolicySpec): string {
+  return posix.join(checkedTarget(policy), `.pytin-${checkedName(policy)}.exclude`);
+}
+
+/** The arguments after `backup run` that a policy's schedule passes, unquoted: every one in the
+ * checked forms above, or a number or compression name the schema enumerates. */
+export function runArguments(policy: BackupPolicySpec): string[] {
+  return [
+    ...seriesArguments(policy),
     '--iterations',
     String(policy.iterations),
     '--keep-sequences',
     String(policy.keepSequences),
     '--exclude-from',
-    shellQuote(excludePath),
+    excludePathOf(policy),
     '--compress',
     policy.compression,
-  ].join(' ');
+  ];
+}
+
+export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAgent): PolicyFiles {
+  const agent = checkedAgent(configuredAgent);
+  const excludePath = excludePathOf(policy);
+  const run = [shellQuote(agent.command), 'backup', 'run', ...runArguments(policy).map(shellQuote)].join(' ');
   const cronText = [
     markerLineOf(policy.name),
     'SHELL=/bin/sh',
