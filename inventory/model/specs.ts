@@ -112,7 +112,7 @@ export interface ServerSpec extends CommonSpec {
   libvirt?: { uri: string; bridge?: string };
   shaping?: { interfaces: string[]; limits?: Array<{ ip: string; tenant?: string; bandwidth: BandwidthLimitsSpec }> };
   interfaces?: InterfaceSpec[];
-  backupAgent?: { command: string; cronDir: string };
+  backupAgent?: { command: string; cronDir: string; scheduler?: 'cron' | 'systemd'; unitDir?: string };
 }
 
 export interface IPPoolSpec extends CommonSpec {
