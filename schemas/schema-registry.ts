@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv';
 import type { Ajv, ValidateFunction } from 'ajv';
 
+import { parseCalendarDate } from './formats/calendar-date.js';
 import { isCronSchedule } from './formats/cron.js';
 import { isInterfaceName, isStoragePoolName } from './formats/device-names.js';
 import { parseCidr, parseIp, parseIpRange } from './formats/ip.js';
@@ -67,6 +68,7 @@ function createAjv(): Ajv {
   ajv.addFormat('pytin-size', (s: string) => parseSize(s) !== undefined);
   ajv.addFormat('pytin-host', isHostName);
   ajv.addFormat('pytin-cron', isCronSchedule);
+  ajv.addFormat('pytin-date', (s: string) => parseCalendarDate(s) !== undefined);
   ajv.addKeyword({
     keyword: SECRET_KEYWORD,
     schemaType: 'boolean',

@@ -79,7 +79,7 @@ export interface SwitchSpec extends CommonSpec {
   model?: string;
   serial?: string;
   /** `host` is filled in from the held address `address` names (validate-inventory.ts). */
-  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number };
+  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number; vlanCommunityIndexing: boolean };
   ports: Array<{ name: string; speed?: string; description?: string }>;
   uplinks?: Array<{ port: string; to: Cabling }>;
 }
@@ -112,7 +112,7 @@ export interface ServerSpec extends CommonSpec {
   libvirt?: { uri: string; bridge?: string };
   shaping?: { interfaces: string[]; limits?: Array<{ ip: string; tenant?: string; bandwidth: BandwidthLimitsSpec }> };
   interfaces?: InterfaceSpec[];
-  backupAgent?: { command: string; cronDir: string };
+  backupAgent?: { command: string; cronDir: string; scheduler?: 'cron' | 'systemd'; unitDir?: string };
 }
 
 export interface IPPoolSpec extends CommonSpec {
@@ -127,7 +127,8 @@ export interface IPPoolSpec extends CommonSpec {
   dns?: string[];
   vlan?: number;
   reserved?: string[];
-  reservations?: Array<{ ip: string; tenant?: string; note?: string }>;
+  /** `reservedAt`: YYYY-MM-DD (format pytin-date). */
+  reservations?: Array<{ ip: string; tenant?: string; reservedAt?: string; note?: string }>;
   /** The Aggregate the pool is carved from. */
   aggregate?: string;
   /** A subnet routed whole to a customer (its server, its tenant): no address of it is held or handed out. */
@@ -177,7 +178,7 @@ export interface TenantSpec extends CommonSpec {
 
 export interface SnmpCredentialsSpec extends CommonSpec {
   kind: 'SnmpCredentials';
-  version: 'v2c' | 'v3';
+  version: 'v1' | 'v2c' | 'v3';
   community?: SecretRef;
   user?: string;
   authProtocol?: 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';

@@ -18,6 +18,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'pytin-size': 'a size like 20GiB (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)',
   'pytin-host': 'a host name or an IP address',
   'pytin-cron': 'a cron schedule: five fields of digits and * , - / separated by single spaces',
+  'pytin-date': 'a calendar day YYYY-MM-DD (e.g. 2026-11-27)',
   ...SINK_FORMAT_NAMES,
 };
 

@@ -5,6 +5,7 @@ import { type Diagnostic, diagnosticToJson } from '../../inventory/core/diagnost
 import { assertNever } from '../../inventory/core/errors.js';
 import { backupDiagnostic } from './backup-diagnostic.js';
 import { lstatIfPresent, UnsafeFileError } from './fs/safe-fs.js';
+import { checkNewestArchive, type NewestArchiveCheck } from './newest-archive-check.js';
 import { readRunLog, type RunLogEntry } from './run/run-log.js';
 import { type LockLiveness, lockLiveness, readLock } from './series/backup-lock.js';
 import { type ArchiveKind, archiveKind, prunedWhenIndex } from './series/rotation.js';
@@ -49,11 +50,19 @@ export interface SeriesReport {
   /** Whether tar's snapshot of the current index exists. False in mid-sequence means the next
    * "incremental" would silently hold everything (tar starts over without a snapshot). */
   snapshotPresent: boolean | null;
+  /** The newest archive read back against its recorded size and sha256 (`--verify-newest`);
+   * null when not asked for or when the series has no archive. */
+  newestArchive: NewestArchiveCheck | null;
   diagnostics: Diagnostic[];
 }
 
+export interface ReportOptions {
+  /** Read the newest archive back and compare its sha256 (reads the whole file). */
+  verifyNewest?: boolean;
+}
+
 /** The report of series `name` in `target` (in TARGET/USER with `user`). */
-export async function reportSeries(target: string, name: string, user?: string, now = new Date()): Promise<SeriesReport> {
+export async function reportSeries(target: string, name: string, user?: string, now = new Date(), options: ReportOptions = {}): Promise<SeriesReport> {
   const location = await locateSeries(target, name, user);
   const base: SeriesReport = {
     address: location.address,
@@ -71,6 +80,7 @@ export async function reportSeries(target: string, name: string, user?: string, 
     lastRun: null,
     lastSuccess: null,
     snapshotPresent: null,
+    newestArchive: null,
     diagnostics: [],
   };
   if (!location.ok) {
@@ -131,6 +141,7 @@ export async function reportSeries(target: string, name: string, user?: string, 
     archives,
     totalBytes: archives.reduce((sum, a) => sum + a.sizeBytes, 0),
     snapshotPresent: state.currentIndex === 0 ? null : (await lstatIfPresent(files.snapshot(state.currentIndex)).catch(() => undefined))?.isFile() === true,
+    newestArchive: options.verifyNewest ? await checkNewestArchive(files.target, state.archives) : null,
   };
 }
 
@@ -150,16 +161,16 @@ async function lockReport(path: string, now: Date): Promise<LockReport | null> {
 /** The series of a per-user target: every sub-directory named like a user (others were not made
  * by pytin, and no path is built from their names) holding an index file or a run log of `name`,
  * so that a user whose every run failed shows up (with its last failure) too. */
-export async function reportPerUserSeries(target: string, name: string): Promise<SeriesReport[]> {
+export async function reportPerUserSeries(target: string, name: string, options: ReportOptions = {}): Promise<SeriesReport[]> {
   // A bad name or a target that is a link: the report of the policy itself says so.
-  if (!(await locateSeries(target, name)).ok) return [await reportSeries(target, name)];
+  if (!(await locateSeries(target, name)).ok) return [await reportSeries(target, name, undefined, new Date(), options)];
   const root = resolve(target);
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const reports: SeriesReport[] = [];
   for (const entry of entries.filter((e) => e.isDirectory() && isUserName(e.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const files = seriesFiles(seriesDirectory(root, entry.name), name);
     const known = (await lstatIfPresent(files.state).catch(() => undefined)) ?? (await lstatIfPresent(files.log).catch(() => undefined));
-    if (known) reports.push(await reportSeries(root, name, entry.name));
+    if (known) reports.push(await reportSeries(root, name, entry.name, new Date(), options));
   }
   return reports;
 }

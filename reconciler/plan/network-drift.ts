@@ -1,6 +1,7 @@
 import { type DesiredState, resourcesOfKind } from '../../inventory/model/desired-state.js';
 import { addressUse, type PoolLayout, poolLayout } from '../../inventory/model/pool-layout.js';
 import type { IPPoolSpec, ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import { parseCalendarDate } from '../../schemas/formats/calendar-date.js';
 import { canonicalIp, parseIp } from '../../schemas/formats/ip.js';
 import type { Drift } from './drift.js';
 import type { ObservedFacts } from './observed-facts.js';
@@ -8,6 +9,9 @@ import type { ObservedFacts } from './observed-facts.js';
 export interface DriftPolicy {
   /** An allocated address not seen for longer than this is drift (the old tool freed it). */
   lastSeenWarningDays: number;
+  /** A reservation with a date not seen answering for longer than this after it is drift (the old
+   * tool reclaimed it). */
+  reservationWarningDays: number;
   now: number;
 }
 
@@ -63,6 +67,31 @@ export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: 
       evidence: { source: 'snmp', where: `${seen.device}${seen.port ? ` ${seen.port}` : ''}`, seenAt: iso(seen.lastSeen) },
       message: `held by ${holding.holder} but not seen for ${days} days (threshold ${policy.lastSeenWarningDays}); free it in git if the holder is gone`,
     });
+  }
+
+  // Reservations with a date that nothing has used since: the old tool reclaimed them after 15
+  // days; here people decide. Seen answering once on or after the day it was reserved = in use.
+  // Exactly the threshold is not yet drift (as for address-not-seen).
+  for (const pool of resourcesOfKind<IPPoolSpec>(state, 'IPPool')) {
+    for (const reservation of pool.spec.reservations ?? []) {
+      const reservedAt = reservation.reservedAt === undefined ? undefined : parseCalendarDate(reservation.reservedAt);
+      if (reservedAt === undefined) continue; // no date: held on purpose, never drift
+      const days = Math.floor((policy.now - reservedAt) / DAY);
+      if (days <= policy.reservationWarningDays) continue;
+      const ip = canonicalIp(reservation.ip) ?? reservation.ip;
+      const seen = sightings.get(ip);
+      if (seen && seen.lastSeen >= reservedAt) continue;
+      drift.push({
+        address: `ip/${ip}`,
+        kind: 'reservation-not-activated',
+        evidence: {
+          source: 'snmp',
+          where: seen ? `last seen on ${seen.device}${seen.port ? ` ${seen.port}` : ''}, before the reservation` : 'never seen on the network',
+          seenAt: iso(seen?.lastSeen ?? reservedAt),
+        },
+        message: `reserved in pool "${pool.name}" on ${reservation.reservedAt}${reservation.tenant ? ` for ${reservation.tenant}` : ''} but not seen in use for ${days} days (threshold ${policy.reservationWarningDays}); release it in git if it is not needed`,
+      });
+    }
   }
 
   // MACs seen on another switch port than the cabling in git. Uplink ports carry every MAC of

@@ -25,7 +25,8 @@ export interface PlanResult {
 }
 
 export function planPolicyFor(session: Pick<Session, 'state'>, safety: SafetyPolicy, now: number): PlanPolicy {
-  return { now, lastSeenWarningDays: resourcesOfKind<StoreSpec>(session.state, 'Store')[0]?.spec.lastSeenWarningDays ?? 31, ...safety };
+  const store = resourcesOfKind<StoreSpec>(session.state, 'Store')[0]?.spec;
+  return { now, lastSeenWarningDays: store?.lastSeenWarningDays ?? 31, reservationWarningDays: store?.reservationWarningDays ?? 15, ...safety };
 }
 
 /** Observes (with refresh), loads the facts and plans: what `plan` and `apply --auto-approve` do. */

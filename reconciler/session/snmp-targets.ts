@@ -25,9 +25,11 @@ export function snmpTargets(connections: ConnectionSettings, secrets: SecretPoli
       return undefined;
     };
     const base = { host: snmp.host, port: snmp.port, timeoutMs: snmp.timeoutMs, retries: snmp.retries };
-    if (creds.spec.version === 'v2c') {
+    if (creds.spec.version !== 'v3') {
       const community = reveal(creds.spec.community, 'the community');
-      if (community !== undefined) devices.push({ name: sw.name, target: { ...base, version: '2c', community } });
+      const version = creds.spec.version === 'v1' ? '1' : '2c';
+      if (community !== undefined)
+        devices.push({ name: sw.name, target: { ...base, version, community, ...(snmp.vlanCommunityIndexing ? { vlanCommunityIndexing: true } : {}) } });
       continue;
     }
     const authKey = reveal(creds.spec.authKey, 'the auth key');

@@ -20,6 +20,8 @@ export interface SnmpdOptions {
   port: number;
   community: string;
   v3Users?: readonly SnmpdV3User[];
+  /** A community this agent answers only over SNMPv1 (an old device): v2c with it gets silence. */
+  v1OnlyCommunity?: string;
   /** `pass_persist` handlers: a crafted table served by a real agent. */
   passPersist?: readonly { oid: string; command: string }[];
   /** MIB modules to leave out (e.g. `ip`, so a pass_persist handler owns the IP-MIB tables). */
@@ -55,6 +57,14 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
     `rocommunity6 ${options.community} default${view}`,
     '[snmp] mibs :',
   ];
+  if (options.v1OnlyCommunity !== undefined) {
+    lines.push(
+      `com2sec pytinv1 default ${options.v1OnlyCommunity}`,
+      'group pytinv1group v1 pytinv1',
+      'view pytinv1view included .1',
+      'access pytinv1group "" v1 noauth exact pytinv1view none none',
+    );
+  }
   for (const user of options.v3Users ?? []) {
     const priv = user.privProtocol && user.privKey ? ` ${user.privProtocol} ${user.privKey}` : '';
     lines.push(`createUser ${user.name} ${user.authProtocol} ${user.authKey}${priv}`);

@@ -13,6 +13,18 @@ interface Installed {
   cronPath: string;
   cronText: string;
   excludeText: string;
+  /** With the systemd scheduler: the service and the timer (`cronPath` is the timer). */
+  scheduleFiles?: Array<{ path: string; text: string }>;
+}
+
+const TIMER_SUFFIX = '.timer';
+
+/** With the systemd scheduler, after the units changed: load them and start the timer, where
+ * systemd runs (sd_booted's test); elsewhere the units are only installed, and the output says so. */
+function activateTimerCommand(timerPath: string, enable: boolean): string {
+  const unit = shellQuote(posix.basename(timerPath));
+  const action = enable ? `systemctl daemon-reload && systemctl enable --now ${unit}` : `systemctl disable --now ${unit}; systemctl daemon-reload`;
+  return `if [ -d /run/systemd/system ]; then ${action}; else echo 'systemd is not running on this host: units ${enable ? 'installed, not started' : 'removed'}'; fi`;
 }
 
 /** Exit status the scripts below use for "not pytin's: refused", told apart from a failure. */
@@ -55,6 +67,7 @@ export async function applyPolicy(change: Change, context: ApplyContext): Promis
   const step = async (command: string, stdin = ''): Promise<ApplyOutcome | undefined> => {
     const result = await runner.run(command, { stdin });
     output.push(`$ ${command.split('\n')[0]!.slice(0, 200)}`);
+    if (result.stdout.trim()) output.push(result.stdout.trim());
     if (result.exitCode === NOT_OWNED) return fail('APPLY_BACKUP_NOT_OWNED', result.stderr.trim());
     if (result.exitCode !== 0) return fail('APPLY_BACKUP_INSTALL_FAILED', `${command.split(' ')[0]}: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
     return undefined;
@@ -70,18 +83,31 @@ export async function applyPolicy(change: Change, context: ApplyContext): Promis
       );
     if (change.action === 'delete') {
       const before = change.before as unknown as Installed;
-      const p = shellQuote(before.cronPath);
-      const refused = await step(`${ownedScheduleCheck(before.cronPath, policy)}\nrm -f -- ${p}`);
+      const timer = before.cronPath.endsWith(TIMER_SUFFIX);
+      const paths = timer ? [before.cronPath, `${before.cronPath.slice(0, -TIMER_SUFFIX.length)}.service`] : [before.cronPath];
+      const checks = paths.map((path) => ownedScheduleCheck(path, policy)).join('\n');
+      const refused = await step(`${checks}\n${timer ? `${activateTimerCommand(before.cronPath, false)}\n` : ''}rm -f -- ${paths.map(shellQuote).join(' ')}`);
       if (refused) return refused;
-      return { ok: true, output: `removed ${before.cronPath} (archives in ${before.target} are kept)`, diagnostics: [], state: null };
+      return { ok: true, output: `removed ${paths.join(', ')} (archives in ${before.target} are kept)`, diagnostics: [], state: null };
     }
     const after = change.after as unknown as Installed;
     const excludePath = posix.join(after.target, `.pytin-${policy}.exclude`);
-    for (const [command, stdin] of [
+    const schedule = after.scheduleFiles ?? [{ path: after.cronPath, text: after.cronText }];
+    if (!schedule.every((f) => isHostPath(f.path)))
+      return fail(
+        'APPLY_BACKUP_INSTALL_FAILED',
+        `the change's schedule paths are not in the form pytin writes (${JSON.stringify(schedule.map((f) => f.path))})`,
+      );
+    // Every file is checked as pytin's before any is written: a half-installed pair is not left behind.
+    const owned = schedule.map((f) => ownedScheduleCheck(f.path, policy)).join('\n');
+    const steps: Array<readonly [string, string]> = [
       [targetCommand(after.target), ''],
       [writeFileCommand(excludePath, '600'), after.excludeText],
-      [`${ownedScheduleCheck(after.cronPath, policy)}\n${writeFileCommand(after.cronPath, '644')}`, after.cronText],
-    ] as const) {
+      [owned, ''],
+      ...schedule.map((f) => [writeFileCommand(f.path, '644'), f.text] as const),
+    ];
+    if (after.cronPath.endsWith(TIMER_SUFFIX)) steps.push([activateTimerCommand(after.cronPath, true), '']);
+    for (const [command, stdin] of steps) {
       const failed = await step(command, stdin);
       if (failed) return failed;
     }

@@ -6,7 +6,7 @@ import { applyPolicy } from './apply-policy.js';
 import type { BackupsFacts } from './backup-facts.js';
 import { BACKUP_FACTS_KEY, backupPolicyTarget, backupsProbe } from './observe-backups.js';
 import { BACKUP_POLICY_DRIVER, planPolicies, type PolicyHostInput } from './plan-policies.js';
-import { DEFAULT_AGENT } from './policy-files.js';
+import { DEFAULT_AGENT, scheduleFolder } from './policy-files.js';
 
 /** Policies are installed after the VMs and limits of a host (nothing depends on them). */
 export const BACKUP_POLICY_DRIVER_ORDER = 40;
@@ -41,8 +41,13 @@ export const backupPolicyDriver: Driver = {
     const agent = server.backupAgent ?? DEFAULT_AGENT;
     const own = policiesByHost(resourcesOfKind<BackupPolicySpec>(connections.state, 'BackupPolicy')).get(server.name) ?? [];
     // Backup nodes and hosts with policies are checked for schedules git no longer has.
-    const cronDir = own.length > 0 || server.roles.includes('backup-node') ? agent.cronDir : undefined;
-    return backupsProbe({ policies: own.map((policy) => backupPolicyTarget(policy, agent)), cronDir });
+    const folder = scheduleFolder(agent);
+    const cronDir = own.length > 0 || server.roles.includes('backup-node') ? folder.dir : undefined;
+    return backupsProbe({
+      policies: own.map((policy) => backupPolicyTarget(policy, agent)),
+      cronDir,
+      scheduleSuffix: folder.suffix === '.timer' ? '.timer' : '',
+    });
   },
   plan(input) {
     const byHost = policiesByHost(resourcesOfKind<BackupPolicySpec>(input.state, 'BackupPolicy'));

@@ -10,7 +10,8 @@ import { hostDiagnostic } from '../../observe/hosts/host-diagnostics.js';
 import type { HostProbe, HostProbeContext, ProbeResult } from '../../observe/hosts/host-probe.js';
 import { shellQuote } from '../../transports/shell-quote.js';
 import type { BackupPolicyFacts, BackupsFacts } from './backup-facts.js';
-import { type BackupAgent, checkedAgent, checkedName, checkedTarget, CRON_MARKER, policyFiles } from './policy-files.js';
+import { installedFiles } from './installed-files.js';
+import { type BackupAgent, checkedAgent, checkedName, checkedTarget, CRON_MARKER } from './policy-files.js';
 
 /** The key the backup policy driver's facts are stored under (one document per host). */
 export const BACKUP_FACTS_KEY = 'backups';
@@ -19,6 +20,8 @@ export const BACKUP_FACTS_KEY = 'backups';
 export interface BackupPolicyTarget {
   name: string;
   cronPath: string;
+  /** The schedule's files, read back concatenated (the cron.d file, or the service and timer). */
+  schedulePaths: string[];
   excludePath: string;
   /** `pytin backup list ... --json` as the host runs it. */
   listCommand: string;
@@ -29,11 +32,13 @@ export interface BackupPolicyTarget {
 export interface BackupsProbeTarget {
   policies: readonly BackupPolicyTarget[];
   cronDir: string | undefined;
+  /** How pytin's schedule files end in that folder: '' (cron.d) or '.timer' (systemd). */
+  scheduleSuffix?: '' | '.timer';
 }
 
 /** What host observation reads for a policy. */
 export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent): BackupPolicyTarget {
-  const files = policyFiles(policy, agent);
+  const files = installedFiles(policy, agent);
   const list = [
     shellQuote(checkedAgent(agent).command),
     'backup',
@@ -43,28 +48,36 @@ export function backupPolicyTarget(policy: BackupPolicySpec, agent: BackupAgent)
     '--name',
     shellQuote(checkedName(policy)),
     ...(policy.perUserHome ? ['--per-user'] : []),
+    // Observation reads each series' newest archive back: a changed byte is drift in the plan.
+    '--verify-newest',
     '--json',
   ];
-  return { name: policy.name, cronPath: files.cronPath, excludePath: files.excludePath, listCommand: list.join(' ') };
+  return {
+    name: policy.name,
+    cronPath: files.cronPath,
+    schedulePaths: files.scheduleFiles.map((f) => f.path),
+    excludePath: files.excludePath,
+    listCommand: list.join(' '),
+  };
 }
 
 export function backupsProbe(target: BackupsProbeTarget): HostProbe<BackupsFacts> {
   return { key: BACKUP_FACTS_KEY, run: (context) => observeBackups(context, target) };
 }
 
-function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, marker: string): string {
+function script(policies: readonly BackupPolicyTarget[], cronDir: string | undefined, suffix: '' | '.timer', marker: string): string {
   const lines: string[] = [];
   if (cronDir !== undefined) {
     if (!isHostPath(cronDir))
       throw new InternalError(`cron folder ${JSON.stringify(cronDir.slice(0, 120))} is not safe in a command (the schema should have refused it)`);
     // Every schedule pytin installed in the folder, also of policies git no longer has.
     lines.push(
-      `for f in ${shellQuote(cronDir)}/pytin-backup-*; do [ -f "$f" ] || continue; head -n 1 "$f" | grep -q '^${CRON_MARKER}' || continue; echo "${marker} installed $(basename "$f")"; cat "$f"; echo "${marker} rc 0"; done`,
+      `for f in ${shellQuote(cronDir)}/pytin-backup-*${suffix}; do [ -f "$f" ] || continue; head -n 1 "$f" | grep -q '^${CRON_MARKER}' || continue; echo "${marker} installed $(basename "$f")"; cat "$f"${suffix === '.timer' ? ' "${f%.timer}.service" 2>/dev/null' : ''}; echo "${marker} rc 0"; done`,
     );
   }
   for (const p of policies) {
     const name = shellQuote(p.name);
-    lines.push(`echo '${marker} cron '${name}`, `cat ${shellQuote(p.cronPath)} 2>/dev/null; echo "${marker} rc $?"`);
+    lines.push(`echo '${marker} cron '${name}`, `cat ${p.schedulePaths.map(shellQuote).join(' ')} 2>/dev/null; echo "${marker} rc $?"`);
     lines.push(`echo '${marker} exclude '${name}`, `cat ${shellQuote(p.excludePath)} 2>/dev/null; echo "${marker} rc $?"`);
     lines.push(`echo '${marker} list '${name}`, `${p.listCommand} 2>/dev/null; echo "${marker} rc $?"`);
   }
@@ -78,7 +91,7 @@ export async function observeBackups(context: HostProbeContext, wanted: BackupsP
   const policies = wanted.policies;
   if (policies.length === 0 && wanted.cronDir === undefined) return { facts: { policies: [], installed: [] }, diagnostics: [] };
   const marker = `pytin-backups-${randomBytes(8).toString('hex')}`;
-  const outcome = await runFactCommand(context, 'backups', 'cat', script(policies, wanted.cronDir, marker));
+  const outcome = await runFactCommand(context, 'backups', 'cat', script(policies, wanted.cronDir, wanted.scheduleSuffix ?? '', marker));
   if (!outcome.ok) return { facts: null, diagnostics: [outcome.diagnostic] };
   const sections = new Map<string, { text: string; rc: number }>();
   let current: { key: string; lines: string[] } | undefined;

@@ -6,7 +6,8 @@ import type { Drift } from '../../plan/drift.js';
 import type { DriverPlan } from '../../plan/planning-port.js';
 import type { BackupPolicyFacts } from './backup-facts.js';
 import { longestGapMs } from './cron-schedule.js';
-import { type BackupAgent, cronFileName, policyFiles } from './policy-files.js';
+import { installedFiles } from './installed-files.js';
+import { type BackupAgent, cronFileName, scheduleFolder } from './policy-files.js';
 
 export const BACKUP_POLICY_DRIVER = 'backup';
 
@@ -34,7 +35,7 @@ function field<T extends JsonValue>(series: Series, key: string): T | null {
 }
 
 function installed(policy: BackupPolicySpec, agent: BackupAgent): JsonValue {
-  const files = policyFiles(policy, agent);
+  const files = installedFiles(policy, agent);
   return {
     schedule: policy.schedule,
     target: policy.target,
@@ -45,6 +46,8 @@ function installed(policy: BackupPolicySpec, agent: BackupAgent): JsonValue {
     cronPath: files.cronPath,
     cronText: files.cronText,
     excludeText: files.excludeText,
+    // Several files only with the systemd scheduler (cron plans keep their shape).
+    ...(files.scheduleFiles.length > 1 ? { scheduleFiles: files.scheduleFiles } : {}),
   };
 }
 
@@ -125,6 +128,23 @@ function seriesDrift(address: string, host: string, s: Series, policy: BackupPol
       evidence,
       message: `${label}: archive(s) ${missing.join(', ')} are in the index but missing on disk`,
     });
+  // The newest archive read back (absent from the reports of older agents: nothing to say).
+  const newest = field<{ index: number; file: string; result: string; sha256: string | null; sizeBytes: number | null }>(s, 'newestArchive');
+  const recorded = (field<Array<{ index: number; sha256: string; sizeBytes: number }>>(s, 'archives') ?? []).find((a) => a.index === newest?.index);
+  if (newest && recorded && (newest.result === 'checksum' || newest.result === 'size' || newest.result === 'unsafe')) {
+    const found =
+      newest.result === 'unsafe'
+        ? 'is a link or not a regular file'
+        : newest.result === 'size'
+          ? `is ${newest.sizeBytes} bytes, recorded ${recorded.sizeBytes}`
+          : `has sha256 ${newest.sha256}, recorded ${recorded.sha256}`;
+    drift.push({
+      address,
+      kind: 'backup-archive-problem',
+      evidence,
+      message: `${label}: the newest archive ${newest.index} (${newest.file}) ${found}: it would not restore as made`,
+    });
+  }
   return drift;
 }
 
@@ -158,7 +178,7 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
       continue;
     }
     if (!facts || facts.cron === null) {
-      changes.push({ ...base, action: 'create', before: null, reason: `install the schedule ${policyFiles(policy, input.agent).cronPath}` });
+      changes.push({ ...base, action: 'create', before: null, reason: `install the schedule ${installedFiles(policy, input.agent).cronPath}` });
       continue;
     }
     const before = observedState(facts, after);
@@ -177,7 +197,8 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
     for (const s of facts.series ?? []) drift.push(...seriesDrift(address, input.host, s, policy, gap, now, seenAt));
   }
   // Schedules pytin installed for policies git no longer has: removed (the archives stay).
-  const wanted = new Set(input.policies.map((p) => cronFileName(p.name)));
+  const folder = scheduleFolder(input.agent);
+  const wanted = new Set(input.policies.map((p) => `${cronFileName(p.name)}${folder.suffix}`));
   for (const schedule of input.installed) {
     if (wanted.has(schedule.file)) continue;
     const name = /^# pytin backup policy backup\/(\S+):/.exec(schedule.text)?.[1] ?? schedule.file;
@@ -187,7 +208,7 @@ export function planPolicies(input: PolicyHostInput, now: number): DriverPlan {
       action: 'delete',
       driver: BACKUP_POLICY_DRIVER,
       host: input.host,
-      before: { cronPath: `${input.agent.cronDir}/${schedule.file}`, cronText: schedule.text, target },
+      before: { cronPath: `${folder.dir}/${schedule.file}`, cronText: schedule.text, target },
       after: null,
       reason: `the policy left git: its schedule is removed; the archives in ${target} are kept`,
     });

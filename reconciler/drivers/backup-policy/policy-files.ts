@@ -9,14 +9,20 @@ import { isBackupTarget, isHostPath, isProgram } from '../../../schemas/formats/
 import { shellQuote } from '../../transports/shell-quote.js';
 
 export const DEFAULT_AGENT = { command: 'pytin', cronDir: '/etc/cron.d' } as const;
-export type BackupAgent = { command: string; cronDir: string };
+/** How pytin's engine runs on a host (trusted connection settings). `scheduler` absent: cron. */
+export type BackupAgent = { command: string; cronDir: string; scheduler?: 'cron' | 'systemd'; unitDir?: string };
+export const DEFAULT_UNIT_DIR = '/etc/systemd/system';
 
 /** The files a policy installs on its host. Deterministic, and free of the commit id: the same
  * policy gives the same bytes, so an unchanged policy never shows as a change. */
 export interface PolicyFiles {
-  /** `/etc/cron.d/pytin-backup-NAME`: cron.d allows only [A-Za-z0-9_-] in file names. */
+  /** `/etc/cron.d/pytin-backup-NAME`: cron.d allows only [A-Za-z0-9_-] in file names. With the
+   * systemd scheduler: the timer, the file that names the policy's schedule. */
   cronPath: string;
+  /** The schedule files' texts, in `scheduleFiles` order, joined: what observation reads back. */
   cronText: string;
+  /** The files the schedule is made of: the cron.d file, or the service and the timer. */
+  scheduleFiles: Array<{ path: string; text: string }>;
   excludePath: string;
   excludeText: string;
   target: string;
@@ -98,23 +104,31 @@ export function checkedName(policy: BackupPolicySpec): string {
   return check(isResourceName(policy.name), 'policy name', policy.name);
 }
 
-export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAgent): PolicyFiles {
-  const agent = checkedAgent(configuredAgent);
-  const excludePath = posix.join(checkedTarget(policy), `.pytin-${checkedName(policy)}.exclude`);
-  const run = [
-    shellQuote(agent.command),
-    'backup',
-    'run',
-    ...seriesArguments(policy).map(shellQuote),
+function excludePathOf(policy: BackupPolicySpec): string {
+  return posix.join(checkedTarget(policy), `.pytin-${checkedName(policy)}.exclude`);
+}
+
+/** The arguments after `backup run` that a policy's schedule passes, unquoted: every one in the
+ * checked forms above, or a number or compression name the schema enumerates. */
+export function runArguments(policy: BackupPolicySpec): string[] {
+  return [
+    ...seriesArguments(policy),
     '--iterations',
     String(policy.iterations),
     '--keep-sequences',
     String(policy.keepSequences),
     '--exclude-from',
-    shellQuote(excludePath),
+    excludePathOf(policy),
     '--compress',
     policy.compression,
-  ].join(' ');
+  ];
+}
+
+/** The files of a policy scheduled by cron (installedFiles picks the host's scheduler). */
+export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAgent): PolicyFiles {
+  const agent = checkedAgent(configuredAgent);
+  const excludePath = excludePathOf(policy);
+  const run = [shellQuote(agent.command), 'backup', 'run', ...runArguments(policy).map(shellQuote)].join(' ');
   const cronText = [
     markerLineOf(policy.name),
     'SHELL=/bin/sh',
@@ -124,5 +138,12 @@ export function policyFiles(policy: BackupPolicySpec, configuredAgent: BackupAge
     '',
   ].join('\n');
   const excludeText = (policy.exclude ?? []).map(excludeLine).join('');
-  return { cronPath: posix.join(agent.cronDir, cronFileName(policy.name)), cronText, excludePath, excludeText, target: policy.target };
+  const cronPath = posix.join(agent.cronDir, cronFileName(policy.name));
+  return { cronPath, cronText, scheduleFiles: [{ path: cronPath, text: cronText }], excludePath, excludeText, target: policy.target };
+}
+
+/** The folder pytin installs a host's schedules in, and how their files end (for finding those
+ * of policies git no longer has). */
+export function scheduleFolder(agent: BackupAgent): { dir: string; suffix: string } {
+  return agent.scheduler === 'systemd' ? { dir: agent.unitDir ?? DEFAULT_UNIT_DIR, suffix: '.timer' } : { dir: agent.cronDir, suffix: '' };
 }

@@ -151,16 +151,18 @@ export function desiredZabbix(state: DesiredState, settings: ZabbixConnectionSpe
     if (sw.spec.snmp && creds) {
       // The credentials travel as user macros the operator fills in Zabbix (never a literal here).
       const details: Record<string, string> =
-        creds.spec.version === 'v2c'
-          ? { version: '2', bulk: '1', community: '{$SNMP_COMMUNITY}' }
-          : {
-              version: '3',
-              bulk: '1',
-              securityname: creds.spec.user ?? '',
-              securitylevel: creds.spec.privKey ? '2' : creds.spec.authKey ? '1' : '0',
-              authpassphrase: creds.spec.authKey ? '{$SNMPV3_AUTHPASS}' : '',
-              privpassphrase: creds.spec.privKey ? '{$SNMPV3_PRIVPASS}' : '',
-            };
+        creds.spec.version === 'v1'
+          ? { version: '1', bulk: '0', community: '{$SNMP_COMMUNITY}' }
+          : creds.spec.version === 'v2c'
+            ? { version: '2', bulk: '1', community: '{$SNMP_COMMUNITY}' }
+            : {
+                version: '3',
+                bulk: '1',
+                securityname: creds.spec.user ?? '',
+                securitylevel: creds.spec.privKey ? '2' : creds.spec.authKey ? '1' : '0',
+                authpassphrase: creds.spec.authKey ? '{$SNMPV3_AUTHPASS}' : '',
+                privpassphrase: creds.spec.privKey ? '{$SNMPV3_PRIVPASS}' : '',
+              };
       interfaces.push({ type: INTERFACE_SNMP, ip: sw.spec.snmp.host, port: String(sw.spec.snmp.port), details });
     }
     add(

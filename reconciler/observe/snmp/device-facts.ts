@@ -68,7 +68,8 @@ export interface FdbEntry {
   mac: string;
   /** The VLAN the entry was learnt in: the VLAN mapped to `fdbId` through dot1qVlanFdbId when the
    * agent has that mapping and it is one-to-one, else `fdbId` itself (equal on most switches).
-   * null for dot1d (no VLAN in the BRIDGE-MIB). */
+   * For dot1d: the VLAN whose context was read (Cisco community string indexing), else null (no
+   * VLAN in the BRIDGE-MIB). */
   vlan: number | null;
   /** dot1q filtering database id (the first index of dot1qTpFdbTable); null for dot1d. */
   fdbId: number | null;

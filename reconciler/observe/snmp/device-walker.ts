@@ -94,7 +94,7 @@ export class DeviceWalker {
     const wait = `${target.timeoutMs} ms x ${target.retries + 1} tries`;
     // A v2c agent stays silent on a wrong community, so silence is all we can report.
     // snmpd drops a v3 message it cannot decrypt without a report: a wrong privacy key is silence too.
-    const causes = target.version === '2c' ? 'host down, wrong port, or wrong community' : 'host down, wrong port, or wrong privacy key';
+    const causes = target.version !== '3' ? 'host down, wrong port, or wrong community' : 'host down, wrong port, or wrong privacy key';
     const reason =
       failure.kind === 'timeout' ? `no answer from ${describeTarget(target)} after ${wait} (${causes})` : `${describeTarget(target)}: ${failure.message}`;
     if (requests > 1 || rowsBefore > 0) {

@@ -4,16 +4,18 @@ import { openSession } from '../../transports/snmp/snmp-session.js';
 import type { SnmpTarget } from '../../transports/snmp/snmp-target.js';
 import { describeTarget, targetAddress, targetEndpoint } from '../../transports/snmp/snmp-target.js';
 import { toSnmpValue } from '../../transports/snmp/snmp-value.js';
-import { type DeviceFacts, FACT_SECTIONS, type FactSection, type SectionCompleteness, type SystemFacts } from './device-facts.js';
-import { type ColumnWalk, DeviceWalker } from './device-walker.js';
+import { type DeviceFacts, FACT_SECTIONS, type FactSection, type FdbEntry, type SectionCompleteness, type SystemFacts } from './device-facts.js';
+import { type ColumnWalk, DeviceWalker, type WalkBudget } from './device-walker.js';
 import { DiagnosticSink } from './diagnostic-sink.js';
-import { arpFromIpNetToMedia, arpFromIpNetToPhysical, mergeArp } from './extract/extract-arp.js';
+import { arpFromIpNetToMedia, arpFromIpNetToPhysical, invalidNeighbourIndexes, mergeArp, withoutInvalidNeighbours } from './extract/extract-arp.js';
 import { basePortIfIndex, fdbFromDot1d, fdbFromDot1q, vlanByFdbId } from './extract/extract-fdb.js';
 import { extractInterfaces, INTERFACE_COLUMNS, type InterfaceColumn } from './extract/extract-interfaces.js';
 import { extractLldp, LLDP_COLUMNS, type LldpColumn } from './extract/extract-lldp.js';
 import { extractSystem } from './extract/extract-system.js';
+import { operationalVlans } from './extract/extract-vlans.js';
 import { OID } from './mib-oids.js';
 import { quirksFor } from './vendor-quirks.js';
+import { walkVlanForwarding } from './vlan-forwarding.js';
 
 export interface ObserveOptions {
   /** Rows per table before the walk stops with OBS_SNMP_ROW_LIMIT. Default 1,000,000. */
@@ -41,16 +43,13 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
   const observedAt = now().toISOString();
   const sink = new DiagnosticSink(targetAddress(target));
   const session = openSession(target);
-  const walker = new DeviceWalker(
-    session,
-    {
-      maxRepetitions: target.maxRepetitions ?? DEFAULT_MAX_REPETITIONS,
-      maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
-      deadline: Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    },
-    sink,
-  );
+  const budget: WalkBudget = {
+    maxRepetitions: target.maxRepetitions ?? DEFAULT_MAX_REPETITIONS,
+    maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+    deadline: Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  const walker = new DeviceWalker(session, budget, sink);
   const walks: Record<FactSection, ColumnWalk[]> = { system: [], interfaces: [], arp: [], fdb: [], lldp: [] };
   const column = async (section: FactSection, oid: string, label: string): Promise<ColumnWalk> => {
     const walk = await walker.column(oid, label);
@@ -77,13 +76,35 @@ export async function observeDevice(target: SnmpTarget, options: ObserveOptions 
     const interfaces = extractInterfaces(interfaceColumns);
 
     const physical = await column('arp', OID.ipNetToPhysicalPhysAddress, 'ipNetToPhysicalPhysAddress');
+    // Type and state only where there are neighbours: most agents serve one of the two tables.
+    let invalid = new Set<string>();
+    if (physical.rows.length > 0) {
+      const types = await column('arp', OID.ipNetToPhysicalType, 'ipNetToPhysicalType');
+      const states = await column('arp', OID.ipNetToPhysicalState, 'ipNetToPhysicalState');
+      invalid = invalidNeighbourIndexes(types.rows, states.rows);
+    }
     const media = await column('arp', OID.ipNetToMediaPhysAddress, 'ipNetToMediaPhysAddress');
-    const arp = mergeArp(arpFromIpNetToPhysical(physical.rows, sink), arpFromIpNetToMedia(media.rows, sink));
+    const arp = mergeArp(arpFromIpNetToPhysical(physical.rows, sink, invalid), withoutInvalidNeighbours(arpFromIpNetToMedia(media.rows, sink), invalid));
 
     const ports = basePortIfIndex((await column('fdb', OID.dot1dBasePortIfIndex, 'dot1dBasePortIfIndex')).rows);
-    const dot1q = await column('fdb', OID.dot1qTpFdbPort, 'dot1qTpFdbPort');
-    let fdb;
-    if (dot1q.rows.length > 0 || !dot1q.walked) {
+    // Cisco community string indexing (a trusted connection setting): one context per VLAN.
+    const vtpVlans =
+      target.version !== '3' && target.vlanCommunityIndexing ? operationalVlans((await column('fdb', OID.vtpVlanState, 'vtpVlanState')).rows) : undefined;
+    if (vtpVlans?.length === 0 && !walker.stoppedBy)
+      sink.add(
+        'warning',
+        'OBS_SNMP_NO_VLAN_LIST',
+        `${describeTarget(target)} lists no operational VLAN in vtpVlanState: read the default context's forwarding table only`,
+      );
+    const dot1q = vtpVlans?.length ? undefined : await column('fdb', OID.dot1qTpFdbPort, 'dot1qTpFdbPort');
+    let fdb: FdbEntry[];
+    if (target.version !== '3' && vtpVlans?.length && !walker.stoppedBy && !walker.outOfTime) {
+      const perVlan = await walkVlanForwarding(target, vtpVlans, budget, sink);
+      walks.fdb.push(...perVlan.walks);
+      fdb = perVlan.fdb;
+    } else if (!dot1q) {
+      fdb = [];
+    } else if (dot1q.rows.length > 0 || !dot1q.walked) {
       const vlans = vlanByFdbId((await column('fdb', OID.dot1qVlanFdbId, 'dot1qVlanFdbId')).rows);
       fdb = fdbFromDot1q(dot1q.rows, ports, vlans, sink);
     } else {

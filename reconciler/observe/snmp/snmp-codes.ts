@@ -14,6 +14,8 @@ export const OBS_SNMP_CODES = {
   OBS_SNMP_BAD_MAC: "a row's MAC address is not 6 bytes long; that row is left out",
   OBS_SNMP_BAD_INDEX: "a row's index does not decode as the MIB defines it; that row is left out",
   OBS_SNMP_MORE_BAD_ROWS: 'more rows of a table were left out than are reported one by one',
+  OBS_SNMP_NO_VLAN_LIST:
+    'vlanCommunityIndexing is set but the agent lists no operational VLAN in vtpVlanState: only the default context forwarding table was read',
   OBS_SNMP_NO_SYSTEM: 'the agent does not serve the system group (sysName, sysDescr, sysObjectID, sysUpTime)',
 } as const satisfies Record<string, string>;
 

@@ -40,7 +40,7 @@ export interface WalkOptions {
 export const DEFAULT_MAX_REPETITIONS = 50;
 export const DEFAULT_MAX_ROWS = 1_000_000;
 
-/** Walks the subtree under `baseOid` with GetBulk (never GetNext). Never throws for agent or
+/** Walks the subtree under `baseOid` with GetBulk (GetNext only for SNMPv1, which has no GetBulk). Never throws for agent or
  * network problems: the result says how it ended and keeps the rows received before.
  * Bounded: every request that does not end the walk adds at least one row, so there are at most
  * `maxRows + 1` requests, each bounded by the session's timeout and retries. */
@@ -56,7 +56,7 @@ export async function bulkWalk(session: SnmpSession, baseOid: string, options: W
     let page: snmp.Varbind[];
     try {
       requests++;
-      page = await session.getBulk(previous, options.maxRepetitions);
+      page = session.target.version === '1' ? await session.getNext(previous) : await session.getBulk(previous, options.maxRepetitions);
     } catch (error) {
       return result('failed', { failure: classifyError(error) });
     }

@@ -41,6 +41,7 @@ declare module 'net-snmp' {
     get(oids: string[], callback: ResponseCallback<Varbind[]>): Session;
     /** Varbinds of the answer: `result[i]` holds the repetitions for requested OID i. */
     getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, callback: ResponseCallback<Varbind[][]>): Session;
+    getNext(oids: string[], callback: ResponseCallback<Varbind[]>): Session;
     close(): Session;
   }
 

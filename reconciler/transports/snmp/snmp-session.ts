@@ -11,6 +11,9 @@ export interface SnmpSession {
   get(oids: readonly string[]): Promise<snmp.Varbind[]>;
   /** One GetBulk for one OID: the repetitions that follow it, as the agent sent them. */
   getBulk(oid: string, maxRepetitions: number): Promise<snmp.Varbind[]>;
+  /** One GetNext for one OID (SNMPv1 has no GetBulk): the varbind after it, or none at the end of
+   * the agent's MIB view. */
+  getNext(oid: string): Promise<snmp.Varbind[]>;
   close(): void;
 }
 
@@ -59,6 +62,8 @@ function createNetSnmpSession(target: SnmpTarget): snmp.Session {
     backwardsGetNexts: true,
   };
   switch (target.version) {
+    case '1':
+      return snmp.createSession(target.host, target.community, { ...options, version: snmp.Version1 });
     case '2c':
       return snmp.createSession(target.host, target.community, { ...options, version: snmp.Version2c });
     case '3': {
@@ -104,6 +109,15 @@ export function openSession(target: SnmpTarget): SnmpSession {
     getBulk: async (oid, maxRepetitions) => {
       const columns = await request<snmp.Varbind[][]>((done) => session.getBulk([oid], 0, maxRepetitions, done));
       return columns[0] ?? [];
+    },
+    getNext: async (oid) => {
+      try {
+        return await request<snmp.Varbind[]>((done) => session.getNext([oid], done));
+      } catch (error) {
+        // SNMPv1 has no endOfMibView: an agent says "nothing after this OID" with noSuchName.
+        if (target.version === '1' && error instanceof snmp.RequestFailedError && error.status === snmp.ErrorStatus.NoSuchName) return [];
+        throw error;
+      }
     },
     close() {
       if (closed) return;

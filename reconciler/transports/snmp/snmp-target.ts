@@ -20,9 +20,20 @@ interface SnmpTargetBase {
   maxRepetitions?: number;
 }
 
-export interface SnmpV2cTarget extends SnmpTargetBase {
-  version: '2c';
+/** A community-based agent: v2c, or v1 for old devices (no GetBulk, no 64-bit counters; walked
+ * with GetNext). */
+export interface SnmpCommunityTarget extends SnmpTargetBase {
+  version: '1' | '2c';
   community: string;
+  /** Cisco community string indexing: each VLAN's BRIDGE-MIB is served under `community@VLAN`. */
+  vlanCommunityIndexing?: boolean;
+}
+
+/** The same agent seen through one VLAN's context (Cisco community string indexing). `vlan` is a
+ * number the agent listed, so the community gains only `@` and digits. */
+export function vlanContextTarget(target: SnmpCommunityTarget, vlan: number): SnmpCommunityTarget {
+  if (!Number.isInteger(vlan) || vlan < 0) throw new RangeError(`not a VLAN number: ${vlan}`);
+  return { ...target, community: `${target.community}@${vlan}`, vlanCommunityIndexing: false };
 }
 
 /** SNMPv3 USM. `auth` absent: noAuthNoPriv; `auth` only: authNoPriv; both: authPriv. */
@@ -33,7 +44,7 @@ export interface SnmpV3Target extends SnmpTargetBase {
   priv?: { protocol: SnmpPrivProtocol; key: string };
 }
 
-export type SnmpTarget = SnmpV2cTarget | SnmpV3Target;
+export type SnmpTarget = SnmpCommunityTarget | SnmpV3Target;
 
 export type SnmpSecurityLevel = 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
 
@@ -50,7 +61,7 @@ export function targetEndpoint(target: SnmpTarget): string {
 
 /** `127.0.0.1:1161 (v2c)` / `[::1]:161 (v3 user ops, authPriv)` — never a community or key. */
 export function describeTarget(target: SnmpTarget): string {
-  const security = target.version === '2c' ? 'v2c' : `v3 user ${target.user}, ${securityLevel(target)}`;
+  const security = target.version === '3' ? `v3 user ${target.user}, ${securityLevel(target)}` : `v${target.version}`;
   return `${targetEndpoint(target)} (${security})`;
 }
 

@@ -9,6 +9,7 @@ import { cronFileNameOf } from '../../../inventory/model/derived-names.js';
 import { type DesiredState, resourcesOfKind } from '../../../inventory/model/desired-state.js';
 import type { BackupPolicySpec, ServerSpec, VMSpec } from '../../../inventory/model/specs.js';
 import { validateInventory } from '../../../inventory/validate/validate-inventory.js';
+import { installedFiles } from '../../../reconciler/drivers/backup-policy/installed-files.js';
 import { backupPolicyTarget } from '../../../reconciler/drivers/backup-policy/observe-backups.js';
 import { DEFAULT_AGENT, policyFiles, seriesArguments } from '../../../reconciler/drivers/backup-policy/policy-files.js';
 import { compileShaping } from '../../../reconciler/drivers/bandwidth/compile-shaping.js';
@@ -215,8 +216,21 @@ function backupSink(value: string, { state }: Generated): void {
     '--name',
     policy.name,
     ...(policy.perUserHome ? ['--per-user'] : []),
+    '--verify-newest',
     '--json',
   ]);
+  // The same policy as a systemd service and timer: ExecStart= read as systemd splits it gives the
+  // same words, with nothing systemd would expand (% specifiers, $ variables) or unquote.
+  const units = installedFiles(policy, { ...agent, scheduler: 'systemd', unitDir: '/etc/systemd/system' });
+  assert.deepEqual(
+    units.scheduleFiles.map((f) => posix.dirname(f.path)),
+    ['/etc/systemd/system', '/etc/systemd/system'],
+  );
+  for (const file of units.scheduleFiles) for (const line of file.text.split('\n')) assert.doesNotMatch(line, ANY_LINE_BREAK);
+  const exec = units.scheduleFiles[0]!.text.split('\n').filter((l) => l.startsWith('ExecStart='));
+  assert.equal(exec.length, 1);
+  assert.doesNotMatch(exec[0]!, /[%$\\"']/);
+  assert.deepEqual(exec[0]!.slice('ExecStart='.length).split(' '), expected);
 }
 
 /** backup-01's shaping: every tc batch line names only the interface (or its ifb) after `dev`. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, truncate, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -40,6 +40,7 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
     'lastSuccess',
     'lock',
     'name',
+    'newestArchive',
     'next',
     'snapshotPresent',
     'target',
@@ -105,6 +106,7 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
     archives.reduce((sum, a) => sum + Number(a.sizeBytes), 0),
   );
   assert.equal(s.lock, null);
+  assert.equal(s.newestArchive, null, 'read back only with --verify-newest');
   assert.equal((s.lastRun as Record<string, unknown>).result, 'success');
   assert.equal((s.lastRun as Record<string, unknown>).index, 6);
   assert.deepEqual(s.diagnostics, []);
@@ -115,6 +117,45 @@ test('list --json gives every archive with kind, size, mtime, checksum and its p
   assert.match(human.stdout, /^\s+1\s+full\s+.*\s+7\s+[0-9a-f]{16}$/m);
   assert.match(human.stdout, /lock: free/);
   assert.match(human.stdout, /last run: success at .*, index 6 \(incremental\)/);
+});
+
+/** Flips one byte in the middle of a file, keeping its size. */
+async function flipMiddleByte(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    const { size } = await handle.stat();
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, Math.floor(size / 2));
+    await handle.write(Buffer.from([byte[0]! ^ 0xff]), 0, 1, Math.floor(size / 2));
+  } finally {
+    await handle.close();
+  }
+}
+
+test('list --verify-newest reads the newest GNU tar archive back: as recorded, one byte changed, cut short', async (t) => {
+  const dir = await makeTempDir('backup-list-newest');
+  t.after(() => dir.remove());
+  const { target } = await series(dir.path, 4);
+  const newest = async () => {
+    const { stdout } = await pytin('backup', 'list', '--target', target, '--name', 'www', '--verify-newest', '--json');
+    const s = (JSON.parse(stdout) as { series: Array<Record<string, unknown>> }).series[0]!;
+    const recorded = (s.archives as Array<{ index: number; sha256: string; sizeBytes: number }>).find((a) => a.index === 4)!;
+    return { check: s.newestArchive as { index: number; file: string; result: string; sha256: string; sizeBytes: number }, recorded };
+  };
+  const intact = await newest();
+  assert.deepEqual(intact.check, { index: 4, file: 'www-4.tar.gz', result: 'ok', sizeBytes: intact.recorded.sizeBytes, sha256: intact.recorded.sha256 });
+  const human = await pytin('backup', 'list', '--target', target, '--name', 'www', '--verify-newest');
+  assert.match(human.stdout, /newest archive 4 read back: size and sha256 as recorded/);
+
+  await flipMiddleByte(join(target, 'www-4.tar.gz'));
+  const flipped = await newest();
+  assert.equal(flipped.check.result, 'checksum');
+  assert.equal(flipped.check.sizeBytes, flipped.recorded.sizeBytes);
+  assert.notEqual(flipped.check.sha256, flipped.recorded.sha256);
+  assert.match(flipped.check.sha256, /^[0-9a-f]{64}$/);
+
+  await truncate(join(target, 'www-4.tar.gz'), 10);
+  assert.equal((await newest()).check.result, 'size');
 });
 
 test('list shows a stale lock as dead, with its holder and age', async (t) => {

@@ -6,10 +6,11 @@ import { networkDrift } from '../../../reconciler/plan/network-drift.js';
 import type { ObservedFacts } from '../../../reconciler/plan/observed-facts.js';
 import type { DeviceFacts } from '../../../reconciler/store/facts/device-facts.js';
 import type { StoredDeviceFacts } from '../../../reconciler/store/facts/device-store.js';
-import { labTexts, snapshotOf } from '../../support/lab-inventory.js';
+import { labTexts, labWith, snapshotOf } from '../../support/lab-inventory.js';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const DAY = 86_400_000;
+const POLICY = { lastSeenWarningDays: 31, reservationWarningDays: 15, now: NOW };
 const { state } = validateInventory(snapshotOf(labTexts()));
 
 function device(facts: Partial<DeviceFacts>, observedAt = NOW): StoredDeviceFacts {
@@ -122,7 +123,7 @@ function iface(ifIndex: number, ifName: string): DeviceFacts['interfaces'][numbe
 
 for (const c of cases) {
   test(`drift: ${c.name}`, () => {
-    const drift = networkDrift(state, c.facts, { lastSeenWarningDays: 31, now: NOW });
+    const drift = networkDrift(state, c.facts, POLICY);
     assert.deepEqual(
       drift.map((d) => [d.address, d.kind]),
       c.expected,
@@ -133,3 +134,71 @@ for (const c of cases) {
     }
   });
 }
+
+// Reservations with a date (examples/lab's 203.0.113.200 for globex, dated per case). NOW is
+// 2026-11-27T08:00Z, so a reservation of 2026-11-12 is 15 days and 8 hours old: 15 whole days.
+const RESERVED = '{ip: 203.0.113.200, tenant: globex, note: promised for the new load balancer}';
+function stateReservedAt(reservedAt: string | undefined) {
+  const texts = reservedAt === undefined ? labTexts() : labWith('network/pools.yaml', RESERVED, RESERVED.replace('}', `, reservedAt: ${reservedAt}}`));
+  const validated = validateInventory(snapshotOf(texts));
+  assert.deepEqual(
+    validated.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  return validated.state;
+}
+
+interface ReservationCase {
+  name: string;
+  reservedAt: string | undefined;
+  lastSeen?: number;
+  drift: boolean;
+}
+
+const reservationCases: ReservationCase[] = [
+  { name: 'reserved 16 days ago and never seen is drift', reservedAt: '2026-11-11', drift: true },
+  { name: 'exactly 15 days is not yet drift', reservedAt: '2026-11-12', drift: false },
+  { name: 'seen once inside the window is in use, even if not since', reservedAt: '2026-10-01', lastSeen: Date.parse('2026-10-03T10:00:00Z'), drift: false },
+  {
+    name: 'seen only before the day it was reserved is not use of the reservation',
+    reservedAt: '2026-10-01',
+    lastSeen: Date.parse('2026-09-29T10:00:00Z'),
+    drift: true,
+  },
+  { name: 'seen on the day it was reserved counts', reservedAt: '2026-10-01', lastSeen: Date.parse('2026-10-01T00:00:00Z'), drift: false },
+  { name: 'without a date a reservation is never drift', reservedAt: undefined, drift: false },
+];
+
+for (const c of reservationCases) {
+  test(`drift: reservations: ${c.name}`, () => {
+    const sightings = new Map(c.lastSeen === undefined ? [] : [sighting('203.0.113.200', c.lastSeen)]);
+    const drift = networkDrift(stateReservedAt(c.reservedAt), factsWith({ sightings }), POLICY).filter((d) => d.kind === 'reservation-not-activated');
+    assert.deepEqual(
+      drift.map((d) => d.address),
+      c.drift ? ['ip/203.0.113.200'] : [],
+    );
+    if (c.drift) {
+      assert.match(drift[0]!.message, /^reserved in pool "lab1-public" on \d{4}-\d{2}-\d{2} for globex but not seen in use for \d+ days \(threshold 15\)/);
+      assert.equal(drift[0]!.evidence.where, c.lastSeen === undefined ? 'never seen on the network' : 'last seen on sw-r01 Gi1/0/5, before the reservation');
+    }
+  });
+}
+
+test('drift: reservations: the threshold is the Store setting', () => {
+  const drift = networkDrift(stateReservedAt('2026-11-11'), factsWith({}), { ...POLICY, reservationWarningDays: 20 });
+  assert.deepEqual(
+    drift.filter((d) => d.kind === 'reservation-not-activated'),
+    [],
+  );
+});
+
+test('a reservation date that is not a calendar day is refused at its YAML line', () => {
+  for (const bad of ['2026-02-30', '2026-13-01', '26-11-01', '"2026-11-01; rm -rf /"']) {
+    const texts = labWith('network/pools.yaml', RESERVED, RESERVED.replace('}', `, reservedAt: ${bad}}`));
+    const errors = validateInventory(snapshotOf(texts)).diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length, 1, `${bad}: ${JSON.stringify(errors)}`);
+    assert.match(errors[0]!.summary, /calendar day YYYY-MM-DD/, bad);
+    assert.equal(errors[0]!.subject?.file, 'network/pools.yaml');
+    assert.equal(errors[0]!.subject?.start.line, 13);
+  }
+});

@@ -1,4 +1,5 @@
 import { reportPerUserSeries, reportSeries, type SeriesReport, seriesReportToJson } from '../../../backup/backup-list.js';
+import type { NewestArchiveResult } from '../../../backup/newest-archive-check.js';
 import { describeIndexes } from '../../../backup/series/index-ranges.js';
 import { booleanOption, type Command, UsageError } from '../../command.js';
 import { EXIT_ERROR, EXIT_OK } from '../../exit-codes.js';
@@ -7,12 +8,13 @@ import { formatBytes, JSON_OPTION, NAME_OPTION, printDiagnostics, requiredPath, 
 export const backupListCommand: Command = {
   name: 'backup list',
   summary: 'show the archives of a series, what the next runs prune, the lock and the last run',
-  synopsis: '--target DIR --name NAME [--user USER | --per-user] [--json]',
+  synopsis: '--target DIR --name NAME [--user USER | --per-user] [--verify-newest] [--json]',
   options: {
     target: TARGET_OPTION,
     name: NAME_OPTION,
     user: USER_OPTION,
     'per-user': { type: 'boolean', description: 'list the series of every user directory under TARGET' },
+    'verify-newest': { type: 'boolean', description: "read each series' newest archive back and compare its sha256 with the recorded one" },
     json: JSON_OPTION,
   },
   async run(args, io) {
@@ -21,7 +23,8 @@ export const backupListCommand: Command = {
     const user = userOption(args, this);
     const perUser = booleanOption(args, 'per-user');
     if (user !== undefined && perUser) throw new UsageError('give at most one of --user and --per-user', this);
-    const reports = perUser ? await reportPerUserSeries(target, name) : [await reportSeries(target, name, user)];
+    const options = { verifyNewest: booleanOption(args, 'verify-newest') };
+    const reports = perUser ? await reportPerUserSeries(target, name, options) : [await reportSeries(target, name, user, new Date(), options)];
     const failed = reports.some((r) => r.diagnostics.some((d) => d.severity === 'error'));
     if (booleanOption(args, 'json')) {
       io.stdout.write(`${JSON.stringify({ schemaVersion: 1, generatedAt: new Date().toISOString(), series: reports.map(seriesReportToJson) }, null, 2)}\n`);
@@ -32,6 +35,14 @@ export const backupListCommand: Command = {
     for (const r of reports) printDiagnostics(io, r.diagnostics);
     return failed ? EXIT_ERROR : EXIT_OK;
   },
+};
+
+const NEWEST_RESULT_TEXT: Record<NewestArchiveResult, string> = {
+  ok: 'size and sha256 as recorded',
+  missing: 'MISSING',
+  unsafe: 'NOT A REGULAR FILE (a link?)',
+  size: 'SIZE CHANGED since it was made',
+  checksum: 'SHA256 CHANGED since it was made',
 };
 
 /** The human view, rendered from the same report `--json` prints. */
@@ -51,6 +62,7 @@ export function renderSeries(r: SeriesReport): string {
       );
     }
     lines.push(`  total ${formatBytes(r.totalBytes)} in ${r.archives.length} archive(s)`);
+    if (r.newestArchive) lines.push(`  newest archive ${r.newestArchive.index} read back: ${NEWEST_RESULT_TEXT[r.newestArchive.result]}`);
   }
   lines.push(
     r.lock

@@ -4,6 +4,7 @@ import type { ArpEntry } from '../device-facts.js';
 import type { DiagnosticSink } from '../diagnostic-sink.js';
 import { OID } from '../mib-oids.js';
 import { hexFromBytes, ipFromBytes, macFromBytes } from '../octets.js';
+import { numberValue } from './extract-system.js';
 
 /** InetAddressType -> address length: ipv4(1) 4, ipv6(2) 16, ipv4z(3) 4+4, ipv6z(4) 16+4. The zone
  * index after the address of the z types is dropped: the ifIndex already says where. */
@@ -24,12 +25,34 @@ function macOf(varbind: SnmpVarbind, table: string, sink: DiagnosticSink, where:
   return mac;
 }
 
+const TYPE_INVALID = 2;
+const STATE_INVALID = 5;
+
+/** The ipNetToPhysicalTable indexes (as `a.b.c...` after the column) of rows the agent marks
+ * invalid: type invalid(2) (a row being deleted, RFC 4293) or state invalid(5) (not a usable
+ * neighbour). Such a row is no evidence that the address is in use. A row without a type or state
+ * (the column not served, or the walk cut short) counts as valid: the MAC row is all we know. */
+export function invalidNeighbourIndexes(typeRows: readonly SnmpVarbind[], stateRows: readonly SnmpVarbind[]): Set<string> {
+  const invalid = new Set<string>();
+  const collect = (rows: readonly SnmpVarbind[], column: string, invalidValue: number) => {
+    for (const { oid, value } of rows) {
+      const index = indexAfter(oid, column);
+      if (index && numberValue(value) === invalidValue) invalid.add(index.join('.'));
+    }
+  };
+  collect(typeRows, OID.ipNetToPhysicalType, TYPE_INVALID);
+  collect(stateRows, OID.ipNetToPhysicalState, STATE_INVALID);
+  return invalid;
+}
+
 /** ipNetToPhysicalPhysAddress rows: index ifIndex.addressType.length.address. Agents that leave
- * out the length octet (the index is then implied-length) are read too. */
-export function arpFromIpNetToPhysical(rows: readonly SnmpVarbind[], sink: DiagnosticSink): ArpEntry[] {
+ * out the length octet (the index is then implied-length) are read too. Rows whose index is in
+ * `invalid` (see invalidNeighbourIndexes) are left out. */
+export function arpFromIpNetToPhysical(rows: readonly SnmpVarbind[], sink: DiagnosticSink, invalid: ReadonlySet<string> = new Set()): ArpEntry[] {
   const entries: ArpEntry[] = [];
   for (const varbind of rows) {
     const index = indexAfter(varbind.oid, OID.ipNetToPhysicalPhysAddress) ?? [];
+    if (invalid.has(index.join('.'))) continue;
     const [ifIndex, addressType] = index as [number, number];
     const shape = ADDRESS_LENGTH[addressType];
     let address: number[] | undefined;
@@ -48,6 +71,14 @@ export function arpFromIpNetToPhysical(rows: readonly SnmpVarbind[], sink: Diagn
     if (mac !== undefined) entries.push({ ifIndex, ip, family: shape.family, mac, table: 'ipNetToPhysical' });
   }
   return entries;
+}
+
+/** ipNetToMedia entries without the neighbours ipNetToPhysicalTable marks invalid (`invalid` from
+ * invalidNeighbourIndexes): the older table's copy of a row must not bring it back. The IPv4 index
+ * there is ifIndex.1.4.a.b.c.d, or ifIndex.1.a.b.c.d on agents that leave out the length. */
+export function withoutInvalidNeighbours(media: readonly ArpEntry[], invalid: ReadonlySet<string>): ArpEntry[] {
+  if (invalid.size === 0) return [...media];
+  return media.filter((e) => !invalid.has(`${e.ifIndex}.1.4.${e.ip}`) && !invalid.has(`${e.ifIndex}.1.${e.ip}`));
 }
 
 /** ipNetToMediaPhysAddress rows: index ifIndex.a.b.c.d (IPv4 only). */

@@ -94,6 +94,28 @@ test('archives missing on disk are drift naming their indexes; pytin deletes not
   for (const index of [1, 2, 3]) assert.ok(existsSync(join(target(), 'alice', `home-users-${index}.tar.gz`)), `alice's archive ${index}`);
 });
 
+test("observation reads each series' newest archive back: one byte changed on the host is drift naming both checksums", async () => {
+  // alice's newest archive (index 3, made by the installed schedule with GNU tar) loses one bit.
+  const archive = join(target(), 'alice', 'home-users-3.tar.gz');
+  const bytes = readFileSync(archive);
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = bytes[middle]! ^ 0x01;
+  writeFileSync(archive, bytes);
+  const plan = await pytinIn(lab, 'plan', '--refresh', '--json');
+  const drift = plan.out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; kind?: string; message?: string })
+    .filter((m) => m.type === 'drift' && m.kind === 'backup-archive-problem' && m.message?.startsWith('series of alice'));
+  assert.equal(drift.length, 1, plan.out);
+  assert.match(
+    drift[0]!.message!,
+    /^series of alice: the newest archive 3 \(home-users-3\.tar\.gz\) has sha256 [0-9a-f]{64}, recorded [0-9a-f]{64}: it would not restore as made$/,
+  );
+  // Only reported: the archive is still there, as it was found.
+  assert.deepEqual(readFileSync(archive), bytes);
+});
+
 test('a policy removed from git has its schedule removed; its archives stay', async () => {
   commitEdit(lab, 'backups.yaml', (t) =>
     t

@@ -214,3 +214,12 @@ test('dashboards: a widget edited by hand is drift, and the plan writes the dash
     ['zabbix-edited-by-hand zabbix-dashboard/rack/lab1-r01'],
   );
 });
+
+test('a switch with SNMPv1 credentials gets a Zabbix SNMP interface of version 1, without bulk requests', () => {
+  const settings = labTexts().get('settings.yaml')!;
+  const state = labState({ 'settings.yaml': settings.replace('name: sw-r02-snmp\nversion: v2c', 'name: sw-r02-snmp\nversion: v1') });
+  const zabbix = desiredZabbix(state, state.resources.get('zabbix/lab-zabbix')!.spec as ZabbixConnectionSpec);
+  const snmpDetails = (host: string) => zabbix.hosts.find((h) => h.host === host)?.interfaces.find((i) => i.details)?.details;
+  assert.deepEqual(snmpDetails('sw-r02'), { version: '1', bulk: '0', community: '{$SNMP_COMMUNITY}' });
+  assert.deepEqual(snmpDetails('sw-r01'), { version: '2', bulk: '1', community: '{$SNMP_COMMUNITY}' });
+});

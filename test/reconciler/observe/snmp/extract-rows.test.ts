@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { DiagnosticSink, ROW_DIAGNOSTICS_PER_TABLE } from '../../../../reconciler/observe/snmp/diagnostic-sink.js';
-import { arpFromIpNetToPhysical, mergeArp } from '../../../../reconciler/observe/snmp/extract/extract-arp.js';
+import {
+  arpFromIpNetToMedia,
+  arpFromIpNetToPhysical,
+  invalidNeighbourIndexes,
+  mergeArp,
+  withoutInvalidNeighbours,
+} from '../../../../reconciler/observe/snmp/extract/extract-arp.js';
 import { fdbFromDot1q, vlanByFdbId } from '../../../../reconciler/observe/snmp/extract/extract-fdb.js';
 import { OID } from '../../../../reconciler/observe/snmp/mib-oids.js';
 import type { SnmpVarbind } from '../../../../reconciler/transports/snmp/snmp-value.js';
@@ -33,6 +39,41 @@ test('ipNetToPhysical indexes: with or without the length octet, zoned types, un
     ['OBS_SNMP_BAD_INDEX'],
   );
   assert.equal(mergeArp(entries, []).length, 3, 'the same neighbour twice is one row');
+});
+
+test('invalid neighbours (type invalid(2), state invalid(5)) are left out of both tables, in either index form; a row without type or state is kept', () => {
+  const sink = new DiagnosticSink('device/test');
+  const physical = [
+    octets(`${OID.ipNetToPhysicalPhysAddress}.5.1.4.10.0.0.1`, MAC),
+    octets(`${OID.ipNetToPhysicalPhysAddress}.5.1.4.10.0.0.2`, MAC),
+    octets(`${OID.ipNetToPhysicalPhysAddress}.5.1.10.0.0.3`, MAC), // implied length
+    octets(`${OID.ipNetToPhysicalPhysAddress}.5.1.4.10.0.0.4`, MAC), // no type or state served
+  ];
+  const invalid = invalidNeighbourIndexes(
+    [
+      integer(`${OID.ipNetToPhysicalType}.5.1.4.10.0.0.1`, 2),
+      integer(`${OID.ipNetToPhysicalType}.5.1.4.10.0.0.2`, 3),
+      integer(`${OID.ipNetToPhysicalType}.5.1.10.0.0.3`, 3),
+    ],
+    [
+      integer(`${OID.ipNetToPhysicalState}.5.1.4.10.0.0.1`, 1),
+      integer(`${OID.ipNetToPhysicalState}.5.1.4.10.0.0.2`, 1),
+      integer(`${OID.ipNetToPhysicalState}.5.1.10.0.0.3`, 5),
+    ],
+  );
+  assert.deepEqual(
+    arpFromIpNetToPhysical(physical, sink, invalid).map((e) => e.ip),
+    ['10.0.0.2', '10.0.0.4'],
+  );
+  const media = arpFromIpNetToMedia(
+    ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.9'].map((ip) => octets(`${OID.ipNetToMediaPhysAddress}.5.${ip}`, MAC)),
+    sink,
+  );
+  assert.deepEqual(
+    withoutInvalidNeighbours(media, invalid).map((e) => e.ip),
+    ['10.0.0.2', '10.0.0.9'],
+  );
+  assert.deepEqual(sink.finish(), []);
 });
 
 test('a flood of bad rows is reported one by one up to a limit, then counted', () => {
