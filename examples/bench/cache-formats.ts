@@ -1,7 +1,7 @@
-// Part of `npm run bench:validate`: the inventory cache's serialisation (issue 14) against the
-// other two candidates, on the real entries of the generated inventory — what a warm run pays to
-// get every file's result back. v8 (the cache file's), JSON, and the SQLite store (one row of v8
-// bytes per file, read with one query and decoded).
+// Part of `npm run bench:validate`: the candidates for the inventory cache's serialisation (issue
+// 14), on the real entries of the generated inventory — what a warm run pays to get every file's
+// result back. v8, JSON, and the SQLite store (one row of v8 bytes per file, read with one query and
+// decoded). The cache stores JSON where JSON gives the value back exactly, else v8.
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -41,8 +41,8 @@ export async function compareCacheFormats(values: readonly unknown[], dir: strin
     const sqliteCpu = await medianCpu(async () => (await database.all<{ value: Buffer }>('SELECT value FROM entry')).map((row) => deserialize(row.value)));
     return [
       `cache formats, ${values.length} entries, median cpu of ${ROUNDS} loads (in process):`,
-      `  v8 (the cache file)   ${formatSeconds(v8Cpu)}  ${sizeOf(v8)}`,
-      `  JSON                  ${formatSeconds(jsonCpu)}  ${sizeOf(json)} (x${(jsonCpu / v8Cpu).toFixed(2)}; also loses what YAML can hold and JSON cannot: .inf/.nan, -0, an alias's shared node)`,
+      `  v8                    ${formatSeconds(v8Cpu)}  ${sizeOf(v8)} (the cache's choice for values JSON would change)`,
+      `  JSON                  ${formatSeconds(jsonCpu)}  ${sizeOf(json)} (x${(jsonCpu / v8Cpu).toFixed(2)}; the cache's choice where it gives the value back exactly — not .inf/.nan, -0, an alias's shared node)`,
       `  SQLite store (v8 rows) ${formatSeconds(sqliteCpu)} (x${(sqliteCpu / v8Cpu).toFixed(2)}; cpu of this process only)`,
     ];
   } finally {

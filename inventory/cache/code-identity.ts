@@ -8,7 +8,7 @@ import { SCHEMA_DIR } from '../../schemas/schema-registry.js';
 
 /** Version of the cache's own layout and of what its entries hold; raise it when either changes
  * in a way the code hash below would not show (it shows every change to the compiled code). */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** The compiled inventory and schema code (everything that parses and checks a file) and the JSON
  * Schemas: any change to one makes a new identity, whether or not the version was raised — a

@@ -130,9 +130,10 @@ test('CIDRs must have zero host bits; ranges must be ordered and of one version'
 });
 
 test('MACs in every common notation normalise to lower case with colons', () => {
-  for (const input of ['52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF'])
+  for (const input of ['52:54:00:ab:cd:ef', '52:54:00:AB:CD:EF', '52-54-00-ab-cd-ef', '5254.00ab.cdef', '525400ABCDEF'])
     assert.equal(normaliseMac(input), '52:54:00:ab:cd:ef', input);
-  for (const bad of ['52:54:00:ab:cd', '52:54-00:ab:cd:ef', '5254.00ab.cdeg', '']) assert.equal(normaliseMac(bad), undefined, bad);
+  for (const bad of ['52:54:00:ab:cd', '52:54-00:ab:cd:ef', '5254.00ab.cdeg', '', '52:54:00:ab:cd:ef\n', '52:54:00:ab:cd:ef:00'])
+    assert.equal(normaliseMac(bad), undefined, bad);
 });
 
 test('bandwidths and sizes parse with their units', () => {

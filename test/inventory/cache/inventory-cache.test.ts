@@ -208,3 +208,28 @@ test('two processes saving the cache at once leave one whole file, written by on
   assert.deepEqual(readdirSync(dir.path), ['inventory-cache.bin']);
   assert.equal(readCacheFile(cachePath, 'concurrent').size, 200);
 });
+
+test('a value JSON cannot give back exactly (.inf, .nan, -0, undefined, a node two aliases share) comes back exactly all the same', async (t) => {
+  const dir = await makeTempDir('cache-exact');
+  t.after(dir.remove);
+  const cachePath = join(dir.path, 'inventory-cache.bin');
+  const shared = { bridge: 'br0' };
+  const awkward = { inf: Infinity, nan: NaN, negativeZero: -0, missing: undefined, first: shared, second: shared, ['__proto__']: 1 };
+  Object.defineProperty(awkward, '__proto__', { value: { own: true }, enumerable: true, writable: true, configurable: true });
+  const plain = { kind: 'VM', name: 'web-01', interfaces: [{ ips: ['203.0.113.9'] }], weight: 1.5, labels: { ['__proto__']: 'x' } };
+  const writer = InventoryCache.open(cachePath, 'exact');
+  writer.store('awkward', awkward);
+  writer.store('plain', plain);
+  assert.ok(writer.save());
+  const reader = InventoryCache.open(cachePath, 'exact');
+  const back = reader.lookup<typeof awkward>('awkward')!;
+  assert.deepEqual(back, awkward);
+  assert.ok(Object.is(back.negativeZero, -0) && Number.isNaN(back.nan) && back.inf === Infinity);
+  assert.ok('missing' in back, 'an undefined property stays a property');
+  assert.equal(back.first, back.second, 'one shared node, not two copies');
+  assert.deepEqual(Object.getPrototypeOf(back), Object.prototype, '__proto__ stays an own property');
+  assert.deepEqual(Object.getOwnPropertyDescriptor(back, '__proto__')?.value, { own: true });
+  const plainBack = reader.lookup<typeof plain>('plain')!;
+  assert.deepEqual(plainBack, plain);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(plainBack.labels, '__proto__')?.value, 'x');
+});
