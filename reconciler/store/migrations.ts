@@ -223,11 +223,9 @@ CREATE TABLE usage_watermarks (
   },
   {
     version: 7,
-    name: 'objects pytin created in Zabbix that carry no tag (dashboards), and fingerprints of secret macros',
+    name: 'objects pytin created in Zabbix that carry no tag (dashboards)',
     // Zabbix dashboards have neither tags nor a uuid in the API: pytin owns one only when its id
-    // is recorded here at creation, under the deterministic uuid of its inventory key. Secret
-    // macros are never returned by Zabbix: the fingerprint of the value pytin last wrote is the
-    // only way to tell that the secret changed without writing it on every sync.
+    // is recorded here at creation, under the deterministic uuid of its inventory key.
     sql: `
 CREATE TABLE zabbix_owned (
   service TEXT NOT NULL,
@@ -237,13 +235,6 @@ CREATE TABLE zabbix_owned (
   zabbix_id TEXT NOT NULL,
   recorded_at INTEGER NOT NULL,
   PRIMARY KEY (service, kind, uuid)
-) WITHOUT ROWID;
-CREATE TABLE zabbix_secret_fingerprints (
-  service TEXT NOT NULL,
-  host TEXT NOT NULL,
-  macro TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  PRIMARY KEY (service, host, macro)
 ) WITHOUT ROWID;
 `,
   },

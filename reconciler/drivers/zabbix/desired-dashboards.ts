@@ -76,7 +76,9 @@ export function desiredDashboards(state: DesiredState, prefix: string, published
   const vms = resourcesOfKind<VMSpec>(state, 'VM').sort((a, b) => a.name.localeCompare(b.name));
   const serverTile = (server: (typeof servers)[number]): Tile | undefined => {
     const dataSets = (server.spec.interfaces ?? [])
-      .filter((i) => i.cabledTo && publishedHosts.has(i.cabledTo.switch))
+      // A port name is free text from the branch: with Zabbix's `*` wildcard in it (which has no
+      // escape), a pattern would select other ports' items, so such a port is not graphed.
+      .filter((i) => i.cabledTo && publishedHosts.has(i.cabledTo.switch) && !i.cabledTo.port.includes('*'))
       .map((i) => ({ hosts: [i.cabledTo!.switch], items: trafficItemPatterns(i.cabledTo!.port) }));
     return dataSets.length ? { name: `${server.name}: switch ports`, dataSets } : undefined;
   };

@@ -223,3 +223,22 @@ test('a switch with SNMPv1 credentials gets a Zabbix SNMP interface of version 1
   assert.deepEqual(snmpDetails('sw-r02'), { version: '1', bulk: '0', community: '{$SNMP_COMMUNITY}' });
   assert.deepEqual(snmpDetails('sw-r01'), { version: '2', bulk: '1', community: '{$SNMP_COMMUNITY}' });
 });
+
+test("the attack: a switch port named with Zabbix's wildcard would graph every port of the switch; that port is not graphed", () => {
+  const texts = labTexts();
+  const switches = texts.get('network/switches.yaml')!.replace('ports:\n', 'ports:\n  - {name: "Gi*"}\n');
+  const servers = texts.get('servers/dedicated.yaml')!.replace('port: Gi1/0/5', 'port: "Gi*"');
+  const state = labState({ 'network/switches.yaml': switches, 'servers/dedicated.yaml': servers });
+  const settings = connectionSettingsOf(state).state.resources.get('zabbix/lab-zabbix')!.spec as ZabbixConnectionSpec;
+  const boards = desiredDashboards(state, settings.hostGroup, new Set(desiredZabbix(state, settings).hosts.map((h) => h.host)));
+  const patterns = boards.flatMap((b) => b.pages.flat().flatMap((w) => w.dataSets.flatMap((d) => d.items)));
+  assert.ok(patterns.includes('Interface Gi1/0/1(*): Bits *'));
+  assert.deepEqual(
+    patterns.filter((p) => p.includes('Gi*')),
+    [],
+  );
+  assert.equal(
+    boards.flatMap((b) => b.pages.flat()).some((w) => w.name === 'ded-01: switch ports'),
+    false,
+  );
+});
