@@ -121,3 +121,26 @@ test("allocate refuses a VRF's pool for an interface of the global table (INV_AL
     ['INV_ALLOC_WRONG_VRF: pool "acme-private-lan" is in vrf "acme-private", but vm/acme-web-02/eth0 is in the global table'],
   );
 });
+
+test('allocate hands a holder in any datacenter a pool is routed in its addresses, and refuses one elsewhere', () => {
+  const texts = labWithSecondDatacenter('203.0.113.60');
+  texts.set(
+    'network/pools.yaml',
+    texts
+      .get('network/pools.yaml')!
+      .replace(
+        'name: lab1-public\ndescription: Public IPv4 addresses of the guests\ndatacenter: lab1',
+        'name: lab1-public\ndescription: Public IPv4 addresses of the guests\ndatacenters: [lab1, lab2]',
+      ),
+  );
+  const snapshot = snapshotOf(texts);
+  const granted = planAllocation(snapshot, { pool: 'lab1-public', count: 1, to: 'server/edge-01' });
+  assert.ok('addresses' in granted, JSON.stringify(granted));
+  assert.deepEqual(checkAllocation(snapshot, granted), []);
+  const refused = planAllocation(snapshot, { pool: 'lab1-mgmt', count: 1, to: 'server/edge-01' });
+  assert.ok('diagnostics' in refused);
+  assert.deepEqual(
+    refused.diagnostics.map((d) => `${d.code}: ${d.summary}`),
+    ['INV_ALLOC_WRONG_DATACENTER: pool "lab1-mgmt" is routed in datacenter "lab1", but server/edge-01 is in "lab2"'],
+  );
+});
