@@ -73,7 +73,8 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
 
 /** The routing table of a pool, for grouping: the global table is the empty string (a VRF name
  * is never empty). */
-const tableOf = (layout: PoolLayout): string => layout.pool.spec.vrf ?? '';
+const GLOBAL_TABLE = '';
+const tableOf = (layout: PoolLayout): string => layout.pool.spec.vrf ?? GLOBAL_TABLE;
 
 /** Pool finders for the ways an address names its pools: its own pool (a reservation), the pools of
  * one routing table that its holder's datacenter routes, or any pool (to say where a misplaced
@@ -128,7 +129,7 @@ function finderPerGroup(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayo
 type Location =
   | { found: PoolLayout }
   | { outside: true }
-  /** Pools of several routing tables contain it, and its holder names no vrf. */
+  /** Pools of several VRFs (and none of the global table) contain it, and its holder names no vrf. */
   | { ambiguous: PoolLayout[] }
   /** The holder's own placement is broken (reported elsewhere). */
   | { unplaced: true };
@@ -144,8 +145,13 @@ function locate(written: WrittenAddress, finders: PoolFinders, vrfExists: (name:
     const layout = finders.inTable(written.vrf, written.datacenter).find(address.version, address.value);
     return layout ? { found: layout } : written.datacenter === undefined ? { unplaced: true } : { outside: true };
   }
+  // No vrf named: the global table when one of its pools contains the address (a holder cannot name
+  // the global table), else the one VRF whose pool does.
+  const global = finders.inTable(GLOBAL_TABLE, written.datacenter).find(address.version, address.value);
+  if (global) return { found: global };
   const matches: PoolLayout[] = [];
   for (const table of finders.tables) {
+    if (table === GLOBAL_TABLE) continue;
     const layout = finders.inTable(table, written.datacenter).find(address.version, address.value);
     if (layout) matches.push(layout);
   }
@@ -168,7 +174,7 @@ function placeAddress(context: RuleContext, written: WrittenAddress, location: L
     const pools = location.ambiguous.map((l) => `"${l.pool.name}" (${vrfLabel(l.pool.spec.vrf)})`).join(', ');
     context.error(
       'INV_RULE_IP_VRF_AMBIGUOUS',
-      `${written.text} is in pools of several routing tables: ${pools}; name the vrf of its holder`,
+      `${written.text} is in pools of several VRFs: ${pools}; name the vrf of its holder`,
       written.resource,
       written.path,
       'Pools of different VRFs may overlap. Write `vrf: NAME` on the interface (or held address, or shaping limit) so the address is held in one of them.',

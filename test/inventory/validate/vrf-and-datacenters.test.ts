@@ -144,3 +144,16 @@ test('allocate hands a holder in any datacenter a pool is routed in its addresse
     ['INV_ALLOC_WRONG_DATACENTER: pool "lab1-mgmt" is routed in datacenter "lab1", but server/edge-01 is in "lab2"'],
   );
 });
+
+test("an address without a vrf that a VRF's pool and a global pool both contain is the global table's", () => {
+  // acme's VRF reuses the public /24 (legal across tables); the guests' addresses stay in the global table.
+  const texts = labWith(
+    'network/pools.yaml',
+    '# Two customers',
+    'kind: IPPool\nname: acme-shadow\nvrf: acme-private\ncidr: 203.0.113.0/24\n---\n# Two customers',
+  );
+  const { state, diagnostics } = validateInventory(snapshotOf(texts));
+  assert.deepEqual(diagnostics.map(formatDiagnostic), []);
+  assert.equal(state.ipHoldings.get('203.0.113.10')?.pool, 'lab1-public');
+  assert.equal(state.ipHoldings.get('203.0.113.10%acme-private'), undefined);
+});
