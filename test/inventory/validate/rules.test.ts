@@ -469,6 +469,22 @@ const cases: RuleCase[] = [
     code: 'INV_RULE_UNKNOWN_REFERENCE',
     at: 'lab9',
   },
+  {
+    name: 'a VRF kept for an unknown tenant',
+    file: 'network/pools.yaml',
+    find: 'name: acme-private\ntenant: acme',
+    replace: 'name: acme-private\ntenant: initech',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'initech',
+  },
+  {
+    name: "a switch whose agent answers with an unknown VRF's table",
+    file: 'network/switches.yaml',
+    find: '  credentials: sw-r02-snmp',
+    replace: '  credentials: sw-r02-snmp\n  vrf: initech-private',
+    code: 'INV_RULE_UNKNOWN_REFERENCE',
+    at: 'initech-private',
+  },
   { name: 'an unknown field with a suggestion', file: 'vms/acme.yaml', find: 'vcpus: 4', replace: 'vcpu: 4', code: 'INV_SCHEMA_UNKNOWN_FIELD', at: 'vcpu: 4' },
 ];
 
