@@ -26,7 +26,8 @@ export const ADDRESS_SCHEMA = object(
     pool: nullable('string'),
     vrf: {
       ...nullable('string'),
-      description: 'The VRF the address is held in (the same address may be listed once per VRF); null: the global table, or not known for a seen address.',
+      description:
+        'The VRF the address is held in (the same address may be listed once per VRF), or for a seen address the VRF whose table the switch that saw it answers with (its snmp.vrf); null: the global table.',
     },
     holder: { ...nullable('string'), description: 'vm/NAME/IF, server/NAME/IF, server/NAME/shaping or pool/NAME/reservation' },
     tenant: nullable('string'),
@@ -183,7 +184,7 @@ export const TENANT_SCHEMA = object({
       holder: str,
       status: { type: 'string', enum: ['allocated', 'reserved'] },
       pool: nullable('string'),
-      lastSeen: { ...time, description: 'When a switch last saw it (global-table addresses only: sightings carry no VRF).' },
+      lastSeen: { ...time, description: "When a switch answering with the address's VRF last saw it." },
     }),
   },
   limits: { type: 'array', items: object({ on: str, bandwidth: { ...bandwidth, type: 'object' } }) },

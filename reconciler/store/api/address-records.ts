@@ -1,4 +1,5 @@
 import { addressUse } from '../../../inventory/model/pool-layout.js';
+import { vrfScopedIp } from '../../../inventory/model/vrf-scoped-ip.js';
 import { formatIp, type IpAddress, type IpNetwork, parseIp } from '../../../schemas/formats/ip.js';
 import type { AddressSighting } from './api-reads.js';
 import { type AppliedModel, compareAddresses } from './applied-model.js';
@@ -35,12 +36,26 @@ interface KnownAddress {
   tenant: string | null;
 }
 
-function poolContaining(model: AppliedModel, address: IpAddress): string | null {
+function poolContaining(model: AppliedModel, address: IpAddress, vrf: string | null): string | null {
   for (const [name, pool] of model.pools) {
+    if ((pool.spec.vrf ?? null) !== vrf) continue;
     const n = pool.layout?.network;
     if (n && n.version === address.version && address.value >= n.first && address.value <= n.last) return name;
   }
   return null;
+}
+
+/** The VRF a sighting is in: ARP is per device, and a switch's agent answers with the table of its
+ * snmp.vrf (absent: the global table). The API keeps the newest sighting per address, so an address
+ * seen in two VRFs shows only where it was seen last. */
+function sightingVrf(model: AppliedModel, seen: AddressSighting): string | null {
+  return model.switches.get(seen.device)?.snmp?.vrf ?? null;
+}
+
+/** The sighting of an address in one VRF, if the newest sighting of it was there. */
+export function sightingIn(model: AppliedModel, sightings: ReadonlyMap<string, AddressSighting>, ip: string, vrf: string | null): AddressSighting | undefined {
+  const seen = sightings.get(ip);
+  return seen && sightingVrf(model, seen) === vrf ? seen : undefined;
 }
 
 /** Every held address and every address seen but held by nobody, sorted by (version, value).
@@ -55,11 +70,13 @@ export function knownAddresses(model: AppliedModel, sightings: ReadonlyMap<strin
     holder: h.holder,
     tenant: h.tenant,
   }));
-  for (const ip of sightings.keys()) {
-    if (model.heldByIp.has(ip)) continue;
+  const heldKeys = new Set(model.held.map((h) => vrfScopedIp(h.ip, h.vrf ?? undefined)));
+  for (const [ip, seen] of sightings) {
+    const vrf = sightingVrf(model, seen);
+    if (heldKeys.has(vrfScopedIp(ip, vrf ?? undefined))) continue;
     const parsed = parseIp(ip);
     if (!parsed) continue;
-    out.push({ parsed, ip, status: 'seen-unallocated', pool: poolContaining(model, parsed), vrf: null, holder: null, tenant: null });
+    out.push({ parsed, ip, status: 'seen-unallocated', pool: poolContaining(model, parsed, vrf), vrf, holder: null, tenant: null });
   }
   // Stable: the same address held in several VRFs keeps the model's VRF order.
   return out.sort((a, b) => compareAddresses(a.parsed, b.parsed));
@@ -131,7 +148,7 @@ export function listAddresses(
     // The cursor is an address: a page never ends between the copies of one address held in several
     // VRFs (it may then run over the limit by the number of VRFs less one).
     if (items.length >= query.limit && (last === null || compareAddresses(k.parsed, last) !== 0)) return { items, next: last };
-    items.push(record(k, k.parsed.version, sightings.get(k.ip)));
+    items.push(record(k, k.parsed.version, sightingIn(model, sightings, k.ip, k.vrf)));
     last = k.parsed;
   }
   return { items, next: null };

@@ -1,5 +1,6 @@
 import { poolDatacenters } from '../../../inventory/model/pool-datacenters.js';
 import type { BandwidthLimitsSpec } from '../../../inventory/model/specs.js';
+import { sightingIn } from './address-records.js';
 import type { AddressSighting } from './api-reads.js';
 import type { AppliedModel } from './applied-model.js';
 import { poolUsages } from './pool-usage.js';
@@ -267,8 +268,7 @@ export function tenantRecord(
     networkRecords: h.networks,
     vrfNames: h.vrfs,
     addressRecords: h.addresses.map((a) => {
-      // Sightings carry no VRF: only an address of the global table is matched to one.
-      const seen = a.vrf === null ? joins.sightings.get(a.ip) : undefined;
+      const seen = sightingIn(model, joins.sightings, a.ip, a.vrf);
       return { address: a.ip, vrf: a.vrf, holder: a.holder, status: a.status, pool: a.pool, lastSeen: seen ? iso(seen.lastSeen) : null };
     }),
     limits: h.limits,

@@ -210,3 +210,27 @@ test('a rack layout names the device in every unit it occupies', async (t) => {
   );
   assert.equal(rack.layout.length, rack.units);
 });
+
+test("a seen address is in the VRF of the switch that saw it: matched to that VRF's pools and holders, not the global table's", async (t) => {
+  // sw-r02's agent answers with globex's VRF.
+  const { s, model } = await labModel(t, labWith('network/switches.yaml', '  credentials: sw-r02-snmp', '  credentials: sw-r02-snmp\n  vrf: globex-private'));
+  await recordSightings(
+    s.store,
+    'sw-r02',
+    [
+      { ip: '10.20.0.2', mac: '52:54:00:fe:00:02', port: '3', vlan: 20 }, // globex's firewall
+      { ip: '10.20.0.7', mac: '52:54:00:fe:00:07', port: '4', vlan: 20 }, // nobody's, in globex's VRF
+    ],
+    7000,
+  );
+  const sightings = await allSightings(s.store);
+  const all = listAddresses(model, knownAddresses(model, sightings), sightings, { limit: 1000 }).items;
+  assert.deepEqual(
+    all.filter((a) => a.address.startsWith('10.20.0.')).map((a) => [a.address, a.vrf, a.status, a.pool, a.lastSeen !== null]),
+    [
+      ['10.20.0.2', 'acme-private', 'reserved', 'acme-private-lan', false],
+      ['10.20.0.2', 'globex-private', 'allocated', 'globex-private-lan', true],
+      ['10.20.0.7', 'globex-private', 'seen-unallocated', 'globex-private-lan', true],
+    ],
+  );
+});
