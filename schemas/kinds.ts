@@ -14,6 +14,7 @@ export const KINDS = {
   Store: { schemaFile: 'store.schema.json', addressPrefix: 'store' },
   Device: { schemaFile: 'device.schema.json', addressPrefix: 'device' },
   Aggregate: { schemaFile: 'aggregate.schema.json', addressPrefix: 'aggregate' },
+  VRF: { schemaFile: 'vrf.schema.json', addressPrefix: 'vrf' },
 } as const;
 
 export type Kind = keyof typeof KINDS;

@@ -126,7 +126,9 @@ export async function generateInventory(out: string, parameters: GeneratorParame
   }
 
   // Colocation racks: the lower half rented to a tenant (its firewall and dedicated server there),
-  // a /29 routed to the server, a rear PDU sharing a unit with a half-depth server, damaged units.
+  // a /29 routed to the server, a rear PDU sharing a unit with a half-depth server, damaged units,
+  // and the tenant's private network in a VRF of its own: the same 192.168.0.0/24 in every
+  // colocation rack's VRF (overlaps legal across VRFs), routed in every datacenter.
   const routedDocs: string[] = [];
   for (let c = 0; c < (p.colocationRacks ?? 0); c++) {
     const dcIndex = c % dcs.length;
@@ -139,12 +141,14 @@ export async function generateInventory(out: string, parameters: GeneratorParame
         `reservations:\n  - {from: 1, to: 21, tenant: ${tenant}, reason: colocation half-rack}\n  - {from: 40, to: 40, reason: damaged - do not use}\n` +
         `powerFeeds:\n  - {name: feed-a, capacity: 3680}\n`,
       `kind: Device\nname: ${rack}-fw\ntype: firewall\ntenant: ${tenant}\nplacement: {rack: ${rack}, position: 1}\npowerDraw: 120\n` +
-        `addresses:\n  - {name: outside, ip: ${mgmtIp(dcIndex, offset)}, role: other}\n`,
+        `addresses:\n  - {name: outside, ip: ${mgmtIp(dcIndex, offset)}, role: other}\n  - {name: inside, ip: 192.168.0.2, role: other, vrf: ${rack}-vrf}\n`,
       `kind: Server\nname: ${rack}-ded\ntenant: ${tenant}\nplacement: {rack: ${rack}, position: 22, face: front, halfDepth: true}\npowerDraw: 250\n` +
         `interfaces:\n  - name: eno1\n    mac: ${hexMac('0c:c4:7b', c + 1)}\n    ips: [${mgmtIp(dcIndex, offset + 1)}]\n`,
       `kind: Device\nname: ${rack}-pdu\ntype: pdu\nplacement: {rack: ${rack}, position: 22, face: rear, halfDepth: true}\n` +
         `addresses:\n  - {name: mgmt, ip: ${mgmtIp(dcIndex, offset + 2)}}\n`,
       `kind: Device\nname: ${rack}-patch\ntype: patch-panel\nplacement: {rack: ${rack}, position: 41}\n`,
+      `kind: VRF\nname: ${rack}-vrf\ntenant: ${tenant}\nrd: "64512:${c + 1}"\n`,
+      `kind: IPPool\nname: ${rack}-private\ntenant: ${tenant}\nvrf: ${rack}-vrf\ndatacenters: [${dcs.join(', ')}]\ncidr: 192.168.0.0/24\ngateway: 192.168.0.1\n`,
     ];
     files.set(`colocation/${rack}.yaml`, header(1) + docs.join('---\n'));
     routedDocs.push(

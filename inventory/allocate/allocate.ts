@@ -2,8 +2,10 @@ import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { formatSourceRange } from '../core/source-range.js';
 import type { Desired } from '../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../model/holder-datacenter.js';
+import { describePoolDatacenters, poolServesDatacenter } from '../model/pool-datacenters.js';
 import { poolLayout } from '../model/pool-layout.js';
 import type { IPPoolSpec, RackSpec, ServerSpec, VMSpec } from '../model/specs.js';
+import { vrfScopedIp } from '../model/vrf-scoped-ip.js';
 import type { InventorySnapshot } from '../source/inventory-snapshot.js';
 import { validateInventory, type ValidationResult } from '../validate/validate-inventory.js';
 import { lowestFreeAddresses } from './free-addresses.js';
@@ -22,6 +24,8 @@ export interface Allocation {
   addresses: string[];
   holder: string;
   pool: string;
+  /** The pool's VRF (undefined: the global table). */
+  vrf: string | undefined;
   /** The file changed (relative to the inventory root) and its new text. */
   file: string;
   text: string;
@@ -70,16 +74,32 @@ export function planAllocation(
     server: (n: string) => state.resources.get(`server/${n}`) as Desired<ServerSpec> | undefined,
   };
   const datacenter = holder.kind === 'VM' ? vmDatacenter(lookup, holder as Desired<VMSpec>) : serverDatacenter(lookup, holder as Desired<ServerSpec>);
-  if (datacenter !== poolResource.spec.datacenter) {
+  if (datacenter === undefined || !poolServesDatacenter(poolResource.spec, datacenter)) {
     return fail(
       'INV_ALLOC_WRONG_DATACENTER',
-      `pool "${request.pool}" is in datacenter "${poolResource.spec.datacenter}", but ${holder.address} is in "${datacenter}"`,
+      `pool "${request.pool}" is routed in ${describePoolDatacenters(poolResource.spec)}, but ${holder.address} is in "${datacenter}"`,
     );
+  }
+  // An interface is in one routing table: the one it names, else the one its addresses are in.
+  const holderName = `${holder.address}/${interfaces[index]!.name}`;
+  const vrf = poolResource.spec.vrf;
+  const interfaceVrfs: Array<string | undefined> = [];
+  if (interfaces[index]!.vrf !== undefined) interfaceVrfs.push(interfaces[index]!.vrf);
+  else for (const holding of state.ipHoldings.values()) if (holding.holder === holderName) interfaceVrfs.push(holding.vrf);
+  const mismatch = interfaceVrfs.findIndex((v) => v !== vrf);
+  if (mismatch >= 0) {
+    const table = (v: string | undefined) => (v === undefined ? 'the global table' : `vrf "${v}"`);
+    return fail('INV_ALLOC_WRONG_VRF', `pool "${request.pool}" is in ${table(vrf)}, but ${holderName} is in ${table(interfaceVrfs[mismatch])}`);
   }
   if (poolResource.spec.routed !== undefined)
     return fail('INV_ALLOC_ROUTED_POOL', `pool "${request.pool}" is a subnet routed whole to its customer; its addresses are not handed out one by one`);
   const layout = poolLayout(poolResource)!;
-  const chosen = lowestFreeAddresses(layout, new Set(state.ipHoldings.keys()), request.seenInUse ?? new Set(), request.count);
+  // Held in the pool's routing table only: the same address in another VRF is another address.
+  // Addresses seen on the network are avoided whatever table they were seen in (sightings carry no
+  // VRF the allocation could trust more than a conservative "in use").
+  const held = new Set<string>();
+  for (const holding of state.ipHoldings.values()) if (holding.vrf === vrf) held.add(holding.ip);
+  const chosen = lowestFreeAddresses(layout, held, request.seenInUse ?? new Set(), request.count);
   if (chosen.length < request.count) {
     return fail(
       'INV_ALLOC_POOL_EXHAUSTED',
@@ -91,7 +111,7 @@ export function planAllocation(
   const text = validation.sources.text(file)!;
   const edited = insertAddresses(text, holder.origin.documentIndex, ['interfaces', index], chosen);
   const at = formatSourceRange(validation.sources.locate({ ...holder.origin, path: ['interfaces', index] }));
-  return { addresses: chosen, holder: `${holder.address}/${interfaces[index]!.name}`, pool: request.pool, file, text: edited, at };
+  return { addresses: chosen, holder: holderName, pool: request.pool, vrf, file, text: edited, at };
 }
 
 /** Re-validates the inventory with the edited file in place: an allocation that would leave the
@@ -101,7 +121,7 @@ export function checkAllocation(snapshot: InventorySnapshot, allocation: Allocat
   const result = validateInventory({ ...snapshot, files });
   const problems = result.diagnostics.filter((d) => d.severity === 'error');
   for (const ip of allocation.addresses) {
-    const holding = result.state.ipHoldings.get(ip);
+    const holding = result.state.ipHoldings.get(vrfScopedIp(ip, allocation.vrf));
     if (holding?.holder !== allocation.holder) {
       problems.push({
         severity: 'error',

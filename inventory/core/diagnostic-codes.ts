@@ -48,7 +48,8 @@ export const INVENTORY_CODES = {
   INV_RULE_IP_BROADCAST_ADDRESS: 'an address is the broadcast address of its pool',
   INV_RULE_IP_GATEWAY: 'an address is the gateway of its pool',
   INV_RULE_IP_RESERVED: 'an address is in a reserved range of its pool',
-  INV_RULE_IP_DUPLICATE: 'an address is held by two holders',
+  INV_RULE_IP_DUPLICATE: 'an address is held by two holders in one routing table',
+  INV_RULE_IP_VRF_AMBIGUOUS: 'an address is in pools of several VRFs and its holder names none',
   INV_RULE_POOL_OVERLAP: 'two pools overlap',
   INV_RULE_POOL_GATEWAY_OUTSIDE: "a pool's gateway is not inside the pool",
   INV_RULE_POOL_RANGE_INVALID: 'a pool range or reserved range is not inside the pool or is reversed',
@@ -80,6 +81,7 @@ export const INVENTORY_CODES = {
   INV_ALLOC_AMBIGUOUS_INTERFACE: 'the holder has several interfaces and --to names none',
   INV_ALLOC_UNKNOWN_POOL: 'the --pool does not exist',
   INV_ALLOC_WRONG_DATACENTER: "the pool is not in the holder's datacenter",
+  INV_ALLOC_WRONG_VRF: "the pool is in another routing table (VRF) than the holder's interface",
   INV_ALLOC_ROUTED_POOL: 'the --pool is a subnet routed whole to a customer: nothing in it is handed out',
   INV_ALLOC_INVALID_INVENTORY: 'the inventory has errors; allocation needs a valid inventory',
 } as const satisfies Record<string, string>;

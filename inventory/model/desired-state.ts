@@ -31,6 +31,8 @@ export interface IpHolding {
   /** The resource that wrote it (`vm/web-01`). */
   resource: Address;
   pool: string | undefined;
+  /** The VRF the address is routed in (its pool's); undefined: the global table. */
+  vrf: string | undefined;
   path: ValuePath;
   origin: DocumentOrigin;
 }
@@ -38,7 +40,8 @@ export interface IpHolding {
 export interface DesiredState {
   revision: InventoryRevision;
   resources: Map<Address, Desired>;
-  /** Every address held anywhere in the inventory, by canonical address text. */
+  /** Every address held anywhere in the inventory, by canonical address text in the global table
+   * and `ADDRESS%VRF` in a VRF (vrf-scoped-ip.ts): an address is held once per routing table. */
   ipHoldings: Map<string, IpHolding>;
 }
 

@@ -12,6 +12,8 @@ export interface WrittenAddress {
   path: ValuePath;
   /** The datacenter the address must be routed in, when known. */
   datacenter: string | undefined;
+  /** The VRF the holder names for it (absent: found from the pools that contain it). */
+  vrf?: string;
   /** A reservation must lie in this very pool. */
   pool?: string;
 }
@@ -27,6 +29,8 @@ interface Sources {
   serverDatacenter(server: Desired<ServerSpec>): string | undefined;
 }
 
+const vrfOf = (holder: { vrf?: string }): { vrf?: string } => (holder.vrf === undefined ? {} : { vrf: holder.vrf });
+
 /** Every address the inventory writes down, in document order. */
 export function writtenAddresses(sources: Sources): WrittenAddress[] {
   const out: WrittenAddress[] = [];
@@ -34,23 +38,25 @@ export function writtenAddresses(sources: Sources): WrittenAddress[] {
     const datacenter = sources.serverDatacenter(server);
     server.spec.interfaces?.forEach((iface, i) =>
       iface.ips?.forEach((text, j) =>
-        out.push({ text, holder: `${server.address}/${iface.name}`, resource: server, path: ['interfaces', i, 'ips', j], datacenter }),
+        out.push({ text, holder: `${server.address}/${iface.name}`, resource: server, path: ['interfaces', i, 'ips', j], datacenter, ...vrfOf(iface) }),
       ),
     );
     server.spec.shaping?.limits?.forEach((limit, i) =>
-      out.push({ text: limit.ip, holder: `${server.address}/shaping`, resource: server, path: ['shaping', 'limits', i, 'ip'], datacenter }),
+      out.push({ text: limit.ip, holder: `${server.address}/shaping`, resource: server, path: ['shaping', 'limits', i, 'ip'], datacenter, ...vrfOf(limit) }),
     );
   }
   for (const device of sources.racked) {
     const datacenter = sources.rackedDatacenter(device);
     device.spec.addresses?.forEach((held, i) =>
-      out.push({ text: held.ip, holder: `${device.address}/${held.name}`, resource: device, path: ['addresses', i, 'ip'], datacenter }),
+      out.push({ text: held.ip, holder: `${device.address}/${held.name}`, resource: device, path: ['addresses', i, 'ip'], datacenter, ...vrfOf(held) }),
     );
   }
   for (const vm of sources.vms) {
     const datacenter = sources.vmDatacenter(vm);
     vm.spec.interfaces.forEach((iface, i) =>
-      iface.ips?.forEach((text, j) => out.push({ text, holder: `${vm.address}/${iface.name}`, resource: vm, path: ['interfaces', i, 'ips', j], datacenter })),
+      iface.ips?.forEach((text, j) =>
+        out.push({ text, holder: `${vm.address}/${iface.name}`, resource: vm, path: ['interfaces', i, 'ips', j], datacenter, ...vrfOf(iface) }),
+      ),
     );
   }
   for (const pool of sources.pools) {
@@ -60,7 +66,7 @@ export function writtenAddresses(sources: Sources): WrittenAddress[] {
         holder: `${pool.address}/reservation`,
         resource: pool,
         path: ['reservations', i, 'ip'],
-        datacenter: pool.spec.datacenter,
+        datacenter: undefined, // the pool itself decides, whatever datacenters it is routed in
         pool: pool.name,
       }),
     );

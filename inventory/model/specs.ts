@@ -28,6 +28,8 @@ export interface HeldAddressSpec {
   name: string;
   ip: string;
   role: 'management' | 'loopback' | 'other';
+  /** The VRF the address is routed in (absent: found from the pools that contain it). */
+  vrf?: string;
 }
 
 export interface RackUnitReservation {
@@ -79,7 +81,8 @@ export interface SwitchSpec extends CommonSpec {
   model?: string;
   serial?: string;
   /** `host` is filled in from the held address `address` names (validate-inventory.ts). */
-  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number; vlanCommunityIndexing: boolean };
+  /** `vrf`: the VRF whose ARP table the agent answers with (absent: the global table). */
+  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number; vlanCommunityIndexing: boolean; vrf?: string };
   ports: Array<{ name: string; speed?: string; description?: string }>;
   uplinks?: Array<{ port: string; to: Cabling }>;
 }
@@ -92,6 +95,8 @@ export interface InterfaceSpec {
   speed?: string;
   cabledTo?: Cabling;
   ips?: string[];
+  /** The VRF the interface's addresses are routed in (absent: found from the pools that contain them). */
+  vrf?: string;
 }
 
 /** The libvirt URI of a hypervisor that has no libvirt section (the schema's documented default). */
@@ -110,7 +115,7 @@ export interface ServerSpec extends CommonSpec {
   ssh?: { host: string; port: number; endpoint: string };
   capacity?: { vcpus: number; memory: string; cpuOvercommit: number; memoryOvercommit: number };
   libvirt?: { uri: string; bridge?: string };
-  shaping?: { interfaces: string[]; limits?: Array<{ ip: string; tenant?: string; bandwidth: BandwidthLimitsSpec }> };
+  shaping?: { interfaces: string[]; limits?: Array<{ ip: string; tenant?: string; vrf?: string; bandwidth: BandwidthLimitsSpec }> };
   interfaces?: InterfaceSpec[];
   backupAgent?: { command: string; cronDir: string; scheduler?: 'cron' | 'systemd'; unitDir?: string };
 }
@@ -120,7 +125,11 @@ export interface IPPoolSpec extends CommonSpec {
   displayName?: string;
   /** A pool rented whole to a tenant (a customer network). */
   tenant?: string;
-  datacenter: string;
+  /** Where the pool is routed: one datacenter, several (`datacenters`), or neither (any); see pool-datacenters.ts. */
+  datacenter?: string;
+  datacenters?: string[];
+  /** The VRF the pool is routed in (absent: the global table). */
+  vrf?: string;
   cidr: string;
   range?: string;
   gateway?: string;
@@ -140,6 +149,7 @@ export interface VMInterfaceSpec {
   mac?: string;
   bridge?: string;
   ips?: string[];
+  vrf?: string;
   bandwidth?: BandwidthLimitsSpec;
 }
 
@@ -235,6 +245,15 @@ export interface AggregateSpec extends CommonSpec {
   displayName?: string;
   cidr: string;
   rir?: string;
+  vrf?: string;
+}
+
+/** A routing table of its own: its pools may overlap those of other VRFs and of the global table. */
+export interface VRFSpec extends CommonSpec {
+  kind: 'VRF';
+  displayName?: string;
+  tenant?: string;
+  rd?: string;
 }
 
 export type ResourceSpec =
@@ -251,4 +270,5 @@ export type ResourceSpec =
   | ZabbixConnectionSpec
   | StoreSpec
   | DeviceSpec
-  | AggregateSpec;
+  | AggregateSpec
+  | VRFSpec;

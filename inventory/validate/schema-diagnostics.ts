@@ -204,6 +204,13 @@ function toDiagnostic(error: ErrorObject, path: ValuePath, document: unknown, lo
         locate(path),
         'Never commit secrets. Write a reference instead: `{env: NAME}` (read from the environment when pytin runs) or `{file: PATH}` (read from a file kept out of git).',
       );
+    case 'not': {
+      // `not: {required: [a, b]}`: fields that exclude each other (a pool's datacenter and datacenters).
+      const excluded = (error.schema as { required?: string[] } | undefined)?.required;
+      if (excluded && excluded.length > 1)
+        return make('INV_SCHEMA_INVALID', `${fieldName(path)} sets ${excluded.map((f) => `"${f}"`).join(' and ')}; set at most one`, locate(path));
+      return make('INV_SCHEMA_INVALID', `${fieldName(path)} ${error.message ?? 'is invalid'}`, locate(path));
+    }
     case 'oneOf': {
       const branches = ((error.schema as Array<{ required?: string[] }>) ?? []).map((b) => b.required ?? []);
       if (branches.every((b) => b.length === 1)) {

@@ -1,10 +1,11 @@
 import { type DesiredState, resourcesOfKind } from '../../inventory/model/desired-state.js';
 import { addressUse, type PoolLayout, poolLayout } from '../../inventory/model/pool-layout.js';
 import type { IPPoolSpec, ServerSpec, SwitchSpec } from '../../inventory/model/specs.js';
+import { vrfScopedIp } from '../../inventory/model/vrf-scoped-ip.js';
 import { parseCalendarDate } from '../../schemas/formats/calendar-date.js';
 import { canonicalIp, parseIp } from '../../schemas/formats/ip.js';
 import type { Drift } from './drift.js';
-import type { ObservedFacts } from './observed-facts.js';
+import type { AddressSighting, ObservedFacts } from './observed-facts.js';
 
 export interface DriftPolicy {
   /** An allocated address not seen for longer than this is drift (the old tool freed it). */
@@ -18,10 +19,12 @@ export interface DriftPolicy {
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function layoutFor(layouts: readonly PoolLayout[], ip: string): PoolLayout | undefined {
+function layoutFor(layouts: readonly PoolLayout[], ip: string, vrf: string | undefined): PoolLayout | undefined {
   const parsed = parseIp(ip);
   if (!parsed) return undefined;
-  return layouts.find((l) => l.network.version === parsed.version && parsed.value >= l.network.first && parsed.value <= l.network.last);
+  return layouts.find(
+    (l) => l.pool.spec.vrf === vrf && l.network.version === parsed.version && parsed.value >= l.network.first && parsed.value <= l.network.last,
+  );
 }
 
 /** What the network shows that git does not say, from SNMP facts and the IP history. Pure: the
@@ -31,6 +34,10 @@ export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: 
   const layouts = resourcesOfKind<IPPoolSpec>(state, 'IPPool')
     .map(poolLayout)
     .filter((l): l is PoolLayout => l !== undefined);
+  // ARP is per device: a sighting is in the routing table whose ARP the device's agent answers with
+  // (its snmp.vrf; absent: the global table). A router's other VRFs are SNMP contexts pytin does not
+  // walk, so their addresses are never seen, never drift and never count as "seen in use".
+  const vrfOfDevice = new Map(resourcesOfKind<SwitchSpec>(state, 'Switch').map((sw) => [sw.name, sw.spec.snmp?.vrf]));
 
   // Addresses answering ARP in a managed pool that nobody holds. "Answering" = in the latest
   // successful walk of the device that saw it (older sightings are history, not presence).
@@ -38,31 +45,38 @@ export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: 
     const device = facts.devices.get(sighting.device)?.facts;
     if (!device || sighting.lastSeen < device.observedAt) continue;
     const ip = canonicalIp(sighting.ip) ?? sighting.ip;
-    const layout = layoutFor(layouts, ip);
-    if (!layout || state.ipHoldings.has(ip)) continue;
+    const vrf = vrfOfDevice.get(sighting.device);
+    const layout = layoutFor(layouts, ip, vrf);
+    if (!layout || state.ipHoldings.has(vrfScopedIp(ip, vrf))) continue;
     if (addressUse(layout, parseIp(ip)!.value) !== 'usable') continue; // the gateway and reserved gear answer by design
     drift.push({
-      address: `ip/${ip}`,
+      address: `ip/${vrfScopedIp(ip, vrf)}`,
       kind: 'unallocated-address-in-use',
       evidence: {
         source: 'snmp',
         where: `${sighting.device}${sighting.port ? ` ${sighting.port}` : ''} (MAC ${sighting.mac})`,
         seenAt: iso(sighting.lastSeen),
       },
-      message: `answers on the network in pool "${layout.pool.name}" but is allocated to nobody`,
+      message: `answers on the network in pool "${layout.pool.name}"${vrf === undefined ? '' : ` (vrf "${vrf}")`} but is allocated to nobody`,
     });
   }
 
   // Allocated addresses that stopped answering long ago.
-  const sightings = new Map([...facts.sightings.values()].map((s) => [canonicalIp(s.ip) ?? s.ip, s]));
+  // The newest sighting of each address in each routing table.
+  const sightings = new Map<string, AddressSighting>();
+  for (const s of facts.sightings.values()) {
+    const key = vrfScopedIp(canonicalIp(s.ip) ?? s.ip, vrfOfDevice.get(s.device));
+    const earlier = sightings.get(key);
+    if (!earlier || s.lastSeen > earlier.lastSeen) sightings.set(key, s);
+  }
   for (const holding of state.ipHoldings.values()) {
     if (holding.holder.endsWith('/reservation')) continue;
-    const seen = sightings.get(holding.ip);
+    const seen = sightings.get(vrfScopedIp(holding.ip, holding.vrf));
     if (!seen) continue; // never seen: nothing to say (the device may not route it)
     const days = Math.floor((policy.now - seen.lastSeen) / DAY);
     if (days <= policy.lastSeenWarningDays) continue;
     drift.push({
-      address: `ip/${holding.ip}`,
+      address: `ip/${vrfScopedIp(holding.ip, holding.vrf)}`,
       kind: 'address-not-seen',
       evidence: { source: 'snmp', where: `${seen.device}${seen.port ? ` ${seen.port}` : ''}`, seenAt: iso(seen.lastSeen) },
       message: `held by ${holding.holder} but not seen for ${days} days (threshold ${policy.lastSeenWarningDays}); free it in git if the holder is gone`,
@@ -78,11 +92,12 @@ export function networkDrift(state: DesiredState, facts: ObservedFacts, policy: 
       if (reservedAt === undefined) continue; // no date: held on purpose, never drift
       const days = Math.floor((policy.now - reservedAt) / DAY);
       if (days <= policy.reservationWarningDays) continue;
-      const ip = canonicalIp(reservation.ip) ?? reservation.ip;
-      const seen = sightings.get(ip);
+      // A reservation is in its pool's routing table: only that table's sightings are its use.
+      const scopedIp = vrfScopedIp(canonicalIp(reservation.ip) ?? reservation.ip, pool.spec.vrf);
+      const seen = sightings.get(scopedIp);
       if (seen && seen.lastSeen >= reservedAt) continue;
       drift.push({
-        address: `ip/${ip}`,
+        address: `ip/${scopedIp}`,
         kind: 'reservation-not-activated',
         evidence: {
           source: 'snmp',

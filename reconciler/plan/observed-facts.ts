@@ -47,7 +47,7 @@ export interface ObservedFacts {
   hosts: ReadonlyMap<string, HostFactsView>;
   /** By switch name: every switch with SNMP settings, walked or not. */
   devices: ReadonlyMap<string, { facts: SwitchWalkView | undefined; lastRun: ObservationStatus | undefined }>;
-  /** The most recent sighting of every address ever seen. */
+  /** The most recent sighting of every address ever seen, per device that saw it (keyed device NUL ip). */
   sightings: ReadonlyMap<string, AddressSighting>;
   /** The state each address had after its last applied change, as JSON text. */
   lastApplied: ReadonlyMap<string, string>;

@@ -24,12 +24,13 @@ export async function loadObservedFacts(store: Store, connections: ConnectionSet
     devices.set(sw.name, { facts: await readDeviceFacts(store, sw.name), lastRun: await lastRun(store, 'snmp', sw.name) });
   }
   const rows = await store.all<Row & { ip: string; mac: string; device: string; port: string | null; vlan: number | null; last_seen: number }>(
-    // The newest row per address (ties: the latest inserted).
+    // The newest row per address and device (ties: the latest inserted): ARP is per device, and two
+    // devices in two VRFs may see the same address as two different hosts.
     `SELECT h.ip, h.mac, h.device, h.port, h.vlan, h.last_seen FROM ip_history h
-     WHERE h.id = (SELECT h2.id FROM ip_history h2 WHERE h2.ip = h.ip ORDER BY h2.last_seen DESC, h2.id DESC LIMIT 1)`,
+     WHERE h.id = (SELECT h2.id FROM ip_history h2 WHERE h2.ip = h.ip AND h2.device = h.device ORDER BY h2.last_seen DESC, h2.id DESC LIMIT 1)`,
   );
   const sightings = new Map<string, AddressSighting>(
-    rows.map((r) => [r.ip, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]),
+    rows.map((r) => [`${r.device}\u0000${r.ip}`, { ip: r.ip, mac: r.mac, device: r.device, port: r.port, vlan: r.vlan, lastSeen: r.last_seen }]),
   );
   return { hosts, devices, sightings, lastApplied: await lastAppliedStates(store), fingerprint: fingerprintOf(hosts, drivers) };
 }

@@ -30,8 +30,9 @@ export const ipAddressesRoute: ApiRoute = {
   summary: 'Addresses with their status, holder, tenant, pool, first and last seen, MAC and switch port',
   description:
     'Without `status`: every address held in git (allocated or reserved) and every address seen on the network but held by nobody (seen-unallocated). ' +
-    '`status=free` enumerates the usable addresses of the pools that nobody holds and nobody was seen on, lazily (an IPv6 pool is never listed whole). ' +
-    'Sorted by IP version, then numerically.',
+    '`status=free` enumerates the usable addresses of the pools that nobody holds and nobody was seen on, lazily (an IPv6 pool is never listed whole); ' +
+    "without `pool`, the global table's pools only (a VRF's pools may overlap them: name one with `pool`). " +
+    'Sorted by IP version, then numerically; an address held in several VRFs is listed once per VRF, on one page.',
   filters: {
     address: addressFilter,
     prefix: prefixFilter,

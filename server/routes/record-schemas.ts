@@ -24,6 +24,11 @@ export const ADDRESS_SCHEMA = object(
     version: { type: 'integer', enum: [4, 6] },
     status: { type: 'string', enum: ['allocated', 'free', 'reserved', 'seen-unallocated'] },
     pool: nullable('string'),
+    vrf: {
+      ...nullable('string'),
+      description:
+        'The VRF the address is held in (the same address may be listed once per VRF), or for a seen address the VRF whose table the switch that saw it answers with (its snmp.vrf); null: the global table.',
+    },
     holder: { ...nullable('string'), description: 'vm/NAME/IF, server/NAME/IF, server/NAME/shaping or pool/NAME/reservation' },
     tenant: nullable('string'),
     firstSeen: time,
@@ -103,7 +108,9 @@ const count = { type: 'string', pattern: '^[0-9]+$', description: 'A count as a 
 
 export const POOL_SCHEMA = object({
   name: str,
-  datacenter: str,
+  datacenter: { ...nullable('string'), description: 'The one datacenter the pool is routed in; null when it is routed in several (datacenters) or in any.' },
+  datacenters: { type: 'array', items: str, description: 'Every datacenter the pool is routed in; empty: any datacenter.' },
+  vrf: { ...nullable('string'), description: 'The VRF the pool is routed in; null: the global table. Pools of different VRFs may overlap.' },
   cidr: str,
   range: nullable('string'),
   gateway: nullable('string'),
@@ -142,7 +149,12 @@ const tenantSummary = {
   billingId: str,
   contact: nullable('string'),
   vms: int,
-  addresses: int,
+  servers: { ...int, description: 'Dedicated servers rented to the tenant.' },
+  racks: { ...int, description: 'Whole racks rented to the tenant (colocation).' },
+  rackUnitRanges: { ...int, description: 'Ranges of rack units rented to the tenant (a colocation half-rack).' },
+  devices: { ...int, description: 'Racked devices (firewalls, PDUs, ...) the tenant owns or rents.' },
+  networks: { ...int, description: 'Pools rented whole and subnets routed whole to the tenant.' },
+  addresses: { ...int, description: "Single addresses: its VMs', servers' and devices', its reservations and its shaping limits." },
 };
 
 export const TENANT_SUMMARY_SCHEMA = object(tenantSummary);
@@ -150,9 +162,30 @@ export const TENANT_SUMMARY_SCHEMA = object(tenantSummary);
 export const TENANT_SCHEMA = object({
   ...tenantSummary,
   vmRecords: { type: 'array', items: VM_SCHEMA },
+  serverNames: { type: 'array', items: str, description: 'Dedicated servers rented to the tenant.' },
+  rackNames: { type: 'array', items: str, description: 'Whole racks rented to the tenant.' },
+  rackUnits: {
+    type: 'array',
+    description: 'Rack units rented to the tenant (colocation), from and to inclusive; face null: both faces.',
+    items: object({ rack: str, from: int, to: int, face: { type: ['string', 'null'], enum: ['front', 'rear', null] }, reason: str }),
+  },
+  deviceNames: { type: 'array', items: str, description: 'Racked devices the tenant owns or rents.' },
+  networkRecords: {
+    type: 'array',
+    description: 'Pools rented whole (customer networks) and subnets routed whole, with their VRF and the server a subnet is routed to.',
+    items: object({ pool: str, cidr: str, vrf: nullable('string'), routedTo: nullable('string') }),
+  },
+  vrfNames: { type: 'array', items: str, description: 'VRFs kept for the tenant (its private routing tables).' },
   addressRecords: {
     type: 'array',
-    items: object({ address: str, holder: str, status: { type: 'string', enum: ['allocated', 'reserved'] }, pool: nullable('string'), lastSeen: time }),
+    items: object({
+      address: str,
+      vrf: { ...nullable('string'), description: 'The VRF it is held in; null: the global table.' },
+      holder: str,
+      status: { type: 'string', enum: ['allocated', 'reserved'] },
+      pool: nullable('string'),
+      lastSeen: { ...time, description: "When a switch answering with the address's VRF last saw it." },
+    }),
   },
   limits: { type: 'array', items: object({ on: str, bandwidth: { ...bandwidth, type: 'object' } }) },
   backups: { type: 'array', items: BACKUP_SCHEMA },

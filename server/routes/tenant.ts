@@ -6,7 +6,7 @@ import { TENANT_SCHEMA } from './record-schemas.js';
 export const tenantRoute: ApiRoute = {
   id: 'tenant',
   path: '/v1/tenants/:name',
-  summary: 'One tenant: its VMs, addresses, bandwidth limits and backups',
+  summary: 'One tenant: its VMs, dedicated servers, racks and rack units, devices, networks, VRFs, addresses, bandwidth limits and backups',
   params: { name: nameFilter('the tenant') },
   filters: {},
   response: { type: 'object', required: ['tenant'], properties: { tenant: TENANT_SCHEMA } },

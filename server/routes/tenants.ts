@@ -6,7 +6,7 @@ import { TENANT_SUMMARY_SCHEMA } from './record-schemas.js';
 export const tenantsRoute: ApiRoute = {
   id: 'tenants',
   path: '/v1/tenants',
-  summary: 'Tenants (the customers billing knows), with how many VMs and addresses each holds',
+  summary: 'Tenants (the customers billing knows), with how many VMs, servers, racks, devices, networks and addresses each holds',
   filters: {},
   paginated: byName,
   response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: TENANT_SUMMARY_SCHEMA } } },

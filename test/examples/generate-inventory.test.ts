@@ -21,12 +21,19 @@ test('a generated inventory validates without a diagnostic, and the same paramet
   assert.deepEqual(diagnostics, []);
   assert.equal([...state.resources.values()].filter((r) => r.kind === 'VM').length, 1000);
   // One address per server and VM, a management address per switch, and per colocation rack the
-  // firewall's, the dedicated server's and the PDU's.
-  assert.equal(state.ipHoldings.size, 200 + 1000 + SMALL.racks + 3 * COLOCATION);
+  // firewall's two (outside, and inside in the rack's VRF), the dedicated server's and the PDU's.
+  assert.equal(state.ipHoldings.size, 200 + 1000 + SMALL.racks + 4 * COLOCATION);
   const ofKind = (kind: string) => [...state.resources.values()].filter((r) => r.kind === kind);
   assert.equal(ofKind('Device').length, SMALL.racks + 3 * COLOCATION);
   assert.equal(ofKind('IPPool').filter((pool) => (pool.spec as { routed?: unknown }).routed !== undefined).length, COLOCATION);
   assert.equal(ofKind('Server').filter((server) => (server.spec as { tenant?: string }).tenant !== undefined).length, COLOCATION);
+  // The same private /24 once per colocation VRF, each routed in every datacenter; 192.168.0.2 held once in each.
+  const privatePools = ofKind('IPPool').filter((pool) => (pool.spec as { vrf?: string }).vrf !== undefined);
+  assert.deepEqual(
+    [ofKind('VRF').length, privatePools.length, new Set(privatePools.map((pool) => (pool.spec as { cidr: string }).cidr)).size],
+    [COLOCATION, COLOCATION, 1],
+  );
+  assert.equal([...state.ipHoldings.values()].filter((h) => h.ip === '192.168.0.2').length, COLOCATION);
 });
 
 test('a different seed gives a different inventory', async (t) => {

@@ -38,7 +38,10 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
   { quote: '`pytin serve [--host 127.0.0.1]', proofs: ['test/server/api-commands.test.ts', 'test/server/api-lab.slow.test.ts'] },
   { quote: '`pytin token create --name NAME`', proofs: ['test/server/api-commands.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },
   { quote: '`pytin show ip/ADDRESS', proofs: ['test/server/api-commands.test.ts'] },
-  { quote: '`/v1/tenants`, `/v1/tenants/{name}`', proofs: ['test/server/api-inject.test.ts', 'test/server/api-lab.slow.test.ts'] },
+  {
+    quote: '`/v1/tenants`, `/v1/tenants/{name}`',
+    proofs: ['test/server/api-inject.test.ts', 'test/server/api-lab.slow.test.ts', 'test/reconciler/store/api/api-store.test.ts'],
+  },
   { quote: '`/v1/vms?tenant=&hypervisor=`', proofs: ['test/server/api-inject.test.ts', 'test/server/api-lab.slow.test.ts'] },
   { quote: '`/v1/servers?rack=&role=`', proofs: ['test/server/api-inject.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },
   { quote: '`/v1/pools?datacenter=`', proofs: ['test/server/api-inject.test.ts', 'test/reconciler/store/api/api-store.test.ts'] },

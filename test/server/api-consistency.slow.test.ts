@@ -7,10 +7,13 @@ import { recordApplied } from '../support/applied-store.js';
 import { labTexts, labWith } from '../support/lab-inventory.js';
 import { apiFixture, C1, C2 } from './api-fixture.js';
 
-/** acme's allocated addresses in each variant, read from the YAML texts themselves. */
+/** acme's allocated addresses in each variant, read from the YAML texts themselves: its VMs', its
+ * dedicated server's (ded-01, rented to acme) and its shaping limits'. */
 function acmeAddresses(texts: ReadonlyMap<string, string>): string[] {
-  const acme = texts.get('vms/acme.yaml')!;
-  const found = [...acme.matchAll(/ips: \[([^\]]*)\]/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim().replace(/"/g, '')));
+  const written = (file: string) =>
+    [...texts.get(file)!.matchAll(/ips: \[([^\]]*)\]/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim().replace(/"/g, '')));
+  assert.match(texts.get('servers/dedicated.yaml')!, /tenant: acme/);
+  const found = [...written('vms/acme.yaml'), ...written('servers/dedicated.yaml')];
   const shaping = [...texts.get('servers/backup-01.yaml')!.matchAll(/ip: ([0-9.]+), tenant: acme/g)].map((m) => m[1]!);
   return [...found, ...shaping].sort();
 }

@@ -47,6 +47,7 @@ test('answers join desired and observed: the address of a VM with its tenant, po
       version: 4,
       status: 'allocated',
       pool: 'lab1-public',
+      vrf: null,
       holder: 'vm/acme-web-01/eth0',
       tenant: 'acme',
       firstSeen: new Date(3_000_000).toISOString(),
@@ -70,6 +71,40 @@ test('answers join desired and observed: the address of a VM with its tenant, po
   assert.deepEqual(
     tenant.tenant.vmRecords.map((v) => v.name),
     ['acme-db-01', 'acme-web-01', 'acme-web-02'],
+  );
+  // Not only VMs: what inventory/model/tenant-holdings.ts derives (its dedicated server, the /29
+  // routed to it, its private network in its VRF; globex's half-rack and firewall).
+  const acme = tenant.tenant as unknown as Record<string, unknown>;
+  assert.deepEqual(
+    [acme.servers, acme.serverNames, acme.networkRecords, acme.vrfNames],
+    [
+      1,
+      ['ded-01'],
+      [
+        { pool: 'acme-private-lan', cidr: '10.20.0.0/24', vrf: 'acme-private', routedTo: null },
+        { pool: 'acme-routed', cidr: '198.51.100.248/29', vrf: null, routedTo: 'ded-01' },
+      ],
+      ['acme-private'],
+    ],
+  );
+  assert.ok((acme.addressRecords as Array<{ address: string; holder: string }>).some((a) => a.address === '203.0.113.50' && a.holder === 'server/ded-01/eno1'));
+  const globex = (await f.app.inject({ url: '/v1/tenants/globex', headers: f.auth })).json<{ tenant: Record<string, unknown> }>().tenant;
+  assert.deepEqual(
+    [globex.rackUnits, globex.deviceNames, globex.rackUnitRanges, globex.devices],
+    [[{ rack: 'lab1-r03', from: 1, to: 21, face: null, reason: 'colocation half-rack' }], ['globex-fw-01'], 1, 1],
+  );
+  assert.ok(
+    (globex.addressRecords as Array<{ address: string; vrf: string | null; holder: string }>).some(
+      (a) => a.address === '10.20.0.2' && a.vrf === 'globex-private' && a.holder === 'device/globex-fw-01/inside',
+    ),
+  );
+  const summaries = (await f.app.inject({ url: '/v1/tenants', headers: f.auth })).json<{ items: Array<Record<string, unknown>> }>().items;
+  assert.deepEqual(
+    summaries.map((s) => [s.name, s.servers, s.racks, s.rackUnitRanges, s.devices, s.networks]),
+    [
+      ['acme', 1, 0, 0, 0, 2],
+      ['globex', 0, 0, 1, 1, 1],
+    ],
   );
   assert.equal((await f.app.inject({ url: '/v1/tenants/nobody', headers: f.auth })).statusCode, 404);
 });

@@ -3,8 +3,10 @@ import { assertNever } from '../../core/errors.js';
 import type { IpHolding } from '../../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
 import { type WrittenAddress, writtenAddresses } from '../../model/ip-holdings.js';
+import { describePoolDatacenters, poolServesDatacenter } from '../../model/pool-datacenters.js';
 import { describeNetwork, type PoolLayout, poolLayout } from '../../model/pool-layout.js';
 import type { IPPoolSpec } from '../../model/specs.js';
+import { vrfScopedIp } from '../../model/vrf-scoped-ip.js';
 import type { RuleContext } from '../rule-context.js';
 import { PoolFinder } from './pool-finder.js';
 import { addressUseIndexed } from './reserved-lookup.js';
@@ -42,11 +44,16 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
   // Overlaps: sort by start and sweep, keeping the pool that reaches furthest so far. Every pool that
   // overlaps an earlier-starting one overlaps that one too, so each is reported once, against it.
   // (Reporting every overlapping pair would be quadratic: n copies of one network make n²/2 pairs.)
+  // Pools of different routing tables (VRFs) may overlap: each table is swept on its own.
   const sorted = [...layouts].sort(
-    (a, b) => a.network.version - b.network.version || (a.network.first < b.network.first ? -1 : a.network.first > b.network.first ? 1 : 0),
+    (a, b) =>
+      (tableOf(a) < tableOf(b) ? -1 : tableOf(a) > tableOf(b) ? 1 : 0) ||
+      a.network.version - b.network.version ||
+      (a.network.first < b.network.first ? -1 : a.network.first > b.network.first ? 1 : 0),
   );
   let furthest: PoolLayout | undefined;
   for (const layout of sorted) {
+    if (furthest && tableOf(furthest) !== tableOf(layout)) furthest = undefined;
     if (furthest && rangesOverlap(furthest.network, layout.network)) {
       const [a, b] = [furthest, layout];
       const [earlier, later] =
@@ -64,21 +71,39 @@ function checkPools(context: RuleContext, layouts: readonly PoolLayout[]): void 
   }
 }
 
-/** Pool finders for the three ways an address names its pools: its own pool (a reservation), its
- * holder's datacenter, or any pool (to say where a misplaced address does lie). */
+/** The routing table of a pool, for grouping: the global table is the empty string (a VRF name
+ * is never empty). */
+const GLOBAL_TABLE = '';
+const tableOf = (layout: PoolLayout): string => layout.pool.spec.vrf ?? GLOBAL_TABLE;
+
+/** Pool finders for the ways an address names its pools: its own pool (a reservation), the pools of
+ * one routing table that its holder's datacenter routes, or any pool (to say where a misplaced
+ * address does lie). Finders per (table, datacenter) are built on first use: a pool routed in
+ * several datacenters (or in any) is in each of their finders. */
 class PoolFinders {
   readonly anyPool: PoolFinder;
-  private readonly byDatacenter: Map<string, PoolFinder>;
+  /** The routing tables that have pools: the global table ('') and each VRF. */
+  readonly tables: readonly string[];
   private readonly byName: Map<string, PoolFinder>;
+  private readonly byTable: Map<string, PoolLayout[]>;
+  private readonly byTableAndDatacenter = new Map<string, PoolFinder>();
 
   constructor(layouts: readonly PoolLayout[]) {
     this.anyPool = new PoolFinder(layouts);
-    this.byDatacenter = finderPerGroup(layouts, (l) => l.pool.spec.datacenter);
     this.byName = finderPerGroup(layouts, (l) => l.pool.name);
+    this.byTable = groupBy(layouts, tableOf);
+    this.tables = [...this.byTable.keys()];
   }
 
-  inDatacenter(datacenter: string): PoolFinder | undefined {
-    return this.byDatacenter.get(datacenter);
+  /** The pools of a routing table routed in a datacenter (undefined: any datacenter). */
+  inTable(table: string, datacenter: string | undefined): PoolFinder {
+    const key = `${table}\u0000${datacenter ?? ''}`;
+    let finder = this.byTableAndDatacenter.get(key);
+    if (!finder) {
+      const members = (this.byTable.get(table) ?? []).filter((l) => datacenter === undefined || poolServesDatacenter(l.pool.spec, datacenter));
+      this.byTableAndDatacenter.set(key, (finder = new PoolFinder(members)));
+    }
+    return finder;
   }
 
   named(name: string): PoolFinder | undefined {
@@ -86,37 +111,90 @@ class PoolFinders {
   }
 }
 
-function finderPerGroup(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayout) => string): Map<string, PoolFinder> {
+function groupBy(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayout) => string): Map<string, PoolLayout[]> {
   const groups = new Map<string, PoolLayout[]>();
   for (const layout of layouts) {
     const group = groups.get(keyOf(layout));
     if (group) group.push(layout);
     else groups.set(keyOf(layout), [layout]);
   }
-  return new Map([...groups].map(([key, members]) => [key, new PoolFinder(members)]));
+  return groups;
 }
+
+function finderPerGroup(layouts: readonly PoolLayout[], keyOf: (layout: PoolLayout) => string): Map<string, PoolFinder> {
+  return new Map([...groupBy(layouts, keyOf)].map(([key, members]) => [key, new PoolFinder(members)]));
+}
+
+/** Where an address lies, before anything is reported: the pool it is in, or why there is none. */
+type Location =
+  | { found: PoolLayout }
+  | { outside: true }
+  /** Pools of several VRFs (and none of the global table) contain it, and its holder names no vrf. */
+  | { ambiguous: PoolLayout[] }
+  /** The holder's own placement is broken (reported elsewhere). */
+  | { unplaced: true };
+
+function locate(written: WrittenAddress, finders: PoolFinders, vrfExists: (name: string) => boolean): Location {
+  const address = parseIp(written.text)!;
+  if (written.pool) {
+    const layout = finders.named(written.pool)?.find(address.version, address.value);
+    return layout ? { found: layout } : { outside: true };
+  }
+  if (written.vrf !== undefined) {
+    if (!vrfExists(written.vrf)) return { unplaced: true }; // the unknown VRF is the references rule's to report
+    const layout = finders.inTable(written.vrf, written.datacenter).find(address.version, address.value);
+    return layout ? { found: layout } : written.datacenter === undefined ? { unplaced: true } : { outside: true };
+  }
+  // No vrf named: the global table when one of its pools contains the address (a holder cannot name
+  // the global table), else the one VRF whose pool does.
+  const global = finders.inTable(GLOBAL_TABLE, written.datacenter).find(address.version, address.value);
+  if (global) return { found: global };
+  const matches: PoolLayout[] = [];
+  for (const table of finders.tables) {
+    if (table === GLOBAL_TABLE) continue;
+    const layout = finders.inTable(table, written.datacenter).find(address.version, address.value);
+    if (layout) matches.push(layout);
+  }
+  if (matches.length === 1) return { found: matches[0]! };
+  if (matches.length > 1) return { ambiguous: matches };
+  return written.datacenter === undefined ? { unplaced: true } : { outside: true };
+}
+
+const vrfLabel = (vrf: string | undefined) => (vrf === undefined ? 'the global table' : `vrf "${vrf}"`);
 
 function describeRoute(spec: IPPoolSpec): string {
   const to = [spec.routed?.server ? `server "${spec.routed.server}"` : undefined, spec.tenant ? `tenant "${spec.tenant}"` : undefined].filter(Boolean);
   return to.length > 0 ? to.join(' of ') : 'its customer';
 }
 
-function placeAddress(context: RuleContext, written: WrittenAddress, finders: PoolFinders): string | undefined {
+function placeAddress(context: RuleContext, written: WrittenAddress, location: Location, finders: PoolFinders): string | undefined {
   const address = parseIp(written.text)!;
-  const candidates = written.pool ? finders.named(written.pool) : written.datacenter ? finders.inDatacenter(written.datacenter) : finders.anyPool;
-  const layout = candidates?.find(address.version, address.value);
-  if (!layout) {
-    if (written.datacenter === undefined && !written.pool) return undefined; // the holder's placement is broken: reported elsewhere
+  if ('unplaced' in location) return undefined;
+  if ('ambiguous' in location) {
+    const pools = location.ambiguous.map((l) => `"${l.pool.name}" (${vrfLabel(l.pool.spec.vrf)})`).join(', ');
+    context.error(
+      'INV_RULE_IP_VRF_AMBIGUOUS',
+      `${written.text} is in pools of several VRFs: ${pools}; name the vrf of its holder`,
+      written.resource,
+      written.path,
+      'Pools of different VRFs may overlap. Write `vrf: NAME` on the interface (or held address, or shaping limit) so the address is held in one of them.',
+    );
+    return undefined;
+  }
+  if ('outside' in location) {
     const elsewhere = finders.anyPool.find(address.version, address.value);
-    const where = written.pool ? `pool "${written.pool}"` : `any pool of datacenter "${written.datacenter}"`;
+    const where = written.pool
+      ? `pool "${written.pool}"`
+      : `any pool of ${written.vrf === undefined ? '' : `${vrfLabel(written.vrf)} in `}datacenter "${written.datacenter}"`;
     context.error(
       'INV_RULE_IP_OUTSIDE_POOL',
-      `${written.text} is not in ${where}${elsewhere ? ` (it is in pool "${elsewhere.pool.name}" of datacenter "${elsewhere.pool.spec.datacenter}")` : ''}`,
+      `${written.text} is not in ${where}${elsewhere ? ` (it is in pool "${elsewhere.pool.name}" of ${describePoolDatacenters(elsewhere.pool.spec)}${elsewhere.pool.spec.vrf === undefined ? '' : `, vrf "${elsewhere.pool.spec.vrf}"`})` : ''}`,
       written.resource,
       written.path,
     );
     return undefined;
   }
+  const layout = location.found;
   // A routed subnet belongs to its customer whole: nobody in the inventory holds a single address of it.
   if (layout.pool.spec.routed !== undefined && !written.pool) {
     context.error(
@@ -164,7 +242,8 @@ function placeAddress(context: RuleContext, written: WrittenAddress, finders: Po
 }
 
 /** Addresses lie in a pool of their holder's datacenter, are not the network, broadcast or
- * gateway address, not reserved, and held once; pools are well-formed and do not overlap.
+ * gateway address, not reserved, and held once per routing table; pools are well-formed and do not
+ * overlap inside one routing table (the global table or a VRF).
  * Returns every holding by canonical address (the first holder of a duplicate wins). */
 export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
   const layouts = poolLayouts(context);
@@ -194,20 +273,24 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
   const holdings = new Map<string, IpHolding>();
   for (const entry of written) {
     const canonical = formatIp(parseIp(entry.text)!);
-    const earlier = holdings.get(canonical);
+    // An address is held once per routing table: its pool's, else the one its holder names.
+    const location = locate(entry, finders, (name) => context.get('VRF', name) !== undefined || context.isDeclared('VRF', name));
+    const vrf = 'found' in location ? location.found.pool.spec.vrf : entry.vrf;
+    const key = vrfScopedIp(canonical, vrf);
+    const earlier = holdings.get(key);
     if (earlier) {
       const earlierResource = context.resourceAt(earlier.resource)!;
       context.error(
         'INV_RULE_IP_DUPLICATE',
-        `${canonical} is already held by ${earlier.holder} (${context.where(earlierResource, earlier.path)})`,
+        `${canonical}${vrf === undefined ? '' : ` (vrf "${vrf}")`} is already held by ${earlier.holder} (${context.where(earlierResource, earlier.path)})`,
         entry.resource,
         entry.path,
         'An address belongs to exactly one holder. If two branches allocated it, run `pytin allocate` again for one of them.',
       );
       continue;
     }
-    const pool = placeAddress(context, entry, finders);
-    holdings.set(canonical, { ip: canonical, holder: entry.holder, resource: entry.resource.address, pool, path: entry.path, origin: entry.resource.origin });
+    const pool = placeAddress(context, entry, location, finders);
+    holdings.set(key, { ip: canonical, holder: entry.holder, resource: entry.resource.address, pool, vrf, path: entry.path, origin: entry.resource.origin });
   }
   return holdings;
 }

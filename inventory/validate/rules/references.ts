@@ -32,7 +32,8 @@ function checkCabling(context: RuleContext, from: Desired, path: ValuePath, cabl
 }
 
 /** Every reference resolves: rack -> datacenter, device -> rack, tenant of a server, rack, rack
- * reservation, pool or device -> tenant, snmp.address -> a held address, cabling -> switch port, VM ->
+ * reservation, pool, VRF or device -> tenant, pool -> its datacenters, VRF and aggregate, every vrf
+ * field -> VRF, snmp.address -> a held address, cabling -> switch port, VM ->
  * hypervisor and tenant, policy -> host, settings references. */
 export function references(context: RuleContext): void {
   for (const rack of context.all('Rack')) {
@@ -46,6 +47,8 @@ export function references(context: RuleContext): void {
   }
   for (const pool of context.all('IPPool')) {
     resolve(context, pool, ['datacenter'], 'Datacenter', pool.spec.datacenter);
+    pool.spec.datacenters?.forEach((name, i) => resolve(context, pool, ['datacenters', i], 'Datacenter', name));
+    resolve(context, pool, ['vrf'], 'VRF', pool.spec.vrf);
     resolve(context, pool, ['tenant'], 'Tenant', pool.spec.tenant);
     resolve(context, pool, ['routed', 'server'], 'Server', pool.spec.routed?.server);
     resolve(context, pool, ['aggregate'], 'Aggregate', pool.spec.aggregate);
@@ -54,6 +57,7 @@ export function references(context: RuleContext): void {
   for (const sw of context.all('Switch')) {
     resolve(context, sw, ['placement', 'rack'], 'Rack', sw.spec.placement.rack);
     resolve(context, sw, ['snmp', 'credentials'], 'SnmpCredentials', sw.spec.snmp?.credentials);
+    resolve(context, sw, ['snmp', 'vrf'], 'VRF', sw.spec.snmp?.vrf);
     const snmpAddress = sw.spec.snmp?.address;
     if (snmpAddress !== undefined && !sw.spec.addresses?.some((a) => a.name === snmpAddress)) {
       context.error(
@@ -75,8 +79,14 @@ export function references(context: RuleContext): void {
     resolve(context, server, ['placement', 'rack'], 'Rack', server.spec.placement.rack);
     resolve(context, server, ['tenant'], 'Tenant', server.spec.tenant);
     resolve(context, server, ['ssh', 'endpoint'], 'SshEndpoint', server.spec.ssh?.endpoint);
-    server.spec.interfaces?.forEach((iface, i) => checkCabling(context, server, ['interfaces', i, 'cabledTo'], iface.cabledTo));
-    server.spec.shaping?.limits?.forEach((limit, i) => resolve(context, server, ['shaping', 'limits', i, 'tenant'], 'Tenant', limit.tenant));
+    server.spec.interfaces?.forEach((iface, i) => {
+      checkCabling(context, server, ['interfaces', i, 'cabledTo'], iface.cabledTo);
+      resolve(context, server, ['interfaces', i, 'vrf'], 'VRF', iface.vrf);
+    });
+    server.spec.shaping?.limits?.forEach((limit, i) => {
+      resolve(context, server, ['shaping', 'limits', i, 'tenant'], 'Tenant', limit.tenant);
+      resolve(context, server, ['shaping', 'limits', i, 'vrf'], 'VRF', limit.vrf);
+    });
     if (server.spec.shaping && !server.spec.roles?.includes('shared-host')) {
       context.error(
         'INV_RULE_WRONG_ROLE',
@@ -89,6 +99,7 @@ export function references(context: RuleContext): void {
   }
   for (const vm of context.all('VM')) {
     resolve(context, vm, ['tenant'], 'Tenant', vm.spec.tenant);
+    vm.spec.interfaces.forEach((iface, i) => resolve(context, vm, ['interfaces', i, 'vrf'], 'VRF', iface.vrf));
     const hypervisor = resolve(context, vm, ['hypervisor'], 'Server', vm.spec.hypervisor);
     if (hypervisor && !hypervisor.spec.roles?.includes('hypervisor')) {
       context.error(
@@ -130,10 +141,13 @@ export function references(context: RuleContext): void {
   for (const holder of [...context.all('Switch'), ...context.all('Device')]) {
     const seen = new Set<string>();
     (holder.spec.addresses ?? []).forEach((held, i) => {
+      resolve(context, holder, ['addresses', i, 'vrf'], 'VRF', held.vrf);
       if (seen.has(held.name))
         context.error('INV_RULE_DUPLICATE_NAME', `address "${held.name}" is defined twice in ${holder.address}`, holder, ['addresses', i, 'name']);
       seen.add(held.name);
     });
   }
   for (const policy of context.all('BackupPolicy')) resolve(context, policy, ['host'], 'Server', policy.spec.host);
+  for (const aggregate of context.all('Aggregate')) resolve(context, aggregate, ['vrf'], 'VRF', aggregate.spec.vrf);
+  for (const vrf of context.all('VRF')) resolve(context, vrf, ['tenant'], 'Tenant', vrf.spec.tenant);
 }

@@ -1,4 +1,5 @@
 import { addressUse } from '../../../inventory/model/pool-layout.js';
+import { vrfScopedIp } from '../../../inventory/model/vrf-scoped-ip.js';
 import { formatIp, type IpAddress, type IpNetwork, parseIp } from '../../../schemas/formats/ip.js';
 import type { AddressSighting } from './api-reads.js';
 import { type AppliedModel, compareAddresses } from './applied-model.js';
@@ -12,6 +13,8 @@ export interface AddressRecord {
   version: 4 | 6;
   status: AddressStatus;
   pool: string | null;
+  /** The VRF it is held in; null: the global table (or, for a seen or free address, not known). */
+  vrf: string | null;
   /** `vm/web-01/eth0`, `server/hv-01/eno1`, `pool/p/reservation`, `server/x/shaping`; null when nobody holds it. */
   holder: string | null;
   tenant: string | null;
@@ -28,28 +31,54 @@ interface KnownAddress {
   ip: string;
   status: Exclude<AddressStatus, 'free'>;
   pool: string | null;
+  vrf: string | null;
   holder: string | null;
   tenant: string | null;
 }
 
-function poolContaining(model: AppliedModel, address: IpAddress): string | null {
+function poolContaining(model: AppliedModel, address: IpAddress, vrf: string | null): string | null {
   for (const [name, pool] of model.pools) {
+    if ((pool.spec.vrf ?? null) !== vrf) continue;
     const n = pool.layout?.network;
     if (n && n.version === address.version && address.value >= n.first && address.value <= n.last) return name;
   }
   return null;
 }
 
+/** The VRF a sighting is in: ARP is per device, and a switch's agent answers with the table of its
+ * snmp.vrf (absent: the global table). The API keeps the newest sighting per address, so an address
+ * seen in two VRFs shows only where it was seen last. */
+function sightingVrf(model: AppliedModel, seen: AddressSighting): string | null {
+  return model.switches.get(seen.device)?.snmp?.vrf ?? null;
+}
+
+/** The sighting of an address in one VRF, if the newest sighting of it was there. */
+export function sightingIn(model: AppliedModel, sightings: ReadonlyMap<string, AddressSighting>, ip: string, vrf: string | null): AddressSighting | undefined {
+  const seen = sightings.get(ip);
+  return seen && sightingVrf(model, seen) === vrf ? seen : undefined;
+}
+
 /** Every held address and every address seen but held by nobody, sorted by (version, value).
  * Depends only on the commit and the sightings, so a server computes it once per state. */
 export function knownAddresses(model: AppliedModel, sightings: ReadonlyMap<string, AddressSighting>): KnownAddress[] {
-  const out: KnownAddress[] = model.held.map((h) => ({ parsed: h.parsed, ip: h.ip, status: h.status, pool: h.pool, holder: h.holder, tenant: h.tenant }));
-  for (const ip of sightings.keys()) {
-    if (model.heldByIp.has(ip)) continue;
+  const out: KnownAddress[] = model.held.map((h) => ({
+    parsed: h.parsed,
+    ip: h.ip,
+    status: h.status,
+    pool: h.pool,
+    vrf: h.vrf,
+    holder: h.holder,
+    tenant: h.tenant,
+  }));
+  const heldKeys = new Set(model.held.map((h) => vrfScopedIp(h.ip, h.vrf ?? undefined)));
+  for (const [ip, seen] of sightings) {
+    const vrf = sightingVrf(model, seen);
+    if (heldKeys.has(vrfScopedIp(ip, vrf ?? undefined))) continue;
     const parsed = parseIp(ip);
     if (!parsed) continue;
-    out.push({ parsed, ip, status: 'seen-unallocated', pool: poolContaining(model, parsed), holder: null, tenant: null });
+    out.push({ parsed, ip, status: 'seen-unallocated', pool: poolContaining(model, parsed, vrf), vrf, holder: null, tenant: null });
   }
+  // Stable: the same address held in several VRFs keeps the model's VRF order.
   return out.sort((a, b) => compareAddresses(a.parsed, b.parsed));
 }
 
@@ -66,7 +95,7 @@ export interface AddressQuery {
 }
 
 function record(
-  k: { ip: string; status: AddressStatus; pool: string | null; holder: string | null; tenant: string | null },
+  k: { ip: string; status: AddressStatus; pool: string | null; vrf: string | null; holder: string | null; tenant: string | null },
   version: 4 | 6,
   seen: AddressSighting | undefined,
 ): AddressRecord {
@@ -75,6 +104,7 @@ function record(
     version,
     status: k.status,
     pool: k.pool,
+    vrf: k.vrf,
     holder: k.holder,
     tenant: k.tenant,
     firstSeen: seen ? new Date(seen.firstSeen).toISOString() : null,
@@ -115,8 +145,10 @@ export function listAddresses(
     if (query.pool !== undefined && k.pool !== query.pool) continue;
     if (query.tenant !== undefined && k.tenant !== query.tenant) continue;
     if (query.status !== undefined && k.status !== query.status) continue;
-    if (items.length === query.limit) return { items, next: last };
-    items.push(record(k, k.parsed.version, sightings.get(k.ip)));
+    // The cursor is an address: a page never ends between the copies of one address held in several
+    // VRFs (it may then run over the limit by the number of VRFs less one).
+    if (items.length >= query.limit && (last === null || compareAddresses(k.parsed, last) !== 0)) return { items, next: last };
+    items.push(record(k, k.parsed.version, sightingIn(model, sightings, k.ip, k.vrf)));
     last = k.parsed;
   }
   return { items, next: null };
@@ -131,8 +163,11 @@ function listFree(
 ): { items: AddressRecord[]; next: IpAddress | null } {
   const items: AddressRecord[] = [];
   if (query.tenant !== undefined) return { items, next: null }; // a free address belongs to no tenant
+  // Pools of different VRFs may overlap, and the cursor is an address: without a pool named, only
+  // the global table's pools (which never overlap) are enumerated; a VRF pool's free addresses are
+  // listed with pool=NAME.
   const pools = [...model.pools]
-    .filter(([name, p]) => p.layout && (query.pool === undefined || name === query.pool))
+    .filter(([name, p]) => p.layout && (query.pool === undefined ? p.spec.vrf === undefined : name === query.pool))
     .sort(([, a], [, b]) =>
       compareAddresses(
         { version: a.layout!.network.version, value: a.layout!.network.first },
@@ -173,7 +208,7 @@ function listFree(
       const ip = formatIp(parsed);
       if (model.heldByIp.has(ip) || sightings.has(ip)) continue;
       if (items.length === query.limit) return { items, next: last };
-      items.push(record({ ip, status: 'free', pool: name, holder: null, tenant: null }, version, undefined));
+      items.push(record({ ip, status: 'free', pool: name, vrf: layout.pool.spec.vrf ?? null, holder: null, tenant: null }, version, undefined));
       last = parsed;
     }
   }

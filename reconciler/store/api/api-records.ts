@@ -1,8 +1,10 @@
+import { poolDatacenters } from '../../../inventory/model/pool-datacenters.js';
 import type { BandwidthLimitsSpec } from '../../../inventory/model/specs.js';
+import { sightingIn } from './address-records.js';
 import type { AddressSighting } from './api-reads.js';
 import type { AppliedModel } from './applied-model.js';
 import { poolUsages } from './pool-usage.js';
-import { tenantHoldings } from './tenant-holdings.js';
+import { type TenantHoldings, tenantHoldings } from './tenant-holdings.js';
 
 /** The records the API serves and `pytin show` prints: the applied desired state joined with
  * what was observed. Fields are chosen one by one: specs also hold secret references, connection
@@ -112,7 +114,12 @@ export function rackRecord(model: AppliedModel, name: string): RackRecord | unde
 
 export interface PoolRecord {
   name: string;
-  datacenter: string;
+  /** The one datacenter the pool is routed in; null when it is routed in several or in any. */
+  datacenter: string | null;
+  /** Every datacenter the pool is routed in; empty: any datacenter. */
+  datacenters: string[];
+  /** The VRF the pool is routed in; null: the global table. */
+  vrf: string | null;
   cidr: string;
   range: string | null;
   gateway: string | null;
@@ -130,7 +137,9 @@ export function poolRecords(model: AppliedModel): PoolRecord[] {
     const u = usages.get(name)!;
     return {
       name,
-      datacenter: p.spec.datacenter,
+      datacenter: p.spec.datacenter ?? null,
+      datacenters: [...(poolDatacenters(p.spec) ?? [])],
+      vrf: p.spec.vrf ?? null,
       cidr: p.spec.cidr,
       range: p.spec.range ?? null,
       gateway: p.spec.gateway ?? null,
@@ -186,19 +195,52 @@ export interface TenantSummary {
   billingId: string;
   contact: string | null;
   vms: number;
+  /** Dedicated servers. */
+  servers: number;
+  /** Whole racks and rack-unit ranges (colocation). */
+  racks: number;
+  rackUnitRanges: number;
+  devices: number;
+  /** Pools rented whole and routed subnets. */
+  networks: number;
   addresses: number;
 }
 
 export function tenantSummaries(model: AppliedModel): TenantSummary[] {
   return [...model.tenants].map(([name, t]) => {
     const h = tenantHoldings(model, name);
-    return { name, displayName: t.displayName ?? null, billingId: t.billingId, contact: t.contact ?? null, vms: h.vms.length, addresses: h.addresses.length };
+    return {
+      name,
+      displayName: t.displayName ?? null,
+      billingId: t.billingId,
+      contact: t.contact ?? null,
+      vms: h.vms.length,
+      servers: h.servers.length,
+      racks: h.racks.length,
+      rackUnitRanges: h.rackUnits.length,
+      devices: h.devices.length,
+      networks: h.networks.length,
+      addresses: h.addresses.length,
+    };
   });
 }
 
 export interface TenantRecord extends TenantSummary {
   vmRecords: VmRecord[];
-  addressRecords: Array<{ address: string; holder: string; status: 'allocated' | 'reserved'; pool: string | null; lastSeen: string | null }>;
+  serverNames: string[];
+  rackNames: string[];
+  rackUnits: TenantHoldings['rackUnits'];
+  deviceNames: string[];
+  networkRecords: TenantHoldings['networks'];
+  vrfNames: string[];
+  addressRecords: Array<{
+    address: string;
+    vrf: string | null;
+    holder: string;
+    status: 'allocated' | 'reserved';
+    pool: string | null;
+    lastSeen: string | null;
+  }>;
   limits: Array<{ on: string; bandwidth: BandwidthLimitsSpec }>;
   backups: BackupRecord[];
 }
@@ -219,9 +261,15 @@ export function tenantRecord(
   return {
     ...summary,
     vmRecords: h.vms.map((vm) => vmRecord(model, vm, joins.domains)!),
+    serverNames: h.servers,
+    rackNames: h.racks,
+    rackUnits: h.rackUnits,
+    deviceNames: h.devices,
+    networkRecords: h.networks,
+    vrfNames: h.vrfs,
     addressRecords: h.addresses.map((a) => {
-      const seen = joins.sightings.get(a.ip);
-      return { address: a.ip, holder: a.holder, status: a.status, pool: a.pool, lastSeen: seen ? iso(seen.lastSeen) : null };
+      const seen = sightingIn(model, joins.sightings, a.ip, a.vrf);
+      return { address: a.ip, vrf: a.vrf, holder: a.holder, status: a.status, pool: a.pool, lastSeen: seen ? iso(seen.lastSeen) : null };
     }),
     limits: h.limits,
     backups: backupRecords(model, joins.backupFacts).filter((b) => backups.has(b.name)),

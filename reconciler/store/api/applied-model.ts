@@ -11,6 +11,8 @@ import type {
   TenantSpec,
   VMSpec,
 } from '../../../inventory/model/specs.js';
+import type { TenantHoldingsSource } from '../../../inventory/model/tenant-holdings.js';
+import { vrfScopedIp } from '../../../inventory/model/vrf-scoped-ip.js';
 import { type IpAddress, parseIp } from '../../../schemas/formats/ip.js';
 
 /** One address the applied inventory holds: by a VM or server interface, a shaping limit, or a
@@ -21,6 +23,8 @@ export interface HeldAddress {
   /** `vm/web-01/eth0`, `server/hv-01/eno1`, `server/x/shaping`, `pool/p/reservation`. */
   holder: string;
   pool: string | null;
+  /** The VRF it is held in; null: the global table. */
+  vrf: string | null;
   status: 'allocated' | 'reserved';
   tenant: string | null;
 }
@@ -40,14 +44,19 @@ export interface AppliedModel {
   racks: Map<string, RackSpec>;
   pools: Map<string, { spec: IPPoolSpec; layout: PoolLayout | undefined }>;
   backupPolicies: Map<string, BackupPolicySpec>;
-  /** Every held address, sorted by (version, value): the order of /v1/ip-addresses. */
+  devices: Map<string, DeviceSpec>;
+  /** The recorded resources and holdings as inventory/model/tenant-holdings.ts reads them. */
+  desired: TenantHoldingsSource;
+  /** Every held address, sorted by (version, value, VRF): the order of /v1/ip-addresses. */
   held: HeldAddress[];
+  /** By address, whatever its VRF: what free and seen-only listings skip (an address held in any
+   * VRF is never listed free, as the API does not know which VRF a sighting was in). */
   heldByIp: Map<string, HeldAddress>;
 }
 
 interface RecordedDesired {
   resources: Array<{ address: string; kind: string; name: string; spec: ResourceSpec }>;
-  ips: Array<{ ip: string; holder: string; pool: string | null }>;
+  ips: Array<{ ip: string; holder: string; pool: string | null; vrf?: string }>;
 }
 
 export function compareAddresses(a: IpAddress, b: IpAddress): number {
@@ -61,11 +70,16 @@ function byKind<S extends ResourceSpec>(recorded: RecordedDesired, kind: S['kind
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The tenant an address is held for: a VM's tenant, a reservation's or a shaping limit's. A
- * server's own interface addresses belong to no tenant. */
-function tenantOf(holder: string, ip: string, model: Pick<AppliedModel, 'vms' | 'servers' | 'pools'>): string | null {
+/** The tenant an address is held for: a VM's tenant, a dedicated server's or a device's (every
+ * address it holds), a reservation's or a shaping limit's (on a server rented to nobody). A switch's
+ * addresses, and those of a server rented to nobody, belong to no tenant. The same rule as
+ * inventory/model/tenant-holdings.ts. */
+function tenantOf(holder: string, ip: string, model: Pick<AppliedModel, 'vms' | 'servers' | 'pools' | 'devices'>): string | null {
   const [kind, name, part] = holder.split('/');
   if (kind === 'vm') return model.vms.get(name ?? '')?.tenant ?? null;
+  if (kind === 'device') return model.devices.get(name ?? '')?.tenant ?? null;
+  const rentedTo = kind === 'server' ? model.servers.get(name ?? '')?.tenant : undefined;
+  if (rentedTo !== undefined) return rentedTo;
   if (kind === 'pool' && part === 'reservation')
     return model.pools.get(name ?? '')?.spec.reservations?.find((r) => parseIp(r.ip) && same(r.ip, ip))?.tenant ?? null;
   if (kind === 'server' && part === 'shaping') return model.servers.get(name ?? '')?.shaping?.limits?.find((l) => same(l.ip, ip))?.tenant ?? null;
@@ -99,6 +113,13 @@ export function appliedModel(commit: string, appliedAt: number, desiredJson: str
     racks: byKind<RackSpec>(recorded, 'Rack'),
     pools,
     backupPolicies: byKind<BackupPolicySpec>(recorded, 'BackupPolicy'),
+    devices: byKind<DeviceSpec>(recorded, 'Device'),
+  };
+  const desired: TenantHoldingsSource = {
+    resources: new Map(recorded.resources.map((r) => [r.address, r])),
+    ipHoldings: new Map(
+      recorded.ips.map((h) => [vrfScopedIp(h.ip, h.vrf), { ip: h.ip, holder: h.holder, resource: h.holder.split('/').slice(0, 2).join('/'), vrf: h.vrf }]),
+    ),
   };
   const held: HeldAddress[] = [];
   for (const h of recorded.ips) {
@@ -109,10 +130,11 @@ export function appliedModel(commit: string, appliedAt: number, desiredJson: str
       parsed,
       holder: h.holder,
       pool: h.pool,
+      vrf: h.vrf ?? null,
       status: h.holder.startsWith('pool/') ? 'reserved' : 'allocated',
       tenant: tenantOf(h.holder, h.ip, base),
     });
   }
-  held.sort((a, b) => compareAddresses(a.parsed, b.parsed));
-  return { ...base, held, heldByIp: new Map(held.map((h) => [h.ip, h])) };
+  held.sort((a, b) => compareAddresses(a.parsed, b.parsed) || ((a.vrf ?? '') < (b.vrf ?? '') ? -1 : (a.vrf ?? '') > (b.vrf ?? '') ? 1 : 0));
+  return { ...base, desired, held, heldByIp: new Map(held.map((h) => [h.ip, h])) };
 }

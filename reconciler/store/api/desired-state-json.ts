@@ -7,6 +7,7 @@ export function desiredStateJson(state: DesiredState): string {
   return JSON.stringify({
     revision: state.revision,
     resources: [...state.resources.values()].map((r) => ({ address: r.address, kind: r.kind, name: r.name, spec: r.spec })),
-    ips: [...state.ipHoldings.values()].map((h) => ({ ip: h.ip, holder: h.holder, pool: h.pool ?? null })),
+    // vrf only when there is one, so an inventory without VRFs records the same JSON as before.
+    ips: [...state.ipHoldings.values()].map((h) => ({ ip: h.ip, holder: h.holder, pool: h.pool ?? null, ...(h.vrf === undefined ? {} : { vrf: h.vrf }) })),
   });
 }

@@ -79,6 +79,15 @@ const MUTATIONS: Record<string, Mutation> = {
     const replacement = pick(['198.51.100.2', '198.51.100.1', '198.51.100.250', '203.0.113.30', '203.0.113.50', '203.0.113.1'], r);
     return text.slice(0, target.index) + replacement + text.slice(target.index + target[0].length);
   },
+  // Issue 10's VRFs: an address or pool moved to another routing table, or its vrf dropped.
+  'switch a VRF': (text, r) => {
+    const vrfs = [...text.matchAll(/(?:, )?vrf: [a-z-]+/g)];
+    if (vrfs.length === 0) return text;
+    const target = pick(vrfs, r);
+    const replacement = pick(['', ', vrf: acme-private', ', vrf: globex-private', ', vrf: nowhere'], r);
+    const fitted = target[0].startsWith(', ') ? replacement : replacement.replace(/^, /, '');
+    return text.slice(0, target.index) + fitted + text.slice(target.index + target[0].length);
+  },
   'anchors and aliases': (text, r) => text.replace(/:\s+(\S.*)$/m, pick([': *missing', ': &a [*a]', ': !!binary notbase64', ': !custom x'], r)),
 };
 
@@ -122,6 +131,8 @@ test('1,000 deterministic mutations of the lab never throw and always explain th
     'INV_RULE_RACK_UNIT_RESERVED',
     'INV_RULE_IP_IN_ROUTED_SUBNET',
     'INV_RULE_IP_DUPLICATE',
+    'INV_RULE_IP_VRF_AMBIGUOUS',
+    'INV_RULE_POOL_OVERLAP',
     'INV_RULES_SKIPPED',
   ])
     assert.ok(seenCodes.has(code), `the mutations never reached ${code}`);

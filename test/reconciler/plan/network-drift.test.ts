@@ -202,3 +202,33 @@ test('a reservation date that is not a calendar day is refused at its YAML line'
     assert.equal(errors[0]!.subject?.start.line, 13);
   }
 });
+
+test('drift in a VRF: a sighting is matched to the pools of the VRF whose ARP its device answers with (snmp.vrf), never across VRFs', () => {
+  // sw-r02's agent answers with globex's VRF; sw-r01's with the global table.
+  const vrfState = validateInventory(
+    snapshotOf(labWith('network/switches.yaml', '  credentials: sw-r02-snmp', '  credentials: sw-r02-snmp\n  vrf: globex-private')),
+  ).state;
+  const seen = (ip: string, device: string, lastSeen: number) => [`${device}\u0000${ip}`, sighting(ip, lastSeen, { device })[1]] as const;
+  const devices = new Map([
+    ['sw-r01', { facts: device({}), lastRun: undefined }],
+    ['sw-r02', { facts: device({}), lastRun: undefined }],
+  ]);
+  const facts = factsWith({
+    devices,
+    sightings: new Map([
+      seen('10.20.0.7', 'sw-r02', NOW), // nobody holds .7 in globex's VRF: drift, named with its VRF
+      seen('10.20.0.8', 'sw-r01', NOW), // no pool of the global table contains it: nothing to say
+      seen('10.20.0.2', 'sw-r02', NOW - 40 * DAY), // globex's firewall, not seen in its VRF for 40 days
+      seen('10.20.0.2', 'sw-r01', NOW), // another host, in the global table: does not refresh the firewall
+    ]),
+  });
+  const drift = networkDrift(vrfState, facts, { lastSeenWarningDays: 31, now: NOW });
+  assert.deepEqual(
+    drift.map((d) => [d.address, d.kind]),
+    [
+      ['ip/10.20.0.7%globex-private', 'unallocated-address-in-use'],
+      ['ip/10.20.0.2%globex-private', 'address-not-seen'],
+    ],
+  );
+  assert.match(drift[0]!.message, /pool "globex-private-lan" \(vrf "globex-private"\)/);
+});

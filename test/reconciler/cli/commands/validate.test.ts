@@ -23,7 +23,7 @@ test('validate on the lab at HEAD exits 0 and summarises the inventory with its 
   assert.match(
     run.out,
     new RegExp(
-      `^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 31 resources \\(.*6 vm.*3 device, 1 aggregate, 18 ip\\); 0 errors, 0 warnings\\.\\n$`,
+      `^Valid: inventory at HEAD \\(${repo.commit.slice(0, 12)}\\): 35 resources \\(.*6 pool, 6 vm.*3 device, 1 aggregate, 2 vrf, 20 ip\\); 0 errors, 0 warnings\\.\\n$`,
     ),
   );
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import { tenantHoldings as inventoryTenantHoldings } from '../../../../inventory/model/tenant-holdings.js';
+import { validateInventory } from '../../../../inventory/validate/validate-inventory.js';
 import { knownAddresses, listAddresses } from '../../../../reconciler/store/api/address-records.js';
 import { readApiHead } from '../../../../reconciler/store/api/api-head.js';
 import { allSightings, appliedDesiredJson } from '../../../../reconciler/store/api/api-reads.js';
@@ -12,7 +14,7 @@ import { tenantHoldings } from '../../../../reconciler/store/api/tenant-holdings
 import { openStore } from '../../../../reconciler/store/open-store.js';
 import { formatIp, parseIp } from '../../../../schemas/formats/ip.js';
 import { recordApplied, recordSightings, tempStore } from '../../../support/applied-store.js';
-import { labTexts, labWith } from '../../../support/lab-inventory.js';
+import { labTexts, labWith, snapshotOf } from '../../../support/lab-inventory.js';
 
 const C1 = 'a'.repeat(40);
 const C2 = 'b'.repeat(40);
@@ -134,6 +136,7 @@ test('known addresses: held ones with their tenant, and a seen but unallocated o
       version: 4,
       status: 'allocated',
       pool: 'lab1-public',
+      vrf: null,
       holder: 'vm/acme-web-01/eth0',
       tenant: 'acme',
       firstSeen: new Date(5000).toISOString(),
@@ -148,28 +151,52 @@ test('known addresses: held ones with their tenant, and a seen but unallocated o
   assert.equal(all.find((a) => a.address === '203.0.113.200')?.status, 'reserved');
   assert.equal(all.find((a) => a.address === '203.0.113.200')?.tenant, 'globex');
   assert.equal(all.find((a) => a.address === '203.0.113.150')?.tenant, 'acme');
-  // Sorted by version, then numerically (not as text: .99 before .150).
+  // Sorted by version, then numerically (not as text: .99 before .150); an address held in two VRFs
+  // (the lab's 10.20.0.2) is listed once per VRF, next to each other.
   const order = all.map((a) => parseIp(a.address)!);
-  for (let i = 1; i < order.length; i++) assert.ok(order[i - 1]!.version < order[i]!.version || order[i - 1]!.value < order[i]!.value, formatIp(order[i]!));
-  const paged: string[] = [];
-  let after;
-  for (;;) {
-    const { items, next } = listAddresses(model, known, sightings, { limit: 3, ...(after ? { after } : {}) });
-    paged.push(...items.map((i) => i.address));
-    if (!next) break;
-    after = next;
-  }
+  for (let i = 1; i < order.length; i++) assert.ok(order[i - 1]!.version < order[i]!.version || order[i - 1]!.value <= order[i]!.value, formatIp(order[i]!));
   assert.deepEqual(
-    paged,
-    all.map((a) => a.address),
+    all.filter((a) => a.address === '10.20.0.2').map((a) => [a.vrf, a.holder]),
+    [
+      ['acme-private', 'pool/acme-private-lan/reservation'],
+      ['globex-private', 'device/globex-fw-01/inside'],
+    ],
   );
+  // Pages of 1 too: a page never ends between the two VRFs' copies of 10.20.0.2 (the cursor is an address).
+  for (const limit of [1, 3]) {
+    const paged: string[] = [];
+    let after;
+    for (let page = 0; page < all.length; page++) {
+      const { items, next } = listAddresses(model, known, sightings, { limit, ...(after ? { after } : {}) });
+      paged.push(...items.map((i) => `${i.address}${i.vrf === null ? '' : `%${i.vrf}`}`));
+      if (!next) break;
+      after = next;
+    }
+    assert.deepEqual(
+      paged,
+      all.map((a) => `${a.address}${a.vrf === null ? '' : `%${a.vrf}`}`),
+      `pages of ${limit}`,
+    );
+  }
 });
 
-test("a tenant's holdings: its VMs, its addresses (reservation and shaping limit included) and its limits", async (t) => {
+test("a tenant's holdings: its VMs, dedicated server, networks, VRF, addresses (its server's, reservation and shaping limit included) and its limits", async (t) => {
   const { model } = await labModel(t);
   const acme = tenantHoldings(model, 'acme');
   assert.deepEqual(acme.vms, ['acme-db-01', 'acme-web-01', 'acme-web-02']);
-  assert.deepEqual(acme.addresses.map((a) => a.ip).sort(), ['2001:db8:10::10', '203.0.113.10', '203.0.113.11', '203.0.113.12', '203.0.113.150'].sort());
+  assert.deepEqual([acme.servers, acme.vrfs, acme.networks.map((n) => n.pool)], [['ded-01'], ['acme-private'], ['acme-private-lan', 'acme-routed']]);
+  assert.deepEqual(
+    acme.addresses.map((a) => a.ip).sort(),
+    ['10.20.0.2', '2001:db8:10::10', '203.0.113.10', '203.0.113.11', '203.0.113.12', '203.0.113.150', '203.0.113.50'].sort(),
+  );
+  // The served holdings are exactly what the inventory derives from the same commit's state.
+  const { state } = validateInventory(snapshotOf(labTexts()));
+  assert.deepEqual(
+    acme.addresses.map((a) => `${a.holder} ${a.ip} ${a.vrf}`),
+    inventoryTenantHoldings(state, 'acme').addresses.map((a) => `${a.holder} ${a.ip} ${a.vrf}`),
+  );
+  // A dedicated server's own address is the tenant's in the address listing too.
+  assert.equal(model.held.find((h) => h.ip === '203.0.113.50')?.tenant, 'acme');
   assert.ok(acme.limits.some((l) => l.on === 'server/backup-01/shaping/203.0.113.150'));
   assert.ok(tenantHoldings(model, 'globex').addresses.some((a) => a.ip === '203.0.113.200' && a.status === 'reserved'));
 });
@@ -182,4 +209,28 @@ test('a rack layout names the device in every unit it occupies', async (t) => {
     [12, 13],
   );
   assert.equal(rack.layout.length, rack.units);
+});
+
+test("a seen address is in the VRF of the switch that saw it: matched to that VRF's pools and holders, not the global table's", async (t) => {
+  // sw-r02's agent answers with globex's VRF.
+  const { s, model } = await labModel(t, labWith('network/switches.yaml', '  credentials: sw-r02-snmp', '  credentials: sw-r02-snmp\n  vrf: globex-private'));
+  await recordSightings(
+    s.store,
+    'sw-r02',
+    [
+      { ip: '10.20.0.2', mac: '52:54:00:fe:00:02', port: '3', vlan: 20 }, // globex's firewall
+      { ip: '10.20.0.7', mac: '52:54:00:fe:00:07', port: '4', vlan: 20 }, // nobody's, in globex's VRF
+    ],
+    7000,
+  );
+  const sightings = await allSightings(s.store);
+  const all = listAddresses(model, knownAddresses(model, sightings), sightings, { limit: 1000 }).items;
+  assert.deepEqual(
+    all.filter((a) => a.address.startsWith('10.20.0.')).map((a) => [a.address, a.vrf, a.status, a.pool, a.lastSeen !== null]),
+    [
+      ['10.20.0.2', 'acme-private', 'reserved', 'acme-private-lan', false],
+      ['10.20.0.2', 'globex-private', 'allocated', 'globex-private-lan', true],
+      ['10.20.0.7', 'globex-private', 'seen-unallocated', 'globex-private-lan', true],
+    ],
+  );
 });
