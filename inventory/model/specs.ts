@@ -82,7 +82,16 @@ export interface SwitchSpec extends CommonSpec {
   serial?: string;
   /** `host` is filled in from the held address `address` names (validate-inventory.ts). */
   /** `vrf`: the VRF whose ARP table the agent answers with (absent: the global table). */
-  snmp?: { host: string; address?: string; port: number; credentials: string; timeoutMs: number; retries: number; vlanCommunityIndexing: boolean; vrf?: string };
+  snmp?: {
+    host: string;
+    address?: string;
+    port: number;
+    credentials: string;
+    timeoutMs: number;
+    retries: number;
+    vlanCommunityIndexing: boolean;
+    vrf?: string;
+  };
   ports: Array<{ name: string; speed?: string; description?: string }>;
   uplinks?: Array<{ port: string; to: Cabling }>;
 }

@@ -44,7 +44,6 @@ export interface AppliedModel {
   racks: Map<string, RackSpec>;
   pools: Map<string, { spec: IPPoolSpec; layout: PoolLayout | undefined }>;
   backupPolicies: Map<string, BackupPolicySpec>;
-  devices: Map<string, DeviceSpec>;
   /** The recorded resources and holdings as inventory/model/tenant-holdings.ts reads them. */
   desired: TenantHoldingsSource;
   /** Every held address, sorted by (version, value, VRF): the order of /v1/ip-addresses. */
@@ -113,7 +112,6 @@ export function appliedModel(commit: string, appliedAt: number, desiredJson: str
     racks: byKind<RackSpec>(recorded, 'Rack'),
     pools,
     backupPolicies: byKind<BackupPolicySpec>(recorded, 'BackupPolicy'),
-    devices: byKind<DeviceSpec>(recorded, 'Device'),
   };
   const desired: TenantHoldingsSource = {
     resources: new Map(recorded.resources.map((r) => [r.address, r])),

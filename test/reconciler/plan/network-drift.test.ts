@@ -222,7 +222,7 @@ test('drift in a VRF: a sighting is matched to the pools of the VRF whose ARP it
       seen('10.20.0.2', 'sw-r01', NOW), // another host, in the global table: does not refresh the firewall
     ]),
   });
-  const drift = networkDrift(vrfState, facts, { lastSeenWarningDays: 31, now: NOW });
+  const drift = networkDrift(vrfState, facts, POLICY);
   assert.deepEqual(
     drift.map((d) => [d.address, d.kind]),
     [

@@ -25,7 +25,7 @@ test('the facts keep the newest sighting of an address per device, so a VRF sigh
     ['sw-r01', '10.20.0.2', now],
     ['sw-r02', '10.20.0.2', now - 40 * DAY],
   ]);
-  const drift = networkDrift(state, facts, { lastSeenWarningDays: 31, now });
+  const drift = networkDrift(state, facts, { lastSeenWarningDays: 31, reservationWarningDays: 15, now });
   assert.deepEqual(
     drift.filter((d) => d.kind === 'address-not-seen').map((d) => d.address),
     ['ip/10.20.0.2%globex-private'],
