@@ -26,6 +26,7 @@ export function addressCells(
   layout: PoolLayout,
   first: bigint,
   last: bigint,
+  /** The pool's own holdings (its VRF's), by address. */
   heldByIp: ReadonlyMap<string, HeldAddress>,
   sightings: ReadonlyMap<string, AddressSighting>,
   now: number,

@@ -1,5 +1,6 @@
 import { describeNetwork } from '../../inventory/model/pool-layout.js';
 import { poolRecords } from '../../reconciler/store/api/api-records.js';
+import type { HeldAddress } from '../../reconciler/store/api/applied-model.js';
 import { formatIp } from '../../schemas/formats/ip.js';
 import { nameFilter } from '../http/query-filters.js';
 import { addressCells, CELL_STATES, countCells } from './address-cells.js';
@@ -50,19 +51,20 @@ export const poolPage: WebPage = {
         </tbody>
       </table>`;
     const layout = pool.layout;
+    const heldHere = model.heldByPool.get(name) ?? new Map<string, HeldAddress>();
     let map: SafeHtml;
     if (!layout) map = html`<p class="muted">The pool's network cannot be drawn.</p>`;
     else {
       const size = layout.network.last - layout.network.first + 1n;
       if (size <= CELLS_UP_TO) {
-        const cells = addressCells(layout, layout.network.first, layout.network.last, model.heldByIp, sightings, now);
+        const cells = addressCells(layout, layout.network.first, layout.network.last, heldHere, sightings, now);
         map = html`<h2>Addresses</h2>
           ${legend(countCells(cells))}${poolMapSvg(cells)}`;
       } else if (layout.network.version === 4 && size <= BLOCKS_UP_TO) {
         const rows: SafeHtml[] = [];
         const total = Object.fromEntries(CELL_STATES.map((s) => [s, 0]));
         for (let first = layout.network.first; first <= layout.network.last; first += 256n) {
-          const counts = countCells(addressCells(layout, first, first + 255n, model.heldByIp, sightings, now));
+          const counts = countCells(addressCells(layout, first, first + 255n, heldHere, sightings, now));
           for (const s of CELL_STATES) total[s]! += counts[s];
           rows.push(
             html`<tr data-block="${formatIp({ version: 4, value: first })}/24">

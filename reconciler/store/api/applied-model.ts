@@ -51,6 +51,8 @@ export interface AppliedModel {
   /** By address, whatever its VRF: what free and seen-only listings skip (an address held in any
    * VRF is never listed free, as the API does not know which VRF a sighting was in). */
   heldByIp: Map<string, HeldAddress>;
+  /** Per pool, its own holdings by address: a pool map counts only its VRF's holders, as /v1/pools does. */
+  heldByPool: Map<string, Map<string, HeldAddress>>;
 }
 
 interface RecordedDesired {
@@ -134,5 +136,12 @@ export function appliedModel(commit: string, appliedAt: number, desiredJson: str
     });
   }
   held.sort((a, b) => compareAddresses(a.parsed, b.parsed) || ((a.vrf ?? '') < (b.vrf ?? '') ? -1 : (a.vrf ?? '') > (b.vrf ?? '') ? 1 : 0));
-  return { ...base, desired, held, heldByIp: new Map(held.map((h) => [h.ip, h])) };
+  const heldByPool = new Map<string, Map<string, HeldAddress>>();
+  for (const h of held) {
+    if (h.pool === null) continue;
+    const mine = heldByPool.get(h.pool) ?? new Map<string, HeldAddress>();
+    mine.set(h.ip, h);
+    heldByPool.set(h.pool, mine);
+  }
+  return { ...base, desired, held, heldByIp: new Map(held.map((h) => [h.ip, h])), heldByPool };
 }
