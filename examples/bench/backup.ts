@@ -4,17 +4,27 @@
  * process, spawned from the same Node process. Node's own start-up (about 50 ms) is printed
  * separately for the CLI, since cron pays it once per run.
  *
- * Env: BENCH_FILES (default 20000), BENCH_REPS (default 6), BENCH_DIR (default the OS temp dir). */
+ * Default profile (issue 14): a tree of 200,000 files built once; one full run each; then
+ * BENCH_REPS incremental runs with 1% of the files changed before each, pytin against plain
+ * `tar --listed-incremental` (gzip), alternating which goes first. pytin's fixed cost per run (all
+ * but tar: lock, snapshot copy, fsyncs, checksum, index, pruning, log) is reported apart, both
+ * within those runs (pytin's time minus its tar's) and on a one-file tree.
+ * BENCH_PROFILE=compressions: the earlier bench (full, incremental and restore with gzip, zstd and
+ * pigz on BENCH_FILES, default 20,000).
+ *
+ * Env: BENCH_PROFILE, BENCH_FILES (default 200000, or 20000 for compressions), BENCH_REPS (default
+ * 6), BENCH_DIR (default the OS temp dir). */
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { restoreBackup } from '../../reconciler/backup/backup-restore.js';
 import { type Compression, tarCompressionArgs } from '../../reconciler/backup/compression.js';
 import { runBackup } from '../../reconciler/backup/run/backup-run.js';
 
-const FILES = Number(process.env.BENCH_FILES ?? 20000);
+const PROFILE = process.env.BENCH_PROFILE ?? 'incremental';
+const FILES = Number(process.env.BENCH_FILES ?? (PROFILE === 'compressions' ? 20000 : 200000));
 // Even, so that each side goes first equally often.
 const REPS = Number(process.env.BENCH_REPS ?? 6);
 const FILES_PER_DIR = 100;
@@ -46,17 +56,35 @@ function content(random: () => number): string {
   return parts.join(random() < 0.5 ? ' ' : '\n');
 }
 
-async function generateTree(root: string): Promise<number> {
+async function generateTree(root: string, files = FILES): Promise<number> {
   const random = prng(42);
   let bytes = 0;
-  for (let i = 0; i < FILES; i++) {
-    const dir = join(root, `d${Math.floor(i / FILES_PER_DIR / 10)}`, `sub${Math.floor(i / FILES_PER_DIR)}`);
-    if (i % FILES_PER_DIR === 0) await mkdir(dir, { recursive: true });
-    const text = content(random);
-    bytes += text.length;
-    await writeFile(join(dir, `file-${i}.txt`), text);
+  // One directory (100 files) at a time, its files written together.
+  for (let first = 0; first < files; first += FILES_PER_DIR) {
+    const dir = join(root, `d${Math.floor(first / FILES_PER_DIR / 10)}`, `sub${Math.floor(first / FILES_PER_DIR)}`);
+    await mkdir(dir, { recursive: true });
+    const writes: Array<Promise<void>> = [];
+    for (let i = first; i < Math.min(files, first + FILES_PER_DIR); i++) {
+      const text = content(random);
+      bytes += text.length;
+      writes.push(writeFile(join(dir, `file-${i}.txt`), text));
+    }
+    await Promise.all(writes);
   }
   return bytes;
+}
+
+/** 1% of the files changed between two incremental runs: appended to, so tar sees a new size and
+ * mtime (some picks repeat: at most 1%). */
+async function changeOnePercent(root: string, round: number): Promise<void> {
+  const random = prng(5000 + round);
+  const writes: Array<Promise<void>> = [];
+  for (let k = 0; k < FILES / 100; k++) {
+    const i = Math.floor(random() * FILES);
+    writes.push(appendFile(join(root, `d${Math.floor(i / FILES_PER_DIR / 10)}`, `sub${Math.floor(i / FILES_PER_DIR)}`, `file-${i}.txt`), content(random)));
+    if (writes.length >= 100) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
 }
 
 /** Changes between two incremental runs: 200 files modified, 50 added, 20 deleted. */
@@ -198,8 +226,85 @@ async function nodeStartup(reps: number): Promise<number> {
   return median(times);
 }
 
-const work = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'pytin-bench-backup-'));
-try {
+/** pytin's runBackup, timed as a whole and its tar apart (the hooks around tar). */
+async function pytinRun(source: string, target: string): Promise<{ seconds: number; tarSeconds: number }> {
+  let tarStarted = 0;
+  let tarFinished = 0;
+  const seconds = await timed(async () => {
+    const result = await runBackup({
+      source,
+      target,
+      name: 'bench',
+      iterations: 1000,
+      keepSequences: 1,
+      compression: 'gzip',
+      hooks: { onTarStarted: () => (tarStarted = performance.now()), onTarFinished: () => (tarFinished = performance.now()) },
+    });
+    if (result.result !== 'success') throw new Error(JSON.stringify(result.diagnostics));
+  });
+  return { seconds, tarSeconds: (tarFinished - tarStarted) / 1000 };
+}
+
+async function incrementalProfile(work: string): Promise<void> {
+  const source = join(work, 'source');
+  const t0 = performance.now();
+  const bytes = await generateTree(source);
+  console.log(
+    `tree: ${FILES} files, ${(bytes / 2 ** 20).toFixed(1)} MiB (built once, in ${((performance.now() - t0) / 1000).toFixed(1)} s); work directory ${work}`,
+  );
+  const pytinTarget = join(work, 'pytin');
+  const plainDir = join(work, 'plain');
+  await mkdir(plainDir);
+  const plain = (n: number) => run('tar', plainCreate('gzip', join(plainDir, `plain-${n}.tar.gz`), join(plainDir, 'plain.snar'), source));
+  // The full archives both series start from, once each (timed for scale only).
+  const fullPytin = await pytinRun(source, pytinTarget);
+  const fullPlain = await timed(() => plain(1));
+  console.log(
+    `full run (once each, gzip): pytin ${fullPytin.seconds.toFixed(2)} s (its tar ${fullPytin.tarSeconds.toFixed(2)} s), plain tar ${fullPlain.toFixed(2)} s`,
+  );
+  const pytinTimes: number[] = [];
+  const plainTimes: number[] = [];
+  const fixed: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    await changeOnePercent(source, rep);
+    const doPytin = async () => {
+      const r = await pytinRun(source, pytinTarget);
+      pytinTimes.push(r.seconds);
+      fixed.push(r.seconds - r.tarSeconds);
+    };
+    const doPlain = async () => void plainTimes.push(await timed(() => plain(rep + 2)));
+    for (const side of rep % 2 === 0 ? [doPytin, doPlain] : [doPlain, doPytin]) await side();
+  }
+  // The fixed cost on a tree of one file: nearly all of a run is then pytin's own work.
+  const tiny = join(work, 'tiny');
+  await generateTree(tiny, 1);
+  const tinyPytin: number[] = [];
+  const tinyPlain: number[] = [];
+  const tinyPlainDir = join(work, 'tiny-plain');
+  await mkdir(tinyPlainDir);
+  for (let rep = 0; rep < REPS; rep++) {
+    tinyPytin.push((await pytinRun(tiny, join(work, 'tiny-pytin'))).seconds);
+    tinyPlain.push(await timed(() => run('tar', plainCreate('gzip', join(tinyPlainDir, `t-${rep}.tar.gz`), join(tinyPlainDir, 't.snar'), tiny))));
+  }
+  const [p, q] = [median(pytinTimes), median(plainTimes)];
+  console.log(`\nincremental runs, ${FILES / 100} files (1%) changed before each, gzip, median of ${REPS}, alternating which goes first:`);
+  console.log(`  pytin (runBackup, in-process)            ${p.toFixed(3)} s`);
+  console.log(`  plain tar --listed-incremental -z        ${q.toFixed(3)} s`);
+  console.log(`  ratio                                    ${(p / q).toFixed(3)}x (goal <= 1.05x: ${p / q <= 1.05 ? 'met' : 'NOT met'})`);
+  console.log(`  every run (s), pytin | plain: ${pytinTimes.map((v) => v.toFixed(3)).join(' ')} | ${plainTimes.map((v) => v.toFixed(3)).join(' ')}`);
+  console.log(`pytin's fixed cost per run (all but tar: lock, snapshot copy, fsyncs, checksum, index, pruning, log):`);
+  console.log(`  within the incremental runs above: median ${median(fixed).toFixed(3)} s (${fixed.map((v) => v.toFixed(3)).join(' ')})`);
+  console.log(
+    `  on a one-file tree: pytin ${median(tinyPytin).toFixed(3)} s against plain tar ${median(tinyPlain).toFixed(3)} s: ${(median(tinyPytin) - median(tinyPlain)).toFixed(3)} s`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+}
+
+async function compressionsProfile(work: string): Promise<void> {
   const source = join(work, 'source');
   const t0 = performance.now();
   const bytes = await generateTree(source);
@@ -234,6 +339,12 @@ try {
   }
   console.log(`\narchive sizes:\n  ${sizes.join('\n  ')}`);
   console.log(`\nnode start-up of the pytin CLI (paid once per cron run, not in the figures above): ${(await nodeStartup(REPS)).toFixed(3)} s`);
+}
+
+const work = await mkdtemp(join(process.env.BENCH_DIR ?? tmpdir(), 'pytin-bench-backup-'));
+try {
+  if (PROFILE === 'compressions') await compressionsProfile(work);
+  else await incrementalProfile(work);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

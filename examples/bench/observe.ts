@@ -3,7 +3,12 @@
 // on libvirt's test driver), with the default parallelism and with --parallelism 1, alternately,
 // whole processes; medians and the speedup. snmpd rather than snmpsimd: snmpsimd is Python and
 // CPU-bound, so 8 of them on 2 cores would measure the agents, not pytin.
+// Where the time goes, per phase, from `observe --json` (each device's and host's duration and
+// store time) and the arrival time of each of its lines: start-up (Node, the inventory read from
+// git and validated, the store opened) until the first walk began, the walks, and the end (usage
+// buckets, closing); within the walks, switches and hosts apart, and the diagnostics seen.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,12 +18,61 @@ import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/n
 import { type Snmpd, startSnmpd } from '../../test/lab/snmpd.js';
 import { generateKey, type LabSshd, startSshd } from '../../test/lab/sshd.js';
 import { git } from '../../test/support/git-repo.js';
-import { formatSeconds, measureProcess, median } from './measure.js';
+import { formatSeconds, measureProcessLines, median, type TimedLine } from './measure.js';
 
 const DEVICES = 8;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COMMUNITY = 'bench';
 const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'reconciler', 'cli', 'pytin.js');
+
+interface Phases {
+  wall: number;
+  cpu: number;
+  startup: number;
+  walks: number;
+  end: number;
+  snmp: number[];
+  hosts: number[];
+  store: number[];
+  diagnostics: string[];
+}
+
+/** The phases of one `observe --json` run, in seconds, from its timed lines. */
+function phasesOf(run: { wallSeconds: number; cpuSeconds: number; lines: TimedLine[] }): Phases {
+  const observations = run.lines
+    .filter((l) => l.text.startsWith('{'))
+    .map((l) => ({
+      atMs: l.atMs,
+      ...(JSON.parse(l.text) as { type: string; source?: string; durationMs?: number; storeMs?: number | null; diagnostics?: Array<{ code: string }> }),
+    }))
+    .filter((m) => m.type === 'observation');
+  if (observations.length !== DEVICES * 2) throw new Error(`expected ${DEVICES * 2} observations, got ${observations.length}`);
+  const firstStart = Math.min(...observations.map((o) => o.atMs - o.durationMs!));
+  const lastEnd = Math.max(...observations.map((o) => o.atMs));
+  return {
+    wall: run.wallSeconds,
+    cpu: run.cpuSeconds,
+    startup: firstStart / 1000,
+    walks: (lastEnd - firstStart) / 1000,
+    end: run.wallSeconds - lastEnd / 1000,
+    snmp: observations.filter((o) => o.source === 'snmp').map((o) => o.durationMs! / 1000),
+    hosts: observations.filter((o) => o.source === 'host').map((o) => o.durationMs! / 1000),
+    store: observations.map((o) => (o.storeMs ?? 0) / 1000),
+    diagnostics: observations.flatMap((o) => (o.diagnostics ?? []).map((d) => d.code)),
+  };
+}
+
+function describePhases(label: string, runs: readonly Phases[]): string[] {
+  const m = (pick: (p: Phases) => number) => median(runs.map(pick)).toFixed(2).padStart(6);
+  const all = (pick: (p: Phases) => number[]) => runs.flatMap(pick);
+  const codes = new Map<string, number>();
+  for (const code of runs.flatMap((p) => p.diagnostics)) codes.set(code, (codes.get(code) ?? 0) + 1);
+  return [
+    `  ${label}: wall ${m((p) => p.wall)} s = start-up ${m((p) => p.startup)} + walks ${m((p) => p.walks)} + end ${m((p) => p.end)}; pytin's CPU ${m((p) => p.cpu)} s`,
+    `    per switch ${median(all((p) => p.snmp)).toFixed(2)} s (max ${Math.max(...all((p) => p.snmp)).toFixed(2)}), per host ${median(all((p) => p.hosts)).toFixed(2)} s (max ${Math.max(...all((p) => p.hosts)).toFixed(2)}), store ${median(all((p) => p.store)).toFixed(3)} s per subject (max ${Math.max(...all((p) => p.store)).toFixed(3)})`,
+    `    diagnostics over ${runs.length} runs: ${codes.size ? [...codes].map(([c, n]) => `${c} x${n}`).join(', ') : 'none'}`,
+  ];
+}
 
 const dir = await makeTempDir('bench-observe');
 const agents: Snmpd[] = [];
@@ -55,27 +109,35 @@ try {
   git(repo, 'commit', '-qm', 'bench');
   process.env.PYTIN_SECRET_BENCH_COMMUNITY = COMMUNITY;
 
-  const parallel: number[] = [];
-  const serial: number[] = [];
+  const parallel: Phases[] = [];
+  const serial: Phases[] = [];
   for (let i = 0; i < RUNS; i++) {
     for (const [list, extra] of [
       [parallel, []],
       [serial, ['--parallelism', '1']],
     ] as const) {
-      const run = measureProcess(process.execPath, [pytin, 'observe', '--repo', repo, ...extra]);
+      const run = await measureProcessLines(process.execPath, [pytin, 'observe', '--repo', repo, '--json', ...extra]);
       if (run.exitCode !== 0) throw new Error(`pytin observe ${extra.join(' ')} failed:\n${run.stdout}`);
-      list.push(run.wallSeconds);
-      if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}:\n${run.stdout}`);
+      list.push(phasesOf(run));
+      if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}:\n${run.stdout}\n`);
     }
   }
-  const p = median(parallel);
-  const s = median(serial);
+  const p = median(parallel.map((r) => r.wall));
+  const s = median(serial.map((r) => r.wall));
   process.stdout.write(
     [
       `pytin observe of ${DEVICES} switches (snmpd, 1,000 neighbours each) and ${DEVICES} hosts (sshd + virsh test driver), whole process, median of ${RUNS}`,
       `  --parallelism ${DEFAULT_OBSERVE_PARALLELISM} (default)  ${formatSeconds(p)}`,
       `  --parallelism 1             ${formatSeconds(s)}`,
-      `  speedup                     ${(s / p).toFixed(2)}x`,
+      `  speedup                     ${(s / p).toFixed(2)}x (goal >= 4x)`,
+      `  runs (wall s)               default ${parallel.map((r) => r.wall.toFixed(1)).join(' ')}; --parallelism 1 ${serial.map((r) => r.wall.toFixed(1)).join(' ')}`,
+      `  walks only (first walk begun to last stored): ${(median(serial.map((r) => r.walks)) / median(parallel.map((r) => r.walks))).toFixed(2)}x`,
+      'where the time goes (medians):',
+      ...describePhases('default      ', parallel),
+      ...describePhases('--parallelism 1', serial),
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (2 cores shared with other work: ratios, not absolute times)`,
       '',
     ].join('\n'),
   );

@@ -25,6 +25,9 @@ export interface BackupRunOptions {
 export interface BackupRunHooks {
   /** Called with the pid of tar once it runs. */
   onTarStarted?: (pid: number) => void;
+  /** Called when tar has exited, before the archive is committed: what a run costs besides tar
+   * (lock, snapshot copy, fsyncs, checksum, index, pruning, log) is the rest (bench:backup). */
+  onTarFinished?: () => void;
 }
 
 /** A per-user policy: one series per directory under `home`, each in `target/<user>/`. */

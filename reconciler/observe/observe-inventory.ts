@@ -33,7 +33,10 @@ export interface ObservationResult {
   subject: string;
   address: string;
   ok: boolean;
+  /** From the first request to the facts being stored. */
   durationMs: number;
+  /** The part of durationMs spent recording the facts in the store (switches and hosts). */
+  storeMs?: number;
   /** One line for people: what was seen. */
   summary: string;
   diagnostics: Diagnostic[];
@@ -61,11 +64,12 @@ async function observeSwitch(device: DeviceToObserve, options: ObserveInventoryO
     const reason = diagnostics.find((d) => d.severity === 'error')?.summary ?? 'the walk did not complete';
     await recordFailedRun(options.store, { source: 'snmp', subject: device.name, startedAt, finishedAt, error: reason });
   }
+  const storedAt = now();
   const ok = complete && !diagnostics.some((d) => d.severity === 'error');
   const summary = complete
     ? `${facts.interfaces.length} interfaces, ${facts.arp.length} ARP, ${facts.fdb.length} forwarding, ${facts.lldp.length} LLDP rows`
     : 'incomplete walk; the last good facts are kept';
-  return { source: 'snmp', subject: device.name, address, ok, durationMs: finishedAt - startedAt, summary, diagnostics };
+  return { source: 'snmp', subject: device.name, address, ok, durationMs: storedAt - startedAt, storeMs: storedAt - finishedAt, summary, diagnostics };
 }
 
 async function observeServer(host: HostToObserve, options: ObserveInventoryOptions): Promise<ObservationResult> {
@@ -74,6 +78,7 @@ async function observeServer(host: HostToObserve, options: ObserveInventoryOptio
   const name = host.target.name;
   const address = `server/${name}`;
   const observation = await observeHost(host.target, host.probes, { pool: options.pool, now });
+  const observedAt = now();
   const diagnostics = observation.diagnostics.map((d) => ({ ...d, address }));
   await recordHostObservation(options.store, {
     host: name,
@@ -82,6 +87,7 @@ async function observeServer(host: HostToObserve, options: ObserveInventoryOptio
     facts: new Map([['basics', observation.basics], ...observation.facts]),
     errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.summary}`),
   });
+  const storedAt = now();
   const parts = [...observation.summaries, ...(observation.basics ? [`up ${Math.round(observation.basics.uptimeSeconds / 3600)} h`] : [])];
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return {
@@ -89,7 +95,8 @@ async function observeServer(host: HostToObserve, options: ObserveInventoryOptio
     subject: name,
     address,
     ok,
-    durationMs: now() - startedAt,
+    durationMs: storedAt - startedAt,
+    storeMs: storedAt - observedAt,
     summary: parts.length ? parts.join('; ') : 'nothing observed',
     diagnostics,
   };

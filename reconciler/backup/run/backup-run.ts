@@ -141,6 +141,7 @@ export async function runBackup(options: BackupRunOptions): Promise<BackupRunRes
       // from an empty snapshot, which tar reads as "nothing dumped yet".
       if (kind === 'incremental') await copyPreviousSnapshot(files.snapshot(state.currentIndex), state, snapshot, fail);
       const tar = await runTar(createArgs(options, source), { stdout: archive.fd, fd3: snapshot.fd, onStarted: options.hooks?.onTarStarted });
+      options.hooks?.onTarFinished?.();
       const verdict = tarVerdict(tar);
       const messages = tarMessages(tar.stderr).join('\n');
       switch (verdict) {

@@ -24,6 +24,7 @@ function printResult(io: CommandIO, json: boolean, result: ObservationResult): v
         address: result.address,
         ok: result.ok,
         durationMs: result.durationMs,
+        storeMs: result.storeMs ?? null,
         summary: result.summary,
         diagnostics: result.diagnostics.map(diagnosticToJson),
       }) + '\n',

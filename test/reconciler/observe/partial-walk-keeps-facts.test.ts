@@ -66,6 +66,8 @@ test('a walk that loops or whose agent dies mid-table leaves the last good facts
   const good = arpRows(120, '52 54 00 07');
   const first = await observeOnce(store, port, good, {});
   assert.equal(first.ok, true, JSON.stringify(first.diagnostics));
+  // The store's share of the observation is reported apart (bench:observe reads it).
+  assert.ok(first.storeMs !== undefined && first.storeMs >= 0 && first.storeMs <= first.durationMs, `${first.storeMs} of ${first.durationMs} ms`);
   const stored = await readDeviceFacts(store, DEVICE);
   assert.ok(stored, 'the complete walk was stored');
   // Expected independently of the observer: the rows the agent was given (the machine's own
