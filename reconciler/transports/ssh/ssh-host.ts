@@ -237,6 +237,9 @@ export class SshHost {
     const where = describeTarget(this.target);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    // Taken before the host starts the command, so the host-side `timeout` can only have fired
+    // once at least timeoutMs has passed here too.
+    const startedAt = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
       client.exec(withRemoteTimeout(command, timeoutMs), (error: Error | undefined, channel: ClientChannel) => {
         if (error) {
@@ -277,15 +280,13 @@ export class SshHost {
         };
         channel.on('data', collect(stdout));
         channel.stderr.on('data', collect(stderr));
-        const timer = setTimeout(() => {
-          stop(
-            new SshCommandTimeoutError(
-              `${where}: "${command}" did not finish within ${timeoutMs} ms; stopped`,
-              Buffer.concat(stdout).toString('utf8'),
-              Buffer.concat(stderr).toString('utf8'),
-            ),
+        const timedOut = () =>
+          new SshCommandTimeoutError(
+            `${where}: "${command}" did not finish within ${timeoutMs} ms; stopped`,
+            Buffer.concat(stdout).toString('utf8'),
+            Buffer.concat(stderr).toString('utf8'),
           );
-        }, timeoutMs);
+        const timer = setTimeout(() => stop(timedOut()), timeoutMs);
         // The server reports how the command ended (exit-status or exit-signal) before it
         // closes the channel; a close without that report means the connection went away.
         let exit: { code: number | null; signal: string | null } | undefined;
@@ -302,6 +303,13 @@ export class SshHost {
           if (!exit) {
             if (this.client === client) this.client = undefined;
             reject(new SshError('disconnected', `${where}: the connection was lost while "${command}" ran`, true));
+            return;
+          }
+          // The host-side `timeout` and the timer above race at the same deadline: on a busy
+          // machine the host's can end the command first. Its status then says so (124, or 137
+          // after its KILL), and it is the same timeout, not a command that failed.
+          if ((exit.code === 124 || exit.code === 137) && Date.now() - startedAt >= timeoutMs) {
+            reject(timedOut());
             return;
           }
           resolve({
