@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -382,4 +382,43 @@ test('operator mistakes are one clear BACKUP_* or usage message, exit 1, never a
   const lost = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'd', '--iterations', '5');
   assert.equal(lost.exitCode, 1);
   assert.match(lost.stderr, /error BACKUP_STATE_MISSING: .* archives of the series exist \(d-1\.tar\.gz\)/);
+});
+
+test('BACKUP_WRITE_FAILED: the target folder taken away while tar writes leaves the committed series as it was, and the next run makes the same index', async (t) => {
+  const dir = await makeTempDir('backup-write-failed');
+  t.after(() => dir.remove());
+  const source = join(dir.path, 'source');
+  const target = join(dir.path, 'target');
+  const away = join(dir.path, 'target-away');
+  await smallTree(source);
+  assert.equal((await runBackup(options(source, target))).result, 'success');
+  const committed = await targetContents(target);
+  await writeRandomFile(join(source, 'big.bin'), 8);
+  // Inside tar's own writing (its checkpoint action, not a timer): the target folder is moved
+  // aside once and a plain file put in its place, so every later write of the run under the
+  // target's path fails with ENOTDIR — an errno that is neither a full disk nor a permission.
+  const swap = `[ -e ${shellQuote(away)} ] || { mv ${shellQuote(target)} ${shellQuote(away)} && : > ${shellQuote(target)}; }`;
+  const failed = await withTarArguments(dir.path, ['--checkpoint=100', `--checkpoint-action=exec=${swap}`], () => runBackup(options(source, target)));
+  assert.equal(failed.result, 'failed', JSON.stringify(failed.diagnostics));
+  assert.ok(
+    failed.diagnostics.some((d) => d.code === 'BACKUP_WRITE_FAILED' && /ENOTDIR/.test(`${d.summary} ${d.detail ?? ''}`)),
+    JSON.stringify(failed.diagnostics),
+  );
+  // Put the folder back: its committed files are byte for byte what they were (the run's own
+  // temporary files and its lock are left for the next run's recovery, as after a crash).
+  await rm(target);
+  await rename(away, target);
+  const after = await targetContents(target);
+  for (const [name, sum] of Object.entries(committed)) assert.equal(after[name], sum, name);
+  assert.equal((await listJson(target, 'data')).series[0]!.currentIndex, 1);
+  // The run could not remove its lock (the folder was away): it names this very process, which
+  // is alive, so the next run is refused until an operator removes it (a dead holder's lock is
+  // taken over by itself: backup-faults' crash tests).
+  const refused = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data', '--iterations', '5');
+  assert.match(refused.stderr, new RegExp(`BACKUP_LOCK_HELD: another run holds the lock: pid ${process.pid} `));
+  await unlink(join(target, 'data.lock'));
+  const next = await pytin('backup', 'run', '--source', source, '--target', target, '--name', 'data', '--iterations', '5');
+  assert.equal(next.exitCode, 0, next.stderr);
+  assert.equal((await listJson(target, 'data')).series[0]!.currentIndex, 2);
+  assert.equal((await pytin('backup', 'verify', '--target', target, '--name', 'data')).exitCode, 0);
 });
