@@ -8,6 +8,7 @@ import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec, type Zabb
 import { comparedDetails, desiredView, differingFields, observedView } from './host-view.js';
 import { leftOverInterfaces } from './interface-reuse.js';
 import { planDashboards } from './plan-dashboards.js';
+import { planSecretMacros } from './plan-secret-macros.js';
 import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 import { zabbixConnectionOf, zabbixSubject } from './zabbix-settings.js';
 import { ownedUuid } from './zabbix-uuid.js';
@@ -221,6 +222,16 @@ export function planZabbix(input: PlanInput): DriverPlan {
       reason: `${host.key ?? 'its key'} is no longer in the inventory`,
     });
   }
+
+  const macros = planSecretMacros(
+    desired.hosts.filter((h) => !notPublished.has(h.host)),
+    ownedByKey,
+    facts.secretMacros,
+    input.connections,
+    base,
+  );
+  changes.push(...macros.changes);
+  diagnostics.push(...macros.diagnostics);
 
   // Groups pytin made that nothing wants any more: deleted once none of their hosts stays.
   for (const group of facts.groups) {
