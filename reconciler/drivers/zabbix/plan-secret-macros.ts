@@ -32,7 +32,8 @@ function sourceText(ref: SecretRef): string {
 
 /** The secret macros of the published hosts: created where missing, updated where the secret's
  * fingerprint differs from the one recorded when pytin wrote it (or pytin never wrote it, or it is
- * not of the secret type), deleted where pytin wrote one the trusted settings no longer want. A
+ * not of the secret type), deleted where pytin wrote one the trusted settings no longer want and
+ * no kept interface still names. A
  * macro pytin does not manage is never touched. Pure. */
 export function planSecretMacros(
   hosts: ReadonlyArray<{ key: string; host: string }>,
@@ -40,6 +41,8 @@ export function planSecretMacros(
   facts: SecretMacroFacts | undefined,
   connections: ConnectionSettings,
   base: { driver: string; service: string },
+  /** `key NUL {$MACRO}` still named by an interface the plan keeps (items use it): never deleted. */
+  keptMacros: ReadonlySet<string> = new Set(),
 ): { changes: Change[]; diagnostics: Diagnostic[] } {
   if (!facts) return { changes: [], diagnostics: [] };
   const wanted = wantedSecretMacros(connections);
@@ -82,7 +85,7 @@ export function planSecretMacros(
     }
     const still = new Set(macros.map((m) => m.macro));
     for (const p of facts.published) {
-      if (p.key !== key || still.has(p.macro)) continue;
+      if (p.key !== key || still.has(p.macro) || keptMacros.has(id(key, p.macro))) continue;
       const existing = observed?.macros?.find((o) => o.macro === p.macro);
       if (!existing) continue;
       changes.push({

@@ -135,6 +135,8 @@ export function planZabbix(input: PlanInput): DriverPlan {
   const ownedByKey = new Map<string, ObservedZabbixHost>();
   for (const host of facts.hosts) if (host.owned && host.key && !ownedByKey.has(host.key)) ownedByKey.set(host.key, host);
   const desiredKeys = new Set(desired.hosts.map((h) => h.key));
+  /** `key NUL {$MACRO}` named by an interface the plan keeps because items use it. */
+  const keptMacros = new Set<string>();
   /** Names taken by a host pytin does not own: pytin's dashboards do not graph someone else's host. */
   const notPublished = new Set<string>();
   /** Per group id: how many of its hosts this plan takes out of it (moved or deleted). */
@@ -152,6 +154,8 @@ export function planZabbix(input: PlanInput): DriverPlan {
         ).filter((i) => (i.items ?? 0) > 0)
       : [];
     if (inUse.length > 0) {
+      for (const i of inUse)
+        for (const value of Object.values(i.details)) for (const name of value.match(/\{\$[^}]+\}/g) ?? []) keptMacros.add(`${spec.key}\u0000${name}`);
       // Zabbix would refuse the whole host.update: the interface stays, the rest of the host is updated.
       diagnostics.push({
         severity: 'warning',
@@ -229,6 +233,7 @@ export function planZabbix(input: PlanInput): DriverPlan {
     facts.secretMacros,
     input.connections,
     base,
+    keptMacros,
   );
   changes.push(...macros.changes);
   diagnostics.push(...macros.diagnostics);

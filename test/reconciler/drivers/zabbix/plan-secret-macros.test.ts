@@ -105,3 +105,15 @@ test('a secret that could not be resolved for this Zabbix plans nothing and is r
 test('facts stored before secret macros were published plan nothing for them', () => {
   assert.deepEqual(planSecretMacros(hosts, new Map(), undefined, connections(), base), { changes: [], diagnostics: [] });
 });
+
+test('a macro pytin wrote that an interface kept for its items still names is not deleted', () => {
+  const facts: SecretMacroFacts = {
+    current: [],
+    published: [{ key: 'switch/sw-r01', macro: '{$SNMP_COMMUNITY}', fingerprint: 'hmac-sha256:aa' }],
+    problems: [],
+  };
+  const observed = new Map([['switch/sw-r01', host([{ hostmacroid: '7', macro: '{$SNMP_COMMUNITY}', type: '1' }])]]);
+  const v3 = connections(true);
+  assert.deepEqual(summary(planSecretMacros(hosts, observed, facts, v3, base)), ['delete zabbix-macro/sw-r01/SNMP_COMMUNITY']);
+  assert.deepEqual(summary(planSecretMacros(hosts, observed, facts, v3, base, new Set(['switch/sw-r01\u0000{$SNMP_COMMUNITY}']))), []);
+});

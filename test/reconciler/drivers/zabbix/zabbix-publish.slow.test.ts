@@ -647,6 +647,11 @@ test("a switch's SNMP interface removed from git while the template's items use 
     plan.changes.filter((c) => c.address === 'zabbix-host/sw-r01'),
     [],
   );
+  // The kept interface still polls with the community macro: it is not deleted under it.
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address.startsWith('zabbix-macro/sw-r01/')),
+    [],
+  );
   const report = await lab.publish();
   assert.equal(report.ok, true);
   const after = (await readHosts()).get('sw-r01')!;
@@ -654,6 +659,7 @@ test("a switch's SNMP interface removed from git while the template's items use 
     after.interfaces.map((i) => i.interfaceid),
     [before.interfaces[0]!.interfaceid],
   );
+  assert.ok((await readMacros()).some((m) => m.hosts[0]?.host === 'sw-r01' && m.macro === '{$SNMP_COMMUNITY}'));
 });
 
 test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
