@@ -1,16 +1,19 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
 import type { DesiredState } from '../../inventory/model/desired-state.js';
+import type { SecretRef } from '../../inventory/model/specs.js';
 import { resolveSecret } from '../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../inventory/secrets/secret.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import { desiredZabbix } from '../drivers/zabbix/desired-zabbix.js';
 import { DASHBOARD_LEDGER_KIND, observeZabbix } from '../drivers/zabbix/observe-zabbix.js';
 import { ZABBIX_FACTS_KEY } from '../drivers/zabbix/plan-zabbix.js';
+import { observeSecretMacros } from '../drivers/zabbix/secret-macros.js';
 import { zabbixConnectionOf, zabbixSubject } from '../drivers/zabbix/zabbix-settings.js';
 import type { ObservationResult } from '../observe/observe-inventory.js';
 import { recordHostObservation } from '../store/facts/host-store.js';
 import type { Store } from '../store/open-store.js';
+import { forgetMacroFingerprints, macroFingerprints, recordMacroFingerprints, secretFingerprint } from '../store/zabbix/zabbix-macro-fingerprints.js';
 import { forgetZabbixOwned, recordZabbixOwned, zabbixOwned } from '../store/zabbix/zabbix-owned.js';
 import type { ZabbixClientOptions, ZabbixCredentials } from '../transports/zabbix/zabbix-client.js';
 import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
@@ -50,8 +53,16 @@ export function zabbixEndpoint(
     owned: (kind: string) => zabbixOwned(store, service, kind),
     record: (kind: string, entries: Parameters<typeof recordZabbixOwned>[3]) => recordZabbixOwned(store, service, kind, entries),
     forget: (kind: string, uuids: readonly string[]) => forgetZabbixOwned(store, service, kind, uuids),
+    macros: () => macroFingerprints(store, service),
+    recordMacros: (entries: Parameters<typeof recordMacroFingerprints>[2]) => recordMacroFingerprints(store, service, entries),
+    forgetMacros: (entries: Parameters<typeof forgetMacroFingerprints>[2]) => forgetMacroFingerprints(store, service, entries),
   };
-  return { connector: new ZabbixConnector(service, spec.url, { ...hooks, url: spec.url, credentials }, ledger), diagnostics: [] };
+  // Secret user macros go to this Zabbix's host only: the policy must allow each secret there.
+  const macroSecrets = {
+    resolve: (ref: SecretRef, use: { what: string; address: string }) => resolveSecret(ref, secrets, { ...use, destination }),
+    fingerprint: (secret: Secret) => secretFingerprint(store, secret),
+  };
+  return { connector: new ZabbixConnector(service, spec.url, { ...hooks, url: spec.url, credentials }, ledger, macroSecrets), diagnostics: [] };
 }
 
 /** Reads the Zabbix endpoint and stores what it showed as the endpoint's facts (a failed read
@@ -75,6 +86,7 @@ export async function observeZabbixEndpoint(
       ownedDashboards: await connector.ledger.owned(DASHBOARD_LEDGER_KIND),
       interfaceTypes: new Map(desired.hosts.map((h) => [h.key, h.interfaces.map((i) => i.type)])),
     });
+    facts.secretMacros = await observeSecretMacros(connector, desired.hosts, connections);
     const observedAt = Date.now();
     await recordHostObservation(store, { host: subject, startedAt, observedAt, facts: new Map([[ZABBIX_FACTS_KEY, facts]]), errors: [] });
     return {

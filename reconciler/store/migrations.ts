@@ -238,6 +238,28 @@ CREATE TABLE zabbix_owned (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 8,
+    name: 'fingerprints of the secret values pytin published to Zabbix as user macros',
+    // Zabbix never returns a secret macro's value, so pytin compares what it would send with what
+    // it sent by a keyed fingerprint (HMAC-SHA256). The key is random per store and never leaves
+    // it: a fingerprint read from a copied plan or facts cannot be tested against guessed values
+    // without the store. The values themselves are never stored.
+    sql: `
+CREATE TABLE secret_fingerprint_key (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  key_hex TEXT NOT NULL
+);
+CREATE TABLE zabbix_macro_fingerprints (
+  service TEXT NOT NULL,
+  host_key TEXT NOT NULL,
+  macro TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  PRIMARY KEY (service, host_key, macro)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,6 @@
 import { InternalError, TransportError } from '../../../inventory/core/errors.js';
 import type { JsonObject, JsonValue } from '../../../inventory/core/json-value.js';
+import { Secret } from '../../../inventory/secrets/secret.js';
 import type { Change } from '../../plan/change.js';
 import type { ZabbixClient } from '../../transports/zabbix/zabbix-client.js';
 import { ZabbixConnector } from '../../transports/zabbix/zabbix-connector.js';
@@ -7,7 +8,9 @@ import { ZabbixApiError } from '../../transports/zabbix/zabbix-error.js';
 import type { ApplyContext, ApplyOutcome } from '../driver.js';
 import { DASHBOARD_LEDGER_KIND } from './observe-zabbix.js';
 import type { DashboardRequest } from './plan-dashboards.js';
+import type { MacroRequest } from './plan-secret-macros.js';
 import type { HostRequest } from './plan-zabbix.js';
+import { MACRO_TYPE_SECRET } from './secret-macros.js';
 
 function connectorOf(context: ApplyContext): ZabbixConnector {
   if (context.transport.kind !== 'service' || !(context.transport.endpoint.client instanceof ZabbixConnector))
@@ -43,6 +46,9 @@ type Phase =
   | 'group-update'
   | 'host-create'
   | 'host-update'
+  | 'macro-create'
+  | 'macro-update'
+  | 'macro-delete'
   | 'dashboard-create'
   | 'dashboard-update'
   | 'dashboard-delete'
@@ -50,6 +56,10 @@ type Phase =
   | 'group-delete';
 
 function phaseOf(change: Change): Phase {
+  if (change.address.startsWith('zabbix-macro/')) {
+    if (change.action === 'create' || change.action === 'update' || change.action === 'delete') return `macro-${change.action}`;
+    throw new InternalError(`the Zabbix driver does not plan a ${change.action}`);
+  }
   if (change.address.startsWith('zabbix-dashboard/')) {
     if (change.action === 'create' || change.action === 'update' || change.action === 'delete') return `dashboard-${change.action}`;
     throw new InternalError(`the Zabbix driver does not plan a ${change.action}`);
@@ -69,6 +79,9 @@ const PHASES: readonly Phase[] = [
   'group-update',
   'host-create',
   'host-update',
+  'macro-create',
+  'macro-update',
+  'macro-delete',
   'dashboard-create',
   'dashboard-update',
   'dashboard-delete',
@@ -78,6 +91,12 @@ const PHASES: readonly Phase[] = [
 
 /** What one change sends, or why it cannot be sent. */
 type Sendable = { object: JsonValue } | { unsendable: string };
+
+/** What the writes of one apply learn as they go: the ids of the groups and hosts they create. */
+interface Written {
+  groupIds: Map<string, string>;
+  hostIds: Map<string, string>;
+}
 
 function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>): Sendable {
   const groups: JsonObject[] = [];
@@ -123,7 +142,10 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
     const outcome = (c: Change) => (error instanceof TransportError ? callFailure(c, error) : failure(c, 'APPLY_ZABBIX_UNREACHABLE', (error as Error).message));
     return changes.map(outcome);
   }
-  const groupIds = new Map<string, string>();
+  const written: Written = { groupIds: new Map(), hostIds: new Map() };
+  const groupIds = written.groupIds;
+  /** The secret each macro write sends, resolved once: its fingerprint is recorded after the write. */
+  const macroSecrets = new Map<Change, Secret>();
   let failedAt: string | undefined;
   const notAttempted = (c: Change) => failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', `not attempted because ${failedAt} failed earlier in this publish`);
 
@@ -137,7 +159,10 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
         outcomes.set(change, notAttempted(change));
         continue;
       }
-      const sendable = objectFor(phase, change, groupIds);
+      const sendable =
+        phase === 'macro-create' || phase === 'macro-update'
+          ? macroObject(phase, change, connector, written, macroSecrets)
+          : objectFor(phase, change, groupIds);
       if ('unsendable' in sendable) outcomes.set(change, failure(change, 'APPLY_ZABBIX_REFUSED', sendable.unsendable));
       else ready.push({ change, object: sendable.object });
     }
@@ -154,7 +179,9 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
           chunk.map((r) => r.object),
         );
         if (phase === 'group-create') chunk.forEach((r, i) => groupIds.set(String((r.change.after as JsonObject).name), String(result.groupids?.[i])));
+        if (phase === 'host-create') chunk.forEach((r, i) => written.hostIds.set(String((r.change.after as JsonObject).host), String(result.hostids?.[i])));
         await recordOwnership(connector, phase, chunk, result);
+        await recordMacros(connector, phase, chunk, macroSecrets);
         const ids = Object.values(result)[0] ?? [];
         chunk.forEach((r, i) =>
           outcomes.set(r.change, {
@@ -204,6 +231,9 @@ const METHODS: Record<Phase, string> = {
   'group-update': 'hostgroup.update',
   'host-create': 'host.create',
   'host-update': 'host.update',
+  'macro-create': 'usermacro.create',
+  'macro-update': 'usermacro.update',
+  'macro-delete': 'usermacro.delete',
   'dashboard-create': 'dashboard.create',
   'dashboard-update': 'dashboard.update',
   'dashboard-delete': 'dashboard.delete',
@@ -246,8 +276,62 @@ function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, s
     }
     case 'dashboard-delete':
       return { object: String((before as JsonObject).dashboardid) };
+    case 'macro-create':
+    case 'macro-update':
+      throw new InternalError('macro writes are built by macroObject');
+    case 'macro-delete':
+      return { object: String((before as JsonObject).hostmacroid) };
     case 'host-delete':
     case 'group-delete':
       return { object: String((before as JsonObject)[phase === 'host-delete' ? 'hostid' : 'groupid']) };
   }
+}
+
+/** A secret macro write: the value is read from its reference now (under the operator's policy, for
+ * this Zabbix's host) and goes only into the API call, never into an outcome or the store. */
+function macroObject(
+  phase: 'macro-create' | 'macro-update',
+  change: Change,
+  connector: ZabbixConnector,
+  written: Written,
+  secrets: Map<Change, Secret>,
+): Sendable {
+  const request = (change.after as JsonObject).request as MacroRequest;
+  const secret = connector.secrets.resolve(request.secret, { what: request.what, address: request.key });
+  if (!(secret instanceof Secret)) return { unsendable: `${secret.code}: ${secret.summary}` };
+  let object: JsonObject;
+  if (phase === 'macro-update') {
+    object = { hostmacroid: request.hostmacroid!, value: secret.reveal(), type: MACRO_TYPE_SECRET };
+  } else {
+    const hostid = request.hostid ?? written.hostIds.get(request.host);
+    if (!hostid) return { unsendable: `the Zabbix host "${request.host}" has no id (it was not created)` };
+    object = { hostid, macro: request.macro, value: secret.reveal(), type: MACRO_TYPE_SECRET, description: 'set by pytin from the SNMP credentials' };
+  }
+  secrets.set(change, secret);
+  return { object };
+}
+
+/** Records the fingerprints of the secret macros just written (forgets those just deleted), so the
+ * next plan sees them as published. */
+async function recordMacros(
+  connector: ZabbixConnector,
+  phase: Phase,
+  chunk: ReadonlyArray<{ change: Change }>,
+  secrets: ReadonlyMap<Change, Secret>,
+): Promise<void> {
+  if (phase === 'macro-create' || phase === 'macro-update') {
+    const entries = [];
+    for (const { change } of chunk) {
+      const request = (change.after as JsonObject).request as MacroRequest;
+      entries.push({ key: request.key, macro: request.macro, fingerprint: await connector.secrets.fingerprint(secrets.get(change)!) });
+    }
+    await connector.ledger.recordMacros(entries);
+  }
+  if (phase === 'macro-delete')
+    await connector.ledger.forgetMacros(
+      chunk.map(({ change }) => {
+        const before = change.before as JsonObject;
+        return { key: String(before.key), macro: String(before.macro) };
+      }),
+    );
 }

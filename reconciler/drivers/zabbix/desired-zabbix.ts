@@ -149,7 +149,8 @@ export function desiredZabbix(state: DesiredState, settings: ZabbixConnectionSpe
     const interfaces: ZabbixInterfaceSpec[] = [];
     const creds = sw.spec.snmp ? credentials.get(sw.spec.snmp.credentials) : undefined;
     if (sw.spec.snmp && creds) {
-      // The credentials travel as user macros the operator fills in Zabbix (never a literal here).
+      // The credentials travel as user macros (never a literal here): pytin sets them on the host
+      // as secret macros from the trusted credentials (secret-macros.ts).
       const details: Record<string, string> =
         creds.spec.version === 'v1'
           ? { version: '1', bulk: '0', community: '{$SNMP_COMMUNITY}' }

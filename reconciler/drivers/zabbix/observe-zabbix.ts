@@ -20,6 +20,7 @@ interface RawHost {
   tags: Array<{ tag: string; value: string }>;
   inventory: Record<string, string> | [];
   parentTemplates: Array<{ templateid: string; host: string }>;
+  macros?: Array<{ hostmacroid: string; macro: string; type: string }>;
 }
 
 const HOST_OUTPUT = ['hostid', 'host', 'name', 'inventory_mode'];
@@ -46,6 +47,7 @@ function normalise(raw: RawHost): ObservedZabbixHost {
     inventoryMode: String(raw.inventory_mode),
     inventory,
     templates: raw.parentTemplates.map((t) => ({ templateid: String(t.templateid), name: t.host })),
+    macros: (raw.macros ?? []).map((m) => ({ hostmacroid: String(m.hostmacroid), macro: m.macro, type: String(m.type) })),
   };
 }
 
@@ -85,6 +87,8 @@ export async function observeZabbix(
     selectTags: ['tag', 'value'],
     selectInventory: [...MANAGED_INVENTORY_FIELDS],
     selectParentTemplates: ['templateid', 'host'],
+    // Never the value: a secret macro's is not returned anyway, and a text one is not pytin's business.
+    selectMacros: ['hostmacroid', 'macro', 'type'],
   });
   const hosts = owned.map(normalise);
   await countItemsOfLeftOverInterfaces(client, hosts, wanted.interfaceTypes);

@@ -8,6 +8,7 @@ import { desiredZabbix, MANAGED_INVENTORY_FIELDS, type ZabbixHostSpec, type Zabb
 import { comparedDetails, desiredView, differingFields, observedView } from './host-view.js';
 import { leftOverInterfaces } from './interface-reuse.js';
 import { planDashboards } from './plan-dashboards.js';
+import { planSecretMacros } from './plan-secret-macros.js';
 import type { ObservedZabbixHost, ZabbixFacts } from './zabbix-facts.js';
 import { zabbixConnectionOf, zabbixSubject } from './zabbix-settings.js';
 import { ownedUuid } from './zabbix-uuid.js';
@@ -134,6 +135,8 @@ export function planZabbix(input: PlanInput): DriverPlan {
   const ownedByKey = new Map<string, ObservedZabbixHost>();
   for (const host of facts.hosts) if (host.owned && host.key && !ownedByKey.has(host.key)) ownedByKey.set(host.key, host);
   const desiredKeys = new Set(desired.hosts.map((h) => h.key));
+  /** `key NUL {$MACRO}` named by an interface the plan keeps because items use it. */
+  const keptMacros = new Set<string>();
   /** Names taken by a host pytin does not own: pytin's dashboards do not graph someone else's host. */
   const notPublished = new Set<string>();
   /** Per group id: how many of its hosts this plan takes out of it (moved or deleted). */
@@ -151,6 +154,8 @@ export function planZabbix(input: PlanInput): DriverPlan {
         ).filter((i) => (i.items ?? 0) > 0)
       : [];
     if (inUse.length > 0) {
+      for (const i of inUse)
+        for (const value of Object.values(i.details)) for (const name of value.match(/\{\$[^}]+\}/g) ?? []) keptMacros.add(`${spec.key}\u0000${name}`);
       // Zabbix would refuse the whole host.update: the interface stays, the rest of the host is updated.
       diagnostics.push({
         severity: 'warning',
@@ -221,6 +226,17 @@ export function planZabbix(input: PlanInput): DriverPlan {
       reason: `${host.key ?? 'its key'} is no longer in the inventory`,
     });
   }
+
+  const macros = planSecretMacros(
+    desired.hosts.filter((h) => !notPublished.has(h.host)),
+    ownedByKey,
+    facts.secretMacros,
+    input.connections,
+    base,
+    keptMacros,
+  );
+  changes.push(...macros.changes);
+  diagnostics.push(...macros.diagnostics);
 
   // Groups pytin made that nothing wants any more: deleted once none of their hosts stays.
   for (const group of facts.groups) {

@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../../../inventory/core/diagnostic.js';
+
 /** What pytin read of one Zabbix: plain JSON (stored in the store as the endpoint's facts), with
  * every value as Zabbix returns it (ids and numbers are strings). */
 export interface ObservedZabbixHost {
@@ -17,6 +19,18 @@ export interface ObservedZabbixHost {
   /** The managed inventory fields only. */
   inventory: Record<string, string>;
   templates: Array<{ templateid: string; name: string }>;
+  /** The user macros of the host, values left out (a secret one's is never returned); absent in
+   * facts stored before secret macros were published. */
+  macros?: Array<{ hostmacroid: string; macro: string; type: string }>;
+}
+
+/** The secret macros as pytin can compare them: keyed fingerprints (never values) of what the
+ * published hosts want now and of what pytin last wrote. */
+export interface SecretMacroFacts {
+  current: Array<{ key: string; macro: string; fingerprint: string }>;
+  published: Array<{ key: string; macro: string; fingerprint: string }>;
+  /** Secrets that could not be resolved for this Zabbix (refused by the policy, missing). */
+  problems: Diagnostic[];
 }
 
 /** A dashboard: pytin's when its id is recorded in the store (`uuid` then says which inventory key
@@ -41,4 +55,6 @@ export interface ZabbixFacts {
   /** Every dashboard pytin owns and every other one with a name pytin wants (absent in facts
    * stored before dashboards were published: read as none). */
   dashboards?: ObservedZabbixDashboard[];
+  /** Absent in facts stored before secret macros were published: nothing is planned for them. */
+  secretMacros?: SecretMacroFacts;
 }

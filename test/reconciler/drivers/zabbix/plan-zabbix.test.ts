@@ -11,7 +11,7 @@ import { desiredView, observedView } from '../../../../reconciler/drivers/zabbix
 import { planZabbix } from '../../../../reconciler/drivers/zabbix/plan-zabbix.js';
 import type { ObservedZabbixHost, ZabbixFacts } from '../../../../reconciler/drivers/zabbix/zabbix-facts.js';
 import { ownedUuid } from '../../../../reconciler/drivers/zabbix/zabbix-uuid.js';
-import { labTexts, snapshotOf } from '../../../support/lab-inventory.js';
+import { labTexts, labWith, snapshotOf } from '../../../support/lab-inventory.js';
 import { zabbixSettingsYaml } from './zabbix-publish-lab.js';
 
 // The Zabbix planner without a Zabbix: the lab inventory against facts written here as Zabbix
@@ -241,4 +241,29 @@ test("the attack: a switch port named with Zabbix's wildcard would graph every p
     boards.flatMap((b) => b.pages.flat()).some((w) => w.name === 'ded-01: switch ports'),
     false,
   );
+});
+
+test("the attack: a branch points a switch's community at the Zabbix password; the macro is still read from the trusted credentials", () => {
+  const trusted = labState();
+  const texts = labWith('settings.yaml', '{env: PYTIN_SECRET_SW_R01_COMMUNITY}', '{env: PYTIN_SECRET_ZABBIX_PASSWORD}');
+  texts.set('zabbix.yaml', zabbixSettingsYaml('http://zabbix.lab.invalid/api_jsonrpc.php'));
+  const branch = validateInventory(snapshotOf(texts)).state;
+  const facts: ZabbixFacts = {
+    ...syncedFacts(trusted),
+    secretMacros: { current: [{ key: 'switch/sw-r01', macro: '{$SNMP_COMMUNITY}', fingerprint: 'hmac-sha256:aa' }], published: [], problems: [] },
+  };
+  const hosts = new Map([['service:lab-zabbix', { facts: new Map([['zabbix', { value: facts, observedAt: 0 }]]), lastRun: undefined }]]);
+  const planned = planZabbix({
+    state: branch,
+    connections: connectionSettingsOf(trusted),
+    files: new Map(),
+    facts: { hosts, devices: new Map(), sightings: new Map(), lastApplied: new Map(), fingerprint: '' },
+    now: 0,
+  });
+  const macros = planned.changes.filter((c) => c.address.startsWith('zabbix-macro/'));
+  assert.deepEqual(
+    macros.map((c) => [c.action, c.address, (c.after as { request: { secret: object } }).request.secret]),
+    [['create', 'zabbix-macro/sw-r01/SNMP_COMMUNITY', { env: 'PYTIN_SECRET_SW_R01_COMMUNITY' }]],
+  );
+  assert.ok(!JSON.stringify(planned).includes('PYTIN_SECRET_ZABBIX_PASSWORD'));
 });

@@ -7,7 +7,7 @@ import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-sett
 import type { Plan } from '../../../../reconciler/plan/plan.js';
 import { applyInSession, type ApplyReport } from '../../../../reconciler/session/apply-session.js';
 import { openSession, type Session } from '../../../../reconciler/session/open-session.js';
-import { DEFAULT_OPERATOR_CONFIG } from '../../../../reconciler/session/operator-config.js';
+import { DEFAULT_OPERATOR_CONFIG, type OperatorConfig } from '../../../../reconciler/session/operator-config.js';
 import { planInSession } from '../../../../reconciler/session/plan-session.js';
 import { ZabbixClient } from '../../../../reconciler/transports/zabbix/zabbix-client.js';
 import { makeTempDir } from '../../../lab/daemon.js';
@@ -34,6 +34,12 @@ export function zabbixSettingsYaml(url: string): string {
 
 export interface PublishLab {
   repoDir: string;
+  /** The store the lab's sessions share. */
+  storePath: string;
+  /** The environment sessions read secrets from (a test may change a secret here). */
+  env: Record<string, string>;
+  /** The operator configuration sessions open with (a test may restrict secrets here). */
+  operator: OperatorConfig;
   /** Every Zabbix API method this lab's sessions called, in order (cleared by `resetCalls`). */
   calls: string[];
   /** Told every API call of the code under test as it is made. */
@@ -55,6 +61,9 @@ export interface PublishLab {
 /** Admin's password in the lab, set at start: distinctive, so a test can prove it is in no output. */
 export const LAB_ZABBIX_PASSWORD = 'lab-Pw-7f3a9c2e';
 
+/** The switches' SNMP communities in the lab: distinctive, so a test can prove where they are not. */
+export const LAB_COMMUNITIES = { PYTIN_SECRET_SW_R01_COMMUNITY: 'lab-Comm-r01-41d8e2', PYTIN_SECRET_SW_R02_COMMUNITY: 'lab-Comm-r02-9b07c3' };
+
 export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const first = await ZabbixClient.connect({ url: zabbix.url, credentials: { username: 'Admin', password: new Secret('zabbix') } });
   await first.call('user.update', { userid: '1', passwd: LAB_ZABBIX_PASSWORD });
@@ -64,13 +73,13 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const repo = await makeRepo(files);
   const state = await makeTempDir('zabbix-state');
   const calls: string[] = [];
-  const env = { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD };
+  const env: Record<string, string> = { PYTIN_SECRET_ZABBIX_PASSWORD: LAB_ZABBIX_PASSWORD, ...LAB_COMMUNITIES };
   const open = async (batchSize?: number, others: readonly Driver[] = []) => {
     const opened = await openSession({
       inventory: { repo: repo.path },
-      operator: DEFAULT_OPERATOR_CONFIG,
-      storePath: `${state.path}/store.sqlite`,
-      env,
+      operator: lab.operator,
+      storePath: lab.storePath,
+      env: lab.env,
       trustNewHosts: false,
       parallelism: 1,
       drivers: [...others, zabbixDriver],
@@ -88,6 +97,9 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const safety = { allowDestroy: [], massDestroyPercent: 50, allowMassDestroy: false };
   const lab: PublishLab = {
     repoDir: repo.path,
+    storePath: `${state.path}/store.sqlite`,
+    env,
+    operator: DEFAULT_OPERATOR_CONFIG,
     calls,
     onCall: undefined,
     open,

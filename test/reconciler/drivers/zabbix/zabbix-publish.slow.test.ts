@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -8,6 +9,9 @@ import { runCli } from '../../../../reconciler/cli/run-cli.js';
 import type { Driver } from '../../../../reconciler/drivers/driver.js';
 import { zabbixDriver } from '../../../../reconciler/drivers/zabbix/zabbix-driver.js';
 import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-settings.js';
+import { renderPlanHuman, styleFor } from '../../../../reconciler/render/plan-human.js';
+import { planMessages, renderPlanJsonLines } from '../../../../reconciler/render/plan-json.js';
+import { renderPlanMarkdown } from '../../../../reconciler/render/plan-markdown.js';
 import { openSession } from '../../../../reconciler/session/open-session.js';
 import { DEFAULT_OPERATOR_CONFIG } from '../../../../reconciler/session/operator-config.js';
 import { makeTempDir } from '../../../lab/daemon.js';
@@ -15,7 +19,7 @@ import { type LabZabbix, startLabZabbix } from '../../../lab/zabbix.js';
 import { captureIO } from '../../../support/capture-io.js';
 import { git } from '../../../support/git-repo.js';
 import { plannedChanges } from '../../../support/pytin-in-lab.js';
-import { LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
+import { LAB_COMMUNITIES, LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
 
 // Publishing the lab inventory to a real Zabbix 6.0 (bookworm's package) and reading it back
 // through the API. One Zabbix for the file: the tests run in order and build on each other.
@@ -251,6 +255,115 @@ test('a hand edit of an owned host is drift in the plan, and publishing sets it 
   assert.equal(hv.name, 'hv-01');
   assert.deepEqual(tagSet(hv), ['datacenter=lab1', 'managed-by=pytin', 'pytin-key=server/hv-01', 'rack=lab1-r01', 'role=hypervisor', 'role=server']);
   assert.equal((hv.inventory as Record<string, string>).serialno_a, 'LAB-HV-0001');
+  assert.deepEqual((await lab.plan()).changes, []);
+});
+
+interface ReadMacro {
+  hostmacroid: string;
+  macro: string;
+  type: string;
+  value?: string;
+  hosts: Array<{ host: string }>;
+}
+
+async function readMacros(): Promise<ReadMacro[]> {
+  const client = await lab.admin();
+  try {
+    const macros = await client.call<ReadMacro[]>('usermacro.get', {
+      output: 'extend',
+      selectHosts: ['host'],
+      hostids: [...(await readHosts()).values()].map((h) => h.hostid),
+    });
+    return macros.sort((a, b) => `${a.hosts[0]?.host}${a.macro}`.localeCompare(`${b.hosts[0]?.host}${b.macro}`));
+  } finally {
+    await client.close();
+  }
+}
+
+const writesOf = (calls: readonly string[]) => calls.filter((m) => !m.endsWith('.get') && !['apiinfo.version', 'user.login', 'user.logout'].includes(m));
+const communityValues = () => Object.values(LAB_COMMUNITIES);
+/** The store's bytes, with its write-ahead log (recent writes live there until a checkpoint). */
+const storeBytes = () => Buffer.concat([lab.storePath, `${lab.storePath}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p)));
+
+test("each switch's SNMP community is published as a secret user macro on its host: Zabbix never returns the value, the store keeps only a fingerprint", async () => {
+  const macros = (await readMacros()).filter((m) => m.hosts[0]?.host.startsWith('sw-'));
+  assert.deepEqual(
+    macros.map((m) => `${m.hosts[0]?.host} ${m.macro} type=${m.type}`),
+    ['sw-r01 {$SNMP_COMMUNITY} type=1', 'sw-r02 {$SNMP_COMMUNITY} type=1'],
+  );
+  for (const m of macros) assert.ok(m.value === undefined || m.value === '', `Zabbix returned a secret macro's value: ${JSON.stringify(m)}`);
+  // The SNMP interface names the macro, so Zabbix polls with the published secret.
+  const sw = (await readHosts()).get('sw-r01')!;
+  assert.equal((sw.interfaces[0]!.details as Record<string, string>).community, '{$SNMP_COMMUNITY}');
+  const store = storeBytes();
+  for (const value of communityValues()) assert.ok(!store.includes(value), 'a community is in the store');
+});
+
+test('a macro added by hand on an owned host is left alone', async () => {
+  const client = await lab.admin();
+  try {
+    const sw = (await readHosts()).get('sw-r01')!;
+    await client.call('usermacro.create', { hostid: sw.hostid, macro: '{$HAND_MADE}', value: 'kept' });
+  } finally {
+    await client.close();
+  }
+  assert.deepEqual((await lab.plan()).changes, []);
+  lab.calls.length = 0;
+  await lab.publish();
+  assert.deepEqual(writesOf(lab.calls), []);
+  assert.ok((await readMacros()).some((m) => m.macro === '{$HAND_MADE}' && m.value === 'kept'));
+});
+
+test('a changed secret is one usermacro.update; neither the plan text nor its JSON holds the old or the new value', async () => {
+  const old = lab.env.PYTIN_SECRET_SW_R01_COMMUNITY!;
+  const changed = 'lab-Comm-r01-CHANGED-77aa';
+  lab.env.PYTIN_SECRET_SW_R01_COMMUNITY = changed;
+  const plan = await lab.plan();
+  assert.deepEqual(
+    plan.changes.map((c) => `${c.action} ${c.address} ${(c.fields ?? []).join(',')}`),
+    ['update zabbix-macro/sw-r01/SNMP_COMMUNITY value'],
+  );
+  const messages = planMessages(plan);
+  const texts = [renderPlanJsonLines(messages), renderPlanHuman(messages, styleFor(false, {})), renderPlanMarkdown(messages), JSON.stringify(plan)];
+  assert.match(texts[1]!, /zabbix-macro\/sw-r01\/SNMP_COMMUNITY/);
+  for (const text of texts)
+    for (const value of [old, changed, ...communityValues()]) assert.ok(!text.includes(value), `a community is in: ${text.slice(0, 200)}`);
+  lab.calls.length = 0;
+  const report = await lab.publish();
+  assert.equal(report.ok, true);
+  assert.deepEqual(writesOf(lab.calls), ['usermacro.update']);
+  for (const o of report.outcomes) assert.ok(!JSON.stringify(o).includes(changed));
+  assert.deepEqual((await lab.plan()).changes, []);
+  const store = storeBytes();
+  assert.ok(!store.includes(changed), 'the new community is in the store');
+  lab.env.PYTIN_SECRET_SW_R01_COMMUNITY = old;
+  await lab.publish();
+});
+
+test('a secret the operator does not let go to the Zabbix host is refused with a code and never sent', async () => {
+  const saved = lab.operator;
+  lab.operator = {
+    ...saved,
+    secrets: { ...saved.secrets, destinations: [{ secret: { env: 'PYTIN_SECRET_SW_R02_COMMUNITY' }, hosts: ['192.0.2.0/24'] }] },
+  };
+  const old = lab.env.PYTIN_SECRET_SW_R02_COMMUNITY!;
+  lab.env.PYTIN_SECRET_SW_R02_COMMUNITY = 'lab-Comm-r02-REFUSED-3c1f';
+  try {
+    const plan = await lab.plan();
+    assert.deepEqual(plan.changes, []);
+    const refused = plan.diagnostics.filter((d) => d.code === 'INV_SECRET_DESTINATION_REFUSED');
+    assert.deepEqual(
+      refused.map((d) => `${d.severity} ${d.address}`),
+      ['warning switch/sw-r02'],
+    );
+    assert.match(refused[0]!.summary, /may not be sent to 127\.0\.0\.1/);
+    lab.calls.length = 0;
+    await lab.publish();
+    assert.deepEqual(writesOf(lab.calls), []);
+  } finally {
+    lab.operator = saved;
+    lab.env.PYTIN_SECRET_SW_R02_COMMUNITY = old;
+  }
   assert.deepEqual((await lab.plan()).changes, []);
 });
 
@@ -534,6 +647,11 @@ test("a switch's SNMP interface removed from git while the template's items use 
     plan.changes.filter((c) => c.address === 'zabbix-host/sw-r01'),
     [],
   );
+  // The kept interface still polls with the community macro: it is not deleted under it.
+  assert.deepEqual(
+    plan.changes.filter((c) => c.address.startsWith('zabbix-macro/sw-r01/')),
+    [],
+  );
   const report = await lab.publish();
   assert.equal(report.ok, true);
   const after = (await readHosts()).get('sw-r01')!;
@@ -541,6 +659,7 @@ test("a switch's SNMP interface removed from git while the template's items use 
     after.interfaces.map((i) => i.interfaceid),
     [before.interfaces[0]!.interfaceid],
   );
+  assert.ok((await readMacros()).some((m) => m.hosts[0]?.host === 'sw-r01' && m.macro === '{$SNMP_COMMUNITY}'));
 });
 
 test('the attack: a branch points the ZabbixConnection at its own server; pytin still talks only to the trusted URL', async (t) => {
