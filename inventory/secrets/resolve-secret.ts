@@ -41,8 +41,10 @@ export function secretFilePath(ref: { file: string }, policy: Pick<SecretPolicy,
   let real: string;
   let realDir: string;
   try {
-    realDir = realpathSync(policy.dir);
-    real = realpathSync(path);
+    // The system's realpath(3): one call, where the JavaScript realpathSync lstats every component
+    // of the path (thousands of servers resolve their SSH key in one plan).
+    realDir = realpathSync.native(policy.dir);
+    real = realpathSync.native(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
