@@ -174,7 +174,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
     const byName = new Map(facts.domains.map((d) => [d.name, d]));
     const seenAt = new Date(facts.observedAt).toISOString();
     for (const spec of hypervisor.domains) {
-      const after = domainSpecJson(spec);
+      // `before`/`after` (the change's JSON) are built only for a change: most VMs have none.
       const domain = byName.get(spec.name);
       if (!domain) {
         // Elsewhere: the orphan pass below reports it as on the wrong hypervisor.
@@ -185,7 +185,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           driver: KVM_DRIVER_NAME,
           host: hypervisor.name,
           before: null,
-          after,
+          after: domainSpecJson(spec),
           reason: `not defined on ${hypervisor.name}`,
         });
         continue;
@@ -202,7 +202,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       }
       const evidence = evidenceFor(hypervisor.name, seenAt, domain.name);
       drift.push(...handChangedLimits(seen, spec.address, evidence), ...handChangedResources(seen, spec.address, evidence));
-      const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
+      const before = () => observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
       const resizes = diskResizes(spec, seen);
       if (resizes.shrunk.length > 0) {
         // Nothing at all is planned for the VM: an update would record git's smaller size on the
@@ -230,8 +230,8 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           action: 'replace',
           driver: KVM_DRIVER_NAME,
           host: hypervisor.name,
-          before,
-          after,
+          before: before(),
+          after: domainSpecJson(spec),
           reason: `${reason}: libvirt cannot change this in place`,
         };
         changes.push({
@@ -252,8 +252,8 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
         action: 'update',
         driver: KVM_DRIVER_NAME,
         host: hypervisor.name,
-        before,
-        after,
+        before: before(),
+        after: domainSpecJson(spec),
         fields,
         notes,
         reason: `${fields.join(', ')} differ from git`,
