@@ -14,6 +14,8 @@ export interface FactView<T = unknown> {
   value: T;
   /** When it was observed (ms since the epoch). */
   observedAt: number;
+  /** The value's JSON text as the store keeps it, when read from the store. */
+  json?: string;
 }
 
 /** One host: the last good facts of each kind ('basics', and each driver's facts key). */

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../inventory/core/diagnostic.js';
 import type { ConnectionSettings } from '../../inventory/model/connection-settings.js';
-import { resolveSecret, secretFilePath } from '../../inventory/secrets/resolve-secret.js';
+import { destinationRefusal, resolveSecret, secretFilePath } from '../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../inventory/secrets/secret.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { SshTarget } from '../transports/ssh/ssh-target.js';
@@ -13,6 +13,11 @@ import type { SshTarget } from '../transports/ssh/ssh-target.js';
 export function sshTargets(connections: ConnectionSettings, secrets: SecretPolicy): { hosts: Map<string, SshTarget>; diagnostics: Diagnostic[] } {
   const hosts = new Map<string, SshTarget>();
   const diagnostics: Diagnostic[] = [];
+  // By endpoint: the real path of its key once the key file passed the checks for one server. The
+  // file checks (in the folder, regular, small) depend on the reference alone, so they are made
+  // once per endpoint and not once per server (a fleet of thousands shares one key: thousands of
+  // opens and realpaths per plan); the destination is each server's own and checked for each.
+  const checkedKeys = new Map<string, string>();
   for (const server of connections.servers.values()) {
     if (!server.ssh) continue;
     const endpoint = connections.sshEndpoints.get(server.ssh.endpoint);
@@ -29,12 +34,20 @@ export function sshTargets(connections: ConnectionSettings, secrets: SecretPolic
       });
       continue;
     }
+    const known = checkedKeys.get(server.ssh.endpoint);
+    if (known !== undefined) {
+      const refused = destinationRefusal(ref, secrets, use);
+      if (refused) diagnostics.push(refused);
+      else hosts.set(server.name, { name: server.name, host: server.ssh.host, port: server.ssh.port, user: endpoint.spec.user, privateKeyPath: known });
+      continue;
+    }
     const checked = resolveSecret(ref, secrets, use);
     const path = checked instanceof Secret ? secretFilePath({ file: ref.file }, secrets, use) : checked;
     if (typeof path !== 'string') {
       diagnostics.push(path);
       continue;
     }
+    checkedKeys.set(server.ssh.endpoint, path);
     hosts.set(server.name, { name: server.name, host: server.ssh.host, port: server.ssh.port, user: endpoint.spec.user, privateKeyPath: path });
   }
   return { hosts, diagnostics };

@@ -1,4 +1,4 @@
-import { formatIp, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
+import { formatIp, type IpAddress, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
 import { assertNever } from '../../core/errors.js';
 import type { IpHolding } from '../../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
@@ -134,8 +134,8 @@ type Location =
   /** The holder's own placement is broken (reported elsewhere). */
   | { unplaced: true };
 
-function locate(written: WrittenAddress, finders: PoolFinders, vrfExists: (name: string) => boolean): Location {
-  const address = parseIp(written.text)!;
+/** `address`: written.text parsed (once per address, by the caller). */
+function locate(written: WrittenAddress, address: IpAddress, finders: PoolFinders, vrfExists: (name: string) => boolean): Location {
   if (written.pool) {
     const layout = finders.named(written.pool)?.find(address.version, address.value);
     return layout ? { found: layout } : { outside: true };
@@ -167,8 +167,7 @@ function describeRoute(spec: IPPoolSpec): string {
   return to.length > 0 ? to.join(' of ') : 'its customer';
 }
 
-function placeAddress(context: RuleContext, written: WrittenAddress, location: Location, finders: PoolFinders): string | undefined {
-  const address = parseIp(written.text)!;
+function placeAddress(context: RuleContext, written: WrittenAddress, address: IpAddress, location: Location, finders: PoolFinders): string | undefined {
   if ('unplaced' in location) return undefined;
   if ('ambiguous' in location) {
     const pools = location.ambiguous.map((l) => `"${l.pool.name}" (${vrfLabel(l.pool.spec.vrf)})`).join(', ');
@@ -271,10 +270,12 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
   const order = (w: WrittenAddress) => w.resource.origin;
   written.sort((a, b) => (order(a).file < order(b).file ? -1 : order(a).file > order(b).file ? 1 : order(a).documentIndex - order(b).documentIndex));
   const holdings = new Map<string, IpHolding>();
+  const vrfExists = (name: string) => context.get('VRF', name) !== undefined || context.isDeclared('VRF', name);
   for (const entry of written) {
-    const canonical = formatIp(parseIp(entry.text)!);
+    const address = parseIp(entry.text)!;
+    const canonical = formatIp(address);
     // An address is held once per routing table: its pool's, else the one its holder names.
-    const location = locate(entry, finders, (name) => context.get('VRF', name) !== undefined || context.isDeclared('VRF', name));
+    const location = locate(entry, address, finders, vrfExists);
     const vrf = 'found' in location ? location.found.pool.spec.vrf : entry.vrf;
     const key = vrfScopedIp(canonical, vrf);
     const earlier = holdings.get(key);
@@ -289,7 +290,7 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
       );
       continue;
     }
-    const pool = placeAddress(context, entry, location, finders);
+    const pool = placeAddress(context, entry, address, location, finders);
     holdings.set(key, { ip: canonical, holder: entry.holder, resource: entry.resource.address, pool, vrf, path: entry.path, origin: entry.resource.origin });
   }
   return holdings;

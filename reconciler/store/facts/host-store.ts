@@ -43,6 +43,9 @@ export async function recordHostObservation(store: Store, record: HostFactsRecor
 
 export interface StoredFact<T> {
   value: T;
+  /** The value's JSON text as stored (written by factsToJson): what the plan's fingerprint hashes
+   * for a driver that plans from the whole value, without serialising it again. */
+  json: string;
   observedAt: number;
   runId: number;
 }
@@ -57,7 +60,7 @@ type FactRow = Row & { subject: string; fact_kind: string; json: string; observe
 
 function storedHostFacts(rows: readonly FactRow[], run: ObservationRun | undefined): StoredHostFacts {
   return {
-    facts: new Map(rows.map((r) => [r.fact_kind, { value: JSON.parse(r.json) as unknown, observedAt: r.observed_at, runId: r.run_id }])),
+    facts: new Map(rows.map((r) => [r.fact_kind, { value: JSON.parse(r.json) as unknown, json: r.json, observedAt: r.observed_at, runId: r.run_id }])),
     lastRun: run,
   };
 }

@@ -9,6 +9,7 @@ import { KVM_FACTS_KEY } from '../../../reconciler/drivers/kvm/observe-domains.j
 import { DRIVERS } from '../../../reconciler/drivers/registry.js';
 import { fingerprintOf } from '../../../reconciler/plan/fingerprint.js';
 import type { FactView, HostFactsView } from '../../../reconciler/plan/observed-facts.js';
+import { factsToJson } from '../../../reconciler/store/facts/device-facts.js';
 import { recordedFacts, withClassRate } from '../drivers/bandwidth/fixtures/recorded-facts.js';
 
 // fingerprintOf with the real driver registry: what makes a saved plan stale and what must not.
@@ -124,4 +125,30 @@ test('what moves with the clock or plans nothing leaves the fingerprint alone', 
     ]),
   };
   for (const [what, value] of Object.entries(same)) assert.equal(value, base, what);
+});
+
+test('facts read from the store hash their stored JSON text to the same fingerprint as their values', () => {
+  // What the store keeps: factsToJson's text beside the parsed value (readManyHostFacts). A
+  // domain with integer-like keys written after a name: JSON.stringify puts them first, and again
+  // after the round trip.
+  const odd = { name: 'web-01', '10': 'ten', '2': 'two', extra: { z: 1, '1': [1.5, -0, 1e21, 'é\u2028'] } };
+  const stored = (view: HostFactsView): HostFactsView => ({
+    ...view,
+    facts: new Map(
+      [...view.facts].map(([kind, fact]) => [kind, { ...fact, value: JSON.parse(factsToJson(fact.value)) as unknown, json: factsToJson(fact.value) }]),
+    ),
+  });
+  const withOdd = (): HostFactsView => {
+    const view = host();
+    return { ...view, facts: new Map([...view.facts, [KVM_FACTS_KEY, { value: [odd], observedAt: 1_000 }]]) };
+  };
+  for (const view of [host(), host({ memoryKiB: 2_097_152, cron: '0 3 * * * root true\n' }), withOdd()]) {
+    const inMemory = fingerprintOf(new Map([['hv-01', view]]), DRIVERS);
+    assert.equal(fingerprintOf(new Map([['hv-01', stored(view)]]), DRIVERS), inMemory);
+  }
+  // The stored text is what is hashed (not a second serialisation): another text, another hash.
+  const view = stored(host());
+  const kvm = view.facts.get(KVM_FACTS_KEY)!;
+  const other = new Map(view.facts).set(KVM_FACTS_KEY, { ...kvm, json: factsToJson([domain(4_194_304)]) });
+  assert.notEqual(fingerprintOf(new Map([['hv-01', { ...view, facts: other }]]), DRIVERS), fingerprintOf(new Map([['hv-01', view]]), DRIVERS));
 });

@@ -124,8 +124,10 @@ function handChangedResources(observed: ObservedDomain, address: string, evidenc
   return drift;
 }
 
-function evidenceFor(host: string, observedAt: number, domain: string): DriftEvidence {
-  return { source: 'ssh', where: `${host} (virsh domain ${domain})`, seenAt: new Date(observedAt).toISOString() };
+/** `seenAt`: the hypervisor's observation time as ISO text, formatted once per hypervisor (every
+ * owned domain gets evidence, drifted or not). */
+function evidenceFor(host: string, seenAt: string, domain: string): DriftEvidence {
+  return { source: 'ssh', where: `${host} (virsh domain ${domain})`, seenAt };
 }
 
 function compare(a: string, b: string): number {
@@ -170,8 +172,9 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
       continue;
     }
     const byName = new Map(facts.domains.map((d) => [d.name, d]));
+    const seenAt = new Date(facts.observedAt).toISOString();
     for (const spec of hypervisor.domains) {
-      const after = domainSpecJson(spec);
+      // `before`/`after` (the change's JSON) are built only for a change: most VMs have none.
       const domain = byName.get(spec.name);
       if (!domain) {
         // Elsewhere: the orphan pass below reports it as on the wrong hypervisor.
@@ -182,7 +185,7 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           driver: KVM_DRIVER_NAME,
           host: hypervisor.name,
           before: null,
-          after,
+          after: domainSpecJson(spec),
           reason: `not defined on ${hypervisor.name}`,
         });
         continue;
@@ -197,9 +200,9 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
         });
         continue;
       }
-      const evidence = evidenceFor(hypervisor.name, facts.observedAt, domain.name);
+      const evidence = evidenceFor(hypervisor.name, seenAt, domain.name);
       drift.push(...handChangedLimits(seen, spec.address, evidence), ...handChangedResources(seen, spec.address, evidence));
-      const before = observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
+      const before = () => observedDomainJson(seen, hypervisor.name, hypervisor.uri, hypervisor.strategy);
       const resizes = diskResizes(spec, seen);
       if (resizes.shrunk.length > 0) {
         // Nothing at all is planned for the VM: an update would record git's smaller size on the
@@ -227,8 +230,8 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
           action: 'replace',
           driver: KVM_DRIVER_NAME,
           host: hypervisor.name,
-          before,
-          after,
+          before: before(),
+          after: domainSpecJson(spec),
           reason: `${reason}: libvirt cannot change this in place`,
         };
         changes.push({
@@ -249,8 +252,8 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
         action: 'update',
         driver: KVM_DRIVER_NAME,
         host: hypervisor.name,
-        before,
-        after,
+        before: before(),
+        after: domainSpecJson(spec),
         fields,
         notes,
         reason: `${fields.join(', ')} differ from git`,
@@ -262,11 +265,12 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
   for (const [host, facts] of [...observed].sort((a, b) => compare(a[0], b[0]))) {
     const hypervisor = desired.hypervisors.get(host);
     const wanted = new Set(hypervisor?.domains.map((d) => d.name));
+    const seenAt = new Date(facts.observedAt).toISOString();
     for (const domain of facts.domains ?? []) {
       if (wanted.has(domain.name)) continue;
       const gitHost = desired.vmHosts.get(domain.name);
       if (gitHost === host) continue; // a VM of this host that could not be compiled: diagnosed above
-      const evidence = evidenceFor(host, facts.observedAt, domain.name);
+      const evidence = evidenceFor(host, seenAt, domain.name);
       const seen = observeDomain(domain);
       if (gitHost !== undefined) {
         drift.push({

@@ -16,7 +16,7 @@ test('an observation replaces each observed kind; a kind that failed keeps its l
     record(2000, { basics: { uptimeSeconds: 1010 }, domains: null, tc: { interfaces: [] } }, ['OBS_HOST_COMMAND_MISSING: domains: "virsh" is not installed']),
   );
   const stored = await readHostFacts(store, 'hv1');
-  assert.deepEqual(stored.facts.get('basics'), { value: { uptimeSeconds: 1010 }, observedAt: 2000, runId: 2 });
+  assert.deepEqual(stored.facts.get('basics'), { value: { uptimeSeconds: 1010 }, json: '{"uptimeSeconds":1010}', observedAt: 2000, runId: 2 });
   assert.deepEqual(stored.facts.get('domains')?.value, [{ name: 'web-01' }, { name: 'db-01' }]);
   assert.equal(stored.facts.get('domains')?.observedAt, 1000);
   assert.equal(stored.facts.get('domains')?.runId, 1);
