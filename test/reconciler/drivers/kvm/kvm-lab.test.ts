@@ -16,8 +16,8 @@ import type { DriverPlan } from '../../../../reconciler/plan/planning-port.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
 import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
+import { type LabHypervisor, startLabHypervisor } from '../../../lab/lab-hypervisor.js';
+import type { LabLibvirtd } from '../../../lab/libvirtd.js';
 import { type LabSshd, startSshd } from '../../../lab/sshd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
 import { labTexts } from '../../../support/lab-inventory.js';
@@ -34,19 +34,13 @@ let sshd: LabSshd;
 let pool: SshPool;
 let target: SshTarget;
 
+let hv: LabHypervisor | undefined;
+
 before(async () => {
-  dir = await makeTempDir('kvm-lab');
-  libvirtd = await startLabLibvirtd();
-  sshd = await startSshd();
-  pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
-  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
+  hv = await startLabHypervisor('kvm-lab');
+  ({ dir, libvirtd, sshd, pool, target } = hv);
 });
-after(async () => {
-  await pool?.close();
-  await sshd?.stop();
-  await libvirtd?.stop();
-  await dir?.remove();
-});
+after(() => hv?.stop());
 
 const COMMIT_1 = '1111111111111111111111111111111111111111';
 const COMMIT_2 = '2222222222222222222222222222222222222222';

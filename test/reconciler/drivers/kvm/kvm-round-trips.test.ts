@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
@@ -11,11 +10,10 @@ import { type DomainSpec, domainSpecJson } from '../../../../reconciler/drivers/
 import type { Change } from '../../../../reconciler/plan/change.js';
 import type { CommandRunner } from '../../../../reconciler/transports/command-runner.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import type { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
-import { type LabSshd, startSshd } from '../../../lab/sshd.js';
+import { type LabHypervisor, startLabHypervisor } from '../../../lab/lab-hypervisor.js';
+import type { LabLibvirtd } from '../../../lab/libvirtd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
 import { labTexts } from '../../../support/lab-inventory.js';
 import { labDomains, specOf } from './fixtures/lab-kvm.js';
@@ -26,25 +24,17 @@ import { labDomains, specOf } from './fixtures/lab-kvm.js';
 // that fails at a step says which step, with that step's own error, and runs nothing after it.
 
 const run = promisify(execFile);
-let dir: { path: string; remove(): Promise<void> };
 let libvirtd: LabLibvirtd;
-let sshd: LabSshd;
 let pool: SshPool;
 let target: SshTarget;
 
+let hv: LabHypervisor | undefined;
+
 before(async () => {
-  dir = await makeTempDir('kvm-round-trips');
-  libvirtd = await startLabLibvirtd();
-  sshd = await startSshd();
-  pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
-  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
+  hv = await startLabHypervisor('kvm-round-trips');
+  ({ libvirtd, pool, target } = hv);
 });
-after(async () => {
-  await pool?.close();
-  await sshd?.stop();
-  await libvirtd?.stop();
-  await dir?.remove();
-});
+after(() => hv?.stop());
 
 const virsh = (...args: string[]) => run('/usr/bin/virsh', ['-c', libvirtd.uri, ...args]);
 

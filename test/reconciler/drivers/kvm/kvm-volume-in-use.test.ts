@@ -11,11 +11,10 @@ import { observeDomains } from '../../../../reconciler/drivers/kvm/observe-domai
 import { planDomains } from '../../../../reconciler/drivers/kvm/plan/plan-domains.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
 import { SshCommandRunner } from '../../../../reconciler/transports/ssh/ssh-command-runner.js';
-import { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
+import type { SshPool } from '../../../../reconciler/transports/ssh/ssh-pool.js';
 import type { SshTarget } from '../../../../reconciler/transports/ssh/ssh-target.js';
-import { makeTempDir } from '../../../lab/daemon.js';
-import { type LabLibvirtd, startLabLibvirtd } from '../../../lab/libvirtd.js';
-import { type LabSshd, startSshd } from '../../../lab/sshd.js';
+import { type LabHypervisor, startLabHypervisor } from '../../../lab/lab-hypervisor.js';
+import type { LabLibvirtd } from '../../../lab/libvirtd.js';
 import { errorOf, hostContext } from '../../../support/apply-context.js';
 import { labTexts } from '../../../support/lab-inventory.js';
 import { labDomains } from './fixtures/lab-kvm.js';
@@ -29,26 +28,19 @@ import { labDomains } from './fixtures/lab-kvm.js';
 const run = promisify(execFile);
 let dir: { path: string; remove(): Promise<void> };
 let libvirtd: LabLibvirtd;
-let sshd: LabSshd;
 let pool: SshPool;
 let target: SshTarget;
 const POOL_DIR = '/pytin-lab-images';
 
+let hv: LabHypervisor | undefined;
+
 before(async () => {
-  dir = await makeTempDir('kvm-volume-in-use');
-  libvirtd = await startLabLibvirtd();
-  sshd = await startSshd();
-  pool = new SshPool({ knownHostsPath: join(dir.path, 'known_hosts'), trustNewHosts: true, connectTimeoutMs: 5000 });
-  target = { name: 'hv-01', host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKeyPath: sshd.clientKeyPath };
+  hv = await startLabHypervisor('kvm-volume-in-use');
+  ({ dir, libvirtd, pool, target } = hv);
   await virsh('pool-define-as', 'default', 'dir', '--target', POOL_DIR);
   await virsh('pool-start', 'default');
 });
-after(async () => {
-  await pool?.close();
-  await sshd?.stop();
-  await libvirtd?.stop();
-  await dir?.remove();
-});
+after(() => hv?.stop());
 
 const virsh = (...args: string[]) => run('/usr/bin/virsh', ['-c', libvirtd.uri, ...args]);
 const volumes = async () => (await virsh('vol-list', 'default')).stdout;
