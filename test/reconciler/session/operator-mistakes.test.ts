@@ -5,6 +5,7 @@ import { test } from 'node:test';
 
 import { COMMANDS } from '../../../reconciler/cli/commands.js';
 import { runCli } from '../../../reconciler/cli/run-cli.js';
+import { makeTempDir } from '../../lab/daemon.js';
 import { captureIO } from '../../support/capture-io.js';
 import { git, makeRepo } from '../../support/git-repo.js';
 import { labTexts } from '../../support/lab-inventory.js';
@@ -25,19 +26,21 @@ test('CONFIG_UNREADABLE and CONFIG_INVALID: a missing, a broken and a wrong conf
   assert.equal(missing.code, 1);
   assert.match(missing.err, /CONFIG_UNREADABLE: cannot read the pytin configuration \S+no-such-config\.yaml: ENOENT/);
 
-  const broken = join(repo.path, '..', `${repo.path.split('/').pop()}-broken.yaml`);
+  // Configuration files live outside the repository (as an operator's do), in a folder of their own.
+  const outside = await makeTempDir('operator-config');
+  t.after(outside.remove);
+  const broken = join(outside.path, 'broken.yaml');
   writeFileSync(broken, 'stateDir: [unclosed\n');
-  t.after(() => writeFileSync(broken, ''));
   const unparsable = await pytinAt(repo.path, 'plan', '--config', broken);
   assert.equal(unparsable.code, 1);
   assert.match(unparsable.err, /error CONFIG_UNREADABLE: pytin configuration: /);
 
-  const wrong = join(repo.path, '..', `${repo.path.split('/').pop()}-wrong.yaml`);
+  const wrong = join(outside.path, 'wrong.yaml');
   writeFileSync(wrong, 'stateDir: /var/lib/pytin\nsecrets:\n  maxFileBytes: lots\n');
   const invalid = await pytinAt(repo.path, 'plan', '--config', wrong);
   assert.equal(invalid.code, 1);
   // At the value's line and column in the configuration file.
-  assert.match(invalid.err, /-wrong\.yaml:3:17: error CONFIG_INVALID: pytin configuration: /);
+  assert.match(invalid.err, /\/wrong\.yaml:3:17: error CONFIG_INVALID: pytin configuration: /);
   for (const path of [join(repo.path, '.pytin'), '/var/lib/pytin/store.sqlite']) assert.ok(!existsSync(path), `${path} was not created`);
 });
 
@@ -50,8 +53,10 @@ test('TRUST_REF_UNKNOWN and TRUST_REF_INVALID: connection settings never come fr
   writeFileSync(vms, readFileSync(vms, 'utf8').replace('hypervisor: hv-01', 'hypervisor: hv-missing'));
   git(repo.path, 'commit', '-qam', 'break the trusted ref');
   git(repo.path, 'checkout', '-q', 'main');
-  const config = join(repo.path, '..', `${repo.path.split('/').pop()}-trusted.yaml`);
-  writeFileSync(config, `stateDir: ${join(repo.path, '..', `${repo.path.split('/').pop()}-state`)}\nconnections:\n  trustedRef: trusted\n`);
+  const outside = await makeTempDir('operator-config');
+  t.after(outside.remove);
+  const config = join(outside.path, 'trusted.yaml');
+  writeFileSync(config, `stateDir: ${join(outside.path, 'state')}\nconnections:\n  trustedRef: trusted\n`);
   writeFileSync(`${config}.unknown`, readFileSync(config, 'utf8').replace('trustedRef: trusted', 'trustedRef: origin/no-such-branch'));
   const unknown = await pytinAt(repo.path, 'plan', '--config', `${config}.unknown`);
   assert.equal(unknown.code, 1);
