@@ -232,3 +232,33 @@ test('drift in a VRF: a sighting is matched to the pools of the VRF whose ARP it
   );
   assert.match(drift[0]!.message, /pool "globex-private-lan" \(vrf "globex-private"\)/);
 });
+
+test("drift: reservations: a dated reservation in a VRF's pool is used only by sightings in that VRF", () => {
+  // acme reserves 10.20.0.2 in its own VRF, dated 2026-10-01 (57 days before NOW); sw-r02's agent
+  // answers with acme's VRF, sw-r01's with the global table.
+  const texts = labTexts();
+  const reservation = "{ip: 10.20.0.2, tenant: acme, note: acme's VPN concentrator}";
+  texts.set('network/pools.yaml', texts.get('network/pools.yaml')!.replace(reservation, reservation.replace('}', ', reservedAt: 2026-10-01}')));
+  texts.set(
+    'network/switches.yaml',
+    texts.get('network/switches.yaml')!.replace('  credentials: sw-r02-snmp', '  credentials: sw-r02-snmp\n  vrf: acme-private'),
+  );
+  const validated = validateInventory(snapshotOf(texts));
+  assert.deepEqual(
+    validated.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  const devices = new Map([
+    ['sw-r01', { facts: device({}), lastRun: undefined }],
+    ['sw-r02', { facts: device({}), lastRun: undefined }],
+  ]);
+  const seenOn = (device: string) => [`${device}\u000010.20.0.2`, sighting('10.20.0.2', NOW - DAY, { device })[1]] as const;
+  const reservationDrift = (...seen: Array<ReturnType<typeof seenOn>>) =>
+    networkDrift(validated.state, factsWith({ devices, sightings: new Map(seen) }), POLICY)
+      .filter((d) => d.kind === 'reservation-not-activated')
+      .map((d) => d.address);
+  // Answering in the global table after the date is another host, not acme's reserved address.
+  assert.deepEqual(reservationDrift(seenOn('sw-r01')), ['ip/10.20.0.2%acme-private']);
+  // Answering in acme's VRF after the date is the reservation in use.
+  assert.deepEqual(reservationDrift(seenOn('sw-r02')), []);
+});
