@@ -1,6 +1,6 @@
 import { serverRecord } from '../../reconciler/store/api/api-records.js';
 import { enumFilter, nameFilter } from '../http/query-filters.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { seenOnSwitch } from './plan-cache.js';
 import type { RackedKind } from './rack-elevation.js';
 import type { WebPage } from './web-page.js';
@@ -10,6 +10,27 @@ const KINDS: readonly RackedKind[] = ['server', 'switch', 'device'];
 const placement = (p: { rack: string; position: number; height: number; face?: string }, link: (path: string) => string) =>
   html`<a href="${link(`/racks/${p.rack}`)}">${p.rack}</a>, units
     ${p.position}${p.height > 1 ? `–${p.position + p.height - 1}` : ''}${p.face ? ` (${p.face})` : ''}`;
+
+const tenantLink = (tenant: string, link: (path: string) => string) => html`<a href="${link(`/tenants/${tenant}`)}">${tenant}</a>`;
+
+const addressList = (addresses: readonly { name: string; ip: string }[] | undefined) => (addresses ?? []).map((a) => `${a.name} ${a.ip}`).join(', ');
+
+/** A thing's properties as one two-column table; a falsy row (an optional property the YAML
+ * leaves out) is not shown at all, while an empty value shows as an empty cell. */
+function propertyTable(rows: readonly (readonly [label: string, value: HtmlValue] | false | undefined | '')[]): SafeHtml {
+  return html`<table>
+    <tbody>
+      ${rows.map(
+        (row) =>
+          row &&
+          html`<tr>
+            <th>${row[0]}</th>
+            <td>${row[1]}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
 
 /** One racked thing: a server (serial, roles, interfaces and their cabling — the API's server
  * record), a switch (ports, and which server interface is cabled to each) or another device; and
@@ -27,34 +48,13 @@ export const devicePage: WebPage = {
       const server = serverRecord(model, name);
       if (!server) return undefined;
       const spec = model.servers.get(name)!;
-      details = html`<table>
-          <tbody>
-            <tr>
-              <th>place</th>
-              <td>${placement(spec.placement, link)}</td>
-            </tr>
-            <tr>
-              <th>serial</th>
-              <td>${server.serial ?? ''}</td>
-            </tr>
-            <tr>
-              <th>model</th>
-              <td>${server.model ?? ''}</td>
-            </tr>
-            <tr>
-              <th>roles</th>
-              <td>${server.roles.join(', ')}</td>
-            </tr>
-            ${
-              spec.tenant
-                ? html`<tr>
-                    <th>tenant</th>
-                    <td><a href="${link(`/tenants/${spec.tenant}`)}">${spec.tenant}</a></td>
-                  </tr>`
-                : ''
-            }
-          </tbody>
-        </table>
+      details = html`${propertyTable([
+          ['place', placement(spec.placement, link)],
+          ['serial', server.serial ?? ''],
+          ['model', server.model ?? ''],
+          ['roles', server.roles.join(', ')],
+          spec.tenant && ['tenant', tenantLink(spec.tenant, link)],
+        ])}
         <h2>Interfaces</h2>
         <table>
           <thead>
@@ -85,26 +85,12 @@ export const devicePage: WebPage = {
       const cabled = new Map<string, string>();
       for (const [server, s] of model.servers)
         for (const i of s.interfaces ?? []) if (i.cabledTo?.switch === name) cabled.set(i.cabledTo.port, `${server}/${i.name}`);
-      details = html`<table>
-          <tbody>
-            <tr>
-              <th>place</th>
-              <td>${placement(spec.placement, link)}</td>
-            </tr>
-            <tr>
-              <th>serial</th>
-              <td>${spec.serial ?? ''}</td>
-            </tr>
-            <tr>
-              <th>model</th>
-              <td>${spec.model ?? ''}</td>
-            </tr>
-            <tr>
-              <th>addresses</th>
-              <td>${(spec.addresses ?? []).map((a) => `${a.name} ${a.ip}`).join(', ')}</td>
-            </tr>
-          </tbody>
-        </table>
+      details = html`${propertyTable([
+          ['place', placement(spec.placement, link)],
+          ['serial', spec.serial ?? ''],
+          ['model', spec.model ?? ''],
+          ['addresses', addressList(spec.addresses)],
+        ])}
         <h2>Ports</h2>
         <table>
           <thead>
@@ -136,46 +122,15 @@ export const devicePage: WebPage = {
     } else {
       const spec = model.devices.get(name);
       if (!spec) return undefined;
-      details = html`<table>
-        <tbody>
-          <tr>
-            <th>type</th>
-            <td>${spec.type}</td>
-          </tr>
-          <tr>
-            <th>place</th>
-            <td>${placement(spec.placement, link)}</td>
-          </tr>
-          <tr>
-            <th>serial</th>
-            <td>${spec.serial ?? ''}</td>
-          </tr>
-          <tr>
-            <th>model</th>
-            <td>${spec.model ?? ''}</td>
-          </tr>
-          ${
-            spec.description
-              ? html`<tr>
-                  <th>description</th>
-                  <td>${spec.description}</td>
-                </tr>`
-              : ''
-          }
-          ${
-            spec.tenant
-              ? html`<tr>
-                  <th>tenant</th>
-                  <td><a href="${link(`/tenants/${spec.tenant}`)}">${spec.tenant}</a></td>
-                </tr>`
-              : ''
-          }
-          <tr>
-            <th>addresses</th>
-            <td>${(spec.addresses ?? []).map((a) => `${a.name} ${a.ip}`).join(', ')}</td>
-          </tr>
-        </tbody>
-      </table>`;
+      details = propertyTable([
+        ['type', spec.type],
+        ['place', placement(spec.placement, link)],
+        ['serial', spec.serial ?? ''],
+        ['model', spec.model ?? ''],
+        spec.description && ['description', spec.description],
+        spec.tenant && ['tenant', tenantLink(spec.tenant, link)],
+        ['addresses', addressList(spec.addresses)],
+      ]);
     }
     const observed = drift.length
       ? html`<ul>

@@ -214,3 +214,12 @@ test("the latest plan's drift marks the devices it is about: outlined in the ele
   // The earlier commit's plan (recorded with no message) has no drift to mark.
   assert.deepEqual(marked((await get(`/racks/lab1-r01?rev=${C1}`)).body), []);
 });
+
+test("a device page lists the thing's properties, leaving out the optional ones its YAML does not set", async () => {
+  const properties = (body: string) => [...body.matchAll(/<tr>\s*<th>([^<]+)<\/th>\s*<td>/g)].map((m) => m[1]);
+  // pdu-r01 has a description and no tenant; ded-01 has a tenant, hv-01 none; a switch has neither.
+  assert.deepEqual(properties((await get('/devices/device/pdu-r01')).body), ['type', 'place', 'serial', 'model', 'description', 'addresses']);
+  assert.deepEqual(properties((await get('/devices/server/hv-01')).body), ['place', 'serial', 'model', 'roles']);
+  assert.deepEqual(properties((await get('/devices/server/ded-01')).body), ['place', 'serial', 'model', 'roles', 'tenant']);
+  assert.deepEqual(properties((await get('/devices/switch/sw-r01')).body), ['place', 'serial', 'model', 'addresses']);
+});
