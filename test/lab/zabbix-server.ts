@@ -84,6 +84,7 @@ async function freeListenPort(): Promise<number> {
   throw new Error('no free TCP port in 20000-31999 for zabbix_server');
 }
 
+/** Whether `child` has exited, waiting up to `ms` for it. */
 async function exited(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return true;
   return new Promise((resolve) => {
@@ -138,17 +139,21 @@ export async function startLabZabbixServer(zabbix: LabZabbix): Promise<LabZabbix
     if (stopped) return;
     stopped = true;
     try {
-      if (!(await exited(child, 0))) {
-        // SIGTERM: the server stops its children and flushes its history cache, then exits.
+      if (child.exitCode === null && child.signalCode === null) {
+        // SIGTERM: the server stops the children it forked, flushes its history cache, then exits.
         process.kill(pid, 'SIGTERM');
-        if (!(await exited(child, STOP_GRACE_MS))) process.kill(-pid, 'SIGKILL');
-        await exited(child, STOP_GRACE_MS);
-      }
-      // Children that outlived the main process (a killed server): the group, by its id.
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // ESRCH: the whole group is gone already.
+        if (!(await exited(child, STOP_GRACE_MS))) {
+          // Stuck: its process group, by its id (the server and every child it forked).
+          process.kill(-pid, 'SIGKILL');
+          await exited(child, STOP_GRACE_MS);
+        }
+      } else if (child.signalCode !== null) {
+        // It died by a signal before we stopped it, so it stopped no child: any left in its group go.
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // ESRCH: none is left.
+        }
       }
     } finally {
       await dir.remove();
