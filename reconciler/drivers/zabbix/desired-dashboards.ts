@@ -39,9 +39,19 @@ const WIDGETS_PER_PAGE = COLUMNS * 12;
 /** Colours of successive data sets of a widget (hex as Zabbix stores them). */
 const PALETTE = ['1A7C11', 'F63100', '2774A4', 'A54F10', 'FC6EA3', '6C59DC'];
 
-/** The traffic items of one interface, whatever template made them: "Generic by SNMP" names them
- * `Interface <ifName>(<ifAlias>): Bits received|sent`, the agent templates `Interface <ifName>: Bits ...`. */
-function trafficItemPatterns(interfaceName: string): string[] {
+/** The traffic items of one switch port. Inventory port names are the switch's ifName, and Zabbix
+ * 6.0's SNMP templates that discover interfaces by ifName ("Interfaces by SNMP" and the device
+ * templates built like it) name them `Interface <ifName>(<ifAlias>): Bits received|sent`; checked
+ * against a real zabbix_server's discovery in zabbix-server-discovery.slow.test.ts. (The few that
+ * name them `Interface <ifDescr>: ...`, such as "Network Generic Device by SNMP", use ifDescr, which
+ * is not the port name: no pattern of the port name can select their items.) */
+function switchPortItemPatterns(port: string): string[] {
+  return [`Interface ${port}(*): Bits *`];
+}
+
+/** The traffic items of one VM interface, by the agent's templates: the Linux ones name them
+ * `Interface <name>: Bits received|sent`, the Windows ones `Interface <name>(<alias>): Bits ...`. */
+function vmInterfaceItemPatterns(interfaceName: string): string[] {
   return [`Interface ${interfaceName}(*): Bits *`, `Interface ${interfaceName}: Bits *`];
 }
 
@@ -79,12 +89,12 @@ export function desiredDashboards(state: DesiredState, prefix: string, published
       // A port name is free text from the branch: with Zabbix's `*` wildcard in it (which has no
       // escape), a pattern would select other ports' items, so such a port is not graphed.
       .filter((i) => i.cabledTo && publishedHosts.has(i.cabledTo.switch) && !i.cabledTo.port.includes('*'))
-      .map((i) => ({ hosts: [i.cabledTo!.switch], items: trafficItemPatterns(i.cabledTo!.port) }));
+      .map((i) => ({ hosts: [i.cabledTo!.switch], items: switchPortItemPatterns(i.cabledTo!.port) }));
     return dataSets.length ? { name: `${server.name}: switch ports`, dataSets } : undefined;
   };
   const vmTile = (vm: (typeof vms)[number]): Tile | undefined => {
     if (!publishedHosts.has(vm.name) || vm.spec.interfaces.length === 0) return undefined;
-    return { name: `${vm.name}: interfaces`, dataSets: vm.spec.interfaces.map((i) => ({ hosts: [vm.name], items: trafficItemPatterns(i.name) })) };
+    return { name: `${vm.name}: interfaces`, dataSets: vm.spec.interfaces.map((i) => ({ hosts: [vm.name], items: vmInterfaceItemPatterns(i.name) })) };
   };
   const present = <T>(items: Array<T | undefined>) => items.filter((t): t is T => t !== undefined);
 

@@ -193,7 +193,7 @@ test('dashboards: against Zabbix 7.0 the graph widgets are written with 7.0 fiel
     .widgets[1]!.fields;
   assert.deepEqual(
     fields.map((f) => `${f.name}=${f.value}`),
-    ['ds.0.hosts.0=sw-r01', 'ds.0.items.0=Interface Gi1/0/1(*): Bits *', 'ds.0.items.1=Interface Gi1/0/1: Bits *', 'ds.0.color=1A7C11', 'reference=AAAAB'],
+    ['ds.0.hosts.0=sw-r01', 'ds.0.items.0=Interface Gi1/0/1(*): Bits *', 'ds.0.color=1A7C11', 'reference=AAAAB'],
   );
 });
 
@@ -266,4 +266,39 @@ test("the attack: a branch points a switch's community at the Zabbix password; t
     [['create', 'zabbix-macro/sw-r01/SNMP_COMMUNITY', { env: 'PYTIN_SECRET_SW_R01_COMMUNITY' }]],
   );
   assert.ok(!JSON.stringify(planned).includes('PYTIN_SECRET_ZABBIX_PASSWORD'));
+});
+
+/** Whether Zabbix's search with wildcards (db.inc.php zbx_db_search: `*` any run of characters, the
+ * rest literal, whole name, case-insensitive) finds `name` with `pattern`. */
+function zabbixWildcardMatches(pattern: string, name: string): boolean {
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'is').test(name);
+}
+
+test("a switch port's graph selects the item names SNMP interface discovery gives that port and no other port's; a VM interface's those of the agent templates", () => {
+  const state = labState();
+  const settings = connectionSettingsOf(state).state.resources.get('zabbix/lab-zabbix')!.spec as ZabbixConnectionSpec;
+  const boards = desiredDashboards(state, settings.hostGroup, new Set(desiredZabbix(state, settings).hosts.map((h) => h.host)));
+  const widget = (name: string) => boards.flatMap((b) => b.pages.flat()).find((w) => w.name === name)!;
+  const hvPort = widget('hv-01: switch ports').dataSets;
+  assert.deepEqual(
+    hvPort.map((d) => [d.hosts, d.items]),
+    [[['sw-r01'], ['Interface Gi1/0/1(*): Bits *']]],
+  );
+  // Names a real zabbix_server's "Interfaces by SNMP" discovery gave the recorded Catalyst 3750
+  // (ifName Gi1/0/1, ifAlias DJ_200_POE; Gi1/0/5 has no alias): zabbix-server-discovery.slow.test.ts.
+  const selects = (patterns: readonly string[], name: string) => patterns.some((p) => zabbixWildcardMatches(p, name));
+  assert.ok(selects(hvPort[0]!.items, 'Interface Gi1/0/1(DJ_200_POE): Bits received'));
+  assert.ok(selects(hvPort[0]!.items, 'Interface Gi1/0/1(DJ_200_POE): Bits sent'));
+  assert.ok(selects(widget('ded-01: switch ports').dataSets[0]!.items, 'Interface Gi1/0/5(): Bits received'));
+  for (const other of ['Interface Gi1/0/10(): Bits received', 'Interface Gi1/0/11(link-DJ-5500-10.190): Bits sent', 'Interface Gi1/0/1(DJ_200_POE): Speed']) {
+    assert.ok(!selects(hvPort[0]!.items, other), other);
+  }
+  // VMs are watched by the agent: Linux "Interface eth0: Bits received", Windows "Interface eth0(alias): ...".
+  const vm = widget('acme-web-01: interfaces').dataSets[0]!.items;
+  assert.deepEqual(vm, ['Interface eth0(*): Bits *', 'Interface eth0: Bits *']);
+  assert.ok(selects(vm, 'Interface eth0: Bits received') && selects(vm, 'Interface eth0(Ethernet): Bits sent') && !selects(vm, 'Interface eth01: Bits sent'));
 });

@@ -182,9 +182,7 @@ test('dashboards per rack, hypervisor and tenant: graph widgets of the cabled sw
       ['svggraph', 'hv-01: switch ports', '12', '0', '12', '5'],
     ],
   );
-  assert.deepEqual(dataSets(widgets[1]!.fields), [
-    { hosts: ['sw-r01'], items: ['Interface Gi1/0/1(*): Bits *', 'Interface Gi1/0/1: Bits *'], color: '1A7C11' },
-  ]);
+  assert.deepEqual(dataSets(widgets[1]!.fields), [{ hosts: ['sw-r01'], items: ['Interface Gi1/0/1(*): Bits *'], color: '1A7C11' }]);
   const hv = boards.get('pytin: hypervisor hv-01')!;
   const hvWidgets = hv.pages.flatMap((p) => p.widgets);
   assert.deepEqual(hvWidgets.map((w) => w.name).sort(), [
