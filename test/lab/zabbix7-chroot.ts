@@ -8,11 +8,11 @@ import type { ZabbixRuntime } from './zabbix.js';
 const run = promisify(execFile);
 
 /** The Zabbix 7.0 LTS chroot is built here once per machine (about 1.3 GB). */
-const CACHE = '/var/tmp/pytin-zabbix7-cache';
-const ROOT = `${CACHE}/root`;
+export const ZABBIX7_CACHE = '/var/tmp/pytin-zabbix7-cache';
+const ROOT = `${ZABBIX7_CACHE}/root`;
 /** The shell half (build under a lock, proc mounted while used): shell, since flock holds its lock
  * for exactly as long as the process lives. Compiled tests run from dist/test/lab; the script stays in test/lab. */
-const SCRIPT = fileURLToPath(new URL('../../../test/lab/zabbix7-chroot.sh', import.meta.url));
+export const ZABBIX7_SCRIPT = fileURLToPath(new URL('../../../test/lab/zabbix7-chroot.sh', import.meta.url));
 let instances = 0;
 const APT_SOURCES = '/etc/apt/sources.list.d/debian.sources';
 
@@ -35,8 +35,8 @@ export function debianMirror(sources: string): string {
  * callers wait for one build), and mounts proc in it for as long as a lab instance uses it. */
 export async function zabbix7Runtime(): Promise<ZabbixRuntime> {
   const mirror = debianMirror(await readFile(APT_SOURCES, 'utf8'));
-  await run('bash', [SCRIPT, 'build', CACHE, mirror], { maxBuffer: 16 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
-    throw new Error(`building the Zabbix 7.0 chroot in ${CACHE} failed: ${error.stderr ?? error.message}`);
+  await run('bash', [ZABBIX7_SCRIPT, 'build', ZABBIX7_CACHE, mirror], { maxBuffer: 16 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`building the Zabbix 7.0 chroot in ${ZABBIX7_CACHE} failed: ${error.stderr ?? error.message}`);
   });
   return {
     root: ROOT,
@@ -44,9 +44,9 @@ export async function zabbix7Runtime(): Promise<ZabbixRuntime> {
     async enter() {
       // One user per lab instance: two instances in one test process each hold proc.
       const user = `${process.pid}.${++instances}`;
-      await run('bash', [SCRIPT, 'enter', CACHE, user]);
+      await run('bash', [ZABBIX7_SCRIPT, 'enter', ZABBIX7_CACHE, user]);
       return async () => {
-        await run('bash', [SCRIPT, 'leave', CACHE, user]);
+        await run('bash', [ZABBIX7_SCRIPT, 'leave', ZABBIX7_CACHE, user]);
       };
     },
   };
