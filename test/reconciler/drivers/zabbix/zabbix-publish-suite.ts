@@ -54,7 +54,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
   async function readHosts(): Promise<Map<string, ReadHost>> {
     const client = await lab.admin();
     try {
-      // The hosts' groups: `selectGroups` in 6.0, `selectHostGroups` (answered as `hostgroups`) from 6.2; 7.0 has only the latter.
+      // The hosts' groups: `selectGroups` in 6.0, `selectHostGroups` (answered as `hostgroups`) from 6.2, where the former is deprecated.
       const hosts = await client.call<Array<ReadHost & { hostgroups?: ReadHost['groups'] }>>('host.get', {
         output: ['hostid', 'host', 'name'],
         ...(generation === '6.0' ? { selectGroups: ['name'] } : { selectHostGroups: ['name'] }),
