@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test as nodeTest,type TestContext } from 'node:test';
+import { after, before, test as nodeTest, type TestContext } from 'node:test';
 
 import { TransportError } from '../../../../inventory/core/errors.js';
 import { Secret } from '../../../../inventory/secrets/secret.js';
