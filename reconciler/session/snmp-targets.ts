@@ -5,6 +5,7 @@ import { resolveSecret } from '../../inventory/secrets/resolve-secret.js';
 import { Secret } from '../../inventory/secrets/secret.js';
 import type { SecretPolicy } from '../../inventory/secrets/secret-policy.js';
 import type { DeviceToObserve } from '../observe/observe-inventory.js';
+import { DEFAULT_SNMP_AUTH_PROTOCOL, DEFAULT_SNMP_PRIV_PROTOCOL } from '../transports/snmp/snmp-target.js';
 
 /** Turns every switch with an `snmp` section (trusted connection settings) into an SNMP target,
  * resolving its credentials. A switch whose credentials cannot be resolved is a diagnostic and is
@@ -41,8 +42,8 @@ export function snmpTargets(connections: ConnectionSettings, secrets: SecretPoli
         ...base,
         version: '3',
         user: creds.spec.user ?? '',
-        ...(authKey !== undefined ? { auth: { protocol: creds.spec.authProtocol ?? 'sha', key: authKey } } : {}),
-        ...(privKey !== undefined ? { priv: { protocol: creds.spec.privProtocol ?? 'aes', key: privKey } } : {}),
+        ...(authKey !== undefined ? { auth: { protocol: creds.spec.authProtocol ?? DEFAULT_SNMP_AUTH_PROTOCOL, key: authKey } } : {}),
+        ...(privKey !== undefined ? { priv: { protocol: creds.spec.privProtocol ?? DEFAULT_SNMP_PRIV_PROTOCOL, key: privKey } } : {}),
       },
     });
   }

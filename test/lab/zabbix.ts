@@ -1,28 +1,58 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { type Daemon, freeTcpPort, makeTempDir, startDaemon, waitFor } from './daemon.js';
+import { type Daemon, freeTcpPort, startDaemon, waitFor } from './daemon.js';
+import { zabbix7Runtime } from './zabbix7-chroot.js';
 
 const run = promisify(execFile);
 
+/** The Zabbix releases the lab runs: 6.0 from this machine's (bookworm) packages, 7.0 LTS from
+ * Debian 13's packages in a chroot (test/lab/zabbix7-chroot.ts). */
+export type ZabbixGeneration = '6.0' | '7.0';
+export const LAB_ZABBIX_GENERATIONS: readonly ZabbixGeneration[] = ['6.0', '7.0'];
+
+/** Where a generation's programs live. Paths below are the ones the programs see (inside the
+ * chroot for 7.0); `hostPath` turns one into the path this process opens. */
+export interface ZabbixRuntime {
+  /** `/` on this machine, the chroot's folder for 7.0. */
+  root: string;
+  /** What runs a program inside: nothing, or `chroot ROOT`. */
+  prefix: readonly string[];
+  /** Makes the runtime usable for one lab instance (7.0: proc mounted); returns what undoes it. */
+  enter(): Promise<() => Promise<void>>;
+}
+
+const HOST_RUNTIME: ZabbixRuntime = { root: '/', prefix: [], enter: () => Promise.resolve(() => Promise.resolve()) };
+
+async function runtimeOf(generation: ZabbixGeneration): Promise<ZabbixRuntime> {
+  return generation === '6.0' ? HOST_RUNTIME : zabbix7Runtime();
+}
+
+const hostPath = (runtime: ZabbixRuntime, inside: string) => join(runtime.root, inside);
+
 /** The frontend reads its configuration from this fixed path (CConfigFile::CONFIG_FILE_PATH). */
 const FRONTEND_CONFIG = '/etc/zabbix/zabbix.conf.php';
-/** Where the loaded-schema cluster is cached between test files (the schema takes ~23 s to load). */
+/** Where the loaded-schema cluster is cached between test files (the schema takes ~23 s to load);
+ * in the runtime, so the 7.0 one is in its chroot. */
 const CACHE_ROOT = '/var/tmp/pytin-zabbix-cache';
 const TEMPLATE_DB = 'zabbix_tpl';
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 
-/** A real Zabbix 6.0 frontend API on 127.0.0.1 over its own PostgreSQL cluster (a copy of a cached
- * one with the schema loaded). One per test file: the API serves one request at a time. */
+/** A real Zabbix frontend API (6.0 or 7.0) on 127.0.0.1 over its own PostgreSQL cluster (a copy
+ * of a cached one with the schema loaded). One per test file: the API serves one request at a time. */
 export interface LabZabbix {
+  generation: ZabbixGeneration;
   /** `http://127.0.0.1:PORT/api_jsonrpc.php` */
   url: string;
   /** The database the frontend uses (fresh from the template). */
   database: string;
+  /** This machine's path of the frontend's PHP (`/usr/share/zabbix`, in the chroot for 7.0). */
+  frontendDir: string;
   /** psql against the lab's database: for assertions and for setting up what the API cannot. */
   sql(statement: string): Promise<string>;
+  /** Runs PHP code (no `<?php`) with the generation's php-cli, `args` as `$argv[1..]`; its stdout. */
+  php(code: string, args: readonly string[]): Promise<string>;
   /** Stops the frontend (its PID) and leaves PostgreSQL running: "Zabbix down" for a test. */
   stopFrontend(): Promise<void>;
   /** Starts the frontend again on the same port. */
@@ -30,7 +60,7 @@ export interface LabZabbix {
   stop(): Promise<void>;
 }
 
-/** The frontend configuration. It is one fixed file for every lab Zabbix on this machine, so it
+/** The frontend configuration. It is one fixed file for every lab Zabbix of a runtime, so it
  * takes the database from the environment of the `php -S` that serves the frontend: each lab
  * instance passes its own port and database, and two test files never fight over the file. */
 const FRONTEND_CONFIG_TEXT = `<?php
@@ -58,12 +88,13 @@ $IMAGE_FORMAT_DEFAULT = IMAGE_FORMAT_PNG;
 
 /** Writes the shared frontend configuration when it is not already ours, atomically (a temp file
  * renamed over it): another test file's frontend may be reading it at this very moment. */
-async function installFrontendConfig(): Promise<void> {
-  const current = await readFile(FRONTEND_CONFIG, 'utf8').catch(() => '');
+async function installFrontendConfig(runtime: ZabbixRuntime): Promise<void> {
+  const path = hostPath(runtime, FRONTEND_CONFIG);
+  const current = await readFile(path, 'utf8').catch(() => '');
   if (current === FRONTEND_CONFIG_TEXT) return;
-  const temp = `${FRONTEND_CONFIG}.pytin-${process.pid}`;
+  const temp = `${path}.pytin-${process.pid}`;
   await writeFile(temp, FRONTEND_CONFIG_TEXT, { mode: 0o644 });
-  await rename(temp, FRONTEND_CONFIG);
+  await rename(temp, path);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -73,75 +104,95 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function asPostgres(command: string, args: readonly string[]): Promise<string> {
-  return (await run('runuser', ['-u', 'postgres', '--', command, ...args], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+/** Runs a program inside the runtime. */
+async function inside(runtime: ZabbixRuntime, command: string, args: readonly string[]): Promise<string> {
+  const [program, ...rest] = [...runtime.prefix, command, ...args];
+  return (await run(program!, rest, { maxBuffer: 64 * 1024 * 1024 })).stdout;
 }
 
-async function pgStart(dataDir: string, socketDir: string, port: number): Promise<void> {
-  await asPostgres(`${PG_BIN}/pg_ctl`, [
+async function asPostgres(runtime: ZabbixRuntime, command: string, args: readonly string[]): Promise<string> {
+  return inside(runtime, 'runuser', ['-u', 'postgres', '--', command, ...args]);
+}
+
+/** The runtime's PostgreSQL programs (`/usr/lib/postgresql/<major>/bin`: 15 on bookworm, 17 on trixie). */
+async function pgBin(runtime: ZabbixRuntime): Promise<string> {
+  const majors = (await readdir(hostPath(runtime, '/usr/lib/postgresql'))).filter((m) => /^\d+$/.test(m)).sort((a, b) => Number(b) - Number(a));
+  if (!majors[0]) throw new Error(`no PostgreSQL in ${hostPath(runtime, '/usr/lib/postgresql')}`);
+  return `/usr/lib/postgresql/${majors[0]}/bin`;
+}
+
+async function pgStart(runtime: ZabbixRuntime, dataDir: string, socketDir: string, port: number): Promise<void> {
+  await asPostgres(runtime, `${await pgBin(runtime)}/pg_ctl`, [
     '-D',
     dataDir,
     '-l',
     join(socketDir, 'postgres.log'),
     '-o',
-    `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`,
+    // mmap shared memory: the chroot has no /dev/shm mount.
+    `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c dynamic_shared_memory_type=mmap`,
     '-w',
     'start',
   ]);
 }
 
 /** Stops the cluster of `dataDir` (pg_ctl signals that cluster's own postmaster, by its pid file). */
-async function pgStop(dataDir: string): Promise<void> {
-  await asPostgres(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+async function pgStop(runtime: ZabbixRuntime, dataDir: string): Promise<void> {
+  await asPostgres(runtime, `${await pgBin(runtime)}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
 }
 
-async function zabbixVersion(): Promise<string> {
-  return (await run('dpkg-query', ['-W', '-f=${Version}', 'zabbix-server-pgsql'])).stdout.trim().replace(/[^0-9A-Za-z.+~-]/g, '_');
+async function zabbixVersion(runtime: ZabbixRuntime): Promise<string> {
+  return (await inside(runtime, 'dpkg-query', ['-W', '-f=${Version}', 'zabbix-server-pgsql'])).trim().replace(/[^0-9A-Za-z.+~-]/g, '_');
 }
 
-/** A folder owned by postgres (initdb and the server refuse root). */
-async function postgresDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
-  const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-  await chown(path, uid, gid);
-  await chmod(path, 0o700);
+/** A folder owned by the runtime's postgres (initdb and the server refuse root). `path` is inside. */
+async function postgresDir(runtime: ZabbixRuntime, path: string): Promise<void> {
+  await mkdir(hostPath(runtime, path), { recursive: true });
+  const uid = Number((await inside(runtime, 'id', ['-u', 'postgres'])).trim());
+  const gid = Number((await inside(runtime, 'id', ['-g', 'postgres'])).trim());
+  await chown(hostPath(runtime, path), uid, gid);
+  await chmod(hostPath(runtime, path), 0o700);
+}
+
+/** A fresh folder under the runtime's /tmp; returns the path inside and its removal. */
+async function runtimeTempDir(runtime: ZabbixRuntime, prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const host = await mkdtemp(hostPath(runtime, `/tmp/pytin-${prefix}-`));
+  const path = host.slice(runtime.root === '/' ? 0 : runtime.root.length);
+  return { path, remove: () => rm(host, { recursive: true, force: true }) };
 }
 
 /** The cached cluster holding `zabbix_tpl` with Zabbix's schema, images and data, built once per
  * Zabbix package version. Built in a temp folder and renamed into place, so a concurrent builder
- * or a killed one never leaves a half-loaded cache. */
-async function templateCluster(): Promise<string> {
-  const cached = join(CACHE_ROOT, `${await zabbixVersion()}-analyzed`);
-  if (await exists(join(cached, 'PG_VERSION'))) return cached;
-  await mkdir(CACHE_ROOT, { recursive: true, mode: 0o755 });
+ * or a killed one never leaves a half-loaded cache. Returns the path inside the runtime. */
+async function templateCluster(runtime: ZabbixRuntime): Promise<string> {
+  const cached = join(CACHE_ROOT, `${await zabbixVersion(runtime)}-analyzed`);
+  if (await exists(hostPath(runtime, join(cached, 'PG_VERSION')))) return cached;
+  await mkdir(hostPath(runtime, CACHE_ROOT), { recursive: true, mode: 0o755 });
   const building = `${cached}.building-${process.pid}`;
-  const sockets = await makeTempDir('zabbix-tpl-sock');
-  await chmod(sockets.path, 0o777);
-  await rm(building, { recursive: true, force: true });
-  await postgresDir(building);
+  const sockets = await runtimeTempDir(runtime, 'zabbix-tpl-sock');
+  await chmod(hostPath(runtime, sockets.path), 0o777);
+  await rm(hostPath(runtime, building), { recursive: true, force: true });
+  await postgresDir(runtime, building);
+  const bin = await pgBin(runtime);
   try {
-    await asPostgres(`${PG_BIN}/initdb`, ['-D', building, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
+    await asPostgres(runtime, `${bin}/initdb`, ['-D', building, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
     const port = await freeTcpPort();
-    await pgStart(building, sockets.path, port);
+    await pgStart(runtime, building, sockets.path, port);
     try {
       const psql = ['-h', sockets.path, '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q'];
-      await asPostgres('psql', [...psql, '-c', `CREATE DATABASE ${TEMPLATE_DB}`]);
+      await asPostgres(runtime, 'psql', [...psql, '-c', `CREATE DATABASE ${TEMPLATE_DB}`]);
       const files = ['schema', 'images', 'data'].map((f) => `/usr/share/zabbix-server-pgsql/${f}.sql.gz`).join(' ');
       // zcat | psql: ~23 s for data.sql on this kind of machine, once per Zabbix version.
-      await run('bash', ['-o', 'pipefail', '-c', `zcat ${files} | runuser -u postgres -- psql ${psql.join(' ')} -d ${TEMPLATE_DB} >/dev/null`], {
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      await inside(runtime, 'bash', ['-o', 'pipefail', '-c', `zcat ${files} | runuser -u postgres -- psql ${psql.join(' ')} -d ${TEMPLATE_DB} >/dev/null`]);
       // Without statistics PostgreSQL plans Zabbix's template-linking queries badly: linking
       // "ICMP Ping" took 4.4 s instead of 0.7 s.
-      await asPostgres('psql', [...psql, '-d', TEMPLATE_DB, '-c', 'ANALYZE']);
+      await asPostgres(runtime, 'psql', [...psql, '-d', TEMPLATE_DB, '-c', 'ANALYZE']);
     } finally {
-      await pgStop(building);
+      await pgStop(runtime, building);
     }
-    if (await exists(join(cached, 'PG_VERSION'))) await rm(building, { recursive: true, force: true });
-    else await rename(building, cached);
+    if (await exists(hostPath(runtime, join(cached, 'PG_VERSION')))) await rm(hostPath(runtime, building), { recursive: true, force: true });
+    else await rename(hostPath(runtime, building), hostPath(runtime, cached));
   } catch (error) {
-    await rm(building, { recursive: true, force: true });
+    await rm(hostPath(runtime, building), { recursive: true, force: true });
     throw error;
   } finally {
     await sockets.remove();
@@ -159,48 +210,53 @@ async function apiAnswers(url: string): Promise<boolean> {
   return typeof body.result === 'string';
 }
 
-/** Starts a lab Zabbix 6.0 API: copies the cached cluster (building it first if needed), starts
- * PostgreSQL on a free port, makes a fresh database from the template, serves the frontend with
- * `php -S`. Register `stop` with `after()` at once; it stops php (our PID) before PostgreSQL. */
-export async function startLabZabbix(): Promise<LabZabbix> {
-  const template = await templateCluster();
-  const dir = await makeTempDir('zabbix');
-  await chmod(dir.path, 0o755);
-  const dataDir = join(dir.path, 'pgdata');
-  const sockets = join(dir.path, 'sockets');
-  await cp(template, dataDir, { recursive: true, preserveTimestamps: true });
-  await postgresDir(dataDir);
-  await run('chown', ['-R', 'postgres:postgres', dataDir]);
-  await postgresDir(sockets);
-  await chmod(sockets, 0o755);
-  await rm(join(dataDir, 'postmaster.pid'), { force: true });
-  const pgPort = await freeTcpPort();
+/** Starts a lab Zabbix API of `generation`: copies the cached cluster (building it, and for 7.0
+ * the chroot, first if needed), starts PostgreSQL on a free port, makes a fresh database from the
+ * template, serves the frontend with `php -S`. Register `stop` with `after()` at once; it stops
+ * php (our PID) before PostgreSQL, then leaves the runtime (7.0: proc unmounted when unused). */
+export async function startLabZabbix(generation: ZabbixGeneration = '6.0'): Promise<LabZabbix> {
+  const runtime = await runtimeOf(generation);
+  const leave = await runtime.enter();
   let frontend: Daemon | undefined;
   let pgStarted = false;
+  let dir: { path: string; remove(): Promise<void> } | undefined;
+  let dataDir = '';
   const stopAll = async () => {
     await frontend?.stop();
     frontend = undefined;
-    if (pgStarted) await pgStop(dataDir);
+    if (pgStarted) await pgStop(runtime, dataDir);
     pgStarted = false;
-    await dir.remove();
+    await dir?.remove();
+    await leave();
   };
   try {
-    await pgStart(dataDir, sockets, pgPort);
+    const template = await templateCluster(runtime);
+    dir = await runtimeTempDir(runtime, 'zabbix');
+    await chmod(hostPath(runtime, dir.path), 0o755);
+    dataDir = join(dir.path, 'pgdata');
+    const sockets = join(dir.path, 'sockets');
+    await cp(hostPath(runtime, template), hostPath(runtime, dataDir), { recursive: true, preserveTimestamps: true });
+    await postgresDir(runtime, dataDir);
+    await inside(runtime, 'chown', ['-R', 'postgres:postgres', dataDir]);
+    await postgresDir(runtime, sockets);
+    await chmod(hostPath(runtime, sockets), 0o755);
+    await rm(hostPath(runtime, join(dataDir, 'postmaster.pid')), { force: true });
+    const pgPort = await freeTcpPort();
+    await pgStart(runtime, dataDir, sockets, pgPort);
     pgStarted = true;
     const database = 'zabbix';
     const psqlArgs = ['-h', sockets, '-p', String(pgPort), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt'];
-    await asPostgres('psql', [...psqlArgs, '-c', `CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DB}`]);
-    await installFrontendConfig();
+    await asPostgres(runtime, 'psql', [...psqlArgs, '-c', `CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DB}`]);
+    await installFrontendConfig(runtime);
     const httpPort = await freeTcpPort();
     const url = `http://127.0.0.1:${httpPort}/api_jsonrpc.php`;
+    const php = ['/usr/bin/php', '-d', 'memory_limit=512M', '-d', 'opcache.enable_cli=1', '-S', `127.0.0.1:${httpPort}`, '-t', '/usr/share/zabbix'];
+    const [program, ...args] = [...runtime.prefix, ...php];
     const startFrontend = async () => {
-      frontend = startDaemon(
-        '/usr/bin/php',
-        ['-d', 'memory_limit=512M', '-d', 'opcache.enable_cli=1', '-S', `127.0.0.1:${httpPort}`, '-t', '/usr/share/zabbix'],
-        {
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTIN_ZABBIX_DB_PORT: String(pgPort), PYTIN_ZABBIX_DB_NAME: database },
-        },
-      );
+      // chroot execs php: the daemon's PID is php's.
+      frontend = startDaemon(program!, args, {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTIN_ZABBIX_DB_PORT: String(pgPort), PYTIN_ZABBIX_DB_NAME: database },
+      });
       const started = frontend;
       await waitFor('the Zabbix frontend API', () => apiAnswers(url), 30000).catch((error: Error) => {
         throw new Error(`${error.message}\n${started.stderr}`);
@@ -208,9 +264,12 @@ export async function startLabZabbix(): Promise<LabZabbix> {
     };
     await startFrontend();
     return {
+      generation,
       url,
       database,
-      sql: (statement) => asPostgres('psql', [...psqlArgs, '-d', database, '-c', statement]),
+      frontendDir: hostPath(runtime, '/usr/share/zabbix'),
+      sql: (statement) => asPostgres(runtime, 'psql', [...psqlArgs, '-d', database, '-c', statement]),
+      php: (code, args) => inside(runtime, '/usr/bin/php', ['-d', 'display_errors=stderr', '-r', code, '--', ...args]),
       async stopFrontend() {
         await frontend?.stop();
         frontend = undefined;

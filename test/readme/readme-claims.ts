@@ -35,10 +35,12 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
     quote: '`pytin publish zabbix [--dry-run]',
     proofs: [
       'test/reconciler/drivers/zabbix/zabbix-publish.slow.test.ts',
+      'test/reconciler/drivers/zabbix/zabbix-publish-7.slow.test.ts',
       'test/reconciler/drivers/zabbix/plan-zabbix.test.ts',
       'test/reconciler/drivers/zabbix/plan-secret-macros.test.ts',
       // The dashboards' graphs select the items a real zabbix_server discovers on the switches.
       'test/reconciler/drivers/zabbix/zabbix-server-discovery.slow.test.ts',
+      'test/reconciler/drivers/zabbix/snmpv3-interface.test.ts',
     ],
   },
   { quote: '`pytin serve [--host 127.0.0.1]', proofs: ['test/server/api-commands.test.ts', 'test/server/api-lab.slow.test.ts'] },

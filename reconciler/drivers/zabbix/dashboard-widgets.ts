@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../../inventory/core/json-value.js';
 import type { ZabbixFeatures } from '../../transports/zabbix/zabbix-version.js';
-import type { GraphWidgetSpec, ZabbixDashboardSpec } from './desired-dashboards.js';
+import { type GraphWidgetSpec, SPEC_GRID_COLUMNS, type ZabbixDashboardSpec } from './desired-dashboards.js';
 
 /** A widget field as the API takes and returns it. Zabbix validates neither names nor values of
  * a widget's fields: a wrong name is stored as given and the widget is simply empty. */
@@ -64,16 +64,23 @@ export function graphWidgetFields(widget: GraphWidgetSpec, generation: ZabbixFea
   return fields;
 }
 
-/** The pages of a dashboard as the API takes them (and, normalised, returns them). */
+/** The dashboard grid's columns (DASHBOARD_MAX_COLUMNS in the frontend's defines.inc.php): 24 in
+ * 6.0, 72 in 7.0 (rows stay 64). The API takes any width up to that without a word, so a layout
+ * written in 6.0's columns is a third as wide in 7.0. */
+const GRID_COLUMNS: Record<ZabbixFeatures['widgetFields'], number> = { 'ds-patterns-6.0': 24, 'ds-indexed-7.0': 72 };
+
+/** The pages of a dashboard as the API takes them (and, normalised, returns them). The spec is laid
+ * out on 24 columns; x and width are scaled to the generation's grid. */
 export function dashboardPages(spec: ZabbixDashboardSpec, generation: ZabbixFeatures['widgetFields']): DashboardPage[] {
   let index = 0;
+  const scale = GRID_COLUMNS[generation] / SPEC_GRID_COLUMNS;
   return spec.pages.map((page) => ({
     widgets: page.map((w) => ({
       type: 'svggraph',
       name: w.name,
-      x: String(w.x),
+      x: String(w.x * scale),
       y: String(w.y),
-      width: String(w.width),
+      width: String(w.width * scale),
       height: String(w.height),
       fields: graphWidgetFields(w, generation, index++),
     })),

@@ -11,7 +11,11 @@ export interface GraphDataSet {
   color: string;
 }
 
-/** A graph widget placed on the dashboard grid (24 columns). */
+/** The grid the specs are laid out on: Zabbix 6.0's 24 columns (dashboard-widgets.ts scales them to
+ * the grid of the generation written to). */
+export const SPEC_GRID_COLUMNS = 24;
+
+/** A graph widget placed on the dashboard grid (SPEC_GRID_COLUMNS columns). */
 export interface GraphWidgetSpec {
   name: string;
   x: number;
@@ -33,7 +37,7 @@ export interface ZabbixDashboardSpec {
 
 const WIDGET_WIDTH = 12;
 const WIDGET_HEIGHT = 5;
-const COLUMNS = 24 / WIDGET_WIDTH;
+const COLUMNS = SPEC_GRID_COLUMNS / WIDGET_WIDTH;
 /** 12 rows of widgets: y stays well inside Zabbix's 64 grid rows. */
 const WIDGETS_PER_PAGE = COLUMNS * 12;
 /** Colours of successive data sets of a widget (hex as Zabbix stores them). */

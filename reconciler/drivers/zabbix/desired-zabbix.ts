@@ -12,11 +12,19 @@ import type {
   VMSpec,
   ZabbixConnectionSpec,
 } from '../../../inventory/model/specs.js';
+import { DEFAULT_SNMP_AUTH_PROTOCOL, DEFAULT_SNMP_PRIV_PROTOCOL, type SnmpAuthProtocol, type SnmpPrivProtocol } from '../../transports/snmp/snmp-target.js';
 import { ownedUuid } from './zabbix-uuid.js';
 
 /** Zabbix interface types as the API numbers them. */
 export const INTERFACE_AGENT = '1';
 export const INTERFACE_SNMP = '2';
+
+/** SNMPv3 protocols as the API numbers them (ITEM_SNMPV3_AUTHPROTOCOL_* and _PRIVPROTOCOL_* in the
+ * frontend's defines.inc.php, the same in 6.0 and 7.0). Without them Zabbix polls with MD5 and DES
+ * whatever the switch wants. 256-bit AES: "Blumenthal" key localization is Zabbix's AES256,
+ * "Reeder" (Cisco's) its AES256C. */
+const ZABBIX_AUTH_PROTOCOL: Record<SnmpAuthProtocol, string> = { md5: '0', sha: '1', sha224: '2', sha256: '3', sha384: '4', sha512: '5' };
+const ZABBIX_PRIV_PROTOCOL: Record<SnmpPrivProtocol, string> = { des: '0', aes: '1', aes256b: '3', aes256r: '5' };
 
 /** One host interface as pytin publishes it and as it is compared: strings, as Zabbix returns them. */
 export interface ZabbixInterfaceSpec {
@@ -163,6 +171,8 @@ export function desiredZabbix(state: DesiredState, settings: ZabbixConnectionSpe
                 securitylevel: creds.spec.privKey ? '2' : creds.spec.authKey ? '1' : '0',
                 authpassphrase: creds.spec.authKey ? '{$SNMPV3_AUTHPASS}' : '',
                 privpassphrase: creds.spec.privKey ? '{$SNMPV3_PRIVPASS}' : '',
+                ...(creds.spec.authKey ? { authprotocol: ZABBIX_AUTH_PROTOCOL[creds.spec.authProtocol ?? DEFAULT_SNMP_AUTH_PROTOCOL] } : {}),
+                ...(creds.spec.privKey ? { privprotocol: ZABBIX_PRIV_PROTOCOL[creds.spec.privProtocol ?? DEFAULT_SNMP_PRIV_PROTOCOL] } : {}),
               };
       interfaces.push({ type: INTERFACE_SNMP, ip: sw.spec.snmp.host, port: String(sw.spec.snmp.port), details });
     }

@@ -27,7 +27,9 @@ function interfaceText(i: { type: string; ip: string; port: string }, details: R
 
 /** The detail fields pytin sets on an SNMP interface (the others keep Zabbix's defaults). */
 function detailKeys(type: string): string[] {
-  return type === '2' ? ['version', 'bulk', 'community', 'securityname', 'securitylevel', 'authpassphrase', 'privpassphrase'] : [];
+  return type === '2'
+    ? ['version', 'bulk', 'community', 'securityname', 'securitylevel', 'authpassphrase', 'privpassphrase', 'authprotocol', 'privprotocol']
+    : [];
 }
 
 /** The detail fields of an interface that pytin compares (those it sets). */
@@ -59,7 +61,10 @@ export function desiredView(spec: ZabbixHostSpec): HostView {
 
 /** `wanted` decides which SNMP detail keys count: Zabbix returns all of them, pytin sets some. */
 export function observedView(host: ObservedZabbixHost, wanted: ZabbixHostSpec | undefined): HostView {
-  const wantedDetails = new Map<string, string[]>((wanted?.interfaces ?? []).map((i) => [i.type, Object.keys(i.details ?? {})]));
+  // In detailKeys' order, as desiredView shows them, whatever order the spec's details were built in.
+  const wantedDetails = new Map<string, string[]>(
+    (wanted?.interfaces ?? []).map((i) => [i.type, detailKeys(i.type).filter((k) => i.details?.[k] !== undefined)]),
+  );
   return {
     host: host.host,
     name: host.name === '' ? host.host : host.name,

@@ -8,6 +8,11 @@ export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
 export const SNMP_AUTH_PROTOCOLS: readonly SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
 export const SNMP_PRIV_PROTOCOLS: readonly SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
 
+/** The protocols of v3 credentials that name none: pytin's own polling and what it publishes to
+ * Zabbix for the same switch must agree (Zabbix's own defaults are MD5 and DES). */
+export const DEFAULT_SNMP_AUTH_PROTOCOL: SnmpAuthProtocol = 'sha';
+export const DEFAULT_SNMP_PRIV_PROTOCOL: SnmpPrivProtocol = 'aes';
+
 interface SnmpTargetBase {
   host: string;
   /** UDP port, 161 on real devices. */

@@ -10,6 +10,7 @@ import { openSession, type Session } from '../../../../reconciler/session/open-s
 import { DEFAULT_OPERATOR_CONFIG, type OperatorConfig } from '../../../../reconciler/session/operator-config.js';
 import { planInSession } from '../../../../reconciler/session/plan-session.js';
 import { ZabbixClient } from '../../../../reconciler/transports/zabbix/zabbix-client.js';
+import { atLeast } from '../../../../reconciler/transports/zabbix/zabbix-version.js';
 import { makeTempDir } from '../../../lab/daemon.js';
 import type { LabZabbix } from '../../../lab/zabbix.js';
 import { git, makeRepo } from '../../../support/git-repo.js';
@@ -66,7 +67,9 @@ export const LAB_COMMUNITIES = { PYTIN_SECRET_SW_R01_COMMUNITY: 'lab-Comm-r01-41
 
 export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   const first = await ZabbixClient.connect({ url: zabbix.url, credentials: { username: 'Admin', password: new Secret('zabbix') } });
-  await first.call('user.update', { userid: '1', passwd: LAB_ZABBIX_PASSWORD });
+  // Changing one's own password needs the current one from 6.4 (6.0 refuses the parameter).
+  const current = atLeast(first.features.version, 6, 4) ? { current_passwd: 'zabbix' } : {};
+  await first.call('user.update', { userid: '1', passwd: LAB_ZABBIX_PASSWORD, ...current });
   await first.close();
   const files = labTexts();
   files.set('zabbix.yaml', zabbixSettingsYaml(zabbix.url));
