@@ -207,9 +207,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
         ['svggraph', 'hv-01: switch ports', String(gridColumns() / 2), '0', String(gridColumns() / 2), '5'],
       ],
     );
-    assert.deepEqual(dataSets(widgets[1]!.fields), [
-      { hosts: ['sw-r01'], items: ['Interface Gi1/0/1(*): Bits *'], color: '1A7C11' },
-    ]);
+    assert.deepEqual(dataSets(widgets[1]!.fields), [{ hosts: ['sw-r01'], items: ['Interface Gi1/0/1(*): Bits *'], color: '1A7C11' }]);
     const hv = boards.get('pytin: hypervisor hv-01')!;
     const hvWidgets = hv.pages.flatMap((p) => p.widgets);
     assert.deepEqual(hvWidgets.map((w) => w.name).sort(), [
