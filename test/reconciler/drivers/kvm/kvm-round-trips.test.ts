@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 
 import { InternalError } from '../../../../inventory/core/errors.js';
 import { virshCommands } from '../../../../reconciler/drivers/kvm/apply/virsh-command.js';
+import { runVirshLine } from '../../../../reconciler/drivers/kvm/apply/virsh-line.js';
 import { kvmDriver } from '../../../../reconciler/drivers/kvm/kvm-driver.js';
 import { type DomainSpec, domainSpecJson } from '../../../../reconciler/drivers/kvm/plan/domain-spec.js';
 import type { Change } from '../../../../reconciler/plan/change.js';
@@ -154,6 +155,34 @@ test('a delete whose destroy fails stops there: the domain is still defined and 
   assert.doesNotMatch(outcome.output, /undefine trips-03/);
   assert.equal((outcome.state as { state: string }).state, 'shut-off');
   assert.match((await virsh('list', '--all', '--name')).stdout, /trips-03/);
+});
+
+test("one virsh line gives each command's own output and error, whatever a domain's XML holds, and the status of its last command", async () => {
+  // A domain whose description imitates the line's markers (without their random bytes).
+  const definition = join(hv!.dir.path, 'trips-06.xml');
+  await writeFile(
+    definition,
+    `<domain type="test"><name>trips-06</name><description>pytin-virsh-0000000000000000 2\nerror: pytin-virsh-0000000000000000 2</description><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
+  );
+  await virsh('define', definition);
+  const runner = new SshCommandRunner(pool.host(target));
+  const line = await runVirshLine(runner, libvirtd.uri, [
+    ['domstate', 'trips-06'],
+    ['dumpxml', 'trips-06'],
+    ['domstate', 'no-such-domain'],
+    ['list', '--all', '--name'],
+  ]);
+  assert.equal(runner.commandsRun, 1);
+  const [state, xml, missing, list] = line.commands;
+  assert.deepEqual([state!.stdout.trim(), state!.reportedError], ['shut off', false]);
+  assert.match(xml!.stdout, /<name>trips-06<\/name>[\s\S]*pytin-virsh-0000000000000000 2[\s\S]*<\/domain>/);
+  assert.equal(xml!.stderr, '');
+  assert.equal(missing!.stdout.trim(), '');
+  assert.deepEqual([missing!.reportedError, /failed to get domain 'no-such-domain'/.test(missing!.stderr)], [true, true]);
+  // virsh went on after the failure: the last command ran, and the line's status is its own.
+  assert.match(list!.stdout, /^trips-06$/m);
+  assert.equal(list!.reportedError, false);
+  assert.equal(line.exitCode, 0);
 });
 
 test("a word virsh's own command-line parser would split, unquote or cut is refused before anything runs", () => {
