@@ -8,7 +8,9 @@
 // recorded in its store (observation runs, the apply run, each change's outcome): start-up,
 // observe, plan, the apply phase, and the end (observing the touched hosts again, recording the
 // run); the speedup is given end to end and for the apply phase alone (Amdahl: the other phases
-// run the same way whatever the parallelism).
+// run the same way whatever the parallelism). The CPU each apply cost — pytin's, and the lab
+// hosts' (sshd with the shells and virsh it ran, libvirtd), read from /proc — bounds the speedup on
+// 2 cores: no schedule of a --parallelism 1 run's work beats its CPU / 2.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -67,8 +69,9 @@ function treeCpuSeconds(roots: readonly number[]): number {
 interface Phases {
   wall: number;
   cpu: number;
-  /** CPU the lab hosts spent meanwhile (sshd and what it ran, libvirtd). */
-  labCpu: number;
+  /** CPU the lab hosts spent meanwhile: sshd and what it ran (shells, virsh), and libvirtd. */
+  sshdCpu: number;
+  libvirtdCpu: number;
   /** Process start to the first observation (Node, modules, inventory, session, lock). */
   startup: number;
   /** First observation begun to the last one ended, before the apply. */
@@ -84,7 +87,11 @@ interface Phases {
 }
 
 /** The phases of the store's latest apply run, from the times pytin recorded in it. */
-async function phasesOf(storePath: string, startedAt: number, run: { wallSeconds: number; cpuSeconds: number; labCpu: number }): Promise<Phases> {
+async function phasesOf(
+  storePath: string,
+  startedAt: number,
+  run: { wallSeconds: number; cpuSeconds: number; sshdCpu: number; libvirtdCpu: number },
+): Promise<Phases> {
   const store = await openStore(storePath);
   try {
     const applyRun = await store.get<Row & { id: number; started_at: number; finished_at: number }>(
@@ -102,7 +109,8 @@ async function phasesOf(storePath: string, startedAt: number, run: { wallSeconds
     return {
       wall: run.wallSeconds,
       cpu: run.cpuSeconds,
-      labCpu: run.labCpu,
+      sshdCpu: run.sshdCpu,
+      libvirtdCpu: run.libvirtdCpu,
       startup: (firstObservation - startedAt) / 1000,
       observe: (lastObservation - firstObservation) / 1000,
       plan: (applyRun.started_at - lastObservation) / 1000,
@@ -117,7 +125,7 @@ async function phasesOf(storePath: string, startedAt: number, run: { wallSeconds
 
 function describePhases(label: string, runs: readonly Phases[]): string {
   const m = (pick: (p: Phases) => number) => median(runs.map(pick)).toFixed(2);
-  return `  ${label} wall ${m((p) => p.wall)} s = start-up ${m((p) => p.startup)} + observe ${m((p) => p.observe)} + plan ${m((p) => p.plan)} + apply ${m((p) => p.apply)} + end (observe again, record) ${m((p) => p.end)} + exit ${m((p) => p.exit)}; CPU: pytin ${m((p) => p.cpu)} s, lab hosts ${m((p) => p.labCpu)} s`;
+  return `  ${label} wall ${m((p) => p.wall)} s = start-up ${m((p) => p.startup)} + observe ${m((p) => p.observe)} + plan ${m((p) => p.plan)} + apply ${m((p) => p.apply)} + end (observe again, record) ${m((p) => p.end)} + exit ${m((p) => p.exit)}; CPU: pytin ${m((p) => p.cpu)} s, lab hosts' sshd + shells + virsh ${m((p) => p.sshdCpu)} s, libvirtd ${m((p) => p.libvirtdCpu)} s`;
 }
 
 /** Median wall time of one SSH command, and of one virsh command over SSH, on a lab host. */
@@ -183,13 +191,15 @@ try {
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', `${VMS} VMs`);
   const storePath = join(repo, '.pytin', 'store.sqlite');
-  const labPids = daemons.map((d) => d.pid);
+  const sshdPids = hosts.map((h) => h.sshd.pid);
+  const libvirtdPids = hosts.map((h) => h.libvirtd.pid);
   const apply = (ref: string, ...extra: string[]) => {
-    const labBefore = treeCpuSeconds(labPids);
+    const sshdBefore = treeCpuSeconds(sshdPids);
+    const libvirtdBefore = treeCpuSeconds(libvirtdPids);
     const startedAt = Date.now();
     const run = measureProcess(process.execPath, [pytin, 'apply', '--repo', repo, '--ref', ref, '--auto-approve', '--refresh', '--json', ...extra]);
     if (run.exitCode !== 0) throw new Error(`apply --ref ${ref} ${extra.join(' ')} failed:\n${run.stdout.slice(-2000)}`);
-    return { ...run, startedAt, labCpu: treeCpuSeconds(labPids) - labBefore };
+    return { ...run, startedAt, sshdCpu: treeCpuSeconds(sshdPids) - sshdBefore, libvirtdCpu: treeCpuSeconds(libvirtdPids) - libvirtdBefore };
   };
   /** Commands per applied create, from the `change_outcome` lines of `apply --json`. */
   const commandsPerCreate = (stdout: string): number[] =>
@@ -224,7 +234,7 @@ try {
   const pApply = median(parallel.map((r) => r.apply));
   const sApply = median(serial.map((r) => r.apply));
   const sCpu = median(serial.map((r) => r.cpu));
-  const sLab = median(serial.map((r) => r.labCpu));
+  const sLab = median(serial.map((r) => r.sshdCpu + r.libvirtdCpu));
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
