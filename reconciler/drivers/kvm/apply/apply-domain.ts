@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { assertNever, InternalError } from '../../../../inventory/core/errors.js';
 import type { JsonValue } from '../../../../inventory/core/json-value.js';
@@ -19,6 +19,7 @@ import { parseXml } from '../xml/parse-xml.js';
 import { growDisks } from './grow-disks.js';
 import { checkedDomainName, checkedPool, checkedUri, checkedVolume } from './sink-values.js';
 import { domiftuneRate, isDomainMissing, isVolumeMissing, virshCommand, virshCommands } from './virsh-command.js';
+import { runVirshLine, type VirshLineCommand } from './virsh-line.js';
 import { KICKSTART_DIR, kickstartPathOnHost, shellCommand, virtInstallArgv } from './virt-install.js';
 import { domainDisksScript, parseDomainDisks, usersOf, type VolumeOnHost } from './volume-users.js';
 
@@ -157,17 +158,82 @@ class HostSession {
   }
 
   private parseRead(name: string, result: CommandResult): Observed | null {
-    if (result.exitCode !== 0) {
-      if (isDomainMissing(result.stderr)) return null;
-      throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot read domain ${name} on ${this.runner.host}: ${result.stderr.trim()}`);
-    }
     const at = result.stdout.indexOf(STATE_MARK);
+    return this.parseReadParts(name, {
+      failed: result.exitCode !== 0,
+      stderr: result.stderr,
+      state: result.stdout.slice(0, at),
+      xml: result.stdout.slice(at + STATE_MARK.length),
+    });
+  }
+
+  /** A read's answer: `failed` is dumpxml's status (the last command of the read's line). */
+  private parseReadParts(name: string, read: { failed: boolean; stderr: string; state: string; xml: string }): Observed | null {
+    if (read.failed) {
+      if (isDomainMissing(read.stderr)) return null;
+      throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot read domain ${name} on ${this.runner.host}: ${read.stderr.trim()}`);
+    }
     try {
-      const facts = parseDomainXml(parseXml(result.stdout.slice(at + STATE_MARK.length).trim()), parseDomainState(result.stdout.slice(0, at)));
-      return { facts };
+      return { facts: parseDomainXml(parseXml(read.xml.trim()), parseDomainState(read.state)) };
     } catch (error) {
       throw new ApplyStop('APPLY_KVM_UNREADABLE', `the definition of ${name} on ${this.runner.host} could not be read: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Defines the domain from pytin's XML (through stdin, never on a command line) under a fresh
+   * UUID, starts the domain with THAT UUID, and reads the name back: one virsh process (one
+   * connection) in one round trip. virsh runs every command of its line even after one fails
+   * (runVirshLine), and the fresh UUID is what makes that safe: libvirt refuses to define a name
+   * that a domain with another UUID already has (so a define never replaces anything), and the
+   * start finds nothing when the define did not happen — it can only ever start the domain this
+   * define made. What happened is read from the host, not from virsh's messages: the name read
+   * back with this UUID, running, is success; no such domain is the define's failure; the name
+   * with another UUID is a domain that was already there (returned: the caller converges it or
+   * refuses it, as when a read had found it first). Each command is in the transcript as if it
+   * had run alone.
+   */
+  async defineAndStart(spec: DomainSpec, commit: string | null): Promise<Observed | undefined> {
+    this.lastRead = undefined;
+    const uuid = randomUUID();
+    const xml = generateDomainXml(spec, commit, { uuid });
+    const name = spec.name;
+    const line = await runVirshLine(
+      this.runner,
+      this.uri,
+      [
+        ['define', '/dev/stdin'],
+        ['start', uuid],
+        ['domstate', name],
+        ['dumpxml', name],
+      ],
+      { stdin: xml, timeoutMs: COMMAND_TIMEOUT_MS },
+    );
+    const [define, start, domstate, dumpxml] = line.commands as [VirshLineCommand, VirshLineCommand, VirshLineCommand, VirshLineCommand];
+    for (const command of line.commands) {
+      // A command virsh reported as failed is shown with the status it has when run alone.
+      this.record(
+        virshCommand(this.uri, command.args),
+        { exitCode: command.reportedError ? 1 : 0, signal: null, stdout: command.stdout, stderr: command.stderr },
+        command === define ? { stdin: xml } : {},
+      );
+    }
+    const failure = (step: VirshLineCommand, otherwise: string) =>
+      new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virsh ${step.args[0]} failed on ${this.runner.host}: ${step.stderr.trim() || otherwise}`);
+    let observed: Observed | null;
+    try {
+      // The line's status is its last command's: dumpxml's.
+      observed = this.parseReadParts(name, { failed: line.exitCode !== 0, stderr: dumpxml.stderr, state: domstate.stdout, xml: dumpxml.stdout });
+    } catch (error) {
+      // Nothing readable came back (virsh could not connect: its error is the define's).
+      if (error instanceof ApplyStop && define.reportedError) throw failure(define, '');
+      throw error;
+    }
+    this.lastRead = { name, inactive: false, observed };
+    if (observed === null) throw failure(define, 'no domain was defined');
+    if (observed.facts.uuid?.toLowerCase() !== uuid) return observed;
+    if (!isRunning(observed.facts)) throw failure(start, `domain ${name} is ${observed.facts.state}`);
+    return undefined;
   }
 }
 
@@ -291,45 +357,54 @@ async function updateInPlace(session: HostSession, spec: DomainSpec, fields: rea
   await setMetadata(session, spec, commit, running);
 }
 
+/** An earlier apply got this far: the VM's domain exists. Only pytin's own domain for this very VM
+ * counts; it is brought to the spec and started. */
+async function converge(session: HostSession, spec: DomainSpec, existing: Observed, commit: string | null): Promise<void> {
+  requireOwned(existing, spec.address, spec.hypervisor);
+  await updateInPlace(session, spec, ['vcpus', 'memoryKiB', 'interfaces'], commit);
+  if (!isRunning(existing.facts)) await session.must(['start', spec.name]);
+}
+
+/** A create. Where nothing is prepared on the host before the domain is defined (no volumes, no
+ * installer: libvirt's test driver), it is ONE round trip: define + start + read back, the
+ * define itself refusing a name already taken (HostSession.defineAndStart). Elsewhere the domain is
+ * read first: volumes and kickstarts are made only for a VM whose domain does not exist yet. */
 async function create(session: HostSession, spec: DomainSpec, commit: string | null): Promise<void> {
-  const existing = await session.read(spec.name);
-  if (existing) {
-    // Converge: an earlier apply got this far. Only pytin's own domain for this very VM counts.
-    requireOwned(existing, spec.address, spec.hypervisor);
-    await updateInPlace(session, spec, ['vcpus', 'memoryKiB', 'interfaces'], commit);
-    if (!isRunning(existing.facts)) await session.must(['start', spec.name]);
-    return;
-  }
-  if (spec.strategy.provisionVolumes) await provisionVolumes(session, spec);
+  let install: DomainSpec['install'];
   switch (spec.strategy.install) {
     case 'virt-install':
-      if (spec.install) {
-        const path = kickstartPathOnHost(spec.name);
-        const write = await session.sh(`umask 077 && mkdir -p ${shellQuote(KICKSTART_DIR)} && cat > ${shellQuote(path)}`, { stdin: spec.install.kickstart });
-        if (write.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot write ${path}: ${write.stderr.trim()}`);
-        const install = await session.sh(shellCommand(virtInstallArgv(spec, path)), { timeoutMs: INSTALL_TIMEOUT_MS });
-        if (install.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virt-install failed: ${install.stderr.trim()}`);
-        // virt-install cannot write pytin's metadata nor libvirt <bandwidth>: set them now. Its
-        // memory is in MiB: a size that is not a whole MiB is set exactly in the config too.
-        const installed = await session.read(spec.name);
-        const running = installed ? isRunning(installed.facts) : false;
-        const config = await session.read(spec.name, true);
-        if (config) await setSizing(session, spec, config.facts, ['vcpus', 'memoryKiB']);
-        await setMetadata(session, spec, commit, running);
-        await setLimits(session, spec, running);
-        return;
-      }
-      break; // no install source: an empty guest, defined like on define hosts
+      install = spec.install; // none: an empty guest, defined like on define hosts
+      break;
     case 'define':
+      install = null;
       break;
     default:
       assertNever(spec.strategy.install, 'install method');
   }
-  // Define (the XML through stdin, never on a command line), start and read back: one round trip.
-  await session.steps([session.virshStep(['define', '/dev/stdin'], { readsStdin: true }), session.virshStep(['start', spec.name])], {
-    stdin: generateDomainXml(spec, commit),
-    readAfter: spec.name,
-  });
+  if (spec.strategy.provisionVolumes || install) {
+    const existing = await session.read(spec.name);
+    if (existing) return converge(session, spec, existing, commit);
+    if (spec.strategy.provisionVolumes) await provisionVolumes(session, spec);
+    if (install) {
+      const path = kickstartPathOnHost(spec.name);
+      const write = await session.sh(`umask 077 && mkdir -p ${shellQuote(KICKSTART_DIR)} && cat > ${shellQuote(path)}`, { stdin: install.kickstart });
+      if (write.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `cannot write ${path}: ${write.stderr.trim()}`);
+      const installed = await session.sh(shellCommand(virtInstallArgv(spec, path)), { timeoutMs: INSTALL_TIMEOUT_MS });
+      if (installed.exitCode !== 0) throw new ApplyStop('APPLY_KVM_COMMAND_FAILED', `virt-install failed: ${installed.stderr.trim()}`);
+      // virt-install cannot write pytin's metadata nor libvirt <bandwidth>: set them now. Its
+      // memory is in MiB: a size that is not a whole MiB is set exactly in the config too.
+      const domain = await session.read(spec.name);
+      const running = domain ? isRunning(domain.facts) : false;
+      const config = await session.read(spec.name, true);
+      if (config) await setSizing(session, spec, config.facts, ['vcpus', 'memoryKiB']);
+      await setMetadata(session, spec, commit, running);
+      await setLimits(session, spec, running);
+      return;
+    }
+  }
+  // Define (pytin's XML: on define hosts, and for a VM without an install source), start, read back.
+  const taken = await session.defineAndStart(spec, commit);
+  if (taken) await converge(session, spec, taken, commit);
 }
 
 /** The volumes pytin's record on the domain says it provisioned, each checked to be one pytin

@@ -18,7 +18,8 @@ const PLAIN_VIRSH_WORD = /^[A-Za-z0-9_.:/=@+-]+$/;
 /** Several virsh commands in ONE virsh process, so one libvirt connection and one start of virsh
  * (most of a command's cost on a hypervisor): `virsh -c URI 'a x; b y'`, the `;`-separated command
  * line virsh reads itself. virsh runs every command even after one fails and exits with the last
- * one's status, so only reads belong here. Every word must be a plain word (anything else is a
+ * one's status, so only reads belong here, or commands harmless after an earlier one failed
+ * (runVirshLine says which). Every word must be a plain word (anything else is a
  * bug: nothing is quoted for virsh's parser); the line as a whole is shell-quoted. */
 export function virshCommands(uri: string, commands: ReadonlyArray<readonly string[]>): string {
   for (const word of commands.flat()) if (!PLAIN_VIRSH_WORD.test(word)) throw new InternalError(`not a plain virsh word: ${JSON.stringify(word.slice(0, 80))}`);

@@ -18,11 +18,14 @@ function rate(tag: 'inbound' | 'outbound', limit: RateLimit | null): string[] {
  * the same bytes. Disks are storage-pool volumes (`<disk type='volume'>`, source pool+volume), one
  * per inventory disk, qcow2; interfaces are bridged virtio NICs with `<bandwidth>` (rates in
  * libvirt's kB/s, burst in KiB: kvm-units.ts); `<metadata>` carries pytin's ownership record in
- * pytin's namespace (ownership.ts). Domain type `kvm`: libvirt's test driver accepts it too. */
-export function generateDomainXml(spec: DomainSpec, commit: string | null): string {
+ * pytin's namespace (ownership.ts). Domain type `kvm`: libvirt's test driver accepts it too.
+ * `uuid`: the UUID apply gives a domain it defines (fresh each time, so it can address that very
+ * domain afterwards); without it libvirt picks one. */
+export function generateDomainXml(spec: DomainSpec, commit: string | null, options: { uuid?: string } = {}): string {
   const lines: string[] = [
     '<domain type="kvm">',
     `  <name>${escapeXml(spec.name)}</name>`,
+    ...(options.uuid !== undefined ? [`  <uuid>${escapeXml(options.uuid)}</uuid>`] : []),
     '  <metadata>',
     ownershipXml(ownershipFor(spec, commit), { prefixed: true, indent: '    ' }),
     '  </metadata>',
