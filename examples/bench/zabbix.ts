@@ -71,8 +71,8 @@ try {
     const started = performance.now();
     const session = await open();
     const opened = performance.now();
-    let observed = 0;
-    let applied = 0;
+    let observed: number;
+    let applied: number;
     let report;
     try {
       await session.observe(new Set([zabbixSubject('bench')]));
