@@ -1,4 +1,4 @@
-import type { Row } from '../file/sqlite.js';
+import type { Row, SqlValue } from '../file/sqlite.js';
 import type { Store } from '../open-store.js';
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped';
@@ -32,26 +32,40 @@ export async function startApplyRun(
   return result.lastId;
 }
 
+const INSERT_OUTCOME =
+  'INSERT INTO change_outcomes (run_id, seq, address, action, driver, host, status, output, error, diagnostics_json, state_json, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /** Each outcome is written as soon as its change ends: a crash mid-apply still leaves a record
  * of everything done before it. */
 export async function recordChangeOutcome(store: Store, runId: number, outcome: ChangeOutcomeRecord): Promise<void> {
-  await store.run(
-    'INSERT INTO change_outcomes (run_id, seq, address, action, driver, host, status, output, error, diagnostics_json, state_json, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      runId,
-      outcome.seq,
-      outcome.address,
-      outcome.action,
-      outcome.driver,
-      outcome.host,
-      outcome.status,
-      outcome.output,
-      outcome.error,
-      outcome.diagnosticsJson,
-      outcome.stateJson,
-      outcome.finishedAt,
-    ],
-  );
+  await store.run(INSERT_OUTCOME, outcomeParams(runId, outcome));
+}
+
+/** Outcomes that ended together (a driver's batch), written in one transaction: all of them or
+ * none, and one commit instead of one per outcome (616 outcomes of a first Zabbix publish took
+ * 0.1-0.2 s one by one, a third of that together). */
+export async function recordChangeOutcomes(store: Store, runId: number, outcomes: readonly ChangeOutcomeRecord[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await store.transaction(async (tx) => {
+    for (const outcome of outcomes) await tx.run(INSERT_OUTCOME, outcomeParams(runId, outcome));
+  });
+}
+
+function outcomeParams(runId: number, outcome: ChangeOutcomeRecord): SqlValue[] {
+  return [
+    runId,
+    outcome.seq,
+    outcome.address,
+    outcome.action,
+    outcome.driver,
+    outcome.host,
+    outcome.status,
+    outcome.output,
+    outcome.error,
+    outcome.diagnosticsJson,
+    outcome.stateJson,
+    outcome.finishedAt,
+  ];
 }
 
 /** Ends the run; on success also records the applied commit's desired state (what the API serves). */
