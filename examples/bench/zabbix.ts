@@ -270,6 +270,11 @@ try {
   console.log(
     `frontend's own cost of a call doing nothing, same run: apiinfo.version median ${ms(perCall.version)}, authenticated hostgroup.get limit 1 median ${ms(perCall.authenticated)}`,
   );
+  // What no pytin could go below on this frontend: the first sync's own requests with pytin's time
+  // taken out (its writes are the floor's plus the dashboards; its reads are before and after).
+  console.log(
+    `the first sync's frontend time alone (pytin's time taken out) / floor, per round: ${rounds.map((r) => (r.first.frontendSeconds / r.floorSeconds).toFixed(2)).join(', ')}; median ${median(rounds.map((r) => r.first.frontendSeconds / r.floorSeconds)).toFixed(2)}x; pytin's own share of the first sync: median ${median(rounds.map((r) => r.first.seconds - r.first.frontendSeconds)).toFixed(2)} s`,
+  );
   console.log(`first sync, where the time goes (last round):\n${phaseText(first.phases)}`);
   console.log(
     `opening the session with the inventory cache (as publish does by default): median ${median(rounds.map((r) => r.first.phases[0]!.ms / 1000)).toFixed(2)} s; without it (--no-cache, a cold machine): median ${median(coldOpens).toFixed(2)} s of ${coldOpens.length}`,
