@@ -35,6 +35,10 @@ export interface ApplyEngineOptions {
   commit: string | null;
   /** Called as each change ends (the caller records it at once). */
   onOutcome(outcome: ChangeOutcome): Promise<void>;
+  /** When given, called once with the outcomes of a run of changes a driver applied together
+   * (`applyBatch`: they end at the same moment) instead of onOutcome for each: the caller records
+   * them at once, together (one store transaction rather than hundreds). */
+  onOutcomes?(outcomes: readonly ChangeOutcome[]): Promise<void>;
   now?: () => number;
   watcher?: ApplyWatcher;
 }
@@ -82,10 +86,14 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
     const outcomes: ChangeOutcome[] = [];
     let failedAt: string | undefined;
     let transport: TargetTransport | Diagnostic | undefined;
-    const record = async (seq: number, change: Change, outcome: ApplyOutcome, commands: number | null = null) => {
+    /** The outcome's status: the first failure on the target is 'failed', those after it 'skipped'. */
+    const ended = (seq: number, change: Change, outcome: ApplyOutcome, commands: number | null = null): ChangeOutcome => {
       const skipped = failedAt !== undefined;
       if (!outcome.ok && !skipped) failedAt = change.address;
-      const result: ChangeOutcome = { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now(), commands };
+      return { seq, change, status: outcome.ok ? 'applied' : skipped ? 'skipped' : 'failed', outcome, finishedAt: now(), commands };
+    };
+    const record = async (seq: number, change: Change, outcome: ApplyOutcome, commands: number | null = null) => {
+      const result = ended(seq, change, outcome, commands);
       await options.onOutcome(result);
       outcomes.push(result);
       await options.watcher?.changeEnded(change);
@@ -116,8 +124,13 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
           } catch (error) {
             results = run.map((r) => failure(r.change, 'APPLY_CHANGE_FAILED', (error as Error).message));
           }
-          for (let i = 0; i < run.length; i++)
-            await record(run[i]!.seq, run[i]!.change, results[i] ?? failure(run[i]!.change, 'APPLY_CHANGE_FAILED', 'the driver gave no outcome'));
+          const batch = run.map((r, i) => ended(r.seq, r.change, results[i] ?? failure(r.change, 'APPLY_CHANGE_FAILED', 'the driver gave no outcome')));
+          if (options.onOutcomes) await options.onOutcomes(batch);
+          else for (const result of batch) await options.onOutcome(result);
+          for (const result of batch) {
+            outcomes.push(result);
+            await options.watcher?.changeEnded(result.change);
+          }
           index = end - 1;
           continue;
         } else {

@@ -9,7 +9,7 @@ import { canApply, type SafetyPolicy } from '../plan/safety.js';
 import { planMessages } from '../render/plan-json.js';
 import { desiredStateJson } from '../store/api/desired-state-json.js';
 import { type ApplyLock, releaseApplyLock, tryTakeApplyLock } from '../store/apply/apply-lock.js';
-import { finishApplyRun, recordChangeOutcome, startApplyRun } from '../store/apply/apply-runs.js';
+import { type ChangeOutcomeRecord, finishApplyRun, recordChangeOutcome, recordChangeOutcomes, startApplyRun } from '../store/apply/apply-runs.js';
 import { ZabbixConnector } from '../transports/zabbix/zabbix-connector.js';
 import { describeLock } from './lock-status.js';
 import type { Session } from './open-session.js';
@@ -58,6 +58,24 @@ function maintenanceWindows(session: Session, label: string): ZabbixMaintenanceW
 }
 
 const refused = (diagnostics: Diagnostic[]): ApplyReport => ({ applied: false, diagnostics });
+
+/** A change's outcome as the store keeps it. */
+function outcomeRecord(o: ChangeOutcome): ChangeOutcomeRecord {
+  const firstError = o.outcome.diagnostics.find((d) => d.severity === 'error');
+  return {
+    seq: o.seq,
+    address: o.change.address,
+    action: o.change.action,
+    driver: o.change.driver,
+    host: o.change.host ?? `service:${o.change.service}`,
+    status: o.status,
+    output: o.outcome.output,
+    error: firstError ? `${firstError.code}: ${firstError.summary}` : null,
+    diagnosticsJson: o.outcome.diagnostics.length ? JSON.stringify(o.outcome.diagnostics) : null,
+    stateJson: o.outcome.state === undefined ? null : JSON.stringify(o.outcome.state),
+    finishedAt: o.finishedAt,
+  };
+}
 
 async function takeLock(session: Session, lock: ApplyLock, timeoutSeconds: number): Promise<ApplyLock | undefined> {
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -142,21 +160,12 @@ export async function applyInSession(session: Session, request: ApplyRequest): P
       parallelism: request.parallelism,
       commit,
       onOutcome: async (o) => {
-        const firstError = o.outcome.diagnostics.find((d) => d.severity === 'error');
-        await recordChangeOutcome(session.store, runId, {
-          seq: o.seq,
-          address: o.change.address,
-          action: o.change.action,
-          driver: o.change.driver,
-          host: o.change.host ?? `service:${o.change.service}`,
-          status: o.status,
-          output: o.outcome.output,
-          error: firstError ? `${firstError.code}: ${firstError.summary}` : null,
-          diagnosticsJson: o.outcome.diagnostics.length ? JSON.stringify(o.outcome.diagnostics) : null,
-          stateJson: o.outcome.state === undefined ? null : JSON.stringify(o.outcome.state),
-          finishedAt: o.finishedAt,
-        });
+        await recordChangeOutcome(session.store, runId, outcomeRecord(o));
         request.onOutcome?.(o);
+      },
+      onOutcomes: async (batch) => {
+        await recordChangeOutcomes(session.store, runId, batch.map(outcomeRecord));
+        for (const o of batch) request.onOutcome?.(o);
       },
     });
     // Hosts by name, service endpoints (the Zabbix API) by their facts subject.

@@ -98,7 +98,10 @@ interface Written {
   hostIds: Map<string, string>;
 }
 
-function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>): Sendable {
+/** A host as `host.create` or `host.update` takes it. A create leaves out what Zabbix sets the
+ * same by default (a visible name equal to the technical name, no templates): less for the
+ * frontend to check. An update sends both, so a hand-set visible name or template goes back. */
+function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<string, string>, purpose: 'create' | 'update'): Sendable {
   const groups: JsonObject[] = [];
   for (const g of request.groups) {
     const groupid = g.groupid ?? groupIds.get(g.name);
@@ -108,7 +111,7 @@ function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<st
   // Whitelisted fields only, sub-objects by id (7.0 validates sub-objects strictly).
   const object: JsonObject = {
     host,
-    name: host,
+    ...(purpose === 'update' ? { name: host } : {}),
     groups,
     interfaces: request.interfaces.map((i) => ({
       ...(i.interfaceid ? { interfaceid: i.interfaceid } : {}),
@@ -123,8 +126,8 @@ function hostObject(request: HostRequest, host: string, groupIds: ReadonlyMap<st
     tags: request.tags,
     inventory_mode: '0',
     inventory: request.inventory,
-    templates: request.templateids.map((templateid) => ({ templateid })),
   };
+  if (purpose === 'update' || request.templateids.length > 0) object.templates = request.templateids.map((templateid) => ({ templateid }));
   return { object };
 }
 
@@ -149,8 +152,15 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
   let failedAt: string | undefined;
   const notAttempted = (c: Change) => failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', `not attempted because ${failedAt} failed earlier in this publish`);
 
+  const byPhase = new Map<Phase, Change[]>();
+  for (const change of changes) {
+    const phase = phaseOf(change);
+    const list = byPhase.get(phase);
+    if (list) list.push(change);
+    else byPhase.set(phase, [change]);
+  }
   for (const phase of PHASES) {
-    const list = changes.filter((c) => phaseOf(c) === phase);
+    const list = byPhase.get(phase) ?? [];
     if (list.length === 0) continue;
     // Build the objects first: a host whose group has no id fails alone, before any call.
     const ready: Array<{ change: Change; object: JsonValue }> = [];
@@ -255,19 +265,20 @@ function objectFor(phase: Phase, change: Change, groupIds: ReadonlyMap<string, s
     case 'group-update':
       return { object: { groupid: after!.groupid!, name: after!.name! } };
     case 'host-create':
-      return hostObject(requestOf(change), host, groupIds);
+      return hostObject(requestOf(change), host, groupIds, 'create');
     case 'host-update': {
       const request = requestOf(change);
-      const sendable = hostObject(request, host, groupIds);
+      const sendable = hostObject(request, host, groupIds, 'update');
       if ('unsendable' in sendable) return sendable;
       const object: JsonObject = { hostid: request.hostid!, ...(sendable.object as JsonObject) };
       if (request.clearTemplateids.length) object.templates_clear = request.clearTemplateids.map((templateid) => ({ templateid }));
       return { object };
     }
     case 'dashboard-create': {
-      // Shared with every user (private 0), as the old graph screens were.
+      // Shared with every user (private 0), as the old graph screens were. Display period and
+      // auto start are left to Zabbix's defaults (30 s, on), which pytin does not manage.
       const request = dashboardRequestOf(change);
-      return { object: { name: after!.name!, private: '0', display_period: '30', auto_start: '1', pages: request.pages } };
+      return { object: { name: after!.name!, private: '0', pages: request.pages } };
     }
     case 'dashboard-update': {
       // Pages sent without ids replace the dashboard's pages: the whole dashboard is rewritten.

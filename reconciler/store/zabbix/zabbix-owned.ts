@@ -8,16 +8,22 @@ export interface ZabbixOwnedObject {
   zabbixId: string;
 }
 
-/** Records objects pytin has just created (or re-records them under a new id). */
+/** Rows an INSERT: 6 values each, under 999 variables (the limit of SQLite builds before 3.32). */
+const ROWS_PER_INSERT = 150;
+
+/** Records objects pytin has just created (or re-records them under a new id), many rows a
+ * statement: recorded between two dashboard.create calls of a publish, one statement a dashboard
+ * was a round trip to SQLite's thread each (about 0.05 s for 100 on the loaded lab machine). */
 export async function recordZabbixOwned(store: Store, service: string, kind: string, objects: readonly ZabbixOwnedObject[]): Promise<void> {
   if (objects.length === 0) return;
   const now = Date.now();
   await store.transaction(async (tx) => {
-    for (const o of objects) {
+    for (let start = 0; start < objects.length; start += ROWS_PER_INSERT) {
+      const rows = objects.slice(start, start + ROWS_PER_INSERT);
       await tx.run(
-        `INSERT INTO zabbix_owned (service, kind, uuid, key, zabbix_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO zabbix_owned (service, kind, uuid, key, zabbix_id, recorded_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (service, kind, uuid) DO UPDATE SET key = excluded.key, zabbix_id = excluded.zabbix_id, recorded_at = excluded.recorded_at`,
-        [service, kind, o.uuid, o.key, o.zabbixId, now],
+        rows.flatMap((o) => [service, kind, o.uuid, o.key, o.zabbixId, now]),
       );
     }
   });

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { applyPlan, type ChangeOutcome } from '../../../reconciler/apply/apply-plan.js';
 import { type ApplyContext, type ApplyOutcome, type Driver, failedOutcome, hostRunner } from '../../../reconciler/drivers/driver.js';
 import type { Change, ChangeTarget } from '../../../reconciler/plan/change.js';
+import { changeOutcomes, recordChangeOutcomes, startApplyRun } from '../../../reconciler/store/apply/apply-runs.js';
+import { openStore } from '../../../reconciler/store/open-store.js';
 import { LocalRunner } from '../../../reconciler/transports/local-runner.js';
 import { shellQuote } from '../../../reconciler/transports/shell-quote.js';
 import { makeTempDir, waitFor } from '../../lab/daemon.js';
@@ -184,4 +186,81 @@ test('no-op changes are shown in plans but never applied', async (t) => {
     ['n/2'],
   );
   assert.deepEqual(j.lines('hv-a'), ['n/2']);
+});
+
+/** A service driver that sends its run of changes in one request (as the Zabbix driver batches its
+ * API calls); a change whose address ends in `!fail` fails. */
+function batchingDriver(): Driver {
+  return {
+    name: 'batch',
+    order: 10,
+    plan: () => ({ changes: [], drift: [], diagnostics: [] }),
+    apply: () => Promise.reject(new Error('a batching driver is given its changes together')),
+    async applyBatch(changes: readonly Change[], context: ApplyContext): Promise<ApplyOutcome[]> {
+      const { url } = (context.transport as { endpoint: { client: { url: string } } }).endpoint.client;
+      await fetch(url, { method: 'POST', body: changes.map((c) => c.address).join(' ') });
+      return changes.map((c) =>
+        c.address.endsWith('!fail') ? failedOutcome(c, 'APPLY_CHANGE_FAILED', 'told to fail', '') : { ok: true, output: '', diagnostics: [] },
+      );
+    },
+  };
+}
+
+test("a driver's batch is recorded together (onOutcomes, one store transaction) with the statuses one by one would give", async (t) => {
+  const service = await withService(t);
+  const plan = { changes: ['z/1', 'z/2!fail', 'z/3!fail', 'z/4'].map((a) => change(a, { service: 'zabbix' }, 'batch')) };
+  const dir = await makeTempDir('apply-batch-store');
+  t.after(dir.remove);
+  const store = await openStore(join(dir.path, 'store.sqlite'));
+  t.after(() => store.close());
+  const runId = await startApplyRun(store, { commit: null, planHash: 'h', holder: 'test', startedAt: 0 });
+  const handedOver: string[][] = [];
+  const together = await applyPlan(plan, {
+    drivers: [batchingDriver()],
+    transportFor: transports(service),
+    parallelism: 1,
+    commit: null,
+    onOutcome: () => Promise.reject(new Error('a batch goes to onOutcomes when it is given')),
+    onOutcomes: async (batch) => {
+      handedOver.push(batch.map((o) => o.change.address));
+      await recordChangeOutcomes(
+        store,
+        runId,
+        batch.map((o) => ({
+          seq: o.seq,
+          address: o.change.address,
+          action: o.change.action,
+          driver: o.change.driver,
+          host: null,
+          status: o.status,
+          output: o.outcome.output,
+          error: null,
+          diagnosticsJson: null,
+          stateJson: null,
+          finishedAt: o.finishedAt,
+        })),
+      );
+    },
+  });
+  assert.deepEqual(service.received, ['z/1 z/2!fail z/3!fail z/4'], 'one request for the run');
+  assert.deepEqual(handedOver, [['z/1', 'z/2!fail', 'z/3!fail', 'z/4']]);
+  const statuses = ['z/1 applied', 'z/2!fail failed', 'z/3!fail skipped', 'z/4 applied'];
+  assert.deepEqual(
+    together.map((o) => `${o.change.address} ${o.status}`),
+    statuses,
+  );
+  assert.deepEqual(
+    (await changeOutcomes(store, runId)).map((o) => `${o.address} ${o.status}`),
+    statuses,
+  );
+  // Without onOutcomes, each outcome of the batch goes to onOutcome, with the same statuses.
+  const oneByOne: string[] = [];
+  await applyPlan(plan, {
+    drivers: [batchingDriver()],
+    transportFor: transports(service),
+    parallelism: 1,
+    commit: null,
+    onOutcome: async (o) => void oneByOne.push(`${o.change.address} ${o.status}`),
+  });
+  assert.deepEqual(oneByOne, statuses);
 });
