@@ -124,7 +124,14 @@ async function applyTargets(plan: Pick<Plan, 'changes'>, options: ApplyEngineOpt
           } catch (error) {
             results = run.map((r) => failure(r.change, 'APPLY_CHANGE_FAILED', (error as Error).message));
           }
-          const batch = run.map((r, i) => ended(r.seq, r.change, results[i] ?? failure(r.change, 'APPLY_CHANGE_FAILED', 'the driver gave no outcome')));
+          // In a batch the driver says what it sent: every refused write is 'failed', only the
+          // changes it never sent are 'skipped' (plan order says nothing about what it sent).
+          const batch = run.map((r, i): ChangeOutcome => {
+            const outcome = results[i] ?? failure(r.change, 'APPLY_CHANGE_FAILED', 'the driver gave no outcome');
+            if (!outcome.ok && outcome.attempted !== false) failedAt ??= r.change.address;
+            const status = outcome.ok ? 'applied' : outcome.attempted === false ? 'skipped' : 'failed';
+            return { seq: r.seq, change: r.change, status, outcome, finishedAt: now(), commands: null };
+          });
           if (options.onOutcomes) await options.onOutcomes(batch);
           else for (const result of batch) await options.onOutcome(result);
           for (const result of batch) {

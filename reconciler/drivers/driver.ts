@@ -33,6 +33,10 @@ export interface ApplyOutcome {
   output: string;
   diagnostics: Diagnostic[];
   state?: JsonValue;
+  /** False on a failed outcome of `applyBatch` whose change the driver never sent (an earlier
+   * write of the batch failed): reported as skipped, while the writes the service refused are
+   * failed. */
+  attempted?: false;
 }
 
 /** One driver owns one kind of thing end to end: what it observes on a host (a read-only probe

@@ -150,7 +150,10 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
   /** The secret each macro write sends, resolved once: its fingerprint is recorded after the write. */
   const macroSecrets = new Map<Change, Secret>();
   let failedAt: string | undefined;
-  const notAttempted = (c: Change) => failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', `not attempted because ${failedAt} failed earlier in this publish`);
+  const notAttempted = (c: Change): ApplyOutcome => ({
+    ...failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', `not attempted because ${failedAt} failed earlier in this publish`),
+    attempted: false,
+  });
 
   const byPhase = new Map<Phase, Change[]>();
   for (const change of changes) {
@@ -207,7 +210,7 @@ export async function applyZabbixChanges(changes: readonly Change[], context: Ap
       }
     }
   }
-  return changes.map((c) => outcomes.get(c) ?? failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', 'not attempted'));
+  return changes.map((c) => outcomes.get(c) ?? { ...failure(c, 'APPLY_ZABBIX_NOT_ATTEMPTED', 'not attempted'), attempted: false });
 }
 
 /** A dashboard is pytin's only through the store's ledger: its id is recorded as soon as Zabbix

@@ -199,16 +199,21 @@ function batchingDriver(): Driver {
     async applyBatch(changes: readonly Change[], context: ApplyContext): Promise<ApplyOutcome[]> {
       const { url } = (context.transport as { endpoint: { client: { url: string } } }).endpoint.client;
       await fetch(url, { method: 'POST', body: changes.map((c) => c.address).join(' ') });
+      // `!fail`: the service refused it; `!unsent`: the driver never sent it (attempted: false).
       return changes.map((c) =>
-        c.address.endsWith('!fail') ? failedOutcome(c, 'APPLY_CHANGE_FAILED', 'told to fail', '') : { ok: true, output: '', diagnostics: [] },
+        c.address.endsWith('!fail')
+          ? failedOutcome(c, 'APPLY_CHANGE_FAILED', 'told to fail', '')
+          : c.address.endsWith('!unsent')
+            ? { ...failedOutcome(c, 'APPLY_CHANGE_FAILED', 'not sent', ''), attempted: false }
+            : { ok: true, output: '', diagnostics: [] },
       );
     },
   };
 }
 
-test("a driver's batch is recorded together (onOutcomes, one store transaction) with the statuses one by one would give", async (t) => {
+test("a driver's batch is recorded together (onOutcomes, one store transaction) with the statuses one by one would give; every write the service refused is failed, only what the driver never sent is skipped", async (t) => {
   const service = await withService(t);
-  const plan = { changes: ['z/1', 'z/2!fail', 'z/3!fail', 'z/4'].map((a) => change(a, { service: 'zabbix' }, 'batch')) };
+  const plan = { changes: ['z/1', 'z/2!unsent', 'z/3!fail', 'z/4!fail', 'z/5'].map((a) => change(a, { service: 'zabbix' }, 'batch')) };
   const dir = await makeTempDir('apply-batch-store');
   t.after(dir.remove);
   const store = await openStore(join(dir.path, 'store.sqlite'));
@@ -242,9 +247,10 @@ test("a driver's batch is recorded together (onOutcomes, one store transaction) 
       );
     },
   });
-  assert.deepEqual(service.received, ['z/1 z/2!fail z/3!fail z/4'], 'one request for the run');
-  assert.deepEqual(handedOver, [['z/1', 'z/2!fail', 'z/3!fail', 'z/4']]);
-  const statuses = ['z/1 applied', 'z/2!fail failed', 'z/3!fail skipped', 'z/4 applied'];
+  assert.deepEqual(service.received, ['z/1 z/2!unsent z/3!fail z/4!fail z/5'], 'one request for the run');
+  assert.deepEqual(handedOver, [['z/1', 'z/2!unsent', 'z/3!fail', 'z/4!fail', 'z/5']]);
+  // Plan order does not make z/4 a consequence of z/3: the service refused both.
+  const statuses = ['z/1 applied', 'z/2!unsent skipped', 'z/3!fail failed', 'z/4!fail failed', 'z/5 applied'];
   assert.deepEqual(
     together.map((o) => `${o.change.address} ${o.status}`),
     statuses,

@@ -12,6 +12,7 @@ import { zabbixSubject } from '../../../../reconciler/drivers/zabbix/zabbix-sett
 import { renderPlanHuman, styleFor } from '../../../../reconciler/render/plan-human.js';
 import { planMessages, renderPlanJsonLines } from '../../../../reconciler/render/plan-json.js';
 import { renderPlanMarkdown } from '../../../../reconciler/render/plan-markdown.js';
+import { applyInSession } from '../../../../reconciler/session/apply-session.js';
 import { openSession } from '../../../../reconciler/session/open-session.js';
 import { DEFAULT_OPERATOR_CONFIG } from '../../../../reconciler/session/operator-config.js';
 import { makeTempDir } from '../../../lab/daemon.js';
@@ -804,5 +805,69 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
       await session.close();
     }
     assert.deepEqual(received, []);
+  });
+
+  // Last in the suite: it deletes a stock template the lab's settings link to VMs and hypervisors.
+  test("a template deleted in Zabbix between the read and the writes: the write is APPLY_ZABBIX_REFUSED with Zabbix's own words, every outcome recorded, the next plan names the template", async () => {
+    lab.commit('vms/acme.yaml', (t) =>
+      t.concat(
+        [
+          '\n---',
+          'kind: VM',
+          'name: acme-refused-01',
+          'tenant: acme',
+          'hypervisor: hv-02',
+          'vcpus: 1',
+          'memory: 1GiB',
+          'disks:',
+          '  - {name: root, size: 10GiB}',
+          'interfaces:',
+          '  - name: eth0',
+          '    ips: [203.0.113.38]',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const session = await lab.open();
+    let report;
+    try {
+      // The plan is made from this read, while "ICMP Ping" still exists ...
+      await session.observe(new Set([zabbixSubject('lab-zabbix')]));
+      const client = await lab.admin();
+      try {
+        const [template] = await client.call<Array<{ templateid: string }>>('template.get', { output: ['templateid'], filter: { host: ['ICMP Ping'] } });
+        assert.ok(template, 'the lab Zabbix has the stock "ICMP Ping" template');
+        // ... and is gone when the host that links it is written.
+        await client.call('template.delete', [template.templateid]);
+      } finally {
+        await client.close();
+      }
+      report = await applyInSession(session, {
+        refresh: false,
+        safety: { allowDestroy: [], massDestroyPercent: 50, allowMassDestroy: false },
+        parallelism: 4,
+        lockTimeoutSeconds: 0,
+        holder: { name: 'test', host: 'lab', pid: process.pid },
+      });
+    } finally {
+      await session.close();
+    }
+    assert.ok(report.applied);
+    assert.equal(report.ok, false);
+    const create = report.outcomes.find((o) => o.change.address === 'zabbix-host/acme-refused-01');
+    assert.equal(create?.status, 'failed', JSON.stringify(report.outcomes.filter((o) => o.status !== 'applied').map((o) => [o.change.address, o.status, o.outcome.diagnostics])));
+    const diagnostic = create.outcome.diagnostics[0]!;
+    assert.equal(diagnostic.code, 'APPLY_ZABBIX_REFUSED');
+    // Zabbix's own message and data, not a generic failure.
+    assert.match(diagnostic.summary + (diagnostic.detail ?? ''), /host\.create/);
+    assert.match(diagnostic.summary + (diagnostic.detail ?? ''), /permission|not exist|No permissions/i);
+    assert.equal(report.outcomes.length, report.plan.changes.length);
+    assert.ok(!(await readHosts()).has('acme-refused-01'));
+    // A fresh read sees the template gone: the plan says so instead of writing a doomed host.
+    const next = await lab.plan();
+    assert.ok(
+      next.diagnostics.some((d) => d.code === 'PLAN_ZABBIX_TEMPLATE_MISSING' && `${d.summary} ${d.detail ?? ''}`.includes('ICMP Ping')),
+      JSON.stringify(next.diagnostics),
+    );
   });
 }
