@@ -20,15 +20,11 @@ export async function recordDeviceWalk(store: Store, walk: DeviceWalk): Promise<
   return store.transaction(async (tx) => {
     const runId = await insertRun(tx, { source: 'snmp', subject: device, startedAt: walk.startedAt, finishedAt, status: 'succeeded' });
     await tx.run("DELETE FROM current_facts WHERE subject_kind = 'device' AND subject = ?", [device]);
-    for (const kind of DEVICE_FACT_KINDS) {
-      await tx.run("INSERT INTO current_facts (subject_kind, subject, fact_kind, json, observed_at, run_id) VALUES ('device', ?, ?, ?, ?, ?)", [
-        device,
-        kind,
-        factsToJson(facts[kind]),
-        finishedAt,
-        runId,
-      ]);
-    }
+    // Every kind in one statement: ?1 device, ?2 observed_at, ?3 run, then one JSON text per kind.
+    await tx.run(
+      `INSERT INTO current_facts (subject_kind, subject, fact_kind, json, observed_at, run_id) VALUES ${DEVICE_FACT_KINDS.map((kind, i) => `('device', ?1, '${kind}', ?${i + 4}, ?2, ?3)`).join(', ')}`,
+      [device, finishedAt, runId, ...DEVICE_FACT_KINDS.map((kind) => factsToJson(facts[kind]))],
+    );
     await tx.run('DELETE FROM device_interfaces WHERE device = ?', [device]);
     await insertRows(
       tx,

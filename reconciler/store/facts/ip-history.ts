@@ -1,4 +1,3 @@
-import { insertRows } from '../bulk-insert.js';
 import type { Row, SqlRunner } from '../file/sqlite.js';
 import type { DeviceFacts } from './device-facts.js';
 
@@ -62,34 +61,30 @@ interface HistoryDbRow extends Row {
  * when it was among the bindings of the previous sighting of that ip on that device; anything
  * else (a new MAC, a move to another port or VLAN, a return to an old binding) is a new row.
  * Nothing is overwritten: the history says when each binding was first and last seen.
- * Done as two set-based statements over a temporary table of this walk's sightings, so a
- * 10,000-row ARP table costs milliseconds, not a query per address. */
+ * Done as ONE set-based upsert driven by the sightings themselves (one JSON parameter unpacked by
+ * json_each, no temporary table): each sighting either names the id of the row it continues (the
+ * conflict moves that row's last_seen) or none (a new row). SQLite computes the whole SELECT
+ * before the first write because it reads the table it inserts into, so every sighting is judged
+ * against the history as it was before this walk — as two sightings of one address with two MACs
+ * need. A 10,000-row ARP table costs milliseconds, not a query per address. */
 export async function recordIpSightings(tx: SqlRunner, device: string, sightings: readonly IpSighting[], at: number): Promise<void> {
   const mine = sightings.filter((s) => s.device === device);
   if (mine.length === 0) return;
-  await tx.exec('CREATE TEMP TABLE IF NOT EXISTS walk_sighting (ip TEXT NOT NULL, mac TEXT NOT NULL, port TEXT, vlan INTEGER)');
-  await tx.exec('DELETE FROM walk_sighting');
-  await insertRows(
-    tx,
-    'walk_sighting',
-    ['ip', 'mac', 'port', 'vlan'],
-    mine.map((s) => [s.ip, s.mac, s.port, s.vlan]),
-  );
-  // The previous sighting of an (ip, device) is its rows with the greatest last_seen. Both
-  // statements are driven by this walk's sightings and reach ip_history through its (ip, device)
-  // index.
+  // The previous sighting of an (ip, device) is its rows with the greatest last_seen; the lookup
+  // reaches ip_history through its (ip, device) index. max() keeps a walk recorded out of order
+  // from moving last_seen backwards.
   const sameBinding = 'h.ip = s.ip AND h.device = ?1 AND h.mac = s.mac AND h.port IS s.port AND h.vlan IS s.vlan';
   const latest = 'h.last_seen = (SELECT max(p.last_seen) FROM ip_history p WHERE p.ip = s.ip AND p.device = ?1)';
+  // One statement for the whole walk, never chunks: a later chunk would judge an address's other
+  // MAC against a last_seen the earlier chunk already moved, and start a new row for it.
   await tx.run(
-    `UPDATE ip_history SET last_seen = ?2 WHERE id IN (SELECT h.id FROM walk_sighting s JOIN ip_history h ON ${sameBinding} WHERE ${latest} AND h.last_seen <= ?2)`,
-    [device, at],
+    `INSERT INTO ip_history (id, ip, mac, device, port, vlan, first_seen, last_seen)
+     SELECT (SELECT h.id FROM ip_history h WHERE ${sameBinding} AND ${latest}), s.ip, s.mac, ?1, s.port, s.vlan, ?2, ?2
+     FROM (SELECT value ->> 0 AS ip, value ->> 1 AS mac, value ->> 2 AS port, value ->> 3 AS vlan FROM json_each(?3)) s
+     WHERE true
+     ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`,
+    [device, at, JSON.stringify(mine.map((s) => [s.ip, s.mac, s.port, s.vlan]))],
   );
-  await tx.run(
-    `INSERT INTO ip_history (ip, mac, device, port, vlan, first_seen, last_seen)
-     SELECT s.ip, s.mac, ?1, s.port, s.vlan, ?2, ?2 FROM walk_sighting s WHERE NOT EXISTS (SELECT 1 FROM ip_history h WHERE ${sameBinding} AND ${latest})`,
-    [device, at],
-  );
-  await tx.exec('DELETE FROM walk_sighting');
 }
 
 export async function ipHistory(db: SqlRunner, ip: string): Promise<IpHistoryRow[]> {
