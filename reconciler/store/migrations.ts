@@ -260,6 +260,21 @@ CREATE TABLE zabbix_macro_fingerprints (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 9,
+    name: "the bindings of each device's latest walk, to record the next walk without a lookup per address",
+    // One row per device: its newest walk's time and bindings ([ip, mac, port, vlan, ip_history id]
+    // as JSON). A walk judged against it moves the rows it continues by id instead of looking up
+    // every address's latest sighting (reconciler/store/facts/ip-history-latest-walk.ts). A rowid
+    // table: the JSON of a large ARP table spans overflow pages.
+    sql: `
+CREATE TABLE ip_history_latest_walk (
+  device TEXT PRIMARY KEY,
+  walked_at INTEGER NOT NULL,
+  bindings_json TEXT NOT NULL
+);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

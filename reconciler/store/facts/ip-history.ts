@@ -1,5 +1,6 @@
 import type { Row, SqlRunner } from '../file/sqlite.js';
 import type { DeviceFacts } from './device-facts.js';
+import { forgetLatestWalk, readLatestWalk, type WalkBinding, writeLatestWalk } from './ip-history-latest-walk.js';
 
 /** One address seen behind one MAC on one device, at a port and VLAN when the device's
  * forwarding table says where that MAC lives. */
@@ -56,35 +57,109 @@ interface HistoryDbRow extends Row {
   last_seen: number;
 }
 
+/** The upsert that judges each sighting against the history in SQL: it names the id of the row
+ * the sighting continues (the conflict moves that row's last_seen) or none (a new row). The
+ * previous sighting of an (ip, device) is its rows with the greatest last_seen, reached through
+ * the (ip, device) index. SQLite computes the whole SELECT before the first write because it reads
+ * the table it inserts into, so every sighting is judged against the history as it was before
+ * this walk — as two sightings of one address with two MACs need; for the same reason it is one
+ * statement, never chunks. max() keeps a walk recorded out of order from moving last_seen back. */
+async function upsertByLookup(tx: SqlRunner, device: string, sightings: readonly IpSighting[], at: number): Promise<WalkBinding[]> {
+  if (sightings.length === 0) return [];
+  const sameBinding = 'h.ip = s.ip AND h.device = ?1 AND h.mac = s.mac AND h.port IS s.port AND h.vlan IS s.vlan';
+  const latest = 'h.last_seen = (SELECT max(p.last_seen) FROM ip_history p WHERE p.ip = s.ip AND p.device = ?1)';
+  const rows = await tx.all<BindingRow>(
+    `INSERT INTO ip_history (id, ip, mac, device, port, vlan, first_seen, last_seen)
+     SELECT (SELECT h.id FROM ip_history h WHERE ${sameBinding} AND ${latest}), s.ip, s.mac, ?1, s.port, s.vlan, ?2, ?2
+     FROM (SELECT value ->> 0 AS ip, value ->> 1 AS mac, value ->> 2 AS port, value ->> 3 AS vlan FROM json_each(?3)) s
+     WHERE true
+     ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
+     RETURNING id, ip, mac, port, vlan`,
+    [device, at, sightingsJson(sightings)],
+  );
+  return rows.map(asBinding);
+}
+
+interface BindingRow extends Row {
+  id: number;
+  ip: string;
+  mac: string;
+  port: string | null;
+  vlan: number | null;
+}
+
+function asBinding(row: BindingRow): WalkBinding {
+  return [row.ip, row.mac, row.port, row.vlan, row.id];
+}
+
+function sightingsJson(sightings: readonly IpSighting[]): string {
+  return JSON.stringify(sightings.map((s) => [s.ip, s.mac, s.port, s.vlan]));
+}
+
+/** The lookup path for a whole walk: the first walk of a device, or one the latest-walk record
+ * cannot judge. Rewrites the record when this walk is newer than every row of the device. */
+async function recordByLookup(tx: SqlRunner, device: string, sightings: readonly IpSighting[], at: number, knownNewest?: number): Promise<void> {
+  // Without a record the device's newest last_seen is unknown: one scan, once per device.
+  const newest =
+    knownNewest ??
+    (await tx.get<Row & { newest: number | null }>('SELECT max(last_seen) AS newest FROM ip_history WHERE device = ?', [device]))?.newest ??
+    null;
+  const bindings = await upsertByLookup(tx, device, sightings, at);
+  if (newest === null || newest < at) await writeLatestWalk(tx, device, { walkedAt: at, bindings });
+  else await forgetLatestWalk(tx, device);
+}
+
 /** Records one walk's sightings for one device.
  * Invariant: a binding (mac, port, vlan) of an (ip, device) continues — only last_seen moves —
  * when it was among the bindings of the previous sighting of that ip on that device; anything
  * else (a new MAC, a move to another port or VLAN, a return to an old binding) is a new row.
  * Nothing is overwritten: the history says when each binding was first and last seen.
- * Done as ONE set-based upsert driven by the sightings themselves (one JSON parameter unpacked by
- * json_each, no temporary table): each sighting either names the id of the row it continues (the
- * conflict moves that row's last_seen) or none (a new row). SQLite computes the whole SELECT
- * before the first write because it reads the table it inserts into, so every sighting is judged
- * against the history as it was before this walk — as two sightings of one address with two MACs
- * need. A 10,000-row ARP table costs milliseconds, not a query per address. */
+ * A walk newer than the device's latest walk (ip-history-latest-walk.ts) is judged in JS against
+ * that walk's bindings: an address it saw continues exactly those bindings, so its rows are moved
+ * by id and its new bindings inserted, with no lookup; only addresses it did not see go through the
+ * lookup upsert. A 10,000-row ARP table that barely changed costs one UPDATE by id. */
 export async function recordIpSightings(tx: SqlRunner, device: string, sightings: readonly IpSighting[], at: number): Promise<void> {
   const mine = sightings.filter((s) => s.device === device);
   if (mine.length === 0) return;
-  // The previous sighting of an (ip, device) is its rows with the greatest last_seen; the lookup
-  // reaches ip_history through its (ip, device) index. max() keeps a walk recorded out of order
-  // from moving last_seen backwards.
-  const sameBinding = 'h.ip = s.ip AND h.device = ?1 AND h.mac = s.mac AND h.port IS s.port AND h.vlan IS s.vlan';
-  const latest = 'h.last_seen = (SELECT max(p.last_seen) FROM ip_history p WHERE p.ip = s.ip AND p.device = ?1)';
-  // One statement for the whole walk, never chunks: a later chunk would judge an address's other
-  // MAC against a last_seen the earlier chunk already moved, and start a new row for it.
-  await tx.run(
-    `INSERT INTO ip_history (id, ip, mac, device, port, vlan, first_seen, last_seen)
-     SELECT (SELECT h.id FROM ip_history h WHERE ${sameBinding} AND ${latest}), s.ip, s.mac, ?1, s.port, s.vlan, ?2, ?2
-     FROM (SELECT value ->> 0 AS ip, value ->> 1 AS mac, value ->> 2 AS port, value ->> 3 AS vlan FROM json_each(?3)) s
-     WHERE true
-     ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`,
-    [device, at, JSON.stringify(mine.map((s) => [s.ip, s.mac, s.port, s.vlan]))],
-  );
+  const previous = await readLatestWalk(tx, device);
+  if (!previous) return recordByLookup(tx, device, mine, at);
+  // Out of order or at the same instant: rows of this walk's time may already exist.
+  if (at <= previous.walkedAt) return recordByLookup(tx, device, mine, at, previous.walkedAt);
+  // An address has one binding, or a few: a list per address beats a composite string key.
+  const bindingsOf = new Map<string, WalkBinding[]>();
+  for (const b of previous.bindings) {
+    const list = bindingsOf.get(b[0]);
+    if (list) list.push(b);
+    else bindingsOf.set(b[0], [b]);
+  }
+  const continued: WalkBinding[] = [];
+  const started: IpSighting[] = [];
+  const unknown: IpSighting[] = [];
+  for (const s of mine) {
+    const list = bindingsOf.get(s.ip);
+    const same = list?.find(([, mac, port, vlan]) => mac === s.mac && port === s.port && vlan === s.vlan);
+    if (same) continued.push(same);
+    else if (list) started.push(s);
+    else unknown.push(s);
+  }
+  const { changes } = await tx.run('UPDATE ip_history SET last_seen = ?1 WHERE id IN (SELECT value FROM json_each(?2))', [
+    at,
+    JSON.stringify(continued.map((b) => b[4])),
+  ]);
+  // A row of the record is gone (nothing deletes history today): judge the whole walk by lookup.
+  // The rows just moved are this walk's bindings at this walk's time, which the lookup continues.
+  if (changes !== continued.length) return recordByLookup(tx, device, mine, at);
+  const inserted =
+    started.length === 0
+      ? []
+      : await tx.all<BindingRow>(
+          `INSERT INTO ip_history (ip, mac, device, port, vlan, first_seen, last_seen)
+           SELECT value ->> 0, value ->> 1, ?1, value ->> 2, value ->> 3, ?2, ?2 FROM json_each(?3) WHERE true
+           RETURNING id, ip, mac, port, vlan`,
+          [device, at, sightingsJson(started)],
+        );
+  const looked = await upsertByLookup(tx, device, unknown, at);
+  await writeLatestWalk(tx, device, { walkedAt: at, bindings: [...continued, ...inserted.map(asBinding), ...looked] });
 }
 
 export async function ipHistory(db: SqlRunner, ip: string): Promise<IpHistoryRow[]> {
