@@ -52,6 +52,11 @@ export async function writeLatestWalk(tx: SqlRunner, device: string, walk: Lates
   ]);
 }
 
+/** The newest walk saw the same bindings as the recorded one: only its time changes. */
+export async function touchLatestWalk(tx: SqlRunner, device: string, walkedAt: number): Promise<void> {
+  await tx.run('UPDATE ip_history_latest_walk SET walked_at = ? WHERE device = ?', [walkedAt, device]);
+}
+
 export async function forgetLatestWalk(tx: SqlRunner, device: string): Promise<void> {
   await tx.run('DELETE FROM ip_history_latest_walk WHERE device = ?', [device]);
 }

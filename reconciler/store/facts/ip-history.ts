@@ -1,6 +1,6 @@
 import type { Row, SqlRunner } from '../file/sqlite.js';
 import type { DeviceFacts } from './device-facts.js';
-import { forgetLatestWalk, readLatestWalk, type WalkBinding, writeLatestWalk } from './ip-history-latest-walk.js';
+import { forgetLatestWalk, readLatestWalk, touchLatestWalk, type WalkBinding, writeLatestWalk } from './ip-history-latest-walk.js';
 
 /** One address seen behind one MAC on one device, at a port and VLAN when the device's
  * forwarding table says where that MAC lives. */
@@ -159,6 +159,9 @@ export async function recordIpSightings(tx: SqlRunner, device: string, sightings
           [device, at, sightingsJson(started)],
         );
   const looked = await upsertByLookup(tx, device, unknown, at);
+  // The same bindings as the previous walk (every one continued, none new): only the time moves,
+  // and the record's JSON, as large as the ARP table, is not written again.
+  if (continued.length === previous.bindings.length && inserted.length === 0 && looked.length === 0) return touchLatestWalk(tx, device, at);
   await writeLatestWalk(tx, device, { walkedAt: at, bindings: [...continued, ...inserted.map(asBinding), ...looked] });
 }
 
