@@ -173,7 +173,15 @@ function spread(values: readonly number[]): string {
   return `min ${sorted[0]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)}`;
 }
 
+/** The 1, 5 and 15-minute load averages: on a shared machine a figure means little without them. */
+function loadAverages(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
 async function main(): Promise<void> {
+  const loadAtStart = loadAverages();
   const netns = await createNetns();
   let snmpd: Awaited<ReturnType<typeof startSnmpd>> | undefined;
   const storeDir = await makeTempDir('bench-store');
@@ -261,9 +269,7 @@ async function main(): Promise<void> {
         line(`  of which process starts: ${columns.length + 1} x one snmpbulkwalk of an empty column`, (columns.length + 1) * median(processStart)),
         `  ratio pytin observeDevice / snmpbulkwalk of the same columns: ${(median(wholePytin) / median(wholeReference)).toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${median(wholePytin) / median(wholeReference) <= GOAL_RATIO ? 'met' : 'NOT met'})`,
         `  spread (ms): pytin ${spread(wholePytin)}; reference ${spread(wholeReference)}`,
-        `load average at the end: ${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')}`,
+        `load average at the start: ${loadAtStart}; at the end: ${loadAverages()} (the wall times count waiting for a core; the CPU times less so)`,
         '',
       ].join('\n'),
     );
