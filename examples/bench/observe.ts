@@ -21,7 +21,7 @@ import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/n
 import { type Snmpd, startSnmpd } from '../../test/lab/snmpd.js';
 import { generateKey, type LabSshd, startSshd } from '../../test/lab/sshd.js';
 import { git } from '../../test/support/git-repo.js';
-import { formatSeconds, measureProcessLines, median, type TimedLine } from './measure.js';
+import { formatSeconds, measureProcess, measureProcessLines, median, type TimedLine } from './measure.js';
 import { labCpuSeconds } from './process-tree-cpu.js';
 
 const DEVICES = 8;
@@ -157,6 +157,16 @@ try {
       if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}:\n${run.stdout}\n`);
     }
   }
+  // Start-up apart: a bare Node process, and `pytin validate` of the same inventory (Node, pytin's
+  // imports, the inventory read from git, parsed or taken from the inventory cache, and checked).
+  const bareNode: number[] = [];
+  const validate: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bareNode.push(measureProcess(process.execPath, ['-e', '']).wallSeconds);
+    const run = measureProcess(process.execPath, [pytin, 'validate', '--repo', repo]);
+    if (run.exitCode !== 0) throw new Error(`pytin validate failed:\n${run.stdout}`);
+    validate.push(run.wallSeconds);
+  }
   const p = median(parallel.map((r) => r.wall));
   const s = median(serial.map((r) => r.wall));
   process.stdout.write(
@@ -169,6 +179,7 @@ try {
       `  walks only (first walk begun to last stored): ${(median(serial.map((r) => r.walks)) / median(parallel.map((r) => r.walks))).toFixed(2)}x`,
       ...boundOnThisMachine(parallel, s),
       'where the time goes (medians):',
+      `  start-up, for comparison: a bare Node process ${formatSeconds(median(bareNode))}; pytin validate of the same inventory (imports, git, parse or cache, checks) ${formatSeconds(median(validate))}`,
       ...describePhases('default      ', parallel),
       ...describePhases('--parallelism 1', serial),
       `load average at the end: ${loadavg()
