@@ -7,8 +7,11 @@
 // store time) and the arrival time of each of its lines: start-up (Node, the inventory read from
 // git and validated, the store opened) until the first walk began, the walks, and the end (usage
 // buckets, closing); within the walks, switches and hosts apart, and the diagnostics seen.
+// What the cores allow: the CPU time of pytin (GNU time) and of the lab daemons serving it (the
+// snmpd agents; the sshd with the sessions, shells and virsh they ran, read from /proc after they
+// are reaped), and from it the best speedup the machine's cores permit.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +21,8 @@ import { addNeighbours, createNetns, manyIpv4Neighbours } from '../../test/lab/n
 import { type Snmpd, startSnmpd } from '../../test/lab/snmpd.js';
 import { generateKey, type LabSshd, startSshd } from '../../test/lab/sshd.js';
 import { git } from '../../test/support/git-repo.js';
-import { formatSeconds, measureProcessLines, median, type TimedLine } from './measure.js';
+import { formatSeconds, measureProcess, measureProcessLines, median, type TimedLine } from './measure.js';
+import { labCpuSeconds } from './process-tree-cpu.js';
 
 const DEVICES = 8;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,6 +32,10 @@ const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 're
 interface Phases {
   wall: number;
   cpu: number;
+  /** CPU seconds the 8 snmpd agents spent serving this run. */
+  agentsCpu: number;
+  /** CPU seconds the 8 sshd and everything they ran (sessions, shells, virsh) spent on this run. */
+  hostsCpu: number;
   startup: number;
   walks: number;
   end: number;
@@ -38,7 +46,7 @@ interface Phases {
 }
 
 /** The phases of one `observe --json` run, in seconds, from its timed lines. */
-function phasesOf(run: { wallSeconds: number; cpuSeconds: number; lines: TimedLine[] }): Phases {
+function phasesOf(run: { wallSeconds: number; cpuSeconds: number; lines: TimedLine[] }, lab: { agentsCpu: number; hostsCpu: number }): Phases {
   const observations = run.lines
     .filter((l) => l.text.startsWith('{'))
     .map((l) => ({
@@ -52,6 +60,7 @@ function phasesOf(run: { wallSeconds: number; cpuSeconds: number; lines: TimedLi
   return {
     wall: run.wallSeconds,
     cpu: run.cpuSeconds,
+    ...lab,
     startup: firstStart / 1000,
     walks: (lastEnd - firstStart) / 1000,
     end: run.wallSeconds - lastEnd / 1000,
@@ -62,6 +71,10 @@ function phasesOf(run: { wallSeconds: number; cpuSeconds: number; lines: TimedLi
   };
 }
 
+function totalCpu(p: Phases): number {
+  return p.cpu + p.agentsCpu + p.hostsCpu;
+}
+
 function describePhases(label: string, runs: readonly Phases[]): string[] {
   const m = (pick: (p: Phases) => number) => median(runs.map(pick)).toFixed(2).padStart(6);
   const all = (pick: (p: Phases) => number[]) => runs.flatMap(pick);
@@ -70,7 +83,24 @@ function describePhases(label: string, runs: readonly Phases[]): string[] {
   return [
     `  ${label}: wall ${m((p) => p.wall)} s = start-up ${m((p) => p.startup)} + walks ${m((p) => p.walks)} + end ${m((p) => p.end)}; pytin's CPU ${m((p) => p.cpu)} s`,
     `    per switch ${median(all((p) => p.snmp)).toFixed(2)} s (max ${Math.max(...all((p) => p.snmp)).toFixed(2)}), per host ${median(all((p) => p.hosts)).toFixed(2)} s (max ${Math.max(...all((p) => p.hosts)).toFixed(2)}), store ${median(all((p) => p.store)).toFixed(3)} s per subject (max ${Math.max(...all((p) => p.store)).toFixed(3)})`,
+    `    CPU of the whole run: pytin ${m((p) => p.cpu)} + snmpd agents ${m((p) => p.agentsCpu)} + sshd, shells and virsh ${m((p) => p.hostsCpu)} = ${m(totalCpu)} s`,
     `    diagnostics over ${runs.length} runs: ${codes.size ? [...codes].map(([c, n]) => `${c} x${n}`).join(', ') : 'none'}`,
+  ];
+}
+
+/** What the cores allow: everything the default run makes the machine do (pytin, the agents
+ * answering, sshd and the commands it runs) cannot take less than its CPU time over the cores, and
+ * pytin's start-up (one thread: import, git, validation, store) comes before any walk. The default
+ * run cannot beat `start-up + (rest of the CPU) / cores`, so --parallelism 1's wall time over that
+ * is the best speedup this machine allows, whatever pytin does in the walks. */
+function boundOnThisMachine(parallel: readonly Phases[], serialWall: number): string[] {
+  const cores = availableParallelism();
+  const startup = median(parallel.map((p) => p.startup));
+  const cpu = median(parallel.map(totalCpu));
+  const floor = startup + Math.max(0, cpu - startup) / cores;
+  return [
+    `  bound on ${cores} cores: the default run makes the machine spend ${cpu.toFixed(2)} s of CPU (pytin, agents, sshd and commands); with its`,
+    `  start-up of ${startup.toFixed(2)} s on one thread it cannot finish in less than ${floor.toFixed(2)} s, so at most ${(serialWall / floor).toFixed(2)}x faster than --parallelism 1 here`,
   ];
 }
 
@@ -109,6 +139,8 @@ try {
   git(repo, 'commit', '-qm', 'bench');
   process.env.PYTIN_SECRET_BENCH_COMMUNITY = COMMUNITY;
 
+  const agentPids = agents.map((a) => a.daemon.pid);
+  const hostPids = hosts.map((h) => h.pid);
   const parallel: Phases[] = [];
   const serial: Phases[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -116,11 +148,24 @@ try {
       [parallel, []],
       [serial, ['--parallelism', '1']],
     ] as const) {
+      const agentsBefore = await labCpuSeconds(agentPids);
+      const hostsBefore = await labCpuSeconds(hostPids);
       const run = await measureProcessLines(process.execPath, [pytin, 'observe', '--repo', repo, '--json', ...extra]);
       if (run.exitCode !== 0) throw new Error(`pytin observe ${extra.join(' ')} failed:\n${run.stdout}`);
-      list.push(phasesOf(run));
+      const lab = { agentsCpu: (await labCpuSeconds(agentPids)) - agentsBefore, hostsCpu: (await labCpuSeconds(hostPids)) - hostsBefore };
+      list.push(phasesOf(run, lab));
       if (process.env.BENCH_VERBOSE) process.stdout.write(`${extra.join(' ') || 'default'}:\n${run.stdout}\n`);
     }
+  }
+  // Start-up apart: a bare Node process, and `pytin validate` of the same inventory (Node, pytin's
+  // imports, the inventory read from git, parsed or taken from the inventory cache, and checked).
+  const bareNode: number[] = [];
+  const validate: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bareNode.push(measureProcess(process.execPath, ['-e', '']).wallSeconds);
+    const run = measureProcess(process.execPath, [pytin, 'validate', '--repo', repo]);
+    if (run.exitCode !== 0) throw new Error(`pytin validate failed:\n${run.stdout}`);
+    validate.push(run.wallSeconds);
   }
   const p = median(parallel.map((r) => r.wall));
   const s = median(serial.map((r) => r.wall));
@@ -132,7 +177,9 @@ try {
       `  speedup                     ${(s / p).toFixed(2)}x (goal >= 4x)`,
       `  runs (wall s)               default ${parallel.map((r) => r.wall.toFixed(1)).join(' ')}; --parallelism 1 ${serial.map((r) => r.wall.toFixed(1)).join(' ')}`,
       `  walks only (first walk begun to last stored): ${(median(serial.map((r) => r.walks)) / median(parallel.map((r) => r.walks))).toFixed(2)}x`,
+      ...boundOnThisMachine(parallel, s),
       'where the time goes (medians):',
+      `  start-up, for comparison: a bare Node process ${formatSeconds(median(bareNode))}; pytin validate of the same inventory (imports, git, parse or cache, checks) ${formatSeconds(median(validate))}`,
       ...describePhases('default      ', parallel),
       ...describePhases('--parallelism 1', serial),
       `load average at the end: ${loadavg()

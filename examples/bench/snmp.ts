@@ -15,6 +15,8 @@
  * - whole device: pytin's observeDevice (every column it walks, in-process) against snmpbulkwalk
  *   of the same columns (and snmpget of the system group), one whole process each, one after
  *   another, as a script would; the per-process start of snmpbulkwalk is shown apart.
+ * pytin's CPU time (process.cpuUsage: every thread, SQLite's included) is printed beside its wall
+ * time: on a loaded machine the wall time also counts the moments pytin waited for a core.
  * Each run alternates which side goes first; BENCH_RUNS runs (default 15) and the spread are
  * printed besides the medians: on a shared 2-core machine one run of a 0.1 s walk says little. */
 import { spawn } from 'node:child_process';
@@ -47,8 +49,19 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-async function pytinWalk(host: string, port: number, store: Store): Promise<{ ms: number; storeMs: number; rows: number }> {
+/** CPU time of this process (every thread: SQLite works on libuv's pool) since `since`, in ms. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+async function pytinWalk(
+  host: string,
+  port: number,
+  store: Store,
+): Promise<{ ms: number; storeMs: number; walkCpuMs: number; storeCpuMs: number; rows: number }> {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const session = openSession({ version: '2c', host, port, community: COMMUNITY, timeoutMs: TIMEOUT_MS, retries: 1 });
   let arp: ReturnType<typeof arpFromIpNetToPhysical>;
   try {
@@ -59,6 +72,8 @@ async function pytinWalk(host: string, port: number, store: Store): Promise<{ ms
     session.close();
   }
   const walked = performance.now();
+  const walkCpuMs = cpuMs(startedCpu);
+  const walkedCpu = process.cpuUsage();
   const at = Date.now();
   await recordDeviceWalk(store, {
     device: 'bench',
@@ -73,7 +88,7 @@ async function pytinWalk(host: string, port: number, store: Store): Promise<{ ms
     },
   });
   const stored = performance.now();
-  return { ms: walked - started, storeMs: stored - walked, rows: arp.length };
+  return { ms: walked - started, storeMs: stored - walked, walkCpuMs, storeCpuMs: cpuMs(walkedCpu), rows: arp.length };
 }
 
 async function referenceWalk(
@@ -158,7 +173,15 @@ function spread(values: readonly number[]): string {
   return `min ${sorted[0]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)}`;
 }
 
+/** The 1, 5 and 15-minute load averages: on a shared machine a figure means little without them. */
+function loadAverages(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
 async function main(): Promise<void> {
+  const loadAtStart = loadAverages();
   const netns = await createNetns();
   let snmpd: Awaited<ReturnType<typeof startSnmpd>> | undefined;
   const storeDir = await makeTempDir('bench-store');
@@ -173,6 +196,8 @@ async function main(): Promise<void> {
     const pytin: number[] = [];
     const pytinWithStore: number[] = [];
     const storeTimes: number[] = [];
+    const walkCpu: number[] = [];
+    const storeCpu: number[] = [];
     const reference: number[] = [];
     const referenceSameReps: number[] = [];
     let pytinRows = 0;
@@ -191,6 +216,8 @@ async function main(): Promise<void> {
           const p = await pytinWalk(host, port, store);
           pytin.push(p.ms);
           storeTimes.push(p.storeMs);
+          walkCpu.push(p.walkCpuMs);
+          storeCpu.push(p.storeCpuMs);
           pytinWithStore.push(p.ms + p.storeMs);
           pytinRows = p.rows;
         },
@@ -230,6 +257,8 @@ async function main(): Promise<void> {
         line(`snmpbulkwalk -Cr${DEFAULT_MAX_REPETITIONS} -v2c -On, whole process`, s),
         line('pytin store of the same rows (facts, ARP table, IP history), in-process', median(storeTimes)),
         line('pytin walk + parse + store', ps),
+        line('  pytin CPU time (all threads): walk + parse', median(walkCpu)),
+        line('  pytin CPU time (all threads): store', median(storeCpu)),
         `  ratio pytin walk+parse+store / snmpbulkwalk (default): ${(ps / r).toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${ps / r <= GOAL_RATIO ? 'met' : 'NOT met'})`,
         `  ratio pytin walk+parse / snmpbulkwalk (default):       ${(p / r).toFixed(2)}x`,
         `  ratio pytin / snmpbulkwalk (same repetitions): ${(p / s).toFixed(2)}x`,
@@ -240,9 +269,7 @@ async function main(): Promise<void> {
         line(`  of which process starts: ${columns.length + 1} x one snmpbulkwalk of an empty column`, (columns.length + 1) * median(processStart)),
         `  ratio pytin observeDevice / snmpbulkwalk of the same columns: ${(median(wholePytin) / median(wholeReference)).toFixed(2)}x  (goal <= ${GOAL_RATIO}x: ${median(wholePytin) / median(wholeReference) <= GOAL_RATIO ? 'met' : 'NOT met'})`,
         `  spread (ms): pytin ${spread(wholePytin)}; reference ${spread(wholeReference)}`,
-        `load average at the end: ${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')}`,
+        `load average at the start: ${loadAtStart}; at the end: ${loadAverages()} (the wall times count waiting for a core; the CPU times less so)`,
         '',
       ].join('\n'),
     );

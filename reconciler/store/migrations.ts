@@ -260,6 +260,24 @@ CREATE TABLE zabbix_macro_fingerprints (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 9,
+    name: "the bindings of each device's latest walk, to record the next walk without a lookup per address",
+    // One row per device: its newest walk's time, its sightings as the JSON text the history
+    // statements were given ([ip, mac, port, vlan] each) and the ip_history id of each, in the same
+    // order. A walk equal to it moves those rows by id in one statement; one that differs is judged
+    // against it in JS; only addresses it lacks are looked up
+    // (reconciler/store/facts/ip-history-latest-walk.ts). A rowid table: the JSON of a large ARP
+    // table spans overflow pages.
+    sql: `
+CREATE TABLE ip_history_latest_walk (
+  device TEXT PRIMARY KEY,
+  walked_at INTEGER NOT NULL,
+  sightings_json TEXT NOT NULL,
+  ids_json TEXT NOT NULL
+);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

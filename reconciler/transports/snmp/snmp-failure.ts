@@ -1,4 +1,4 @@
-import * as snmp from 'net-snmp';
+import { snmp } from './net-snmp-module.js';
 
 /** Why an SNMP request failed, in the terms an operator acts on. */
 export type SnmpFailureKind =
