@@ -855,7 +855,11 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
     assert.ok(report.applied);
     assert.equal(report.ok, false);
     const create = report.outcomes.find((o) => o.change.address === 'zabbix-host/acme-refused-01');
-    assert.equal(create?.status, 'failed', JSON.stringify(report.outcomes.filter((o) => o.status !== 'applied').map((o) => [o.change.address, o.status, o.outcome.diagnostics])));
+    assert.equal(
+      create?.status,
+      'failed',
+      JSON.stringify(report.outcomes.filter((o) => o.status !== 'applied').map((o) => [o.change.address, o.status, o.outcome.diagnostics])),
+    );
     const diagnostic = create.outcome.diagnostics[0]!;
     assert.equal(diagnostic.code, 'APPLY_ZABBIX_REFUSED');
     // Zabbix's own message and data, not a generic failure.
