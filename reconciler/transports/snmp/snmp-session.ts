@@ -1,4 +1,6 @@
-import * as snmp from 'net-snmp';
+import type * as NetSnmp from 'net-snmp';
+
+import { netSnmp } from './net-snmp-library.js';
 
 import { assertNever } from '../../../inventory/core/errors.js';
 import { classifyError, SnmpFailure } from './snmp-failure.js';
@@ -8,16 +10,17 @@ import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpTarget } from './snmp-targ
 export interface SnmpSession {
   readonly target: SnmpTarget;
   /** Raw net-snmp varbinds of a Get: exceptions (noSuchObject...) stay in place, in order. */
-  get(oids: readonly string[]): Promise<snmp.Varbind[]>;
+  get(oids: readonly string[]): Promise<NetSnmp.Varbind[]>;
   /** One GetBulk for one OID: the repetitions that follow it, as the agent sent them. */
-  getBulk(oid: string, maxRepetitions: number): Promise<snmp.Varbind[]>;
+  getBulk(oid: string, maxRepetitions: number): Promise<NetSnmp.Varbind[]>;
   /** One GetNext for one OID (SNMPv1 has no GetBulk): the varbind after it, or none at the end of
    * the agent's MIB view. */
-  getNext(oid: string): Promise<snmp.Varbind[]>;
+  getNext(oid: string): Promise<NetSnmp.Varbind[]>;
   close(): void;
 }
 
 function authProtocol(protocol: SnmpAuthProtocol): number {
+  const snmp = netSnmp();
   switch (protocol) {
     case 'md5':
       return snmp.AuthProtocols.md5;
@@ -37,6 +40,7 @@ function authProtocol(protocol: SnmpAuthProtocol): number {
 }
 
 function privProtocol(protocol: SnmpPrivProtocol): number {
+  const snmp = netSnmp();
   switch (protocol) {
     case 'des':
       return snmp.PrivProtocols.des;
@@ -51,8 +55,9 @@ function privProtocol(protocol: SnmpPrivProtocol): number {
   }
 }
 
-function createNetSnmpSession(target: SnmpTarget): snmp.Session {
-  const options: snmp.SessionOptions = {
+function createNetSnmpSession(target: SnmpTarget): NetSnmp.Session {
+  const snmp = netSnmp();
+  const options: NetSnmp.SessionOptions = {
     port: target.port,
     retries: target.retries,
     timeout: target.timeoutMs,
@@ -67,7 +72,7 @@ function createNetSnmpSession(target: SnmpTarget): snmp.Session {
     case '2c':
       return snmp.createSession(target.host, target.community, { ...options, version: snmp.Version2c });
     case '3': {
-      const user: snmp.User = { name: target.user, level: snmp.SecurityLevel.noAuthNoPriv };
+      const user: NetSnmp.User = { name: target.user, level: snmp.SecurityLevel.noAuthNoPriv };
       if (target.auth) {
         user.level = snmp.SecurityLevel.authNoPriv;
         user.authProtocol = authProtocol(target.auth.protocol);
@@ -86,12 +91,13 @@ function createNetSnmpSession(target: SnmpTarget): snmp.Session {
 }
 
 export function openSession(target: SnmpTarget): SnmpSession {
+  const snmp = netSnmp();
   const session = createNetSnmpSession(target);
   let closed = false;
   // net-snmp emits 'error' for an undecodable datagram; without a listener that would crash the
   // process. Such a datagram answers no request, so the request times out and is reported then.
   session.on('error', () => undefined);
-  const request = <T>(send: (done: snmp.ResponseCallback<T>) => void): Promise<T> =>
+  const request = <T>(send: (done: NetSnmp.ResponseCallback<T>) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (closed) {
         reject(new SnmpFailure('socket', 'session already closed'));
@@ -105,14 +111,14 @@ export function openSession(target: SnmpTarget): SnmpSession {
     });
   return {
     target,
-    get: (oids) => request<snmp.Varbind[]>((done) => session.get([...oids], done)),
+    get: (oids) => request<NetSnmp.Varbind[]>((done) => session.get([...oids], done)),
     getBulk: async (oid, maxRepetitions) => {
-      const columns = await request<snmp.Varbind[][]>((done) => session.getBulk([oid], 0, maxRepetitions, done));
+      const columns = await request<NetSnmp.Varbind[][]>((done) => session.getBulk([oid], 0, maxRepetitions, done));
       return columns[0] ?? [];
     },
     getNext: async (oid) => {
       try {
-        return await request<snmp.Varbind[]>((done) => session.getNext([oid], done));
+        return await request<NetSnmp.Varbind[]>((done) => session.getNext([oid], done));
       } catch (error) {
         // SNMPv1 has no endOfMibView: an agent says "nothing after this OID" with noSuchName.
         if (target.version === '1' && error instanceof snmp.RequestFailedError && error.status === snmp.ErrorStatus.NoSuchName) return [];
