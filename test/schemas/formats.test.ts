@@ -146,6 +146,26 @@ test('bandwidths and sizes parse with their units', () => {
   assert.equal(parseSize('20G'), undefined);
 });
 
+test('a quantity read again gives the same answer, also once more distinct texts were read than are remembered', () => {
+  const texts = ['100Mbit', '20GiB', 'nonsense', '0Mbit'];
+  const first = texts.map((t) => [parseBandwidth(t), parseSize(t)]);
+  // More distinct texts than the bound (4096), as an untrusted branch could write.
+  for (let i = 1; i <= 5000; i++) {
+    assert.equal(parseBandwidth(`${i}kbit`), i * 1000);
+    assert.equal(parseSize(`${i}KiB`), i * 1024);
+  }
+  assert.deepEqual(
+    texts.map((t) => [parseBandwidth(t), parseSize(t)]),
+    first,
+  );
+  assert.deepEqual(first, [
+    [100_000_000, undefined],
+    [undefined, 20 * 1024 ** 3],
+    [undefined, undefined],
+    [undefined, undefined],
+  ]);
+});
+
 test('resource names are safe everywhere they are used', () => {
   assert.ok(isResourceName('web-01.prod_a'));
   for (const bad of ['Web', '-x', 'a/b', 'a b', 'x'.repeat(64), '']) assert.equal(isResourceName(bad), false, bad);
