@@ -1,5 +1,3 @@
-import type * as NetSnmp from 'net-snmp';
-
 import { netSnmp } from './net-snmp-library.js';
 
 /** Why an SNMP request failed, in the terms an operator acts on. */

@@ -1,8 +1,7 @@
 import type * as NetSnmp from 'net-snmp';
 
-import { netSnmp } from './net-snmp-library.js';
-
 import { assertNever } from '../../../inventory/core/errors.js';
+import { netSnmp } from './net-snmp-library.js';
 import { classifyError, SnmpFailure } from './snmp-failure.js';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpTarget } from './snmp-target.js';
 
