@@ -24,6 +24,13 @@ test('IP addresses parse to one canonical form (RFC 5952 for IPv6)', () => {
   for (const [input, expected] of table) assert.equal(canonicalIp(input), expected, input);
 });
 
+test('a canonical dotted quad is its own canonical text, the one formatting its parse gives', () => {
+  for (const quad of ['0.0.0.0', '255.255.255.255', '10.0.0.1', '1.22.133.244', '9.99.199.249', '100.200.250.255']) {
+    assert.equal(canonicalIp(quad), quad);
+    assert.equal(formatIp(parseIp(quad)!), quad);
+  }
+});
+
 test('IPv4 is a strict dotted quad: no leading zeros, short, hex or octal forms, no spaces', () => {
   for (const bad of [
     '127.1',
