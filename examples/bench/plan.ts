@@ -23,7 +23,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** --detailed-exitcode without changes: 0 in sync, 3 in sync where compared (the generated switches
  * have no facts: matching facts cover hypervisors and backup nodes). */
 const NO_CHANGES: ReadonlyArray<number | null> = [0, 3];
-const pytin = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'reconciler', 'cli', 'pytin.js');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pytin = join(here, '..', '..', 'reconciler', 'cli', 'pytin.js');
+const phases = join(here, 'plan-phases.js');
 const dir = mkdtempSync(join(tmpdir(), 'pytin-bench-plan-'));
 try {
   await generateInventory(dir, DEFAULT_PARAMETERS);
@@ -74,6 +76,23 @@ try {
       `ratio plan / validate: wall x${(p.wall / v.wall).toFixed(2)}, cpu x${(p.cpu / v.cpu).toFixed(2)} (goal <= 1.5)`,
       `plan warm, one file changed  wall ${formatSeconds(w.wall)} (x${(w.wall / p.wall).toFixed(2)} of cold plan)  cpu ${formatSeconds(w.cpu)} (x${(w.cpu / p.cpu).toFixed(2)})  peak RSS ${Math.max(...results.warm.map((r) => r.peakRssMb)).toFixed(0)} MB (goal <= 1.5 s)`,
       `load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores at the end`,
+      '',
+    ].join('\n'),
+  );
+  // Where a warm plan's CPU goes: the command's steps one by one, each run on its own one-file change.
+  const breakdowns: Array<Array<[string, number]>> = [];
+  for (let i = 0; i < RUNS; i++) {
+    appendFileSync(join(dir, changed), `# pull request ${i}, steps\n`);
+    git(dir, 'commit', '-qam', `pull request ${i}, steps`);
+    breakdowns.push(JSON.parse(measureProcess(process.execPath, [phases, dir]).stdout) as Array<[string, number]>);
+  }
+  const total = breakdowns.map((b) => b.reduce((sum, [, ms]) => sum + ms, 0));
+  process.stdout.write(
+    [
+      `where a warm plan's CPU goes (its steps called one by one in a fresh process, medians of ${RUNS}, ms):`,
+      ...breakdowns[0]!.map(([name], k) => `  ${String(median(breakdowns.map((b) => b[k]![1]))).padStart(6)}  ${name}`),
+      `  ${String(median(total)).padStart(6)}  sum (the whole warm plan above: ${(w.cpu * 1000).toFixed(0)} ms, also SSH/SNMP targets, rendering, exit)`,
+      `load average ${loadavg()[0]!.toFixed(2)} at the end of the breakdown`,
       '',
     ].join('\n'),
   );

@@ -38,12 +38,14 @@ export function poolLayout(pool: Desired<IPPoolSpec>): PoolLayout | undefined {
 
 export type AddressUse = 'usable' | 'network' | 'broadcast' | 'gateway' | 'reserved';
 
-/** Why an address inside the pool's network may or may not be held. */
-export function addressUse(layout: PoolLayout, value: bigint): AddressUse {
+/** Why an address inside the pool's network may or may not be held. `reserved`: the reserved
+ * ranges that can hold the address (reserved-lookup.ts hands the one its index finds), by default
+ * all of the pool's. */
+export function addressUse(layout: PoolLayout, value: bigint, reserved: readonly IpRange[] = layout.reserved): AddressUse {
   if ((layout.hasNetworkAndBroadcast || layout.hasSubnetRouterAnycast) && value === layout.network.first) return 'network';
   if (layout.hasNetworkAndBroadcast && value === layout.network.last) return 'broadcast';
   if (layout.gateway === value) return 'gateway';
-  if (layout.reserved.some((r) => value >= r.first && value <= r.last)) return 'reserved';
+  if (reserved.some((r) => value >= r.first && value <= r.last)) return 'reserved';
   return 'usable';
 }
 

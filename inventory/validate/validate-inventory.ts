@@ -1,4 +1,4 @@
-import { formatIp, parseIp } from '../../schemas/formats/ip.js';
+import { canonicalIp } from '../../schemas/formats/ip.js';
 import { normaliseMac } from '../../schemas/formats/mac.js';
 import type { InventoryCache } from '../cache/inventory-cache.js';
 import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
@@ -47,17 +47,10 @@ export interface ValidationResult {
 /** MACs and IPs in one canonical form, so that later comparisons with observed facts are exact. */
 function normaliseSpec(resource: Desired): void {
   const spec = resource.spec as { interfaces?: Array<{ mac?: string; ips?: string[] }>; addresses?: Array<{ ip: string }> };
-  for (const held of spec.addresses ?? []) {
-    const parsed = parseIp(held.ip);
-    if (parsed) held.ip = formatIp(parsed);
-  }
+  for (const held of spec.addresses ?? []) held.ip = canonicalIp(held.ip) ?? held.ip;
   for (const iface of spec.interfaces ?? []) {
     if (iface.mac !== undefined) iface.mac = normaliseMac(iface.mac) ?? iface.mac;
-    if (iface.ips)
-      iface.ips = iface.ips.map((ip) => {
-        const parsed = parseIp(ip);
-        return parsed ? formatIp(parsed) : ip;
-      });
+    if (iface.ips) iface.ips = iface.ips.map((ip) => canonicalIp(ip) ?? ip);
   }
 }
 

@@ -2,11 +2,17 @@
 import type { Command } from './command.js';
 import { runCli } from './run-cli.js';
 
-/** `pytin validate` loads its own command only: CI runs it on every pull request, and loading every
- * command's libraries (HTTP server, SSH, SNMP, SQLite) was a third of a warm validate (issue 14).
- * Anything else (help included) loads them all. */
+/** The commands CI runs on every pull request load their own module only: loading every command's
+ * libraries (HTTP server, SSH, SNMP, SQLite) was a third of a warm validate, and the other commands'
+ * modules about 60 ms of a plan (issue 14). Any other word (help included) loads them all. */
+const OWN_MODULE: Readonly<Record<string, () => Promise<Command>>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+};
+
 async function commandsFor(argv: readonly string[]): Promise<readonly Command[]> {
-  if (argv[0] === 'validate') return [(await import('./commands/validate.js')).validateCommand];
+  const own = argv[0] !== undefined && Object.hasOwn(OWN_MODULE, argv[0]) ? OWN_MODULE[argv[0]] : undefined;
+  if (own) return [await own()];
   return (await import('./commands.js')).COMMANDS;
 }
 

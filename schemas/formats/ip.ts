@@ -58,8 +58,11 @@ export function formatIp(address: IpAddress): string {
   return Address6.fromBigInt(address.value).correctForm();
 }
 
-/** Canonical text of an address given as text; `undefined` if it is not an address. */
+/** Canonical text of an address given as text; `undefined` if it is not an address. A canonical
+ * dotted quad is its own canonical text: returned as it is, without a number or a new string in
+ * between (validate canonicalises every address of the inventory, issue 14). */
 export function canonicalIp(text: string): string | undefined {
+  if (CANONICAL_IPV4.test(text)) return text;
   const parsed = parseIp(text);
   return parsed ? formatIp(parsed) : undefined;
 }

@@ -24,6 +24,13 @@ test('IP addresses parse to one canonical form (RFC 5952 for IPv6)', () => {
   for (const [input, expected] of table) assert.equal(canonicalIp(input), expected, input);
 });
 
+test('a canonical dotted quad is its own canonical text, the one formatting its parse gives', () => {
+  for (const quad of ['0.0.0.0', '255.255.255.255', '10.0.0.1', '1.22.133.244', '9.99.199.249', '100.200.250.255']) {
+    assert.equal(canonicalIp(quad), quad);
+    assert.equal(formatIp(parseIp(quad)!), quad);
+  }
+});
+
 test('IPv4 is a strict dotted quad: no leading zeros, short, hex or octal forms, no spaces', () => {
   for (const bad of [
     '127.1',
@@ -144,6 +151,26 @@ test('bandwidths and sizes parse with their units', () => {
   assert.equal(parseSize('20GiB'), 20 * 1024 ** 3);
   assert.equal(parseSize('1TB'), 1e12);
   assert.equal(parseSize('20G'), undefined);
+});
+
+test('a quantity read again gives the same answer, also once more distinct texts were read than are remembered', () => {
+  const texts = ['100Mbit', '20GiB', 'nonsense', '0Mbit'];
+  const first = texts.map((t) => [parseBandwidth(t), parseSize(t)]);
+  // More distinct texts than the bound (4096), as an untrusted branch could write.
+  for (let i = 1; i <= 5000; i++) {
+    assert.equal(parseBandwidth(`${i}kbit`), i * 1000);
+    assert.equal(parseSize(`${i}KiB`), i * 1024);
+  }
+  assert.deepEqual(
+    texts.map((t) => [parseBandwidth(t), parseSize(t)]),
+    first,
+  );
+  assert.deepEqual(first, [
+    [100_000_000, undefined],
+    [undefined, 20 * 1024 ** 3],
+    [undefined, undefined],
+    [undefined, undefined],
+  ]);
 });
 
 test('resource names are safe everywhere they are used', () => {

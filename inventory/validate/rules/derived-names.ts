@@ -9,19 +9,20 @@ import type { RuleContext } from '../rule-context.js';
  * `db-root` are both volume `globex-db-root`; policies `db.main` and `db_main` are both the
  * schedule file `pytin-backup-db_main`. The second one is the error, naming the first. */
 export function derivedNames(context: RuleContext): void {
-  const volumes = new Map<string, { vm: Desired<VMSpec>; path: ValuePath }>();
+  // The first holder of each volume name, by its VM and disk index (the path is built only for a message).
+  const volumes = new Map<string, { vm: Desired<VMSpec>; disk: number }>();
+  const diskName = (disk: number): ValuePath => ['disks', disk, 'name'];
   for (const vm of context.all('VM')) {
     vm.spec.disks.forEach((disk, i) => {
       const key = `${disk.pool}/${volumeNameOf(vm.name, disk.name)}`;
-      const path = ['disks', i, 'name'];
       const first = volumes.get(key);
-      if (!first) volumes.set(key, { vm, path });
+      if (!first) volumes.set(key, { vm, disk: i });
       else if (first.vm !== vm) {
         context.error(
           'INV_RULE_DERIVED_NAME_COLLISION',
-          `disk "${disk.name}" of vm/${vm.name} would be the volume ${key}, which is already the volume of vm/${first.vm.name} (${context.where(first.vm, first.path)})`,
+          `disk "${disk.name}" of vm/${vm.name} would be the volume ${key}, which is already the volume of vm/${first.vm.name} (${context.where(first.vm, diskName(first.disk))})`,
           vm,
-          path,
+          diskName(i),
           "Volumes are named <vm>-<disk> in their pool: rename one disk (or VM) so that the two volumes differ, or deleting one VM would delete the other's disk.",
         );
       }

@@ -1,4 +1,4 @@
-import { formatIp, type IpAddress, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
+import { canonicalIp, type IpAddress, parseIp, rangesOverlap } from '../../../schemas/formats/ip.js';
 import { assertNever } from '../../core/errors.js';
 import type { IpHolding } from '../../model/desired-state.js';
 import { serverDatacenter, vmDatacenter } from '../../model/holder-datacenter.js';
@@ -273,7 +273,7 @@ export function ipAddresses(context: RuleContext): Map<string, IpHolding> {
   const vrfExists = (name: string) => context.get('VRF', name) !== undefined || context.isDeclared('VRF', name);
   for (const entry of written) {
     const address = parseIp(entry.text)!;
-    const canonical = formatIp(address);
+    const canonical = canonicalIp(entry.text)!;
     // An address is held once per routing table: its pool's, else the one its holder names.
     const location = locate(entry, address, finders, vrfExists);
     const vrf = 'found' in location ? location.found.pool.spec.vrf : entry.vrf;

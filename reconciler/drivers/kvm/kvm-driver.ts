@@ -24,7 +24,8 @@ export const kvmDriver: Driver = {
       const stored = view.facts.get(KVM_FACTS_KEY);
       // When the host was last looked at: its newest fact of any kind (a host whose domains could
       // not be read still has an observation time; its domains are null).
-      const observedAt = Math.max(0, ...[...view.facts.values()].map((f) => f.observedAt));
+      let observedAt = 0;
+      for (const fact of view.facts.values()) observedAt = Math.max(observedAt, fact.observedAt);
       observed.set(host, { observedAt, domains: (stored?.value as DomainFacts[] | undefined) ?? null });
     }
     return planDomains({

@@ -1,4 +1,4 @@
-import { snmp } from './net-snmp-module.js';
+import { netSnmp } from './net-snmp-library.js';
 
 /** Why an SNMP request failed, in the terms an operator acts on. */
 export type SnmpFailureKind =
@@ -27,6 +27,7 @@ export class SnmpFailure extends Error {
 }
 
 export function classifyError(error: unknown): SnmpFailure {
+  const snmp = netSnmp();
   if (error instanceof SnmpFailure) return error;
   if (error instanceof snmp.RequestTimedOutError) return new SnmpFailure('timeout', 'request timed out', { cause: error });
   if (error instanceof snmp.ResponseInvalidError) {

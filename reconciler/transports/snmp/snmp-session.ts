@@ -1,7 +1,7 @@
 import type * as NetSnmp from 'net-snmp';
 
 import { assertNever } from '../../../inventory/core/errors.js';
-import { snmp } from './net-snmp-module.js';
+import { netSnmp } from './net-snmp-library.js';
 import { classifyError, SnmpFailure } from './snmp-failure.js';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpTarget } from './snmp-target.js';
 
@@ -19,6 +19,7 @@ export interface SnmpSession {
 }
 
 function authProtocol(protocol: SnmpAuthProtocol): number {
+  const snmp = netSnmp();
   switch (protocol) {
     case 'md5':
       return snmp.AuthProtocols.md5;
@@ -38,6 +39,7 @@ function authProtocol(protocol: SnmpAuthProtocol): number {
 }
 
 function privProtocol(protocol: SnmpPrivProtocol): number {
+  const snmp = netSnmp();
   switch (protocol) {
     case 'des':
       return snmp.PrivProtocols.des;
@@ -53,6 +55,7 @@ function privProtocol(protocol: SnmpPrivProtocol): number {
 }
 
 function createNetSnmpSession(target: SnmpTarget): NetSnmp.Session {
+  const snmp = netSnmp();
   const options: NetSnmp.SessionOptions = {
     port: target.port,
     retries: target.retries,
@@ -87,6 +90,7 @@ function createNetSnmpSession(target: SnmpTarget): NetSnmp.Session {
 }
 
 export function openSession(target: SnmpTarget): SnmpSession {
+  const snmp = netSnmp();
   const session = createNetSnmpSession(target);
   let closed = false;
   // net-snmp emits 'error' for an undecodable datagram; without a listener that would crash the

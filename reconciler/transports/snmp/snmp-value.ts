@@ -1,6 +1,6 @@
 import type * as NetSnmp from 'net-snmp';
 
-import { snmp } from './net-snmp-module.js';
+import { netSnmp } from './net-snmp-library.js';
 
 /** A varbind value as pytin reads it: tagged by what it is, not by the wire type number. */
 export type SnmpValue =
@@ -28,7 +28,7 @@ function unsignedBytes(bytes: Buffer): bigint {
 
 export function toSnmpValue(varbind: NetSnmp.Varbind): SnmpValue {
   const { type, value } = varbind;
-  const T = snmp.ObjectType;
+  const T = netSnmp().ObjectType;
   if (type === T.OctetString || type === T.Opaque)
     return Buffer.isBuffer(value) ? { kind: 'octets', bytes: value } : { kind: 'octets', bytes: Buffer.from(String(value ?? '')) };
   if (type === T.Integer) return { kind: 'integer', value: Number(value) };
@@ -41,6 +41,6 @@ export function toSnmpValue(varbind: NetSnmp.Varbind): SnmpValue {
 
 /** True when the agent said there is nothing at or after this OID (v2c/v3 exceptions). */
 export function isEndOfView(varbind: NetSnmp.Varbind): boolean {
-  const T = snmp.ObjectType;
+  const T = netSnmp().ObjectType;
   return varbind.type === T.EndOfMibView || varbind.type === T.NoSuchObject || varbind.type === T.NoSuchInstance;
 }

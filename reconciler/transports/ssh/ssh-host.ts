@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 
-import ssh2, { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import type * as Ssh2 from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 
 import { assertNever } from '../../../inventory/core/errors.js';
+import { lazyLibrary } from '../../support/lazy-library.js';
 import { shellQuote } from '../shell-quote.js';
 import { algorithmsForKeyType, fingerprint, type HostKey, hostKeyFromBlob } from './host-key.js';
 import { checkHostKey } from './host-key-check.js';
@@ -38,6 +40,8 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
 }
+
+const ssh2 = lazyLibrary<typeof Ssh2>('ssh2');
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
@@ -125,7 +129,7 @@ export class SshHost {
     // Parsed here, not left to ssh2: ssh2 parses it inside client.connect(), which runs in the
     // socket's 'connect' listener below, where its throw escaped this promise and the
     // observation never ended (a file that is not a key, or an encrypted one).
-    const parsed = ssh2.utils.parseKey(privateKey);
+    const parsed = ssh2().utils.parseKey(privateKey);
     if (parsed instanceof Error) {
       throw new SshError('key-unreadable', `${where}: the private key ${privateKeyPath} cannot be used: ${parsed.message}`, false, { cause: parsed });
     }
@@ -184,7 +188,7 @@ export class SshHost {
         }
       },
     };
-    const client = new Client();
+    const client = new (ssh2().Client)();
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => {
         client.removeListener('ready', onReady);

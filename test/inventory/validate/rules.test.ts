@@ -536,6 +536,36 @@ test('the duplicate-address error names both places', () => {
   assert.match(diagnostics[0]!.summary, new RegExp(`held by vm/acme-web-01/eth0 \\(vms/acme\\.yaml:${acme.line}:${acme.col}\\)`));
 });
 
+test('a duplicate MAC and a port cabled twice name the first holder and where it was written', () => {
+  const macTexts = labWith('vms/globex.yaml', 'mac: 52:54:00:b0:00:02', 'mac: 5254.00A0.0001');
+  const mac = validateInventory(snapshotOf(macTexts)).diagnostics.find((d) => d.code === 'INV_RULE_MAC_DUPLICATE')!;
+  const first = positionOfMarker(macTexts.get('vms/acme.yaml')!, '52:54:00:a0:00:01');
+  assert.equal(mac.summary, `MAC 52:54:00:a0:00:01 is already used by vm/acme-web-01/eth0 (vms/acme.yaml:${first.line}:${first.col})`);
+  const portTexts = labWith('servers/hypervisors.yaml', 'port: "17"', 'port: "18"');
+  const port = validateInventory(snapshotOf(portTexts)).diagnostics.find((d) => d.code === 'INV_RULE_PORT_CABLED_TWICE')!;
+  const cabled = positionOfMarker(portTexts.get('servers/backup-01.yaml')!, '{switch: sw-r02, port: "18"}');
+  assert.equal(port.summary, `port "18" of switch "sw-r02" is already cabled to server/backup-01/eno1 (servers/backup-01.yaml:${cabled.line}:${cabled.col})`);
+  // Two uplinks from one port, and two to one port of the far switch: the first uplink is named by its
+  // near end, then by its far one.
+  const uplinkTexts = labWith(
+    'network/switches.yaml',
+    /(uplinks:\n  - port: "16"\n    to: \{switch: sw-r01, port: Gi1\/0\/12\})/,
+    '$1\n  - port: "16"\n    to: {switch: sw-r01, port: Gi1/0/13}\n  - port: "15"\n    to: {switch: sw-r01, port: Gi1/0/12}',
+  );
+  const switches = uplinkTexts.get('network/switches.yaml')!;
+  const nearEnd = positionOfMarker(switches, '"16"\n    to: {switch: sw-r01, port: Gi1/0/12}');
+  const farEnd = positionOfMarker(switches, '{switch: sw-r01, port: Gi1/0/12}');
+  assert.deepEqual(
+    validateInventory(snapshotOf(uplinkTexts))
+      .diagnostics.filter((d) => d.code === 'INV_RULE_PORT_CABLED_TWICE')
+      .map((d) => d.summary),
+    [
+      `port "16" of switch "sw-r02" is already cabled to switch/sw-r02 uplink to sw-r01/Gi1/0/12 (network/switches.yaml:${nearEnd.line}:${nearEnd.col})`,
+      `port "Gi1/0/12" of switch "sw-r01" is already cabled to switch/sw-r02/16 (network/switches.yaml:${farEnd.line}:${farEnd.col})`,
+    ],
+  );
+});
+
 // Attacks of a branch under review on what pytin derives or where it keeps its state.
 
 test("attack: a VM whose <vm>-<disk> volume is another tenant's disk is refused at its disk name", () => {

@@ -157,7 +157,11 @@ export function planDomains(input: KvmPlanInput): DriverPlan {
   const diagnostics: Diagnostic[] = [...desired.diagnostics];
   const seenOn = new Map<string, string[]>();
   for (const [host, facts] of observed) {
-    for (const domain of facts.domains ?? []) seenOn.set(domain.name, [...(seenOn.get(domain.name) ?? []), host]);
+    for (const domain of facts.domains ?? []) {
+      const hosts = seenOn.get(domain.name);
+      if (hosts) hosts.push(host);
+      else seenOn.set(domain.name, [host]);
+    }
   }
 
   for (const hypervisor of [...desired.hypervisors.values()].sort((a, b) => compare(a.name, b.name))) {

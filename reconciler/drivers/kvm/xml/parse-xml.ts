@@ -1,6 +1,10 @@
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type * as Saxes from 'saxes';
+import type { SaxesTagNS } from 'saxes';
 
+import { lazyLibrary } from '../../../support/lazy-library.js';
 import type { XmlElement } from './xml-element.js';
+
+const saxes = lazyLibrary<typeof Saxes>('saxes');
 
 export class XmlSyntaxError extends Error {
   override readonly name = 'XmlSyntaxError';
@@ -26,7 +30,7 @@ const SAXES_POSITION = /^\d+:\d+: /;
  * declaration (billion laughs, `SYSTEM "file:///etc/passwd"`) never reaches an element: libvirt
  * never writes a DOCTYPE. Comments and processing instructions are skipped. */
 export function parseXml(source: string): XmlElement {
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  const parser = new (saxes().SaxesParser)({ xmlns: true, position: true });
   // 1-based: saxes' column is the count of characters consumed on the line, so the last one.
   const fail = (message: string): never => {
     throw new XmlSyntaxError(message, parser.line, parser.column);
