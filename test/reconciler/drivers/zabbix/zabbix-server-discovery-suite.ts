@@ -8,8 +8,9 @@ import { waitFor } from '../../../lab/daemon.js';
 import { snmpFixturesDir } from '../../../lab/snmp-fixtures.js';
 import { type Snmpsim, startSnmpsim } from '../../../lab/snmpsim.js';
 import { type LabZabbix, startLabZabbix, type ZabbixGeneration } from '../../../lab/zabbix.js';
+import { frontendGraphLegend } from '../../../lab/zabbix-frontend-graph.js';
 import { type LabZabbixServer, startLabZabbixServer } from '../../../lab/zabbix-server.js';
-import { LAB_SWITCH_TEMPLATE, type PublishLab, publishLab } from './zabbix-publish-lab.js';
+import { LAB_SWITCH_TEMPLATE, LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
 
 // Issue 11: pytin publishes the lab's switches (their SNMP agents are snmpsim serving recordings of
 // real switches) with the lab's switch template, a real zabbix_server discovers their interfaces,
@@ -277,5 +278,18 @@ export function registerZabbixServerDiscoverySuite(generation: ZabbixGeneration)
     assert.equal(row!.value, '0');
     const [item] = await client!.call<Array<{ state: string; error: string }>>('item.get', { output: ['state', 'error'], itemids: [received.itemid] });
     assert.deepEqual([item!.state, item!.error], ['0', ''], 'the item is supported: the server read the counter');
+  });
+
+  test("the frontend's own graph widget draws, for each switch-port data set pytin wrote, exactly that port's two traffic items", async () => {
+    const sets = await switchPortDataSets();
+    assert.ok(sets.length > 0);
+    for (const { board, widget, set } of sets) {
+      const where = `${board} / ${widget} / ${JSON.stringify(set)}`;
+      // The legend of the installed widget.svggraph.view: "<host>: <item name>" per metric drawn.
+      const drawn = await frontendGraphLegend(zabbix!, 'Admin', LAB_ZABBIX_PASSWORD, set);
+      const expected = (await itemsTheGraphShows(set)).map((i) => `${set.hosts[0]}: ${i.name}`);
+      assert.equal(expected.length, 2, where);
+      assert.deepEqual(drawn.sort(), expected.sort(), where);
+    }
   });
 }
