@@ -291,5 +291,11 @@ export function registerZabbixServerDiscoverySuite(generation: ZabbixGeneration)
       assert.equal(expected.length, 2, where);
       assert.deepEqual(drawn.sort(), expected.sort(), where);
     }
+    // Why the pattern holds "(": without it, port Gi1/0/1's graph would also draw Gi1/0/10-Gi1/0/19's.
+    const loose = await frontendGraphLegend(zabbix!, 'Admin', LAB_ZABBIX_PASSWORD, { hosts: ['sw-r01'], items: ['Interface Gi1/0/1*: Bits *'] });
+    assert.ok(
+      loose.some((name) => name.startsWith('sw-r01: Interface Gi1/0/10(')),
+      `a pattern without "(" draws other ports too: ${loose.join(', ')}`,
+    );
   });
 }
