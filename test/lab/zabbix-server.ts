@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { chmod, chown, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { type Daemon, makeTempDir, waitFor } from './daemon.js';
-import type { LabZabbix } from './zabbix.js';
+import { type Daemon, waitFor } from './daemon.js';
+import type { LabZabbix, ZabbixRuntime } from './zabbix.js';
 
 const run = promisify(execFile);
 
@@ -18,6 +18,8 @@ export interface LabZabbixServer {
   logTail(): Promise<string>;
   /** Stops the server by its PID and waits until it and its children are gone. Safe twice. */
   stop(): Promise<void>;
+  /** The version the server logged at its start ("Starting Zabbix Server. Zabbix 7.0.22 ..."). */
+  version: string;
 }
 
 /** How long a stopping server may take to flush its history cache before it is killed. */
@@ -100,27 +102,44 @@ async function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-/** Starts `zabbix_server -f` (in the foreground: its PID is the one we stop) against the lab
- * Zabbix's database. Started as root, it drops to the `zabbix` user as packaged, so its folder
- * belongs to that user. Resolves once the server logs that its configuration syncer started
- * (it has read the database); fails at once with its log if it exits. Register `stop` with
- * `after()` right away, and stop it before the lab Zabbix (PostgreSQL) stops. */
+/** A fresh folder under the runtime's /tmp (the chroot's for 7.0, where its server can open it):
+ * `inside` is the path the server sees, `host` the one this process opens. */
+async function serverDir(runtime: ZabbixRuntime): Promise<{ inside: string; host: string; remove(): Promise<void> }> {
+  const host = await mkdtemp(join(runtime.root, 'tmp', 'pytin-zabbix-server-'));
+  const inside = runtime.root === '/' ? host : host.slice(runtime.root.length);
+  return { inside, host, remove: () => rm(host, { recursive: true, force: true }) };
+}
+
+/** Runs a program of the runtime (`id` inside the chroot knows the chroot's users); its stdout. */
+async function runInside(runtime: ZabbixRuntime, command: string, args: readonly string[]): Promise<string> {
+  const [program, ...rest] = [...runtime.prefix, command, ...args];
+  return (await run(program!, rest)).stdout;
+}
+
+/** Starts `zabbix_server -f` (in the foreground: its PID is the one we stop) of the lab Zabbix's
+ * generation (7.0: the chroot's, run through `chroot`, which execs it, so the PID is still the
+ * server's) against its database. Started as root, it drops to the runtime's `zabbix` user as
+ * packaged, so its folder belongs to that user. Resolves once the server logs that its
+ * configuration syncer started (it has read the database); fails at once with its log if it
+ * exits. Register `stop` with `after()` right away, and stop it before the lab Zabbix (PostgreSQL)
+ * stops (which also keeps the chroot's proc mounted while the server runs). */
 export async function startLabZabbixServer(zabbix: LabZabbix): Promise<LabZabbixServer> {
-  const dir = await makeTempDir('zabbix-server');
+  const { runtime } = zabbix;
   const dbPort = Number((await zabbix.sql('SHOW port')).trim());
   if (!Number.isInteger(dbPort) || dbPort <= 0) throw new Error(`the lab database reported no port: ${dbPort}`);
-  const uid = Number((await run('id', ['-u', 'zabbix'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'zabbix'])).stdout.trim());
-  await chown(dir.path, uid, gid);
-  await chmod(dir.path, 0o755);
-  const configPath = join(dir.path, 'zabbix_server.conf');
-  await writeFile(configPath, serverConfig(dir.path, dbPort, zabbix.database, await freeListenPort()), { mode: 0o644 });
-  const logPath = join(dir.path, 'zabbix_server.log');
+  const uid = Number((await runInside(runtime, 'id', ['-u', 'zabbix'])).trim());
+  const gid = Number((await runInside(runtime, 'id', ['-g', 'zabbix'])).trim());
+  const dir = await serverDir(runtime);
+  await chown(dir.host, uid, gid);
+  await chmod(dir.host, 0o755);
+  const configPath = join(dir.inside, 'zabbix_server.conf');
+  await writeFile(join(dir.host, 'zabbix_server.conf'), serverConfig(dir.inside, dbPort, zabbix.database, await freeListenPort()), { mode: 0o644 });
+  const logPath = join(dir.host, 'zabbix_server.log');
   // What the server prints before its log is open (a configuration it refuses) goes here.
-  const outputPath = join(dir.path, 'output.txt');
-  const readTail = (path: string) => {
+  const outputPath = join(dir.host, 'output.txt');
+  const readTail = (path: string, chars = 4000) => {
     try {
-      return readFileSync(path, 'utf8').slice(-4000);
+      return readFileSync(path, 'utf8').slice(-chars);
     } catch {
       return '';
     }
@@ -130,10 +149,14 @@ export async function startLabZabbixServer(zabbix: LabZabbix): Promise<LabZabbix
   // Its own process group (detached): the server forks a process per poller, syncer and manager,
   // and a server that must be killed takes them with it when the group is signalled.
   const outputFd = openSync(outputPath, 'a');
-  const child = spawn('/usr/sbin/zabbix_server', ['-f', '-c', configPath], { stdio: ['ignore', outputFd, outputFd], detached: true });
+  const [program, ...args] = [...runtime.prefix, '/usr/sbin/zabbix_server', '-f', '-c', configPath];
+  const child = spawn(program!, args, { stdio: ['ignore', outputFd, outputFd], detached: true });
   closeSync(outputFd);
   const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start zabbix_server');
+  if (pid === undefined) {
+    await dir.remove();
+    throw new Error('could not start zabbix_server');
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -182,5 +205,6 @@ export async function startLabZabbixServer(zabbix: LabZabbix): Promise<LabZabbix
     await stop();
     throw error;
   }
-  return { daemon: watched, logTail, stop };
+  const version = /Starting Zabbix Server\. Zabbix (\S+)/.exec(readTail(logPath, Infinity))?.[1] ?? 'unknown';
+  return { daemon: watched, logTail, stop, version };
 }

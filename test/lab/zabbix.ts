@@ -43,6 +43,8 @@ const TEMPLATE_DB = 'zabbix_tpl';
  * of a cached one with the schema loaded). One per test file: the API serves one request at a time. */
 export interface LabZabbix {
   generation: ZabbixGeneration;
+  /** Where its programs run: what runs another of them (zabbix_server) beside it. */
+  runtime: ZabbixRuntime;
   /** `http://127.0.0.1:PORT/api_jsonrpc.php` */
   url: string;
   /** The database the frontend uses (fresh from the template). */
@@ -265,6 +267,7 @@ export async function startLabZabbix(generation: ZabbixGeneration = '6.0'): Prom
     await startFrontend();
     return {
       generation,
+      runtime,
       url,
       database,
       frontendDir: hostPath(runtime, '/usr/share/zabbix'),

@@ -40,6 +40,7 @@ export const README_CLAIMS: readonly ReadmeClaim[] = [
       'test/reconciler/drivers/zabbix/plan-secret-macros.test.ts',
       // The dashboards' graphs select the items a real zabbix_server discovers on the switches.
       'test/reconciler/drivers/zabbix/zabbix-server-discovery.slow.test.ts',
+      'test/reconciler/drivers/zabbix/zabbix-server-discovery-7.slow.test.ts',
       'test/reconciler/drivers/zabbix/snmpv3-interface.test.ts',
     ],
   },

@@ -43,12 +43,16 @@ const WIDGETS_PER_PAGE = COLUMNS * 12;
 /** Colours of successive data sets of a widget (hex as Zabbix stores them). */
 const PALETTE = ['1A7C11', 'F63100', '2774A4', 'A54F10', 'FC6EA3', '6C59DC'];
 
-/** The traffic items of one switch port. Inventory port names are the switch's ifName, and Zabbix
- * 6.0's SNMP templates that discover interfaces by ifName ("Interfaces by SNMP" and the device
- * templates built like it) name them `Interface <ifName>(<ifAlias>): Bits received|sent`; checked
- * against a real zabbix_server's discovery in zabbix-server-discovery.slow.test.ts. (The few that
- * name them `Interface <ifDescr>: ...`, such as "Network Generic Device by SNMP", use ifDescr, which
- * is not the port name: no pattern of the port name can select their items.) */
+/** The traffic items of one switch port. Inventory port names are the switch's ifName, and the
+ * SNMP templates that discover interfaces by ifName name them
+ * `Interface <ifName>(<ifAlias>): Bits received|sent`: on Zabbix 6.0 "Interfaces by SNMP" and the
+ * device templates built like it, on 7.0 "Network Generic Device by SNMP" and the device templates
+ * (7.0 has no "Interfaces by SNMP"). One pattern serves both generations: 6.0's graph widget
+ * matches it against the item's name, 7.0's against its name with macros resolved, which for a
+ * discovered item is the same text. Checked against a real zabbix_server of each generation in
+ * zabbix-server-discovery-suite.ts. (6.0's "Network Generic Device by SNMP" names them
+ * `Interface <ifDescr>: ...`, and ifDescr is not the port name: no pattern of the port name can
+ * select its items.) */
 function switchPortItemPatterns(port: string): string[] {
   return [`Interface ${port}(*): Bits *`];
 }

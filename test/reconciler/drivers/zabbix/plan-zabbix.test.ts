@@ -288,8 +288,9 @@ test("a switch port's graph selects the item names SNMP interface discovery give
     hvPort.map((d) => [d.hosts, d.items]),
     [[['sw-r01'], ['Interface Gi1/0/1(*): Bits *']]],
   );
-  // Names a real zabbix_server's "Interfaces by SNMP" discovery gave the recorded Catalyst 3750
-  // (ifName Gi1/0/1, ifAlias DJ_200_POE; Gi1/0/5 has no alias): zabbix-server-discovery.slow.test.ts.
+  // Names a real zabbix_server's discovery gave the recorded Catalyst 3750 (ifName Gi1/0/1, ifAlias
+  // DJ_200_POE; Gi1/0/5 has no alias), the same with 6.0's "Interfaces by SNMP" and 7.0's "Network
+  // Generic Device by SNMP": zabbix-server-discovery-suite.ts.
   const selects = (patterns: readonly string[], name: string) => patterns.some((p) => zabbixWildcardMatches(p, name));
   assert.ok(selects(hvPort[0]!.items, 'Interface Gi1/0/1(DJ_200_POE): Bits received'));
   assert.ok(selects(hvPort[0]!.items, 'Interface Gi1/0/1(DJ_200_POE): Bits sent'));

@@ -12,12 +12,24 @@ import { planInSession } from '../../../../reconciler/session/plan-session.js';
 import { ZabbixClient } from '../../../../reconciler/transports/zabbix/zabbix-client.js';
 import { atLeast } from '../../../../reconciler/transports/zabbix/zabbix-version.js';
 import { makeTempDir } from '../../../lab/daemon.js';
-import type { LabZabbix } from '../../../lab/zabbix.js';
+import type { LabZabbix, ZabbixGeneration } from '../../../lab/zabbix.js';
 import { git, makeRepo } from '../../../support/git-repo.js';
 import { labTexts } from '../../../support/lab-inventory.js';
 
-/** The lab inventory with a ZabbixConnection to the lab's Zabbix (password from the environment). */
-export function zabbixSettingsYaml(url: string): string {
+/** The stock template each generation's lab links to switches: one that discovers interfaces by
+ * ifName and names their traffic items `Interface <ifName>(<ifAlias>): Bits received|sent`, so
+ * that the dashboards' switch-port graphs show something (zabbix-server-discovery-suite.ts proves
+ * it with a real zabbix_server). "Generic by SNMP" discovers no interface; 7.0's data.sql has no
+ * "Interfaces by SNMP", and 6.0's "Network Generic Device by SNMP" names the items by ifDescr
+ * (7.0's by ifName). */
+export const LAB_SWITCH_TEMPLATE: Record<ZabbixGeneration, string> = {
+  '6.0': 'Interfaces by SNMP',
+  '7.0': 'Network Generic Device by SNMP',
+};
+
+/** The lab inventory with a ZabbixConnection to the lab's Zabbix (password from the environment),
+ * linking the switch template of the Zabbix `generation`. */
+export function zabbixSettingsYaml(url: string, generation: ZabbixGeneration = '6.0'): string {
   return [
     'kind: ZabbixConnection',
     'name: lab-zabbix',
@@ -27,7 +39,7 @@ export function zabbixSettingsYaml(url: string): string {
     'hostGroup: pytin',
     'templates:',
     '  hypervisor: [ICMP Ping]',
-    '  switch: [Generic by SNMP]',
+    `  switch: [${LAB_SWITCH_TEMPLATE[generation]}]`,
     '  vm: [ICMP Ping]',
     '',
   ].join('\n');
@@ -72,7 +84,7 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
   await first.call('user.update', { userid: '1', passwd: LAB_ZABBIX_PASSWORD, ...current });
   await first.close();
   const files = labTexts();
-  files.set('zabbix.yaml', zabbixSettingsYaml(zabbix.url));
+  files.set('zabbix.yaml', zabbixSettingsYaml(zabbix.url, zabbix.generation));
   const repo = await makeRepo(files);
   const state = await makeTempDir('zabbix-state');
   const calls: string[] = [];

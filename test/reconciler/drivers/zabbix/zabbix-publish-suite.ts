@@ -21,7 +21,7 @@ import { frontendDataSetFields } from '../../../lab/zabbix-frontend-fields.js';
 import { captureIO } from '../../../support/capture-io.js';
 import { git } from '../../../support/git-repo.js';
 import { plannedChanges } from '../../../support/pytin-in-lab.js';
-import { LAB_COMMUNITIES, LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
+import { LAB_COMMUNITIES, LAB_SWITCH_TEMPLATE, LAB_ZABBIX_PASSWORD, type PublishLab, publishLab } from './zabbix-publish-lab.js';
 
 /** Publishing the lab inventory to a real Zabbix of `generation` (6.0: bookworm's package; 7.0:
  * Debian 13's, in the lab's chroot) and reading it back through the API. Each generation's test
@@ -117,7 +117,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
     );
     const details = sw.interfaces[0]!.details as Record<string, string>;
     assert.deepEqual([details.version, details.bulk, details.community], ['2', '1', '{$SNMP_COMMUNITY}']);
-    assert.deepEqual(names(sw.parentTemplates), ['Generic by SNMP']);
+    assert.deepEqual(names(sw.parentTemplates), [LAB_SWITCH_TEMPLATE[generation]]);
 
     const vm = hosts.get('acme-web-01')!;
     assert.deepEqual(names(vm.groups), ['pytin', 'pytin/datacenter/lab1', 'pytin/rack/lab1-r01', 'pytin/role/vm', 'pytin/tenant/acme']);
