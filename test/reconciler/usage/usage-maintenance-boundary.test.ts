@@ -3,6 +3,7 @@ import { test } from 'node:test';
 
 import { insertRows } from '../../../reconciler/store/bulk-insert.js';
 import type { Store } from '../../../reconciler/store/open-store.js';
+import { readUsageDays, setUsageWatermark } from '../../../reconciler/store/usage/usage-days.js';
 import { DEFAULT_USAGE_RETENTION, maintainUsage } from '../../../reconciler/usage/maintain-usage.js';
 import { usageAttribution } from '../../../reconciler/usage/usage-attribution.js';
 import { usageReport, type UsageRow } from '../../../reconciler/usage/usage-report.js';
@@ -108,4 +109,33 @@ test('a report is the same whether or not maintenance ran between samples stradd
     [BOUNDARY + 7_321, BOUNDARY + FIVE_MINUTES + 9_877, BOUNDARY + 2 * FIVE_MINUTES + 8_450, BOUNDARY + 3 * FIVE_MINUTES + 12_601],
   ];
   for (const times of cases) await assertSameWithAndWithoutMaintenance(times);
+});
+
+test('maintenance merging new buckets into a day stored with whole seconds keeps the old buckets and stores the new ones exact', async (t) => {
+  const dir = await makeTempDir('pytin-usage-boundary-');
+  t.after(() => dir.remove());
+  const store = await storeWith(dir.path, [{ device: 'sw-r01', ifIndex: 10101, name: 'Gi1/0/1', samples: [] }]);
+  t.after(() => store.close());
+  const day = USAGE_DAY.FROM * 1000;
+  // A day bucketed through BOUNDARY by the earlier layout (11-byte buckets, covered seconds):
+  // the bucket before the boundary holds 8 s.
+  const old = Buffer.alloc(288 * 11);
+  const before = (BOUNDARY - day) / FIVE_MINUTES - 1;
+  old.writeFloatLE(20_000_000, before * 11);
+  old.writeUInt16LE(8, before * 11 + 8);
+  old.writeUInt8(1, before * 11 + 10);
+  await store.run('INSERT INTO usage_days (device, if_index, day, resolution_s, data) VALUES (?, ?, ?, ?, ?)', ['sw-r01', 10101, day, 300, old]);
+  await setUsageWatermark(store, 'sw-r01', 10101, BOUNDARY);
+  const samples = samplesAt([BOUNDARY + 1_500, BOUNDARY + FIVE_MINUTES + 2_250]);
+  for (const s of samples) await addSample(store, s, samples[0]!.at);
+  await maintainUsage(store, DEFAULT_USAGE_RETENTION, samples[1]!.at + 1_000);
+  const stored = (await readUsageDays(store, 'sw-r01', 10101, day, day + 1)).get(day);
+  assert.ok(stored?.resolution === 'five-minutes');
+  // Rewritten in the exact layout: 13 bytes a bucket.
+  assert.deepEqual(await store.get('SELECT length(data) AS n FROM usage_days WHERE day = ?', [day]), { n: 288 * 13 });
+  assert.deepEqual(stored.buckets[before], { inOctets: 20_000_000, outOctets: 0, coveredMs: 8_000, samples: 1 });
+  assert.equal(stored.buckets[before + 1]!.coveredMs, FIVE_MINUTES - 1_500);
+  // float32 octets, as the README says.
+  assert.equal(stored.buckets[before + 1]!.inOctets, Math.fround((FIVE_MINUTES - 1_500) * OCTETS_PER_MS));
+  assert.equal(stored.buckets[before + 1]!.samples, 1);
 });
