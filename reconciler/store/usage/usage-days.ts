@@ -24,65 +24,92 @@ export interface StoredHour extends StoredBucket {
 
 export type UsageDay = { resolution: 'five-minutes'; buckets: StoredBucket[] } | { resolution: 'hourly'; hours: StoredHour[] };
 
-/* Packing. 5-minute: per bucket float32 octets in, float32 octets out, uint16 covered seconds,
- * uint8 samples (11 bytes, 3,168 per day). Hourly: float32 in, out, uint16 covered seconds (of
- * 3,600), uint16 samples, float32 peaks in, out, max (24 bytes, 576 per day). float32 keeps 24 bits: a bucket's octets are exact
- * to 1 part in 16 million, far inside what spreading an interval over buckets already assumes;
- * covered time to the second. Little-endian on every host. */
-const BUCKET_BYTES = 11;
-const HOUR_BYTES = 24;
+/* Packing. 5-minute: per bucket float32 octets in, float32 octets out, uint32 covered
+ * milliseconds, uint8 samples (13 bytes, 3,744 per day: a row still fits one 4 KB page). Hourly:
+ * float32 in, out, uint32 covered milliseconds (of 3,600,000), uint16 samples, float32 peaks in,
+ * out, max (26 bytes, 624 per day). float32 keeps 24 bits: a bucket's octets are exact to 1 part
+ * in 16 million, far inside what spreading an interval over buckets already assumes. Covered time
+ * is exact (whole milliseconds, as sample times are). Invariant (billing): a bucket read back
+ * covers exactly the time it was computed with; stored and live buckets are added up together
+ * (a report reads stored buckets up to the watermark and computes the rest from the samples), so
+ * covered time rounded here would move a report's coverage, and a rate, when maintenance ran.
+ * Little-endian on every host.
+ *
+ * Days written before covered time was exact (11-byte buckets, 24-byte hours, covered whole
+ * seconds) are still read, told apart by their length; they are rewritten exact only when
+ * maintenance merges new buckets into them. */
+interface Layout {
+  bytes: number;
+  /** Bytes of the covered-time field, at offset 8; the fields after it follow it. */
+  coveredBytes: 2 | 4;
+}
+const BUCKET = { current: { bytes: 13, coveredBytes: 4 }, secondsCovered: { bytes: 11, coveredBytes: 2 } } as const satisfies Record<string, Layout>;
+const HOUR = { current: { bytes: 26, coveredBytes: 4 }, secondsCovered: { bytes: 24, coveredBytes: 2 } } as const satisfies Record<string, Layout>;
+
+/** The layout of a stored day of `count` entries, from its length. */
+function layoutOf(data: Buffer, count: number, layouts: { current: Layout; secondsCovered: Layout }): Layout {
+  for (const layout of [layouts.current, layouts.secondsCovered]) if (data.length === count * layout.bytes) return layout;
+  throw new Error(`a usage day of ${data.length} bytes is not ${count} packed entries (usage_days is damaged)`);
+}
+
+const readCoveredMs = (data: Buffer, o: number, layout: Layout): number => (layout.coveredBytes === 4 ? data.readUInt32LE(o) : data.readUInt16LE(o) * 1000);
 
 function packBuckets(buckets: readonly StoredBucket[]): Buffer {
-  const out = Buffer.alloc(BUCKETS_PER_DAY * BUCKET_BYTES);
+  const { bytes } = BUCKET.current;
+  const out = Buffer.alloc(BUCKETS_PER_DAY * bytes);
   buckets.forEach((b, k) => {
-    out.writeFloatLE(b.inOctets, k * BUCKET_BYTES);
-    out.writeFloatLE(b.outOctets, k * BUCKET_BYTES + 4);
-    out.writeUInt16LE(Math.min(300, Math.round(b.coveredMs / 1000)), k * BUCKET_BYTES + 8);
-    out.writeUInt8(Math.min(255, b.samples), k * BUCKET_BYTES + 10);
+    out.writeFloatLE(b.inOctets, k * bytes);
+    out.writeFloatLE(b.outOctets, k * bytes + 4);
+    out.writeUInt32LE(Math.min(FIVE_MINUTES_MS, Math.max(0, Math.round(b.coveredMs))), k * bytes + 8);
+    out.writeUInt8(Math.min(255, b.samples), k * bytes + 12);
   });
   return out;
 }
 
 function packHours(hours: readonly StoredHour[]): Buffer {
-  const out = Buffer.alloc(HOURS_PER_DAY * HOUR_BYTES);
+  const { bytes } = HOUR.current;
+  const out = Buffer.alloc(HOURS_PER_DAY * bytes);
   hours.forEach((h, k) => {
-    const o = k * HOUR_BYTES;
+    const o = k * bytes;
     out.writeFloatLE(h.inOctets, o);
     out.writeFloatLE(h.outOctets, o + 4);
-    out.writeUInt16LE(Math.min(3600, Math.round(h.coveredMs / 1000)), o + 8);
-    out.writeUInt16LE(Math.min(65535, h.samples), o + 10);
-    out.writeFloatLE(h.peakInBitsPerSecond, o + 12);
-    out.writeFloatLE(h.peakOutBitsPerSecond, o + 16);
-    out.writeFloatLE(h.peakMaxBitsPerSecond, o + 20);
+    out.writeUInt32LE(Math.min(HOUR_MS, Math.max(0, Math.round(h.coveredMs))), o + 8);
+    out.writeUInt16LE(Math.min(65535, h.samples), o + 12);
+    out.writeFloatLE(h.peakInBitsPerSecond, o + 14);
+    out.writeFloatLE(h.peakOutBitsPerSecond, o + 18);
+    out.writeFloatLE(h.peakMaxBitsPerSecond, o + 22);
   });
   return out;
 }
 
 function unpack(resolutionSeconds: number, data: Buffer): UsageDay {
   if (resolutionSeconds === 300) {
+    const layout = layoutOf(data, BUCKETS_PER_DAY, BUCKET);
     const buckets: StoredBucket[] = [];
     for (let k = 0; k < BUCKETS_PER_DAY; k++) {
-      const o = k * BUCKET_BYTES;
+      const o = k * layout.bytes;
       buckets.push({
         inOctets: data.readFloatLE(o),
         outOctets: data.readFloatLE(o + 4),
-        coveredMs: data.readUInt16LE(o + 8) * 1000,
-        samples: data.readUInt8(o + 10),
+        coveredMs: readCoveredMs(data, o + 8, layout),
+        samples: data.readUInt8(o + 8 + layout.coveredBytes),
       });
     }
     return { resolution: 'five-minutes', buckets };
   }
+  const layout = layoutOf(data, HOURS_PER_DAY, HOUR);
+  const after = 8 + layout.coveredBytes;
   const hours: StoredHour[] = [];
   for (let k = 0; k < HOURS_PER_DAY; k++) {
-    const o = k * HOUR_BYTES;
+    const o = k * layout.bytes;
     hours.push({
       inOctets: data.readFloatLE(o),
       outOctets: data.readFloatLE(o + 4),
-      coveredMs: data.readUInt16LE(o + 8) * 1000,
-      samples: data.readUInt16LE(o + 10),
-      peakInBitsPerSecond: data.readFloatLE(o + 12),
-      peakOutBitsPerSecond: data.readFloatLE(o + 16),
-      peakMaxBitsPerSecond: data.readFloatLE(o + 20),
+      coveredMs: readCoveredMs(data, o + 8, layout),
+      samples: data.readUInt16LE(o + after),
+      peakInBitsPerSecond: data.readFloatLE(o + after + 2),
+      peakOutBitsPerSecond: data.readFloatLE(o + after + 6),
+      peakMaxBitsPerSecond: data.readFloatLE(o + after + 10),
     });
   }
   return { resolution: 'hourly', hours };
@@ -139,12 +166,13 @@ export function copyFiveMinuteBuckets(
   into: { inOctets: Float64Array; outOctets: Float64Array; coveredMs: Float64Array; samples: Float64Array },
   at: number,
 ): void {
+  const layout = layoutOf(packed, BUCKETS_PER_DAY, BUCKET);
   for (let k = 0; k < count; k++) {
-    const o = (first + k) * BUCKET_BYTES;
+    const o = (first + k) * layout.bytes;
     into.inOctets[at + k] = packed.readFloatLE(o);
     into.outOctets[at + k] = packed.readFloatLE(o + 4);
-    into.coveredMs[at + k] = packed.readUInt16LE(o + 8) * 1000;
-    into.samples[at + k] = packed.readUInt8(o + 10);
+    into.coveredMs[at + k] = readCoveredMs(packed, o + 8, layout);
+    into.samples[at + k] = packed.readUInt8(o + 8 + layout.coveredBytes);
   }
 }
 
