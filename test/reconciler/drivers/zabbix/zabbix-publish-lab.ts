@@ -61,6 +61,8 @@ export interface PublishLab {
   open(batchSize?: number, others?: readonly Driver[]): Promise<Session>;
   /** Reads Zabbix, plans and applies in an open session. */
   publishIn(session: Session): Promise<Extract<ApplyReport, { applied: true }>>;
+  /** Plans from what the session last read and applies (publishIn without the read). */
+  applyRead(session: Session): Promise<Extract<ApplyReport, { applied: true }>>;
   /** Reads Zabbix, then plans (what `pytin plan` shows after a refresh of Zabbix). */
   plan(): Promise<Plan>;
   /** Reads Zabbix, plans and applies: `pytin publish zabbix`. */
@@ -129,6 +131,9 @@ export async function publishLab(zabbix: LabZabbix): Promise<PublishLab> {
     },
     async publishIn(session) {
       await session.observe(new Set([zabbixSubject('lab-zabbix')]));
+      return lab.applyRead(session);
+    },
+    async applyRead(session) {
       const report = await applyInSession(session, {
         refresh: false,
         safety,
