@@ -69,6 +69,23 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
     }
   }
 
+  /** A one-vCPU VM document of acme's with one address, as a test adds it to vms/acme.yaml. */
+  const acmeVm = (name: string, hypervisor: string, ip: string): string =>
+    [
+      'kind: VM',
+      `name: ${name}`,
+      'tenant: acme',
+      `hypervisor: ${hypervisor}`,
+      'vcpus: 1',
+      'memory: 1GiB',
+      'disks:',
+      '  - {name: root, size: 10GiB}',
+      'interfaces:',
+      '  - name: eth0',
+      `    ips: [${ip}]`,
+      '',
+    ].join('\n');
+
   const names = (items: Array<{ name?: string; host?: string }>) => items.map((i) => i.name ?? i.host ?? '').sort();
   const tagSet = (h: ReadHost) => h.tags.map((t) => `${t.tag}=${t.value}`).sort();
 
@@ -469,22 +486,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
       const docs = t.split('\n---\n');
       const kept = docs.filter((d) => !d.includes('name: acme-web-02'));
       // A new VM whose name is taken in Zabbix by the hand-made host.
-      kept.push(
-        [
-          'kind: VM',
-          'name: acme-web-03',
-          'tenant: acme',
-          'hypervisor: hv-01',
-          'vcpus: 1',
-          'memory: 1GiB',
-          'disks:',
-          '  - {name: root, size: 10GiB}',
-          'interfaces:',
-          '  - name: eth0',
-          '    ips: [203.0.113.13]',
-          '',
-        ].join('\n'),
-      );
+      kept.push(acmeVm('acme-web-03', 'hv-01', '203.0.113.13'));
       return kept.join('\n---\n');
     });
     const plan = await lab.plan();
@@ -511,25 +513,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
     lab.commit('vms/acme.yaml', (t) =>
       t
         .replace(/\n---\nkind: VM\nname: acme-web-03[\s\S]*$/, '')
-        .concat(
-          ...['01', '02', '03'].map((n) =>
-            [
-              '\n---',
-              'kind: VM',
-              `name: acme-new-${n}`,
-              'tenant: acme',
-              'hypervisor: hv-02',
-              'vcpus: 1',
-              'memory: 1GiB',
-              'disks:',
-              '  - {name: root, size: 10GiB}',
-              'interfaces:',
-              '  - name: eth0',
-              `    ips: [203.0.113.3${n.slice(1)}]`,
-              '',
-            ].join('\n'),
-          ),
-        ),
+        .concat(...['01', '02', '03'].map((n) => `\n---\n${acmeVm(`acme-new-${n}`, 'hv-02', `203.0.113.3${n.slice(1)}`)}`)),
     );
     // The frontend goes away once the first host write has been sent: the writes after it fail.
     let stopping: Promise<void> | undefined;
@@ -808,25 +792,7 @@ export function registerZabbixPublishSuite(generation: ZabbixGeneration): void {
 
   // Last in the suite: it deletes a stock template the lab's settings link to VMs and hypervisors.
   test("a template deleted in Zabbix between the read and the writes: the write is APPLY_ZABBIX_REFUSED with Zabbix's own words, every outcome recorded, the next plan names the template", async () => {
-    lab.commit('vms/acme.yaml', (t) =>
-      t.concat(
-        [
-          '\n---',
-          'kind: VM',
-          'name: acme-refused-01',
-          'tenant: acme',
-          'hypervisor: hv-02',
-          'vcpus: 1',
-          'memory: 1GiB',
-          'disks:',
-          '  - {name: root, size: 10GiB}',
-          'interfaces:',
-          '  - name: eth0',
-          '    ips: [203.0.113.38]',
-          '',
-        ].join('\n'),
-      ),
-    );
+    lab.commit('vms/acme.yaml', (t) => t.concat(`\n---\n${acmeVm('acme-refused-01', 'hv-02', '203.0.113.38')}`));
     const session = await lab.open();
     let report;
     try {
